@@ -1,0 +1,273 @@
+#include "indicators/engine.h"
+
+#include <algorithm>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "io/byte_stream.h"
+#include "io/json_records.h"
+#include "sources/openalex/work_parser.h"
+
+namespace coopscope {
+namespace {
+
+constexpr int kOffsetBits = 40;  // sequence = file index << 40 | byte offset
+
+struct Task {
+  uint32_t file = 0;
+  uint64_t begin = 0, end = 0;  // byte range for split plain files
+  bool range = false;
+  uint32_t range_index = 0;     // order of the range within its file
+  uint64_t size = 0;
+};
+
+struct IdEntry {
+  OpenAlexId id;
+  int64_t updated;
+  uint64_t seq;
+  uint32_t worker;
+  uint32_t facts;  // index in the worker's facts, or kNone
+};
+constexpr uint32_t kNone = UINT32_MAX;
+
+struct TaskResult {
+  ReadCounts counts;
+  std::vector<Reject> rejects;
+};
+
+struct Worker {
+  explicit Worker(const Scope& scope, const Registry& registry, const CountryPolicy& policy)
+      : builder(scope, registry, policy) {}
+  WorkParser parser;
+  Work work;
+  FactsBuilder builder;
+  std::vector<IdEntry> ids;
+  std::vector<WorkFacts> facts;
+  FactsArena arena;
+};
+
+}  // namespace
+
+uint64_t TotalInputBytes(const InputSet& inputs) {
+  uint64_t total = 0;
+  for (const auto& f : inputs.data_files) {
+    auto size = FileSize(f);
+    if (size.ok()) total += size.value();
+  }
+  return total;
+}
+
+Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const Registry& registry,
+                               const CountryPolicy& policy, const RunOptions& options, RejectLog* rejects) {
+  Collected out;
+  // Plan tasks: big plain files are cut into ranges, compressed ones are whole.
+  std::vector<Task> tasks;
+  std::vector<uint32_t> ranges_per_file(inputs.data_files.size(), 0);
+  for (uint32_t f = 0; f < inputs.data_files.size(); ++f) {
+    const std::string& path = inputs.data_files[f];
+    auto size = FileSize(path);
+    if (!size.ok()) return size.status();
+    auto kind = DetectCompression(path);
+    if (!kind.ok()) return kind.status();
+    uint64_t split = std::max<uint64_t>(options.limits.split_bytes, 1);
+    if (kind.value() == Compression::kNone && size.value() > split) {
+      uint32_t index = 0;
+      for (uint64_t b = 0; b < size.value(); b += split, ++index)
+        tasks.push_back(Task{f, b, std::min(b + split, size.value()), true, index, std::min(split, size.value() - b)});
+      ranges_per_file[f] = index;
+    } else {
+      tasks.push_back(Task{f, 0, 0, false, 0, size.value()});
+    }
+  }
+  // Largest first, for balance; results are ordered by sequence, not by task.
+  std::vector<size_t> order(tasks.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return tasks[a].size > tasks[b].size; });
+
+  unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<size_t>(tasks.size(), 1))));
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (unsigned t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>(scope, registry, policy));
+  std::vector<TaskResult> results(tasks.size());
+  std::atomic<size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex error_mu;
+  Status first_error;
+
+  auto run = [&](unsigned t) {
+    Worker& w = *workers[t];
+    for (;;) {
+      size_t slot = next.fetch_add(1);
+      if (slot >= order.size() || stop.load(std::memory_order_relaxed)) break;
+      size_t ti = order[slot];
+      const Task& task = tasks[ti];
+      TaskResult& result = results[ti];
+      const std::string& path = inputs.data_files[task.file];
+      JsonRecordReader reader(options.limits, &result.rejects);
+      reader.set_progress(options.progress_bytes, options.progress_records);
+      const uint64_t seq_base = static_cast<uint64_t>(task.file) << kOffsetBits;
+      RecordFn fn = [&](simdjson::ondemand::object& obj, const RecordPos& pos) -> Status {
+        if (stop.load(std::memory_order_relaxed)) return Status::Ok();
+        Status st = w.parser.Parse(obj, &w.work);
+        if (!st.ok()) return st;
+        uint32_t facts_index = kNone;
+        if (w.builder.InScope(w.work)) {
+          facts_index = static_cast<uint32_t>(w.facts.size());
+          w.facts.emplace_back();
+          w.builder.Build(w.work, &w.facts.back(), &w.arena);
+        }
+        w.ids.push_back(IdEntry{w.work.id, w.work.updated_micros, seq_base | pos.offset, t, facts_index});
+        return Status::Ok();
+      };
+      Status st = task.range ? reader.ReadRange(path, task.begin, task.end, fn, &result.counts)
+                             : reader.ReadFile(path, fn, &result.counts);
+      if (!st.ok() || (options.strict && !result.rejects.empty())) {
+        std::lock_guard lock(error_mu);
+        if (first_error.ok()) first_error = st.ok() ? Status(result.rejects.front().code, result.rejects.front().ToString()) : st;
+        stop = true;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(run, t);
+  run(0);
+  for (auto& th : pool) th.join();
+  if (!first_error.ok() && !options.strict) return first_error;
+
+  // Line numbers of split files: add the lines of the ranges before.
+  std::vector<uint64_t> lines_before(tasks.size(), 0);
+  {
+    std::vector<std::vector<size_t>> by_file(inputs.data_files.size());
+    for (size_t i = 0; i < tasks.size(); ++i)
+      if (tasks[i].range) by_file[tasks[i].file].push_back(i);
+    for (auto& list : by_file) {
+      std::sort(list.begin(), list.end(), [&](size_t a, size_t b) { return tasks[a].range_index < tasks[b].range_index; });
+      uint64_t acc = 0;
+      for (size_t i : list) {
+        lines_before[i] = acc;
+        acc += results[i].counts.lines;
+      }
+    }
+  }
+  std::vector<uint64_t> records_per_file(inputs.data_files.size(), 0);
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    TaskResult& r = results[i];
+    for (Reject& rej : r.rejects) {
+      if (rej.line != 0) rej.line += lines_before[i];
+      rejects->Add(std::move(rej));
+    }
+    out.ingest.read += r.counts.records;
+    out.ingest.rejected += r.counts.rejected;
+    out.ingest.bytes += r.counts.bytes;
+    records_per_file[tasks[i].file] += r.counts.records;
+  }
+  out.ingest.files = inputs.data_files.size();
+  if (options.strict && !first_error.ok()) {
+    auto sorted = rejects->Sorted();
+    return Status(sorted.empty() ? first_error.code() : sorted.front().code,
+                  sorted.empty() ? first_error.message() : sorted.front().ToString());
+  }
+
+  // Manifests: each local part's record count against its manifest entry.
+  std::unordered_map<std::string, std::pair<const Manifest*, const ManifestEntry*>> listed;
+  for (const Manifest& m : inputs.manifests)
+    for (const ManifestEntry& e : m.entries) listed[e.part_key] = {&m, &e};
+  std::unordered_set<std::string> present;
+  for (uint32_t f = 0; f < inputs.data_files.size(); ++f) {
+    std::string key = PartKey(inputs.data_files[f]);
+    auto it = key.empty() ? listed.end() : listed.find(key);
+    if (it == listed.end()) continue;
+    present.insert(key);
+    ++out.ingest.manifest_parts_checked;
+    uint64_t expected = it->second.second->record_count;
+    if (expected != records_per_file[f]) {
+      ++out.ingest.manifest_mismatches;
+      rejects->Add(Reject{inputs.data_files[f], 0, 0, ErrorCode::kMismatch,
+                          fmt::format("manifest {} lists {} records for part {}; the file holds {}",
+                                      it->second.first->path, expected, key, records_per_file[f])});
+    }
+  }
+  for (const auto& [key, where] : listed)
+    if (!present.count(key)) ++out.ingest.manifest_parts_absent;
+  if (options.strict && out.ingest.manifest_mismatches > 0) {
+    for (const Reject& r : rejects->Sorted())
+      if (r.code == ErrorCode::kMismatch) return Status(ErrorCode::kMismatch, r.ToString());
+  }
+
+  // Merged ids.
+  std::unordered_set<OpenAlexId> merged;
+  for (const std::string& path : options.merged_id_files) {
+    std::vector<Reject> local;
+    Status st = ReadMergedIds(path, &merged, &local);
+    if (!st.ok()) return st;
+    for (auto& r : local) rejects->Add(std::move(r));
+  }
+  for (const std::string& path : inputs.merged_id_files) {
+    std::vector<Reject> local;
+    Status st = ReadMergedIds(path, &merged, &local);
+    if (!st.ok()) return st;
+    for (auto& r : local) rejects->Add(std::move(r));
+  }
+  out.ingest.merged_ids_loaded = merged.size();
+
+  // De-duplicate: the newest updated_date wins, then the last read.
+  std::vector<IdEntry> all;
+  size_t total = 0;
+  for (auto& w : workers) total += w->ids.size();
+  all.reserve(total);
+  for (auto& w : workers) {
+    all.insert(all.end(), w->ids.begin(), w->ids.end());
+    std::vector<IdEntry>().swap(w->ids);
+  }
+  std::sort(all.begin(), all.end(), [](const IdEntry& a, const IdEntry& b) {
+    if (a.id != b.id) return a.id < b.id;
+    if (a.updated != b.updated) return a.updated < b.updated;
+    return a.seq < b.seq;
+  });
+  for (size_t i = 0; i < all.size();) {
+    size_t j = i;
+    while (j + 1 < all.size() && all[j + 1].id == all[i].id) ++j;
+    const IdEntry& winner = all[j];
+    out.ingest.duplicates += j - i;
+    ++out.ingest.accepted;
+    if (merged.count(winner.id)) {
+      ++out.ingest.merged_dropped;
+    } else if (winner.facts != kNone) {
+      const Worker& w = *workers[winner.worker];
+      WorkFacts f = w.facts[winner.facts];
+      uint32_t cb = static_cast<uint32_t>(out.arena.countries.size());
+      out.arena.countries.insert(out.arena.countries.end(), w.arena.countries.begin() + f.countries_begin,
+                                 w.arena.countries.begin() + f.countries_end);
+      uint32_t pb = static_cast<uint32_t>(out.arena.partners.size());
+      out.arena.partners.insert(out.arena.partners.end(), w.arena.partners.begin() + f.partners_begin,
+                                w.arena.partners.begin() + f.partners_end);
+      f.countries_begin = cb;
+      f.countries_end = static_cast<uint32_t>(out.arena.countries.size());
+      f.partners_begin = pb;
+      f.partners_end = static_cast<uint32_t>(out.arena.partners.size());
+      out.works.push_back(f);
+    }
+    i = j + 1;
+  }
+  out.ingest.in_scope = out.works.size();
+  // Partner names and the home country inferred from S's institutions.
+  for (auto& w : workers) {
+    for (auto& [key, info] : w->arena.partner_info) {
+      PartnerInfo& mine = out.arena.partner_info[key];
+      if (mine.name.empty() && !info.name.empty()) mine = info;
+      else if (mine.country == kNoCountry) mine.country = info.country;
+    }
+    for (int c = 0; c < kCountrySlots; ++c) out.arena.member_countries[c] += w->arena.member_countries[c];
+  }
+  int best = -1;
+  for (int c = 0; c < kCountrySlots; ++c)
+    if (out.arena.member_countries[c] > 0 && (best < 0 || out.arena.member_countries[c] > out.arena.member_countries[best]))
+      best = c;
+  if (best >= 0) out.inferred_home = static_cast<CountryCode>((('A' + best / 26) << 8) | ('A' + best % 26));
+  return out;
+}
+
+}  // namespace coopscope

@@ -1,0 +1,62 @@
+// The streaming engine: reads OpenAlex work files in parallel, keeps the
+// facts of the works in W(S), and settles duplicates (newest updated_date
+// wins; ties: the last read, in input order) and merged ids.  The result does
+// not depend on the number of threads or on how files are split.
+//
+// Memory: per distinct work, 24 bytes for de-duplication, plus the facts of
+// the works in scope; read buffers are bounded by Limits.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "indicators/work_facts.h"
+#include "io/limits.h"
+#include "io/reject.h"
+#include "sources/openalex/snapshot.h"
+
+namespace coopscope {
+
+struct IngestReport {
+  uint64_t read = 0;            // records met
+  uint64_t accepted = 0;        // distinct works kept (read = accepted + rejected + duplicates)
+  uint64_t rejected = 0;
+  uint64_t duplicates = 0;      // older versions of a work read again
+  uint64_t merged_dropped = 0;  // accepted works whose id is in merged_ids (not counted in indicators)
+  uint64_t in_scope = 0;        // accepted works in W(S), merged ones excluded
+  uint64_t files = 0;
+  uint64_t bytes = 0;           // decompressed bytes read
+  uint64_t manifest_parts_checked = 0;
+  uint64_t manifest_mismatches = 0;
+  uint64_t manifest_parts_absent = 0;  // listed in a manifest, not among the inputs
+  uint64_t merged_ids_loaded = 0;
+};
+
+struct RunOptions {
+  Limits limits;
+  unsigned threads = 0;  // 0 = all cores
+  bool strict = false;   // stop at the first reject
+  std::vector<std::string> merged_id_files;
+  std::atomic<uint64_t>* progress_bytes = nullptr;    // file bytes consumed so far
+  std::atomic<uint64_t>* progress_records = nullptr;  // records met so far
+};
+
+struct Collected {
+  std::vector<WorkFacts> works;  // W(S) after de-duplication, sorted by work id
+  FactsArena arena;              // their variable parts, merged
+  IngestReport ingest;
+  CountryCode inferred_home = kNoCountry;  // most frequent country of S's institutions
+};
+
+// Reads the inputs and keeps W(S).  Bad records go to rejects; the returned
+// status is an error when an input cannot be opened, or under strict when a
+// record was rejected (the first reject's text).
+Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const Registry& registry,
+                               const CountryPolicy& policy, const RunOptions& options, RejectLog* rejects);
+
+// Sum of the sizes of the data files (for progress).
+uint64_t TotalInputBytes(const InputSet& inputs);
+
+}  // namespace coopscope

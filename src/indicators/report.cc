@@ -1,0 +1,194 @@
+#include "indicators/report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+namespace coopscope {
+namespace {
+
+uint64_t SplitMix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+void AddWork(const WorkFacts& f, const FactsArena& arena, CountryCode home, Tally* t) {
+  ++t->p;
+  t->p_frac += f.frac;
+  bool foreign = false;
+  for (uint32_t i = f.countries_begin; i < f.countries_end; ++i) {
+    CountryCode c = arena.countries[i];
+    if (c == home) continue;
+    foreign = true;
+    ++t->foreign_country_mentions;
+    Copubs& cp = t->countries[c];
+    ++cp.full;
+    cp.frac += f.frac;
+  }
+  const bool flags[kIndicators] = {
+      (f.flags & kFlagCollab) != 0,         (f.flags & kFlagIntCollab) != 0, foreign,
+      (f.flags & kFlagIndustry) != 0,       (f.flags & kFlagShortDistance) != 0,
+      (f.flags & kFlagLongDistance) != 0,   (f.flags & kFlagNoCountry) != 0};
+  for (int i = 0; i < kIndicators; ++i)
+    if (flags[i]) {
+      ++t->flagged[i];
+      t->flagged_frac[i] += f.frac;
+    }
+  if (f.flags & kFlagDistanceKnown) ++t->distance_known;
+  ++t->collab_types[static_cast<int>(f.type)];
+  ++t->country_classes[static_cast<int>(f.country_class)];
+  for (uint32_t i = f.partners_begin; i < f.partners_end; ++i) {
+    Copubs& cp = t->institutions[arena.partners[i]];
+    ++cp.full;
+    cp.frac += f.frac;
+  }
+}
+
+void Finish(PeriodIndicators* period, const FactsArena& arena, const ReportOptions& options, uint64_t seed) {
+  const Tally& t = period->tally;
+  for (int i = 0; i < kIndicators; ++i) {
+    if (t.p == 0) continue;
+    period->pp[i] = static_cast<double>(t.flagged[i]) / static_cast<double>(t.p);
+    period->ci[i] = BootstrapInterval(t.p, t.flagged[i], options.resamples, SplitMix(seed + static_cast<uint64_t>(i)));
+  }
+  for (const auto& [c, cp] : t.countries)
+    period->partner_countries.push_back(
+        {c, cp, t.p ? static_cast<double>(cp.full) / static_cast<double>(t.p) : 0.0});
+  std::sort(period->partner_countries.begin(), period->partner_countries.end(),
+            [](const PartnerCountryRow& a, const PartnerCountryRow& b) {
+              if (a.copubs.full != b.copubs.full) return a.copubs.full > b.copubs.full;
+              return a.country < b.country;
+            });
+  std::vector<std::pair<PartnerKey, Copubs>> insts(t.institutions.begin(), t.institutions.end());
+  std::sort(insts.begin(), insts.end(), [](const auto& a, const auto& b) {
+    if (a.second.full != b.second.full) return a.second.full > b.second.full;
+    return a.first < b.first;
+  });
+  period->partner_institutions_total = insts.size();
+  if (options.top_institutions != 0 && insts.size() > options.top_institutions) insts.resize(options.top_institutions);
+  for (const auto& [key, cp] : insts) {
+    PartnerInfo info;
+    if (auto it = arena.partner_info.find(key); it != arena.partner_info.end()) info = it->second;
+    period->partner_institutions.push_back(
+        {key, info, cp, t.p ? static_cast<double>(cp.full) / static_cast<double>(t.p) : 0.0});
+  }
+}
+
+}  // namespace
+
+const char* IndicatorName(Indicator indicator) {
+  static const char* kNames[kIndicators] = {"collab", "int_collab", "foreign", "industry",
+                                            "short_dist", "long_dist", "no_country"};
+  return kNames[static_cast<int>(indicator)];
+}
+
+const char* CollabTypeName(CollabType type) {
+  static const char* kNames[kCollabTypes] = {"international", "national", "institutional", "single_author"};
+  return kNames[static_cast<int>(type)];
+}
+
+const char* CountryClassName(CountryClass cls) {
+  static const char* kNames[kCountryClasses] = {"no_country", "domestic_single_institution",
+                                                "domestic_multi_institution", "bilateral", "trilateral",
+                                                "four_or_more"};
+  return kNames[static_cast<int>(cls)];
+}
+
+void Tally::Merge(const Tally& o) {
+  p += o.p;
+  p_frac += o.p_frac;
+  for (int i = 0; i < kIndicators; ++i) {
+    flagged[i] += o.flagged[i];
+    flagged_frac[i] += o.flagged_frac[i];
+  }
+  distance_known += o.distance_known;
+  for (int i = 0; i < kCollabTypes; ++i) collab_types[i] += o.collab_types[i];
+  for (int i = 0; i < kCountryClasses; ++i) country_classes[i] += o.country_classes[i];
+  for (const auto& [c, cp] : o.countries) {
+    Copubs& mine = countries[c];
+    mine.full += cp.full;
+    mine.frac += cp.frac;
+  }
+  for (const auto& [k, cp] : o.institutions) {
+    Copubs& mine = institutions[k];
+    mine.full += cp.full;
+    mine.frac += cp.frac;
+  }
+  foreign_country_mentions += o.foreign_country_mentions;
+}
+
+Interval BootstrapInterval(uint64_t p, uint64_t p_x, int resamples, uint64_t seed) {
+  if (p == 0 || resamples <= 0) return {};
+  std::mt19937_64 rng(seed);
+  std::binomial_distribution<uint64_t> draw(p, static_cast<double>(p_x) / static_cast<double>(p));
+  std::vector<uint64_t> samples(static_cast<size_t>(resamples));
+  for (auto& s : samples) s = draw(rng);
+  std::sort(samples.begin(), samples.end());
+  size_t lo = static_cast<size_t>(std::ceil(0.025 * resamples)) - 1;
+  size_t hi = static_cast<size_t>(std::ceil(0.975 * resamples)) - 1;
+  return {static_cast<double>(samples[lo]) / static_cast<double>(p),
+          static_cast<double>(samples[hi]) / static_cast<double>(p)};
+}
+
+Report BuildReport(const Collected& collected, const Scope& scope, const CountryPolicy& policy,
+                   bool registry_loaded, const ReportOptions& options) {
+  Report report;
+  report.org_name = scope.name();
+  report.roots = scope.roots();
+  report.ingest = collected.ingest;
+  report.country_rules = policy.Rules();
+  report.registry_loaded = registry_loaded;
+  report.resamples = options.resamples;
+  report.seed = options.seed;
+  report.home = options.home != kNoCountry ? options.home : scope.home();
+  if (report.home == kNoCountry) {
+    report.home = collected.inferred_home;
+    report.home_inferred = true;
+  }
+  int first = options.first_year, last = options.last_year;
+  if (first == 0 || last == 0) {
+    int lo = 0, hi = 0;
+    for (const WorkFacts& f : collected.works) {
+      if (lo == 0 || f.year < lo) lo = f.year;
+      if (f.year > hi) hi = f.year;
+    }
+    if (first == 0) first = lo;
+    if (last == 0) last = hi;
+  }
+  report.first_year = first;
+  report.last_year = last;
+  std::map<int, Tally> years;
+  for (int y = first; y <= last && first != 0; ++y) years[y];
+  for (const WorkFacts& f : collected.works) {
+    if (f.year < first || f.year > last) continue;
+    AddWork(f, collected.arena, report.home, &years[f.year]);
+  }
+  uint64_t seed = options.seed;
+  for (auto& [year, tally] : years) {
+    PeriodIndicators period;
+    period.first_year = period.last_year = year;
+    period.tally = tally;
+    Finish(&period, collected.arena, options, SplitMix(seed ^ static_cast<uint64_t>(year) * 1000003));
+    report.by_year.push_back(std::move(period));
+    report.total.tally.Merge(tally);
+  }
+  report.total.first_year = first;
+  report.total.last_year = last;
+  Finish(&report.total, collected.arena, options, SplitMix(seed ^ 0x70741));
+  if (options.window > 0) {
+    for (int start = first; start + options.window - 1 <= last && first != 0; ++start) {
+      PeriodIndicators period;
+      period.first_year = start;
+      period.last_year = start + options.window - 1;
+      for (int y = start; y <= period.last_year; ++y) period.tally.Merge(years[y]);
+      Finish(&period, collected.arena, options,
+             SplitMix(seed ^ (static_cast<uint64_t>(start) << 20) ^ static_cast<uint64_t>(options.window)));
+      report.windows.push_back(std::move(period));
+    }
+  }
+  return report;
+}
+
+}  // namespace coopscope

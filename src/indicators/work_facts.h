@@ -1,0 +1,114 @@
+// Per-work facts of ../shared/guide/INDICATORS.md ("Per-work flags",
+// "Counting"): for a work in W(S), its countries K(w), fractional weight
+// f_S(w), flags, collaboration type, country-count class and partner
+// institutions.  FactsBuilder is owned by one thread; Scope, Registry and
+// CountryPolicy are shared read-only.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "model/work.h"
+#include "registry/country_policy.h"
+#include "registry/registry.h"
+#include "scope/scope.h"
+
+namespace coopscope {
+
+enum WorkFlag : uint16_t {
+  kFlagCollab = 1 << 0,
+  kFlagIntCollab = 1 << 1,
+  kFlagIndustry = 1 << 2,
+  kFlagShortDistance = 1 << 3,
+  kFlagLongDistance = 1 << 4,
+  kFlagNoCountry = 1 << 5,
+  kFlagDistanceKnown = 1 << 6,  // gcd(w) defined: at least two geocoded institutions
+};
+
+// SciVal cascade.
+enum class CollabType : uint8_t { kInternational, kNational, kInstitutional, kSingleAuthor };
+inline constexpr int kCollabTypes = 4;
+// InCites classes, plus works without any country.
+enum class CountryClass : uint8_t {
+  kNoCountry, kDomesticSingleInstitution, kDomesticMultiInstitution, kBilateral, kTrilateral, kFourPlus
+};
+inline constexpr int kCountryClasses = 6;
+
+// A partner institution key: an OpenAlex id, or a ROR id with the top bit set
+// for institutions only ROR knows.
+using PartnerKey = uint64_t;
+inline constexpr PartnerKey kRorKeyBit = uint64_t{1} << 63;
+
+struct WorkFacts {
+  OpenAlexId id = 0;
+  int32_t year = 0;
+  double frac = 0;  // f_S(w)
+  uint16_t flags = 0;
+  CollabType type = CollabType::kSingleAuthor;
+  CountryClass country_class = CountryClass::kNoCountry;
+  uint32_t countries_begin = 0, countries_end = 0;  // K(w) in FactsArena::countries
+  uint32_t partners_begin = 0, partners_end = 0;    // in FactsArena::partners
+  double gcd_km = -1;                               // -1 when undefined
+};
+
+struct PartnerInfo {
+  std::string name;
+  CountryCode country = kNoCountry;
+  RorId ror = 0;
+};
+
+// Storage of the variable-length parts of WorkFacts (one per thread).
+struct FactsArena {
+  std::vector<CountryCode> countries;
+  std::vector<PartnerKey> partners;
+  std::unordered_map<PartnerKey, PartnerInfo> partner_info;
+  std::array<uint64_t, kCountrySlots> member_countries{};  // countries of in-S institutions, to infer h(S)
+};
+
+class FactsBuilder {
+ public:
+  FactsBuilder(const Scope& scope, const Registry& registry, const CountryPolicy& policy)
+      : scope_(scope), registry_(registry), policy_(policy) {}
+
+  // Whether w is in W(S) — the cheap test every work goes through.
+  bool InScope(const Work& w);
+  // For a work InScope() accepted (and not changed since): its facts, with
+  // variable parts appended to arena.
+  void Build(const Work& w, WorkFacts* facts, FactsArena* arena);
+
+ private:
+  struct Inst {  // one distinct institution of the work
+    PartnerKey key;
+    OpenAlexId id;
+    RorId ror;
+    CountryCode country;
+    InstitutionType type;
+    bool in_scope;
+    double lat, lng;
+    uint32_t lineage_begin, lineage_end;  // in lineage_
+    std::string_view name;
+  };
+  // Lineage of an institution reference: stated, else the registry's, else itself.
+  void LineageOf(const Work& w, const InstitutionRef& ref, const RegistryEntry* entry, std::vector<OpenAlexId>* out);
+
+  const Scope& scope_;
+  const Registry& registry_;
+  const CountryPolicy& policy_;
+  std::vector<uint8_t> ref_in_scope_;           // per InstitutionRef of the work
+  std::vector<const RegistryEntry*> ref_entry_;  // per InstitutionRef
+  std::vector<OpenAlexId> scratch_lineage_;
+  std::vector<OpenAlexId> lineage_;
+  std::vector<Inst> insts_;
+  std::vector<std::pair<OpenAlexId, uint32_t>> links_;
+  std::vector<uint32_t> parent_;
+  std::vector<CountryCode> countries_;
+  std::vector<PartnerKey> partners_;
+};
+
+// Great-circle distance in km (haversine, R = 6371.01 km as Leiden).
+double HaversineKm(double lat1, double lng1, double lat2, double lng2);
+
+}  // namespace coopscope

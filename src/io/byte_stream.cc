@@ -1,0 +1,287 @@
+#include "io/byte_stream.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include <fmt/format.h>
+#include <isa-l/igzip_lib.h>
+#include <zip.h>
+#include <zstd.h>
+
+namespace coopscope {
+namespace {
+
+constexpr size_t kCompressedChunk = 1u << 20;
+
+Status IoError(const std::string& what, const std::string& path) {
+  return Status(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
+                fmt::format("{} {}: {}", what, path, std::strerror(errno)));
+}
+
+class File {
+ public:
+  ~File() { if (fd_ >= 0) ::close(fd_); }
+  Status Open(const std::string& path) {
+    path_ = path;
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) return IoError("cannot open", path);
+    struct stat st;
+    if (::fstat(fd_, &st) != 0) return IoError("cannot stat", path);
+    if (S_ISDIR(st.st_mode)) return Status(ErrorCode::kIo, fmt::format("{} is a directory", path));
+    size_ = static_cast<uint64_t>(st.st_size);
+    ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+    return Status::Ok();
+  }
+  Result<size_t> PRead(char* buf, size_t n, uint64_t offset) {
+    for (;;) {
+      ssize_t got = ::pread(fd_, buf, n, static_cast<off_t>(offset));
+      if (got >= 0) return static_cast<size_t>(got);
+      if (errno != EINTR) return IoError("cannot read", path_);
+    }
+  }
+  uint64_t size() const { return size_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  int fd_ = -1;
+  uint64_t size_ = 0;
+  std::string path_;
+};
+
+class PlainStream final : public ByteStream {
+ public:
+  PlainStream(std::unique_ptr<File> file, uint64_t begin, uint64_t end)
+      : file_(std::move(file)), pos_(begin), end_(std::min(end, file_->size())) {}
+  Result<size_t> Read(char* buf, size_t n) override {
+    if (pos_ >= end_) return size_t{0};
+    n = static_cast<size_t>(std::min<uint64_t>(n, end_ - pos_));
+    auto got = file_->PRead(buf, n, pos_);
+    if (!got.ok()) return got.status();
+    pos_ += got.value();
+    return got.value();
+  }
+  uint64_t file_bytes_consumed() const override { return pos_; }
+
+ private:
+  std::unique_ptr<File> file_;
+  uint64_t pos_, end_;
+};
+
+// Refills a compressed input buffer from a file.
+class CompressedInput {
+ public:
+  explicit CompressedInput(std::unique_ptr<File> file) : file_(std::move(file)), buf_(kCompressedChunk) {}
+  // Makes more input available; returns false at end of file.
+  Result<bool> Refill() {
+    auto got = file_->PRead(buf_.data(), buf_.size(), pos_);
+    if (!got.ok()) return got.status();
+    pos_ += got.value();
+    len_ = got.value();
+    return got.value() > 0;
+  }
+  uint8_t* data() { return reinterpret_cast<uint8_t*>(buf_.data()); }
+  size_t len() const { return len_; }
+  uint64_t pos() const { return pos_; }
+  const std::string& path() const { return file_->path(); }
+
+ private:
+  std::unique_ptr<File> file_;
+  std::vector<char> buf_;
+  uint64_t pos_ = 0;
+  size_t len_ = 0;
+};
+
+class GzipStream final : public ByteStream {
+ public:
+  explicit GzipStream(std::unique_ptr<File> file) : in_(std::move(file)) {
+    isal_inflate_init(&state_);
+    state_.crc_flag = ISAL_GZIP;
+  }
+  Result<size_t> Read(char* buf, size_t n) override {
+    state_.next_out = reinterpret_cast<uint8_t*>(buf);
+    state_.avail_out = static_cast<uint32_t>(std::min<size_t>(n, UINT32_MAX));
+    while (state_.avail_out > 0) {
+      if (state_.block_state == ISAL_BLOCK_FINISH) {
+        // End of one gzip member: another may follow (multi-member files).
+        if (state_.avail_in == 0) {
+          auto more = in_.Refill();
+          if (!more.ok()) return more.status();
+          if (!more.value()) { finished_ = true; break; }
+          state_.next_in = in_.data();
+          state_.avail_in = static_cast<uint32_t>(in_.len());
+        }
+        isal_inflate_reset(&state_);
+        state_.crc_flag = ISAL_GZIP;
+      }
+      if (state_.avail_in == 0) {
+        auto more = in_.Refill();
+        if (!more.ok()) return more.status();
+        if (!more.value()) {
+          return Status(ErrorCode::kCorrupt,
+                        fmt::format("truncated gzip stream: the file ends at byte {} inside a member", in_.pos()));
+        }
+        state_.next_in = in_.data();
+        state_.avail_in = static_cast<uint32_t>(in_.len());
+      }
+      int rc = isal_inflate(&state_);
+      if (rc < 0) {
+        return Status(ErrorCode::kCorrupt,
+                      fmt::format("damaged gzip stream near compressed byte {} (igzip error {})",
+                                  in_.pos() - state_.avail_in, rc));
+      }
+    }
+    return n - state_.avail_out;
+  }
+  uint64_t file_bytes_consumed() const override { return in_.pos(); }
+
+ private:
+  CompressedInput in_;
+  inflate_state state_{};
+  bool finished_ = false;
+};
+
+class ZstdStream final : public ByteStream {
+ public:
+  explicit ZstdStream(std::unique_ptr<File> file) : in_(std::move(file)), ctx_(ZSTD_createDStream()) {
+    ZSTD_initDStream(ctx_);
+  }
+  ~ZstdStream() override { ZSTD_freeDStream(ctx_); }
+  Result<size_t> Read(char* buf, size_t n) override {
+    ZSTD_outBuffer out{buf, n, 0};
+    while (out.pos < out.size) {
+      if (input_.pos == input_.size) {
+        auto more = in_.Refill();
+        if (!more.ok()) return more.status();
+        if (!more.value()) {
+          if (last_hint_ != 0)
+            return Status(ErrorCode::kCorrupt,
+                          fmt::format("truncated zstd stream: the file ends at byte {} inside a frame", in_.pos()));
+          break;
+        }
+        input_ = ZSTD_inBuffer{in_.data(), in_.len(), 0};
+      }
+      size_t hint = ZSTD_decompressStream(ctx_, &out, &input_);
+      if (ZSTD_isError(hint))
+        return Status(ErrorCode::kCorrupt, fmt::format("damaged zstd stream near compressed byte {}: {}",
+                                                       in_.pos(), ZSTD_getErrorName(hint)));
+      last_hint_ = hint;
+    }
+    return out.pos;
+  }
+  uint64_t file_bytes_consumed() const override { return in_.pos(); }
+
+ private:
+  CompressedInput in_;
+  ZSTD_DStream* ctx_;
+  ZSTD_inBuffer input_{nullptr, 0, 0};
+  size_t last_hint_ = 0;
+};
+
+Result<std::unique_ptr<File>> OpenFile(const std::string& path) {
+  auto file = std::make_unique<File>();
+  Status st = file->Open(path);
+  if (!st.ok()) return st;
+  return file;
+}
+
+}  // namespace
+
+Result<uint64_t> FileSize(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return IoError("cannot stat", path);
+  return static_cast<uint64_t>(st.st_size);
+}
+
+Result<Compression> DetectCompression(const std::string& path) {
+  auto file = OpenFile(path);
+  if (!file.ok()) return file.status();
+  unsigned char magic[4] = {0, 0, 0, 0};
+  auto got = file.value()->PRead(reinterpret_cast<char*>(magic), 4, 0);
+  if (!got.ok()) return got.status();
+  if (got.value() >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) return Compression::kGzip;
+  if (got.value() == 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd)
+    return Compression::kZstd;
+  if (got.value() == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4)
+    return Compression::kZip;
+  return Compression::kNone;
+}
+
+Result<std::unique_ptr<ByteStream>> OpenByteStream(const std::string& path) {
+  auto kind = DetectCompression(path);
+  if (!kind.ok()) return kind.status();
+  auto file = OpenFile(path);
+  if (!file.ok()) return file.status();
+  switch (kind.value()) {
+    case Compression::kGzip: return std::unique_ptr<ByteStream>(new GzipStream(std::move(file.value())));
+    case Compression::kZstd: return std::unique_ptr<ByteStream>(new ZstdStream(std::move(file.value())));
+    case Compression::kZip:
+      return Status(ErrorCode::kInvalidArgument, fmt::format("{} is a zip archive; unzip it or pass it as --registry", path));
+    case Compression::kNone: break;
+  }
+  uint64_t size = file.value()->size();
+  return std::unique_ptr<ByteStream>(new PlainStream(std::move(file.value()), 0, size));
+}
+
+Result<std::unique_ptr<ByteStream>> OpenFileRange(const std::string& path, uint64_t begin, uint64_t end) {
+  auto file = OpenFile(path);
+  if (!file.ok()) return file.status();
+  return std::unique_ptr<ByteStream>(new PlainStream(std::move(file.value()), begin, end));
+}
+
+namespace {
+
+Result<std::string> ReadZipEntry(const std::string& path) {
+  int err = 0;
+  zip_t* archive = zip_open(path.c_str(), ZIP_RDONLY, &err);
+  if (archive == nullptr) return Status(ErrorCode::kCorrupt, fmt::format("cannot open zip archive {} (libzip error {})", path, err));
+  zip_int64_t chosen = -1;
+  zip_int64_t entries = zip_get_num_entries(archive, 0);
+  for (zip_int64_t i = 0; i < entries; ++i) {
+    std::string name = zip_get_name(archive, static_cast<zip_uint64_t>(i), 0);
+    if (!name.ends_with(".json")) continue;
+    if (chosen < 0 || name.find("schema_v2") != std::string::npos) chosen = i;
+  }
+  if (chosen < 0) {
+    zip_close(archive);
+    return Status(ErrorCode::kNotFound, fmt::format("zip archive {} holds no .json file", path));
+  }
+  zip_stat_t st;
+  zip_stat_index(archive, static_cast<zip_uint64_t>(chosen), 0, &st);
+  std::string data(static_cast<size_t>(st.size), '\0');
+  zip_file_t* entry = zip_fopen_index(archive, static_cast<zip_uint64_t>(chosen), 0);
+  zip_int64_t got = entry ? zip_fread(entry, data.data(), st.size) : -1;
+  if (entry) zip_fclose(entry);
+  zip_close(archive);
+  if (got != static_cast<zip_int64_t>(st.size))
+    return Status(ErrorCode::kCorrupt, fmt::format("cannot read {} from zip archive {}", st.name, path));
+  return data;
+}
+
+}  // namespace
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  auto kind = DetectCompression(path);
+  if (!kind.ok()) return kind.status();
+  if (kind.value() == Compression::kZip) return ReadZipEntry(path);
+  auto stream = OpenByteStream(path);
+  if (!stream.ok()) return stream.status();
+  std::string out;
+  size_t used = 0;
+  out.resize(1u << 20);
+  for (;;) {
+    if (used == out.size()) out.resize(out.size() * 2);
+    auto got = stream.value()->Read(out.data() + used, out.size() - used);
+    if (!got.ok()) return got.status();
+    if (got.value() == 0) break;
+    used += got.value();
+  }
+  out.resize(used);
+  return out;
+}
+
+}  // namespace coopscope

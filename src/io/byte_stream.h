@@ -1,0 +1,42 @@
+// Byte streams over files: plain (a byte range of a file), gzip (ISA-L igzip,
+// in process, multi-member) and zstd.  The compression is detected from the
+// file's first bytes, not its name.  A stream is owned by one thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "io/status.h"
+
+namespace coopscope {
+
+enum class Compression : uint8_t { kNone, kGzip, kZstd, kZip };
+
+class ByteStream {
+ public:
+  virtual ~ByteStream() = default;
+  // Reads up to n bytes into buf; 0 means the end.  A damaged or truncated
+  // compressed stream returns kCorrupt.
+  virtual Result<size_t> Read(char* buf, size_t n) = 0;
+  // Bytes consumed from the underlying file so far (for progress).
+  virtual uint64_t file_bytes_consumed() const = 0;
+};
+
+// Detects the compression of a file from its magic bytes.
+Result<Compression> DetectCompression(const std::string& path);
+
+// Opens the whole file, decompressing if needed (zip is not a stream: use
+// ReadWholeFile).
+Result<std::unique_ptr<ByteStream>> OpenByteStream(const std::string& path);
+
+// Opens bytes [begin, end) of an uncompressed file.
+Result<std::unique_ptr<ByteStream>> OpenFileRange(const std::string& path, uint64_t begin, uint64_t end);
+
+// Reads a whole file into memory, decompressing gzip/zstd, or extracting the
+// single (or the first "*.json", preferring "*schema_v2*") entry of a zip.
+Result<std::string> ReadWholeFile(const std::string& path);
+
+Result<uint64_t> FileSize(const std::string& path);
+
+}  // namespace coopscope

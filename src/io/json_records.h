@@ -1,0 +1,85 @@
+// Frames JSON inputs into records, whatever their layout:
+//  - JSON Lines (one object per line; a line may also be an API list page
+//    {"meta":…, "results":[…]} or a single entity),
+//  - a JSON array of objects, an API page or a single object spread over
+//    several lines (read whole, up to Limits::max_record_bytes).
+// Each record reaches the callback as a simdjson On Demand object with its
+// line and byte offset; records that cannot be framed become rejects.
+// A JsonRecordReader owns a simdjson parser: one per thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "io/limits.h"
+#include "io/line_reader.h"
+#include "io/reject.h"
+
+namespace coopscope {
+
+struct RecordPos {
+  uint64_t line = 0;    // 1-based line of the record's first byte
+  uint64_t offset = 0;  // byte offset of the record's first byte
+};
+
+// Parses one record; a non-ok Status rejects it with that message.
+using RecordFn = std::function<Status(simdjson::ondemand::object&, const RecordPos&)>;
+
+struct ReadCounts {
+  uint64_t records = 0;   // records met (accepted by the callback or rejected)
+  uint64_t rejected = 0;  // of which rejected
+  uint64_t bytes = 0;     // decompressed bytes read
+  uint64_t lines = 0;     // lines seen (JSON Lines layout)
+};
+
+class JsonRecordReader {
+ public:
+  JsonRecordReader(const Limits& limits, std::vector<Reject>* rejects)
+      : limits_(limits), rejects_(rejects) {}
+
+  // Reads a whole file (plain, .gz or .zst), choosing the layout from its
+  // first line.  A stream error (truncated .gz) is recorded as a reject and
+  // reading stops there; the returned Status is an error only when the file
+  // cannot be opened at all.
+  Status ReadFile(const std::string& path, const RecordFn& fn, ReadCounts* counts);
+
+  // Reads the JSON Lines that start in [begin, end) of an uncompressed file.
+  // Line numbers in rejects and positions are relative to the range (the
+  // caller adds the lines before it).
+  Status ReadRange(const std::string& path, uint64_t begin, uint64_t end, const RecordFn& fn, ReadCounts* counts);
+
+  // Frames one JSON line (exposed for tests and fuzzing).  The text must be
+  // followed by kLinePadding readable bytes.
+  void ProcessLine(const std::string& path, const Line& line, const RecordFn& fn, ReadCounts* counts);
+
+  // Counters that progress displays read while the reader works (may be null).
+  void set_progress(std::atomic<uint64_t>* bytes, std::atomic<uint64_t>* records) {
+    progress_bytes_ = bytes;
+    progress_records_ = records;
+  }
+
+ private:
+  // Publishes progress: file bytes consumed by the stream, records met.
+  void Publish(const LineReader& reader, const ReadCounts& counts, bool force);
+  Status ReadLines(const std::string& path, LineReader& reader, const RecordFn& fn, ReadCounts* counts);
+  void ProcessDocument(const std::string& path, const std::string& text, const RecordFn& fn, ReadCounts* counts);
+  void AddReject(const std::string& path, uint64_t line, uint64_t offset, ErrorCode code, std::string reason,
+                 ReadCounts* counts);
+
+  Limits limits_;
+  std::vector<Reject>* rejects_;
+  simdjson::ondemand::parser parser_;
+  std::atomic<uint64_t>* progress_bytes_ = nullptr;
+  std::atomic<uint64_t>* progress_records_ = nullptr;
+  uint64_t published_bytes_ = 0, published_records_ = 0, since_publish_ = 0;
+};
+
+// Maps a simdjson error to our error kinds.
+ErrorCode JsonErrorCode(simdjson::error_code error);
+
+}  // namespace coopscope

@@ -1,0 +1,84 @@
+// The registry of research organisations: ROR v2 records and OpenAlex
+// institution entities, merged on their ROR id.
+//
+// It answers: the country, coordinates, type and name of an institution; its
+// parents and children (ROR relations, OpenAlex `associated_institutions`);
+// its OpenAlex lineage; and name look-ups.  Built once, then read-only and
+// thread-safe for concurrent readers.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "io/reject.h"
+#include "io/status.h"
+#include "model/country.h"
+#include "model/ids.h"
+#include "model/work.h"
+
+namespace coopscope {
+
+struct RegistryEntry {
+  OpenAlexId openalex = 0;  // 0 when only ROR knows it
+  RorId ror = 0;            // 0 when only OpenAlex knows it
+  std::string name;         // display name
+  std::vector<std::string> aliases;  // labels, aliases, acronyms, alternatives
+  CountryCode country = kNoCountry;
+  InstitutionType type = InstitutionType::kUnknown;
+  double lat = NAN, lng = NAN;
+  bool active = true;
+  std::vector<RorId> ror_parents, ror_children;
+  std::vector<OpenAlexId> openalex_parents, openalex_children;
+  std::vector<OpenAlexId> lineage;  // OpenAlex lineage (self included) when known
+
+  bool geocoded() const { return !std::isnan(lat) && !std::isnan(lng); }
+};
+
+struct RegistryLoadStats {
+  std::string file;
+  std::string format;  // "ror-v2", "openalex-institutions"
+  uint64_t records = 0;
+  uint64_t rejected = 0;
+};
+
+class Registry {
+ public:
+  // Loads a ROR v2 dump (JSON array, plain, .gz or .zip) or OpenAlex
+  // institution entities (JSON Lines plain/.gz/.zst, a single entity, an API
+  // list page); the format is recognised from the content.  Records that do
+  // not parse go to rejects; a file that cannot be read is an error.
+  Status Load(const std::string& path, RejectLog* rejects);
+
+  // Look-ups; nullptr when unknown.
+  const RegistryEntry* FindOpenAlex(OpenAlexId id) const;
+  const RegistryEntry* FindRor(RorId id) const;
+  // Either id may be 0.
+  const RegistryEntry* Find(OpenAlexId id, RorId ror) const;
+  // Case- and accent-insensitive exact match on names, aliases and acronyms.
+  std::vector<const RegistryEntry*> FindByName(std::string_view name) const;
+
+  size_t size() const { return entries_.size(); }
+  const std::vector<RegistryEntry>& entries() const { return entries_; }
+  const std::vector<RegistryLoadStats>& loads() const { return loads_; }
+
+ private:
+  RegistryEntry& Upsert(OpenAlexId id, RorId ror);
+  void Index(size_t index);
+  Status LoadRorArray(const std::string& path, std::string& json, RejectLog* rejects, RegistryLoadStats* stats);
+  Status LoadOpenAlexInstitutions(const std::string& path, RejectLog* rejects, RegistryLoadStats* stats);
+
+  std::vector<RegistryEntry> entries_;
+  std::unordered_map<OpenAlexId, size_t> by_openalex_;
+  std::unordered_map<RorId, size_t> by_ror_;
+  std::unordered_multimap<std::string, size_t> by_name_;
+  std::vector<RegistryLoadStats> loads_;
+};
+
+// Lower-cases and strips accents (Latin-1 supplement and common Latin
+// Extended-A letters) and punctuation; spaces are collapsed.
+std::string NormalizeName(std::string_view text);
+
+}  // namespace coopscope
