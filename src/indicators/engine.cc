@@ -261,6 +261,7 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
       else if (mine.country == kNoCountry) mine.country = info.country;
     }
     for (int c = 0; c < kCountrySlots; ++c) out.arena.member_countries[c] += w->arena.member_countries[c];
+    for (auto& [id, name] : w->arena.root_names) out.arena.root_names.emplace(id, name);
   }
   int best = -1;
   for (int c = 0; c < kCountrySlots; ++c)

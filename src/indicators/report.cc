@@ -137,6 +137,14 @@ Report BuildReport(const Collected& collected, const Scope& scope, const Country
   Report report;
   report.org_name = scope.name();
   report.roots = scope.roots();
+  // Roots the registry does not name take the name the works give them.
+  for (ScopeMember& root : report.roots) {
+    if (!root.name.empty()) continue;
+    if (auto it = collected.arena.root_names.find(root.openalex); it != collected.arena.root_names.end()) {
+      if (report.org_name == FormatOpenAlexId(root.openalex, 'I')) report.org_name = it->second;
+      root.name = it->second;
+    }
+  }
   report.ingest = collected.ingest;
   report.country_rules = policy.Rules();
   report.registry_loaded = registry_loaded;

@@ -123,6 +123,11 @@ void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
     insts_.push_back(inst);
   }
 
+  for (const Inst& inst : insts_)
+    if (inst.in_scope && inst.id != 0 && !inst.name.empty() && scope_.IsRoot(inst.id) &&
+        !arena->root_names.count(inst.id))
+      arena->root_names.emplace(inst.id, std::string(inst.name));
+
   // K(w).
   std::sort(countries_.begin(), countries_.end());
   countries_.erase(std::unique(countries_.begin(), countries_.end()), countries_.end());

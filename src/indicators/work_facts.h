@@ -66,6 +66,7 @@ struct FactsArena {
   std::vector<PartnerKey> partners;
   std::unordered_map<PartnerKey, PartnerInfo> partner_info;
   std::array<uint64_t, kCountrySlots> member_countries{};  // countries of in-S institutions, to infer h(S)
+  std::unordered_map<OpenAlexId, std::string> root_names;  // display names of roots met in works
 };
 
 class FactsBuilder {

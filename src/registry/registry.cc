@@ -1,6 +1,7 @@
 #include "registry/registry.h"
 
 #include <algorithm>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -274,6 +275,26 @@ void MergeEntry(RegistryEntry& into, RegistryEntry&& from) {
 }  // namespace
 
 Status Registry::Load(const std::string& path, RejectLog* rejects) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    // A folder of entity files (an OpenAlex institutions/ snapshot folder).
+    std::vector<std::string> files;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(path, ec)) {
+      std::string name = entry.path().filename().string();
+      if (entry.is_regular_file() && name != "manifest" && name != "manifest.json" &&
+          (name.ends_with(".json") || name.ends_with(".jsonl") || name.ends_with(".gz") || name.ends_with(".zst") ||
+           name.ends_with(".zip") || name.starts_with("part_")))
+        files.push_back(entry.path().string());
+    }
+    if (ec) return Status(ErrorCode::kIo, fmt::format("cannot list {}: {}", path, ec.message()));
+    std::sort(files.begin(), files.end());
+    if (files.empty()) return Status(ErrorCode::kNotFound, fmt::format("registry folder {} holds no JSON file", path));
+    for (const std::string& file : files) {
+      Status st = Load(file, rejects);
+      if (!st.ok()) return st;
+    }
+    return Status::Ok();
+  }
   Limits limits;
   limits.max_record_bytes = size_t{4} << 30;  // a registry dump is one JSON document
   std::vector<Reject> local;

@@ -48,7 +48,8 @@ class Registry {
  public:
   // Loads a ROR v2 dump (JSON array, plain, .gz or .zip) or OpenAlex
   // institution entities (JSON Lines plain/.gz/.zst, a single entity, an API
-  // list page); the format is recognised from the content.  Records that do
+  // list page), or every such file of a folder; the format is recognised from
+  // the content.  Records that do
   // not parse go to rejects; a file that cannot be read is an error.
   Status Load(const std::string& path, RejectLog* rejects);
 

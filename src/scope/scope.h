@@ -56,6 +56,11 @@ class Scope {
     return false;
   }
 
+  bool IsRoot(OpenAlexId id) const {
+    for (const ScopeMember& r : roots_)
+      if (r.openalex == id) return true;
+    return false;
+  }
   CountryCode home() const { return home_; }
   const std::string& name() const { return name_; }
   const std::vector<ScopeMember>& members() const { return members_; }
