@@ -103,6 +103,22 @@ class GzipStream final : public ByteStream {
     state_.crc_flag = ISAL_GZIP;
   }
   Result<size_t> Read(char* buf, size_t n) override {
+    if (!pending_.ok()) return pending_;
+    auto got = Inflate(buf, n);
+    if (!got.ok()) {
+      // Hand out what was decoded before the damage; report it on the next call.
+      size_t produced = n - state_.avail_out;
+      if (produced > 0) {
+        pending_ = got.status();
+        return produced;
+      }
+    }
+    return got;
+  }
+  uint64_t file_bytes_consumed() const override { return in_.pos(); }
+
+ private:
+  Result<size_t> Inflate(char* buf, size_t n) {
     state_.next_out = reinterpret_cast<uint8_t*>(buf);
     state_.avail_out = static_cast<uint32_t>(std::min<size_t>(n, UINT32_MAX));
     while (state_.avail_out > 0) {
@@ -137,12 +153,11 @@ class GzipStream final : public ByteStream {
     }
     return n - state_.avail_out;
   }
-  uint64_t file_bytes_consumed() const override { return in_.pos(); }
 
- private:
   CompressedInput in_;
   inflate_state state_{};
   bool finished_ = false;
+  Status pending_;
 };
 
 class ZstdStream final : public ByteStream {
@@ -152,7 +167,19 @@ class ZstdStream final : public ByteStream {
   }
   ~ZstdStream() override { ZSTD_freeDStream(ctx_); }
   Result<size_t> Read(char* buf, size_t n) override {
+    if (!pending_.ok()) return pending_;
     ZSTD_outBuffer out{buf, n, 0};
+    auto got = Decompress(out);
+    if (!got.ok() && out.pos > 0) {
+      pending_ = got.status();
+      return out.pos;
+    }
+    return got;
+  }
+  uint64_t file_bytes_consumed() const override { return in_.pos(); }
+
+ private:
+  Result<size_t> Decompress(ZSTD_outBuffer& out) {
     while (out.pos < out.size) {
       if (input_.pos == input_.size) {
         auto more = in_.Refill();
@@ -173,9 +200,8 @@ class ZstdStream final : public ByteStream {
     }
     return out.pos;
   }
-  uint64_t file_bytes_consumed() const override { return in_.pos(); }
 
- private:
+  Status pending_;
   CompressedInput in_;
   ZSTD_DStream* ctx_;
   ZSTD_inBuffer input_{nullptr, 0, 0};
