@@ -296,12 +296,23 @@ Result<std::string> ReadWholeFile(const std::string& path) {
   if (kind.value() == Compression::kZip) return ReadZipEntry(path);
   auto stream = OpenByteStream(path);
   if (!stream.ok()) return stream.status();
+  // Size the buffer once: the file size, or a gzip member's ISIZE trailer.
+  auto size = FileSize(path);
+  if (!size.ok()) return size.status();
+  uint64_t expected = size.value();
+  if (kind.value() == Compression::kGzip && size.value() >= 4) {
+    auto file = OpenFile(path);
+    unsigned char trailer[4] = {0, 0, 0, 0};
+    if (file.ok() && file.value()->PRead(reinterpret_cast<char*>(trailer), 4, size.value() - 4).ok())
+      expected = std::max<uint64_t>(expected, trailer[0] | trailer[1] << 8 | trailer[2] << 16 | uint64_t{trailer[3]} << 24);
+  }
+  constexpr size_t kSlack = 64;  // room for a parser's padding after the text
   std::string out;
   size_t used = 0;
-  out.resize(1u << 20);
+  out.resize(static_cast<size_t>(expected) + kSlack + 1);
   for (;;) {
-    if (used == out.size()) out.resize(out.size() * 2);
-    auto got = stream.value()->Read(out.data() + used, out.size() - used);
+    if (used + kSlack >= out.size()) out.resize(out.size() * 2);
+    auto got = stream.value()->Read(out.data() + used, out.size() - kSlack - used);
     if (!got.ok()) return got.status();
     if (got.value() == 0) break;
     used += got.value();

@@ -148,12 +148,15 @@ Status JsonRecordReader::ReadLines(const std::string& path, LineReader& reader, 
   return Status::Ok();
 }
 
-void JsonRecordReader::ProcessDocument(const std::string& path, const std::string& text, const RecordFn& fn,
+void JsonRecordReader::ProcessDocument(const std::string& path, std::string& text, const RecordFn& fn,
                                        ReadCounts* counts) {
-  simdjson::padded_string padded(text);
+  // ReadWholeFile leaves room for the padding: no copy.
+  std::string& buffer = text;
+  if (buffer.capacity() < buffer.size() + simdjson::SIMDJSON_PADDING) buffer.reserve(buffer.size() + simdjson::SIMDJSON_PADDING);
+  simdjson::padded_string_view padded(buffer.data(), buffer.size(), buffer.capacity());
   simdjson::ondemand::document doc;
   auto error = parser_.iterate(padded).get(doc);
-  const char* base = padded.data();
+  const char* base = buffer.data();
   uint64_t line_no = 1;
   const char* counted_to = base;
   auto position = [&](const char* where) {
@@ -212,17 +215,24 @@ void JsonRecordReader::ProcessDocument(const std::string& path, const std::strin
 Status JsonRecordReader::ReadFile(const std::string& path, const RecordFn& fn, ReadCounts* counts) {
   auto stream = OpenByteStream(path);
   if (!stream.ok()) return stream.status();
-  // Look at the first line: JSON Lines unless it opens an array or an object
-  // that continues on the next lines.
-  LineReader probe(std::move(stream.value()), limits_);
-  Line first;
-  auto got = probe.Next(&first);
+  // Peek at the start: JSON Lines unless the file opens an array, or an object
+  // whose first line does not close it (pretty-printed JSON).
+  constexpr size_t kPeek = 64 * 1024;
+  std::string peek(kPeek, '\0');
+  size_t peeked = 0;
+  while (peeked < kPeek) {
+    auto got = stream.value()->Read(peek.data() + peeked, kPeek - peeked);
+    if (!got.ok() || got.value() == 0) break;
+    peeked += got.value();
+  }
+  peek.resize(peeked);
   bool whole = false;
-  if (got.ok() && got.value() && !first.too_long) {
-    std::string_view t = first.text;
-    size_t i = t.find_first_not_of(" \t");
-    whole = i != std::string_view::npos && (t[i] == '[' || t.substr(i).find_first_not_of(" \t{") == std::string_view::npos ||
-                                           t.back() != '}');
+  size_t first = peek.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos) {
+    size_t nl = peek.find('\n', first);
+    std::string_view line = std::string_view(peek).substr(first, nl == std::string::npos ? std::string::npos : nl - first);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    whole = peek[first] == '[' || (nl != std::string::npos && !line.empty() && line.back() != '}');
   }
   if (!whole) {
     auto again = OpenByteStream(path);
