@@ -14,6 +14,14 @@ using simdjson::ondemand::array;
 using simdjson::ondemand::object;
 using simdjson::ondemand::value;
 
+// The key of an object field; "" when unreadable.
+template <typename Field>
+std::string_view Key(Field& field) {
+  std::string_view key;
+  if (field.unescaped_key().get(key)) return {};
+  return key;
+}
+
 std::string_view Str(value v) {
   std::string_view s;
   if (v.get_string().get(s)) return {};
@@ -54,8 +62,7 @@ struct RorRecord {
           bool display = false;
           std::string text;
           for (auto f : no) {
-            std::string_view k;
-            f.unescaped_key().get(k);
+            std::string_view k = Key(f);
             if (k == "value") text = std::string(Str(f.value()));
             else if (k == "types") {
               array types;
@@ -87,8 +94,7 @@ struct RorRecord {
           object geo;
           if (lo.find_field_unordered("geonames_details").get_object().get(geo)) continue;
           for (auto f : geo) {
-            std::string_view k;
-            f.unescaped_key().get(k);
+            std::string_view k = Key(f);
             if (k == "country_code" && entry.country == kNoCountry) entry.country = MakeCountry(Str(f.value()));
             else if (k == "lat" && std::isnan(entry.lat)) entry.lat = Num(f.value());
             else if (k == "lng" && std::isnan(entry.lng)) entry.lng = Num(f.value());
@@ -107,8 +113,7 @@ struct RorRecord {
           std::string type;
           RorId id = 0;
           for (auto f : ro) {
-            std::string_view k;
-            f.unescaped_key().get(k);
+            std::string_view k = Key(f);
             if (k == "type") type = std::string(Str(f.value()));
             else if (k == "id") id = ParseRorId(Str(f.value()));
           }
@@ -146,8 +151,7 @@ struct OpenAlexInstitution {
         object geo;
         if (v.get_object().get(geo)) continue;
         for (auto f : geo) {
-          std::string_view k;
-          f.unescaped_key().get(k);
+          std::string_view k = Key(f);
           if (k == "latitude") entry.lat = Num(f.value());
           else if (k == "longitude") entry.lng = Num(f.value());
           else if (k == "country_code" && entry.country == kNoCountry) entry.country = MakeCountry(Str(f.value()));
@@ -165,8 +169,7 @@ struct OpenAlexInstitution {
           OpenAlexId id = 0;
           std::string relation;
           for (auto f : ao) {
-            std::string_view k;
-            f.unescaped_key().get(k);
+            std::string_view k = Key(f);
             if (k == "id") id = ParseOpenAlexId(Str(f.value()), 'I');
             else if (k == "relationship") relation = std::string(Str(f.value()));
           }

@@ -1,6 +1,7 @@
 // Civil dates for the synthetic generator: days since 1970-01-01 to and from
-// year/month/day (proleptic Gregorian), for updated_date folders and the
-// older dates of duplicated works.  Pure constexpr functions.
+// year/month/day (proleptic Gregorian, H. Hinnant's algorithms), for
+// updated_date folders and the older dates of duplicated works.  model/work.cc
+// keeps its own days_from_civil private, hence this header.  Pure constexpr.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +17,7 @@ constexpr int64_t DaysFromCivil(int y, unsigned m, unsigned d) {
   y -= m <= 2;
   const int64_t era = (y >= 0 ? y : y - 399) / 400;
   const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }

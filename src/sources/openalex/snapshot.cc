@@ -109,7 +109,7 @@ Result<Manifest> ReadManifest(const std::string& path) {
     uint64_t count = 0, length = 0;
     if (entry["url"].get_string().get(url) || entry["meta"]["record_count"].get_uint64().get(count))
       return Status(ErrorCode::kParse, fmt::format("manifest {}: an entry lacks url or meta.record_count", path));
-    entry["meta"]["content_length"].get_uint64().get(length);
+    if (entry["meta"]["content_length"].get_uint64().get(length)) length = 0;  // optional
     manifest.entries.push_back(ManifestEntry{PartKey(url), count, length});
     manifest.total_records += count;
   }
