@@ -131,3 +131,31 @@ TEST(Registry, BadRecordsAreRejectedNotFatal) {
 
 }  // namespace
 }  // namespace coopscope::testing
+
+namespace coopscope::testing {
+namespace {
+
+TEST(Registry, ZipDumpPrefersTheSchemaV2Entry) {
+  // ROR dumps are zips holding a v1 and a *_schema_v2.json file.
+  TempDir dir;
+  WriteFile(dir.File("v1.json"), "[{\"id\": \"https://ror.org/02feahw73\", \"name\": \"From v1\"}]");
+  WriteFile(dir.File("v2.json"), "[{\"id\": \"https://ror.org/02feahw73\", \"names\": [{\"value\": \"From v2\", "
+                                 "\"types\": [\"ror_display\"]}], \"relationships\": [{\"type\": \"child\", "
+                                 "\"id\": \"https://ror.org/003412r28\"}]}]");
+  std::string cmd = "cd " + dir.path().string() +
+                    " && python3 -c \"import zipfile; z = zipfile.ZipFile('ror.zip', 'w', zipfile.ZIP_DEFLATED); "
+                    "z.write('v1.json', 'v1.40-2024-01-01-ror-data.json'); "
+                    "z.write('v2.json', 'v1.40-2024-01-01-ror-data_schema_v2.json'); z.close()\"";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  Registry registry;
+  RejectLog rejects;
+  Status st = registry.Load(dir.File("ror.zip"), &rejects);
+  ASSERT_TRUE(st.ok()) << st.message();
+  const RegistryEntry* e = registry.FindRor(ParseRorId("02feahw73"));
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->name, "From v2");
+  EXPECT_EQ(e->ror_children.size(), 1u);
+}
+
+}  // namespace
+}  // namespace coopscope::testing

@@ -213,6 +213,9 @@ void JsonRecordReader::ProcessDocument(const std::string& path, std::string& tex
 }
 
 Status JsonRecordReader::ReadFile(const std::string& path, const RecordFn& fn, ReadCounts* counts) {
+  auto kind = DetectCompression(path);
+  if (!kind.ok()) return kind.status();
+  if (kind.value() == Compression::kZip) return ReadDocument(path, fn, counts);  // a zipped dump: one document
   auto stream = OpenByteStream(path);
   if (!stream.ok()) return stream.status();
   // Peek at the start: JSON Lines unless the file opens an array, or an object
@@ -242,7 +245,10 @@ Status JsonRecordReader::ReadFile(const std::string& path, const RecordFn& fn, R
     published_records_ = counts->records;
     return ReadLines(path, reader, fn, counts);
   }
-  auto size = FileSize(path);
+  return ReadDocument(path, fn, counts);
+}
+
+Status JsonRecordReader::ReadDocument(const std::string& path, const RecordFn& fn, ReadCounts* counts) {
   auto text = ReadWholeFile(path);
   if (!text.ok()) {
     AddReject(path, 0, 0, text.status().code(), text.status().message(), counts);
@@ -256,7 +262,6 @@ Status JsonRecordReader::ReadFile(const std::string& path, const RecordFn& fn, R
               counts);
     return Status::Ok();
   }
-  (void)size;
   counts->bytes += text.value().size();
   ProcessDocument(path, text.value(), fn, counts);
   return Status::Ok();

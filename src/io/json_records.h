@@ -66,6 +66,8 @@ class JsonRecordReader {
  private:
   // Publishes progress: file bytes consumed by the stream, records met.
   void Publish(const LineReader& reader, const ReadCounts& counts, bool force);
+  // Reads a whole file (also a zip entry) as one JSON document.
+  Status ReadDocument(const std::string& path, const RecordFn& fn, ReadCounts* counts);
   Status ReadLines(const std::string& path, LineReader& reader, const RecordFn& fn, ReadCounts* counts);
   void ProcessDocument(const std::string& path, std::string& text, const RecordFn& fn, ReadCounts* counts);
   void AddReject(const std::string& path, uint64_t line, uint64_t offset, ErrorCode code, std::string reason,
