@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace coopscope {
@@ -28,7 +30,8 @@ Progress::~Progress() {
 
 void Progress::Draw(bool) {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  uint64_t b = bytes_.load(), r = records_.load();
+  // Ranges read a little past their end to finish their last line: clamp.
+  uint64_t b = std::min(bytes_.load(), total_), r = records_.load();
   double rate = secs > 0 ? static_cast<double>(b) / secs : 0;
   std::string eta = "?";
   if (rate > 0 && total_ > b) eta = fmt::format("{:.0f}s", static_cast<double>(total_ - b) / rate);
