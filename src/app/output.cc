@@ -213,6 +213,7 @@ void WriteTable(const Report& r, std::ostream& out, size_t top) {
     fmt::print(out, "\nPP foreign {} (95% stability interval {:.1f}%–{:.1f}%)\n",
                Percent(t.pp[static_cast<int>(Indicator::kForeign)]), ci.low * 100, ci.high * 100);
   }
+  fmt::print(out, "Distances known (two geocoded institutions) for {} of {} works.\n", t.tally.distance_known, t.tally.p);
   fmt::print(out, "\nCollaboration type: ");
   for (int i = 0; i < kCollabTypes; ++i)
     fmt::print(out, "{}{} {}", i ? ", " : "", CollabTypeName(static_cast<CollabType>(i)), t.tally.collab_types[i]);
@@ -227,7 +228,9 @@ void WriteTable(const Report& r, std::ostream& out, size_t top) {
   for (size_t i = 0; i < t.partner_institutions.size() && i < top; ++i) {
     const auto& pi = t.partner_institutions[i];
     fmt::print(out, "  {:>2}. {:<12} {:<2} {:<48} {:>6} ({:.1f}%)\n", i + 1, PartnerId(pi.key),
-               CountryName(pi.info.country), pi.info.name.substr(0, 48), pi.copubs.full, pi.share * 100);
+               CountryName(pi.info.country),
+               pi.info.name.empty() ? std::string("(no name: add an OpenAlex institutions registry)") : pi.info.name.substr(0, 48),
+               pi.copubs.full, pi.share * 100);
   }
   if (t.partner_institutions.empty()) fmt::print(out, "  (none)\n");
 }
