@@ -5,8 +5,8 @@
 //
 //   node duckdb_indicators.mjs --org I1294671590 --home FR [--threads N] INPUT...
 //
-// INPUT: JSONL(.gz) files, folders (searched for *.jsonl, *.ndjson, *.json
-// and their .gz, e.g. a snapshot's works/ folder) or globs left to DuckDB.
+// INPUT: JSONL(.gz) files, folders (searched for *.jsonl, *.ndjson, *.gz and
+// *.zst, e.g. a snapshot's works/ folder) or globs left to DuckDB.
 //
 // Definitions: ../../shared/guide/INDICATORS.md, restricted to what plain SQL
 // over the records can do without a registry:
@@ -64,7 +64,9 @@ function parseArgs(argv) {
   return opts;
 }
 
-const DATA_FILE = /\.(jsonl|ndjson|json)(\.gz)?$/i;
+// In folders: JSON lines, compressed or not (snapshot parts are part_NNN.gz);
+// plain .json files (manifests, reports) are left out.
+const DATA_FILE = /(\.(jsonl|ndjson)(\.gz|\.zst)?|\.gz|\.zst)$/i;
 
 function expandInputs(inputs) {
   const files = [];

@@ -112,7 +112,7 @@ def prepare_data(args, coopscope):
     wanted = {'seed': args.seed, 'parts': args.parts}
     if args.works:
         wanted['works'] = args.works
-    have = (meta is not None and data_files(plain, '.jsonl') and data_files(gz, '.jsonl.gz')
+    have = (meta is not None and data_files(plain, '.jsonl') and data_files(gz, '.gz')
             and all(meta.get(k) == v for k, v in wanted.items())
             and (args.works or meta.get('target_bytes', 0) >= target_bytes(args)))
     if have or args.skip_generate:
@@ -142,7 +142,7 @@ def prepare_data(args, coopscope):
     meta = {'works': works, 'seed': args.seed, 'parts': args.parts, 'registry': args.registry,
             'target_bytes': target_bytes(args) if not args.works else 0,
             'plain_bytes': total_size(data_files(plain, '.jsonl')),
-            'gz_bytes': total_size(data_files(gz, '.jsonl.gz')),
+            'gz_bytes': total_size(data_files(gz, '.gz')),
             'generate_plain_seconds': round(t1 - t0, 1), 'generate_gz_seconds': round(t2 - t1, 1),
             'generated': datetime.datetime.now().isoformat(timespec='seconds')}
     if not args.works and meta['plain_bytes'] < target_bytes(args):
@@ -360,7 +360,7 @@ def main():
     os.makedirs(runs_dir, exist_ok=True)
 
     plain, gz, meta = prepare_data(args, coopscope)
-    plain_files, gz_files = data_files(plain, '.jsonl'), data_files(gz, '.jsonl.gz')
+    plain_files, gz_files = data_files(plain, '.jsonl'), data_files(gz, '.gz')
     log(f'{len(plain_files)} plain parts ({total_size(plain_files) / 1e9:.3f} GB), '
         f'{len(gz_files)} .gz parts ({total_size(gz_files) / 1e9:.3f} GB)')
     warm_cache(plain_files + gz_files)
