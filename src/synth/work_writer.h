@@ -40,7 +40,9 @@ class WorkWriter {
   static uint64_t WorkNumber(uint64_t index, uint64_t seed);
 
  private:
-  enum class Kind : uint8_t { kNormal, kEmpty, kAffiliationsOnly };
+  // kEmpty: institutions [] with unmatched raw strings; kBare: no affiliation
+  // at all; kAffiliationsOnly: institutions [] but affiliations[].institution_ids.
+  enum class Kind : uint8_t { kNormal, kEmpty, kBare, kAffiliationsOnly };
   static constexpr int kMaxOrgsPerAuthor = 3;
   struct Author {
     uint64_t id = 0;
@@ -73,6 +75,7 @@ class WorkWriter {
   void WriteAbstract(Rng& text, std::string* out);
   void WriteCountsByYear(int cited, std::string* out);
   void WriteSource(bool format_2022, std::string* out);
+  void AppendCreatedDate(std::string* out) const;  // and closes the record
 
   const Universe& universe_;
   WorkConfig config_;
