@@ -1,5 +1,7 @@
 #include "model/work.h"
 
+#include "model/calendar.h"
+
 #include <array>
 
 namespace coopscope {
@@ -8,17 +10,6 @@ namespace {
 constexpr std::array<std::string_view, 10> kTypeNames = {
     "unknown", "education", "healthcare", "company", "archive",
     "nonprofit", "government", "facility", "funder", "other"};
-
-// Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
-// (H. Hinnant's days_from_civil).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
 
 bool Digits(std::string_view s, size_t pos, size_t n, int64_t* out) {
   if (pos + n > s.size()) return false;
@@ -48,7 +39,7 @@ int64_t ParseTimestampMicros(std::string_view s) {
   if (!Digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, &mo) ||
       s[7] != '-' || !Digits(s, 8, 2, &d) || mo < 1 || mo > 12 || d < 1 || d > 31)
     return -1;
-  int64_t micros = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) *
+  int64_t micros = DaysFromCivil(static_cast<int>(y), static_cast<unsigned>(mo), static_cast<unsigned>(d)) *
                    86400LL * 1000000LL;
   if (s.size() == 10) return micros;
   int64_t h, mi, se;

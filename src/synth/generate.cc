@@ -24,7 +24,7 @@
 
 #include "io/reject.h"
 #include "registry/registry.h"
-#include "synth/calendar.h"
+#include "model/calendar.h"
 #include "synth/part_sink.h"
 #include "synth/random.h"
 #include "synth/universe.h"
@@ -96,7 +96,7 @@ void Generator::Lay() {
                                                         : "jsonl";
   for (unsigned f = 0; f < folders; ++f) {
     folder_days_.push_back(
-        synth::DaysFromCivil(options_.last_year + 1, kFolderMonthDay[f][0], kFolderMonthDay[f][1]));
+        DaysFromCivil(options_.last_year + 1, kFolderMonthDay[f][0], kFolderMonthDay[f][1]));
     folder_first_part_.push_back(static_cast<unsigned>(uint64_t{f} * parts / folders));
   }
   folder_first_part_.push_back(parts);
@@ -107,7 +107,7 @@ void Generator::Lay() {
     part.number = p - folder_first_part_[part.folder];
     part.begin = options_.works * p / parts;
     part.end = options_.works * (p + 1) / parts;
-    synth::CivilDate d = synth::CivilFromDays(folder_days_[part.folder]);
+    CivilDate d = CivilFromDays(folder_days_[part.folder]);
     std::string key = fmt::format("updated_date={:04}-{:02}-{:02}/part_{:03}.{}", d.year, d.month, d.day,
                                   part.number, extension_);
     part.path = (fs::path(options_.out_dir) / "works" / key).string();

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "synth/calendar.h"
+#include "model/calendar.h"
 #include "synth/json_text.h"
 
 namespace coopscope::synth {

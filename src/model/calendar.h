@@ -1,12 +1,11 @@
-// Civil dates for the synthetic generator: days since 1970-01-01 to and from
-// year/month/day (proleptic Gregorian, H. Hinnant's algorithms), for
-// updated_date folders and the older dates of duplicated works.  model/work.cc
-// keeps its own days_from_civil private, hence this header.  Pure constexpr.
+// Civil dates: days since 1970-01-01 to and from year/month/day (proleptic
+// Gregorian, H. Hinnant's algorithms).  Used to read updated_date and by the
+// synthetic generator.  Pure constexpr.
 #pragma once
 
 #include <cstdint>
 
-namespace coopscope::synth {
+namespace coopscope {
 
 struct CivilDate {
   int year = 1970;
@@ -38,4 +37,4 @@ constexpr CivilDate CivilFromDays(int64_t z) {
 static_assert(DaysFromCivil(2023, 5, 16) == 19493);
 static_assert(CivilFromDays(19493).day == 16);
 
-}  // namespace coopscope::synth
+}  // namespace coopscope
