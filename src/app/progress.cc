@@ -33,13 +33,12 @@ void Progress::Draw(bool) {
   // Ranges read a little past their end to finish their last line: clamp.
   uint64_t b = std::min(bytes_.load(), total_), r = records_.load();
   double rate = secs > 0 ? static_cast<double>(b) / secs : 0;
-  std::string eta = "?";
-  if (rate > 0 && total_ > b) eta = fmt::format("{:.0f}s", static_cast<double>(total_ - b) / rate);
-  else if (total_ <= b) eta = "0s";
-  fmt::print(stderr, "\r\033[Kcoopscope: {:.1f} / {:.1f} MB ({:.0f}%), {:.0f} works/s, {:.0f} MB/s, ETA {}",
+  double eta_s = rate > 0 && total_ > b ? static_cast<double>(total_ - b) / rate : 0.0;
+  const char* eta_unknown = rate > 0 || total_ <= b ? "" : "?";
+  fmt::print(stderr, "\r\033[Kcoopscope: {:.1f} / {:.1f} MB ({:.0f}%), {:.0f} works/s, {:.0f} MB/s, ETA {}{:.0f}s",
              static_cast<double>(b) / 1e6, static_cast<double>(total_) / 1e6,
              total_ ? 100.0 * static_cast<double>(b) / static_cast<double>(total_) : 100.0,
-             secs > 0 ? static_cast<double>(r) / secs : 0.0, rate / 1e6, eta);
+             secs > 0 ? static_cast<double>(r) / secs : 0.0, rate / 1e6, eta_unknown, eta_s);
 }
 
 }  // namespace coopscope
