@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <mutex>
 
 #include <fmt/format.h>
 
@@ -304,7 +305,6 @@ Status Registry::Load(const std::string& path, RejectLog* rejects) {
   JsonRecordReader reader(limits, &local);
   RegistryLoadStats stats;
   stats.file = path;
-  size_t first_new = entries_.size();
   RecordFn fn = [&](object& obj, const RecordPos&) -> Status {
     // The first key tells the kind: ROR records and OpenAlex entities differ.
     std::string_view raw;
@@ -338,16 +338,11 @@ Status Registry::Load(const std::string& path, RejectLog* rejects) {
     return Status(ErrorCode::kParse,
                   fmt::format("{} holds no ROR record and no OpenAlex institution ({} rejected)", path, counts.rejected));
   loads_.push_back(stats);
-  for (size_t i = first_new; i < entries_.size(); ++i) Index(i);
-  // Re-index names of merged entries too (cheap: names are few).
-  if (first_new > 0) {
-    by_name_.clear();
-    for (size_t i = 0; i < entries_.size(); ++i) Index(i);
-  }
+  names_indexed_ = false;  // the name index is rebuilt on the next look-up
   return Status::Ok();
 }
 
-void Registry::Index(size_t index) {
+void Registry::Index(size_t index) const {
   const RegistryEntry& e = entries_[index];
   auto add = [&](const std::string& name) {
     std::string key = NormalizeName(name);
@@ -378,6 +373,15 @@ const RegistryEntry* Registry::Find(OpenAlexId id, RorId ror) const {
 }
 
 std::vector<const RegistryEntry*> Registry::FindByName(std::string_view name) const {
+  {
+    // Built on first use: most runs name their organisation by id.
+    std::lock_guard lock(names_mu_);
+    if (!names_indexed_) {
+      by_name_.clear();
+      for (size_t i = 0; i < entries_.size(); ++i) Index(i);
+      names_indexed_ = true;
+    }
+  }
   std::vector<const RegistryEntry*> out;
   auto range = by_name_.equal_range(NormalizeName(name));
   for (auto it = range.first; it != range.second; ++it) out.push_back(&entries_[it->second]);

@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -67,14 +68,16 @@ class Registry {
 
  private:
   RegistryEntry& Upsert(OpenAlexId id, RorId ror);
-  void Index(size_t index);
+  void Index(size_t index) const;
   Status LoadRorArray(const std::string& path, std::string& json, RejectLog* rejects, RegistryLoadStats* stats);
   Status LoadOpenAlexInstitutions(const std::string& path, RejectLog* rejects, RegistryLoadStats* stats);
 
   std::vector<RegistryEntry> entries_;
   std::unordered_map<OpenAlexId, size_t> by_openalex_;
   std::unordered_map<RorId, size_t> by_ror_;
-  std::unordered_multimap<std::string, size_t> by_name_;
+  mutable std::mutex names_mu_;
+  mutable bool names_indexed_ = false;
+  mutable std::unordered_multimap<std::string, size_t> by_name_;
   std::vector<RegistryLoadStats> loads_;
 };
 
