@@ -19,12 +19,6 @@ std::string WorkLine(uint64_t id, int year, const std::string& updated = "2024-0
          "\"lineage\":[\"https://openalex.org/I2\"]}],\"countries\":[\"DE\"]}]}";
 }
 
-const Reject* FindReject(const std::vector<Reject>& rejects, ErrorCode code) {
-  for (const auto& r : rejects)
-    if (r.code == code) return &r;
-  return nullptr;
-}
-
 TEST(Rejects, MalformedLineNamesFileLineOffset) {
   TempDir dir;
   std::string l1 = WorkLine(1, 2020), l2 = "{\"id\": \"https://openalex.org/W2\", \"publication_year\": 20", l3 = WorkLine(3, 2021);
