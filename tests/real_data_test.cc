@@ -104,7 +104,9 @@ TEST_F(WorldBankGroup, Totals) {
   EXPECT_NEAR(partners[2].share, 1.0 / 9, 1e-12);
   // 2005 holds two works (W1934649023, W2180613954).
   for (const auto& year : pipeline_.report.by_year) {
-    if (year.first_year == 2005) EXPECT_EQ(year.tally.p, 2u);
+    if (year.first_year == 2005) {
+      EXPECT_EQ(year.tally.p, 2u);
+    }
   }
   // Every PP lies in its interval.
   for (int i = 0; i < kIndicators; ++i) {
