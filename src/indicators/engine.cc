@@ -38,9 +38,12 @@ struct TaskResult {
   std::vector<Reject> rejects;
 };
 
+// What a thread keeps from one task to the next: its parser buffers stay
+// allocated, so a run pays their page faults once per thread.
 struct Worker {
-  explicit Worker(const Scope& scope, const Registry& registry, const CountryPolicy& policy)
-      : builder(scope, registry, policy) {}
+  Worker(const Scope& scope, const Registry& registry, const CountryPolicy& policy, const Limits& limits)
+      : reader(limits, nullptr), builder(scope, registry, policy) {}
+  JsonRecordReader reader;
   WorkParser parser;
   Work work;
   FactsBuilder builder;
@@ -90,7 +93,7 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<size_t>(tasks.size(), 1))));
   std::vector<std::unique_ptr<Worker>> workers;
-  for (unsigned t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>(scope, registry, policy));
+  for (unsigned t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>(scope, registry, policy, options.limits));
   std::vector<TaskResult> results(tasks.size());
   std::atomic<size_t> next{0};
   std::atomic<bool> stop{false};
@@ -106,7 +109,8 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
       const Task& task = tasks[ti];
       TaskResult& result = results[ti];
       const std::string& path = inputs.data_files[task.file];
-      JsonRecordReader reader(options.limits, &result.rejects);
+      JsonRecordReader& reader = w.reader;
+      reader.set_rejects(&result.rejects);
       reader.set_progress(options.progress_bytes, options.progress_records);
       const uint64_t seq_base = static_cast<uint64_t>(task.file) << kOffsetBits;
       RecordFn fn = [&](simdjson::ondemand::object& obj, const RecordPos& pos) -> Status {

@@ -57,6 +57,9 @@ class JsonRecordReader {
   // followed by kLinePadding readable bytes.
   void ProcessLine(const std::string& path, const Line& line, const RecordFn& fn, ReadCounts* counts);
 
+  // Where the next rejects go (a reader can serve many files in turn).
+  void set_rejects(std::vector<Reject>* rejects) { rejects_ = rejects; }
+
   // Counters that progress displays read while the reader works (may be null).
   void set_progress(std::atomic<uint64_t>* bytes, std::atomic<uint64_t>* records) {
     progress_bytes_ = bytes;

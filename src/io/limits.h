@@ -13,7 +13,7 @@ struct Limits {
   size_t max_record_bytes = 64u << 20;
   // Read buffer of each worker; the memory of a run is about
   // threads × (read_buffer_bytes + max record actually seen).
-  size_t read_buffer_bytes = 4u << 20;
+  size_t read_buffer_bytes = 1u << 20;
   // Size of the ranges a large plain file is cut into for threads.
   size_t split_bytes = 64u << 20;
   // Stop with an error once this many rejects were seen; 0 = never.  --max-rejects.
