@@ -32,12 +32,13 @@ function usage(message) {
   if (message) process.stderr.write(`duckdb_indicators: ${message}\n`);
   process.stderr.write(
     'usage: node duckdb_indicators.mjs --org I<digits> [--home XX] [--threads N]\n' +
-      '         [--memory-limit SIZE] [--ignore-errors] INPUT...\n');
+      '         [--memory-limit SIZE] [--ignore-errors] [--read-only] INPUT...\n' +
+      '--read-only: only read the same columns (a floor for DuckDB: JSON parsing alone)\n');
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const opts = { org: null, home: 'FR', threads: 1, memoryLimit: null, ignoreErrors: false, inputs: [] };
+  const opts = { org: null, home: 'FR', threads: 1, memoryLimit: null, ignoreErrors: false, readOnly: false, inputs: [] };
   for (let i = 0; i < argv.length; ++i) {
     const a = argv[i];
     const next = () => {
@@ -49,6 +50,7 @@ function parseArgs(argv) {
     else if (a === '--threads') opts.threads = Number(next());
     else if (a === '--memory-limit') opts.memoryLimit = next();
     else if (a === '--ignore-errors') opts.ignoreErrors = true;
+    else if (a === '--read-only') opts.readOnly = true;
     else if (a === '-h' || a === '--help') usage();
     else if (a.startsWith('--')) usage(`unknown option ${a}`);
     else opts.inputs.push(a);
@@ -119,50 +121,48 @@ function buildSql(opts, files) {
       coalesce(x.id, '') <> '' OR coalesce(x.ror, '') <> '';`;
   // One row per record: its facts (the K(w) and industry parts only for works
   // that touch S), then one row per work id.
+  // One row per record: f_S(w) for all, K(w) and industry only for the works
+  // that touch S (CASE evaluates its branches on the matching rows only).
+  // The list_transform([value], v -> ...)[1] idiom names an intermediate list.
   const facts = `
     CREATE TEMP TABLE facts AS
     WITH src AS (
       SELECT id, publication_year AS year, TRY_CAST(updated_date AS TIMESTAMP) AS upd, filename,
-             list_transform(coalesce(authorships, []), a -> {
-               insts: list_filter(coalesce(a.institutions, []),
-                                  x -> has_key(x) OR cc(x.country_code) IS NOT NULL),
-               countries: coalesce(a.countries, []),
-               affiliations: a.affiliations
-             }) AS au0
+             coalesce(authorships, []) AS au
       FROM read_json(${fileList}, format = 'newline_delimited', compression = 'auto_detect',
                      columns = ${columns}, filename = true, hive_partitioning = false,
                      ignore_errors = ${opts.ignoreErrors}, maximum_object_size = 67108864)
       WHERE id IS NOT NULL AND publication_year IS NOT NULL
-    ), fallback AS (
-      -- An authorship whose institutions[] is empty takes the ids of its
-      -- affiliations[].institution_ids (2024+ records), as coopscope does.
-      SELECT id, year, upd, filename,
-             list_transform(au0, a -> {
-               insts: CASE WHEN len(a.insts) > 0 OR len(coalesce(a.affiliations, [])) = 0 THEN a.insts
-                      ELSE list_transform(
-                             list_distinct(list_filter(flatten(list_transform(a.affiliations,
-                                 f -> coalesce(f.institution_ids, []))), i -> coalesce(i, '') <> '')),
-                             i -> {id: i, ror: NULL::VARCHAR, country_code: NULL::VARCHAR,
-                                   type: NULL::VARCHAR, lineage: NULL::VARCHAR[]}) END,
-               countries: a.countries
-             }) AS au
-      FROM src
     ), weighted AS (
+      -- I(a): the institutions with an id, a ROR or a country; when there are
+      -- none, the distinct affiliations[].institution_ids (2024+ records), as
+      -- coopscope does.  Authorships without either stay in N(w).
       SELECT id, year, upd, filename, au,
              CASE WHEN len(au) = 0 THEN 0.0 ELSE
-               coalesce(list_sum(list_transform(au, a ->
-                 CASE WHEN len(a.insts) = 0 THEN 0.0
-                      ELSE len(list_filter(a.insts, x -> in_s(x)))::DOUBLE / len(a.insts) END)), 0.0)
-               / len(au) END AS frac
-      FROM fallback
+               coalesce(list_sum(list_transform(au, a -> list_transform(
+                 [list_filter(coalesce(a.institutions, []), x -> has_key(x) OR cc(x.country_code) IS NOT NULL)],
+                 l -> CASE
+                   WHEN len(l) > 0 THEN len(list_filter(l, x -> in_s(x)))::DOUBLE / len(l)
+                   WHEN len(coalesce(a.affiliations, [])) = 0 THEN 0.0
+                   ELSE list_transform(
+                     [list_distinct(list_filter(flatten(list_transform(a.affiliations,
+                        f -> coalesce(f.institution_ids, []))), i -> coalesce(i, '') <> ''))],
+                     ids -> CASE WHEN len(ids) = 0 THEN 0.0
+                                 ELSE len(list_filter(ids, i -> i IN (${rootUrl}, ${rootShort})))::DOUBLE / len(ids)
+                            END)[1]
+                 END)[1])), 0.0) / len(au)
+             END AS frac
+      FROM src
     )
     SELECT id, year, upd, filename, frac,
            CASE WHEN frac > 0 THEN list_filter(list_distinct(flatten(list_transform(au, a ->
-                  list_concat(list_transform(a.countries, c -> cc(c)),
-                              list_transform(a.insts, x -> cc(x.country_code)))))), c -> c IS NOT NULL)
+                  list_concat(list_transform(coalesce(a.countries, []), c -> cc(c)),
+                              list_transform(coalesce(a.institutions, []), x -> cc(x.country_code)))))),
+                  c -> c IS NOT NULL)
            END AS k,
-           CASE WHEN frac > 0 THEN len(list_filter(flatten(list_transform(au, a -> a.insts)),
-                  x -> x.type = 'company' AND has_key(x))) > 0
+           CASE WHEN frac > 0 THEN coalesce(list_bool_or(list_transform(au, a ->
+                  list_bool_or(list_transform(coalesce(a.institutions, []),
+                                              x -> x.type = 'company' AND has_key(x))))), false)
            END AS industry
     FROM weighted;`;
   const winners = `
@@ -190,7 +190,14 @@ function buildSql(opts, files) {
     WHERE country <> ${home}
     GROUP BY GROUPING SETS ((year, country), (country))
     ORDER BY year NULLS FIRST, copubs DESC, country`;
-  return { macro, facts, winners, ingest, periods, partners };
+  // The reading floor: the same read_json, columns materialised, nothing computed.
+  const readOnly = `
+    SELECT count(id) AS read, max(publication_year) AS last_year, max(updated_date) AS last_update,
+           sum(len(authorships)) AS authorships
+    FROM read_json(${fileList}, format = 'newline_delimited', compression = 'auto_detect',
+                   columns = ${columns}, filename = true, hive_partitioning = false,
+                   ignore_errors = ${opts.ignoreErrors}, maximum_object_size = 67108864)`;
+  return { macro, facts, winners, ingest, periods, partners, readOnly };
 }
 
 async function main() {
@@ -203,13 +210,33 @@ async function main() {
   const instance = await DuckDBInstance.create(':memory:', config);
   const conn = await instance.connect();
   await conn.run(`SET threads = ${opts.threads}`);
+  // Seconds of each stage, to tell where DuckDB spends its time.
+  const stages = {};
+  let mark = process.hrtime.bigint();
+  const lap = (name) => {
+    const now = process.hrtime.bigint();
+    stages[name] = Number(now - mark) / 1e9;
+    mark = now;
+  };
+  lap('start');
+  if (opts.readOnly) {
+    const [r] = (await conn.runAndReadAll(sql.readOnly)).getRowObjectsJson();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    process.stdout.write(JSON.stringify({ tool: 'duckdb-read-only', duckdb_version: duckdbVersion(),
+      threads: opts.threads, files: files.length, seconds, read: Number(r.read),
+      authorships: Number(r.authorships), last_year: Number(r.last_year), last_update: r.last_update }, null, 1) + '\n');
+    return;
+  }
   await conn.run(sql.macro);
   await conn.run(sql.facts);
+  lap('read_and_facts');
   await conn.run(sql.winners);
+  lap('dedup');
   const rows = async (q) => (await conn.runAndReadAll(q)).getRowObjectsJson();
   const [ingestRow] = await rows(sql.ingest);
   const periodRows = await rows(sql.periods);
   const partnerRows = await rows(sql.partners);
+  lap('aggregate');
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 
   const num = (v) => (v === null || v === undefined ? 0 : Number(v));
@@ -243,6 +270,7 @@ async function main() {
     ingest: { read: num(ingestRow.read), accepted: num(ingestRow.accepted),
               duplicates: num(ingestRow.read) - num(ingestRow.accepted) },
     seconds,
+    stages,
     total,
     by_year: [...byYear.entries()].sort((a, b) => a[0] - b[0]).map(([year, p]) => ({ year, ...p })),
   };

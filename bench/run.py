@@ -300,7 +300,9 @@ def build_report(rows, meta, args, versions, agreement, registry_note, load_befo
                  f'"others CPU": the share of all cores used by other processes during that run.')
     lines.append(f'- Units: MB/s and works/s count the uncompressed JSONL '
                  f'bytes ({plain_mb:,.0f} MB) and the records read, for .gz inputs too. '
-                 f'"vs DuckDB" = DuckDB seconds / this row\'s seconds, same input and threads.')
+                 f'"vs DuckDB" = DuckDB seconds / this row\'s seconds, same input and threads. '
+                 f'"duckdb read only" = the same read_json of the same columns and nothing else: '
+                 f'DuckDB\'s floor for JSON reading (in brackets: how much longer the full query takes).')
     lines.append(f'- Agreement: {agreement}')
     if registry_note:
         lines.append(f'- {registry_note}')
@@ -313,6 +315,8 @@ def build_report(rows, meta, args, versions, agreement, registry_note, load_befo
         if r['tool'] == 'igzip -dc':
             ref = None
         ratio = f'{ref / r["seconds"]:.2f}×' if ref and r['tool'] != 'duckdb' else ('1.00×' if r['tool'] == 'duckdb' else '–')
+        if r['tool'] == 'duckdb read only' and ref:
+            ratio = f'({ref / r["seconds"]:.2f}×)'
         lines.append(f'| {r["tool"]} | {r["input"]} | {r["threads"]} | {r["seconds"]:.2f} | '
                      f'{fmt_num(plain_mb / r["seconds"])} | {fmt_num(r["read"] / r["seconds"])} | '
                      f'{r["rss_mib"]:.0f} | {r["cpu"]:.1f} | {ratio} | '
@@ -392,6 +396,8 @@ def parse_args():
     ap.add_argument('--out', default=os.path.join(BENCH, 'out'), help='work folder (default bench/out)')
     ap.add_argument('--coopscope', help='coopscope binary (default build/release/coopscope, else build/bench)')
     ap.add_argument('--registry', default=DEFAULT_REGISTRY, help='ROR dump for generate and the registry check')
+    ap.add_argument('--no-read-only', action='store_true',
+                    help='skip the DuckDB read-only runs (its JSON reading floor)')
     ap.add_argument('--no-registry-check', action='store_true',
                     help='skip the extra untimed coopscope run with --registry')
     args = ap.parse_args()
@@ -420,23 +426,29 @@ def main():
     warm_cache(plain_files + gz_files)
 
     duck_script = os.path.join(BENCH, 'duckdb_indicators.mjs')
+    # (tool, input, threads, argv, name of the run's files)
     configs = []
     if igzip:
-        configs.append(('igzip -dc', 'gz', 1, [igzip, '-dc'] + gz_files))
+        configs.append(('igzip -dc', 'gz', 1, [igzip, '-dc'] + gz_files, 'igzip-gz-t1'))
     for inp, folder in (('jsonl', plain), ('gz', gz)):
         for t in args.threads:
             configs.append(('coopscope', inp, t, [coopscope, 'indicators', '--org', args.org, '--home', args.home,
-                                                  '--threads', str(t), '--format', 'json', '--quiet', folder]))
+                                                  '--threads', str(t), '--format', 'json', '--quiet', folder],
+                            f'coopscope-{inp}-t{t}'))
         for t in args.threads:
             configs.append(('duckdb', inp, t, ['node', duck_script, '--org', args.org, '--home', args.home,
-                                               '--threads', str(t), folder]))
+                                               '--threads', str(t), folder], f'duckdb-{inp}-t{t}'))
+        if not args.no_read_only:
+            for t in args.threads:
+                configs.append(('duckdb read only', inp, t, ['node', duck_script, '--read-only', '--org', args.org,
+                                                             '--threads', str(t), folder],
+                                f'duckdb_read_only-{inp}-t{t}'))
 
     load_before = os.getloadavg()[0]
     best = {}
     results = {}
 
-    def one_run(tool, inp, t, argv, label):
-        name = f'{tool.split()[0]}-{inp}-t{t}'
+    def one_run(tool, inp, t, argv, name, label):
         out_path = os.path.join(runs_dir, name + '.json') if tool != 'igzip -dc' else None
         err_path = os.path.join(runs_dir, name + '.stderr')
         m = run_measured(argv, out_path, err_path)
@@ -447,7 +459,7 @@ def main():
             with open(err_path, errors='replace') as f:
                 tail = f.read()[-3000:]
             die(f'{" ".join(argv)} exited with {m.returncode}:\n{tail}')
-        if out_path:
+        if out_path and tool in ('coopscope', 'duckdb'):
             with open(out_path) as f:
                 results[name] = json.load(f)
         key = (tool, inp, t)
@@ -455,8 +467,8 @@ def main():
             best[key] = m
 
     for rep in range(args.repeat):
-        for tool, inp, t, argv in configs:
-            one_run(tool, inp, t, argv, f'run {rep + 1}')
+        for tool, inp, t, argv, name in configs:
+            one_run(tool, inp, t, argv, name, f'run {rep + 1}')
     # Runs disturbed by other work on the machine: again, after a pause.
     for attempt in range(args.retries):
         busy = [c for c in configs if (best[c[:3]].others or 0) > args.max_others]
@@ -465,8 +477,8 @@ def main():
         log(f'{len(busy)} configuration(s) ran while other processes used more than '
             f'{args.max_others * 100:.0f}% of the CPU: again in 10 s')
         time.sleep(10)
-        for tool, inp, t, argv in busy:
-            one_run(tool, inp, t, argv, f'retry {attempt + 1}')
+        for tool, inp, t, argv, name in busy:
+            one_run(tool, inp, t, argv, name, f'retry {attempt + 1}')
     load_after = os.getloadavg()[0]
 
     # Agreement: every result against coopscope on the first thread count, plain JSONL.
@@ -521,7 +533,6 @@ def main():
 
     rows = []
     for (tool, inp, t), m in best.items():
-        res = results.get(f'{tool.split()[0]}-{inp}-t{t}', ref)
         rows.append({'tool': tool, 'input': inp, 'threads': t, 'seconds': m.seconds, 'rss_mib': m.rss_mib,
                      'cpu': m.cpu_seconds, 'load': m.load, 'others': m.others, 'read': ref['ingest']['read'],
                      'duplicates': ref['ingest']['duplicates'], 'p': ref['total']['p']})
