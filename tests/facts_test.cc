@@ -175,6 +175,23 @@ TEST(Facts, HaversineKnownDistance) {
   EXPECT_DOUBLE_EQ(HaversineKm(10, 10, 10, 10), 0.0);
 }
 
+// Regression (found by the DuckDB benchmark, works W1000389201 and
+// W1000924421): a company first met through affiliations[] (no type, no
+// country) and typed "company" in a later authorship was not counted as
+// industry, because only the first mention of an institution was kept.
+TEST(Facts, IndustryFromALaterMentionOfTheSameInstitution) {
+  OneWork w;
+  w.Compute({"I1"}, "{\"id\":\"W10\",\"publication_year\":2020,\"authorships\":["
+                    "{\"institutions\":[" + Inst("I1", "FR", "education", L("I1")) + "]},"
+                    "{\"institutions\":[],\"affiliations\":[{\"raw_affiliation_string\":\"X\","
+                    "\"institution_ids\":[\"https://openalex.org/I7\"]}]},"
+                    "{\"institutions\":[" + Inst("I7", "DE", "company", L("I7") + "," + L("I70")) + "]}]}");
+  ASSERT_TRUE(w.in_scope);
+  EXPECT_TRUE(w.facts.flags & kFlagIndustry);
+  EXPECT_EQ(w.Countries(), (std::vector<std::string>{"DE", "FR"}));
+  EXPECT_EQ(w.Partners(), std::vector<PartnerKey>{70});  // the later mention's lineage
+}
+
 TEST(Facts, OutOfScopeWorkIsNotBuilt) {
   OneWork w;
   w.Compute({"I9"}, "{\"id\":\"W9\",\"publication_year\":2020,\"authorships\":["

@@ -108,13 +108,24 @@ void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
     PartnerKey key = ref.id != 0 ? ref.id : (ror != 0 ? (ror | kRorKeyBit) : 0);
     if (key == 0) continue;  // a country without an institution: counts for K(w) only
     auto it = std::find_if(insts_.begin(), insts_.end(), [&](const Inst& x) { return x.key == key; });
+    InstitutionType type = ref.type != InstitutionType::kUnknown ? ref.type : (e ? e->type : InstitutionType::kUnknown);
     if (it != insts_.end()) {
+      // The same institution named again (an earlier mention may have come
+      // from affiliations[] without type, country or lineage): complete it.
       it->in_scope = it->in_scope || ref_in_scope_[i];
+      if (type == InstitutionType::kCompany || it->type == InstitutionType::kUnknown) it->type = type;
+      if (it->country == kNoCountry) it->country = country;
+      if (std::isnan(it->lat) && e != nullptr) { it->lat = e->lat; it->lng = e->lng; }
+      if (it->name.empty()) it->name = w.InstitutionName(ref);
+      if (ref.has_lineage && it->lineage_end - it->lineage_begin <= 1) {
+        LineageOf(w, ref, e, &scratch_lineage_);
+        it->lineage_begin = static_cast<uint32_t>(lineage_.size());
+        lineage_.insert(lineage_.end(), scratch_lineage_.begin(), scratch_lineage_.end());
+        it->lineage_end = static_cast<uint32_t>(lineage_.size());
+      }
       continue;
     }
-    Inst inst{key, ref.id, ror, country,
-              ref.type != InstitutionType::kUnknown ? ref.type : (e ? e->type : InstitutionType::kUnknown),
-              ref_in_scope_[i] != 0, e ? e->lat : NAN, e ? e->lng : NAN, 0, 0, w.InstitutionName(ref)};
+    Inst inst{key, ref.id, ror, country, type, ref_in_scope_[i] != 0, e ? e->lat : NAN, e ? e->lng : NAN, 0, 0, w.InstitutionName(ref)};
     LineageOf(w, ref, e, &scratch_lineage_);
     if (scratch_lineage_.empty()) scratch_lineage_.push_back(key);  // ROR-only: its own unit
     inst.lineage_begin = static_cast<uint32_t>(lineage_.size());
