@@ -111,6 +111,19 @@ TEST_P(Generated, SplitsAndThreadsGiveIdenticalOutput) {
   EXPECT_EQ(one.collected.ingest.read, ranges.collected.ingest.read);
 }
 
+TEST_P(Generated, SpilledDeduplicationGivesIdenticalOutput) {
+  // A de-duplication budget far below the input: sorted runs go to temporary
+  // files and are merged; the answer must not change.
+  Pipeline memory, spilled;
+  spilled.run.limits.dedup_memory_bytes = 1;  // the floor: 1024 entries per thread
+  spilled.run.threads = 2;
+  ASSERT_TRUE(Run(memory, {dir_.File("gen"), dir_.File("gen")}));
+  ASSERT_TRUE(Run(spilled, {dir_.File("gen"), dir_.File("gen")}));
+  EXPECT_EQ(Json(memory.report), Json(spilled.report));
+  EXPECT_EQ(memory.collected.ingest.duplicates, spilled.collected.ingest.duplicates);
+  EXPECT_EQ(memory.collected.ingest.accepted, spilled.collected.ingest.accepted);
+}
+
 TEST_P(Generated, RepeatedInputCountsOnce) {
   Pipeline once, twice;
   ASSERT_TRUE(Run(once, {dir_.File("gen")}));

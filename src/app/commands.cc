@@ -40,6 +40,7 @@ struct IndicatorsOptions {
   bool quiet = false;
   size_t max_record_bytes = Limits().max_record_bytes;
   size_t max_rejects = 0;
+  size_t dedup_memory_mb = Limits().dedup_memory_bytes >> 20;
   std::vector<std::string> merged_ids;
   std::vector<std::string> country_rules;
   bool no_overseas = false, no_hkmo = false;
@@ -163,6 +164,7 @@ int RunIndicators(const IndicatorsOptions& o) {
 
   RunOptions run;
   run.limits.max_record_bytes = o.max_record_bytes;
+  run.limits.dedup_memory_bytes = o.dedup_memory_mb << 20;
   run.threads = o.threads;
   run.strict = o.strict;
   run.merged_id_files = o.merged_ids;
@@ -257,6 +259,9 @@ void RegisterCommands(CLI::App& app) {
   c.indicators->add_option("--threads", o.threads, "Worker threads (default: all cores)");
   c.indicators->add_flag("-q,--quiet", o.quiet, "No progress line and no notes on stderr");
   c.indicators->add_option("--max-record-bytes", o.max_record_bytes, "Longest accepted record in bytes")
+      ->capture_default_str();
+  c.indicators->add_option("--dedup-memory-mb", o.dedup_memory_mb,
+                           "Memory for de-duplication before spilling sorted runs to $TMPDIR")
       ->capture_default_str();
   c.indicators->add_option("--merged-ids", o.merged_ids, "OpenAlex merged_ids/works CSV(.gz) files; repeatable");
   c.indicators->add_option("--country-rule", o.country_rules, "Count a country as another: XX=YY; repeatable");

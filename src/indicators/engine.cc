@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "io/byte_stream.h"
+#include "indicators/dedup.h"
 #include "io/json_records.h"
 #include "sources/openalex/work_parser.h"
 
@@ -24,15 +25,6 @@ struct Task {
   uint64_t size = 0;
 };
 
-struct IdEntry {
-  OpenAlexId id;
-  int64_t updated;
-  uint64_t seq;
-  uint32_t worker;
-  uint32_t facts;  // index in the worker's facts, or kNone
-};
-constexpr uint32_t kNone = UINT32_MAX;
-
 struct TaskResult {
   ReadCounts counts;
   std::vector<Reject> rejects;
@@ -41,13 +33,14 @@ struct TaskResult {
 // What a thread keeps from one task to the next: its parser buffers stay
 // allocated, so a run pays their page faults once per thread.
 struct Worker {
-  Worker(const Scope& scope, const Registry& registry, const CountryPolicy& policy, const Limits& limits)
-      : reader(limits, nullptr), builder(scope, registry, policy) {}
+  Worker(const Scope& scope, const Registry& registry, const CountryPolicy& policy, const Limits& limits,
+         size_t max_ids)
+      : reader(limits, nullptr), builder(scope, registry, policy), ids(max_ids) {}
   JsonRecordReader reader;
   WorkParser parser;
   Work work;
   FactsBuilder builder;
-  std::vector<IdEntry> ids;
+  IdRuns ids;
   std::vector<WorkFacts> facts;
   FactsArena arena;
 };
@@ -93,7 +86,8 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<size_t>(tasks.size(), 1))));
   std::vector<std::unique_ptr<Worker>> workers;
-  for (unsigned t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>(scope, registry, policy, options.limits));
+  for (unsigned t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>(scope, registry, policy, options.limits,
+                                               options.limits.dedup_memory_bytes / sizeof(IdEntry) / threads));
   std::vector<TaskResult> results(tasks.size());
   std::atomic<size_t> next{0};
   std::atomic<bool> stop{false};
@@ -117,13 +111,18 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
         if (stop.load(std::memory_order_relaxed)) return Status::Ok();
         Status st = w.parser.Parse(obj, &w.work);
         if (!st.ok()) return st;
-        uint32_t facts_index = kNone;
+        uint32_t facts_index = kNoFacts;
         if (w.builder.InScope(w.work)) {
           facts_index = static_cast<uint32_t>(w.facts.size());
           w.facts.emplace_back();
           w.builder.Build(w.work, &w.facts.back(), &w.arena);
         }
-        w.ids.push_back(IdEntry{w.work.id, w.work.updated_micros, seq_base | pos.offset, t, facts_index});
+        Status added = w.ids.Add(IdEntry{w.work.id, w.work.updated_micros, seq_base | pos.offset, t, facts_index});
+        if (!added.ok()) {  // the temporary disk failed: the run cannot go on
+          std::lock_guard lock(error_mu);
+          if (first_error.ok()) first_error = added;
+          stop = true;
+        }
         return Status::Ok();
       };
       Status st = task.range ? reader.ReadRange(path, task.begin, task.end, fn, &result.counts)
@@ -218,44 +217,31 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
   out.ingest.merged_ids_loaded = merged.size();
 
   // De-duplicate: the newest updated_date wins, then the last read.
-  std::vector<IdEntry> all;
-  size_t total = 0;
-  for (auto& w : workers) total += w->ids.size();
-  all.reserve(total);
-  for (auto& w : workers) {
-    all.insert(all.end(), w->ids.begin(), w->ids.end());
-    std::vector<IdEntry>().swap(w->ids);
-  }
-  std::sort(all.begin(), all.end(), [](const IdEntry& a, const IdEntry& b) {
-    if (a.id != b.id) return a.id < b.id;
-    if (a.updated != b.updated) return a.updated < b.updated;
-    return a.seq < b.seq;
-  });
-  for (size_t i = 0; i < all.size();) {
-    size_t j = i;
-    while (j + 1 < all.size() && all[j + 1].id == all[i].id) ++j;
-    const IdEntry& winner = all[j];
-    out.ingest.duplicates += j - i;
+  std::vector<IdRuns*> runs;
+  for (auto& w : workers) runs.push_back(&w->ids);
+  Status merged_status = MergeRuns(runs, [&](const IdEntry& winner, uint64_t versions) {
+    out.ingest.duplicates += versions - 1;
     ++out.ingest.accepted;
     if (merged.count(winner.id)) {
       ++out.ingest.merged_dropped;
-    } else if (winner.facts != kNone) {
-      const Worker& w = *workers[winner.worker];
-      WorkFacts f = w.facts[winner.facts];
-      uint32_t cb = static_cast<uint32_t>(out.arena.countries.size());
-      out.arena.countries.insert(out.arena.countries.end(), w.arena.countries.begin() + f.countries_begin,
-                                 w.arena.countries.begin() + f.countries_end);
-      uint32_t pb = static_cast<uint32_t>(out.arena.partners.size());
-      out.arena.partners.insert(out.arena.partners.end(), w.arena.partners.begin() + f.partners_begin,
-                                w.arena.partners.begin() + f.partners_end);
-      f.countries_begin = cb;
-      f.countries_end = static_cast<uint32_t>(out.arena.countries.size());
-      f.partners_begin = pb;
-      f.partners_end = static_cast<uint32_t>(out.arena.partners.size());
-      out.works.push_back(f);
+      return;
     }
-    i = j + 1;
-  }
+    if (winner.facts == kNoFacts) return;
+    const Worker& w = *workers[winner.worker];
+    WorkFacts f = w.facts[winner.facts];
+    uint32_t cb = static_cast<uint32_t>(out.arena.countries.size());
+    out.arena.countries.insert(out.arena.countries.end(), w.arena.countries.begin() + f.countries_begin,
+                               w.arena.countries.begin() + f.countries_end);
+    uint32_t pb = static_cast<uint32_t>(out.arena.partners.size());
+    out.arena.partners.insert(out.arena.partners.end(), w.arena.partners.begin() + f.partners_begin,
+                              w.arena.partners.begin() + f.partners_end);
+    f.countries_begin = cb;
+    f.countries_end = static_cast<uint32_t>(out.arena.countries.size());
+    f.partners_begin = pb;
+    f.partners_end = static_cast<uint32_t>(out.arena.partners.size());
+    out.works.push_back(f);
+  });
+  if (!merged_status.ok()) return merged_status;
   out.ingest.in_scope = out.works.size();
   // Partner names and the home country inferred from S's institutions.
   for (auto& w : workers) {

@@ -3,8 +3,9 @@
 // wins; ties: the last read, in input order) and merged ids.  The result does
 // not depend on the number of threads or on how files are split.
 //
-// Memory: per distinct work, 24 bytes for de-duplication, plus the facts of
-// the works in scope; read buffers are bounded by Limits.
+// Memory: bounded by Limits (read buffers per thread, and the de-duplication
+// budget, past which sorted runs spill to temporary files), plus the facts of
+// the works in W(S), which grow with the organisation, not with the input.
 #pragma once
 
 #include <atomic>

@@ -16,6 +16,10 @@ struct Limits {
   size_t read_buffer_bytes = 1u << 20;
   // Size of the ranges a large plain file is cut into for threads.
   size_t split_bytes = 64u << 20;
+  // Memory for de-duplication entries (32 bytes per record read); past it,
+  // sorted runs go to temporary files ($TMPDIR) and are merged at the end.
+  // --dedup-memory-mb.
+  size_t dedup_memory_bytes = 64u << 20;
   // Stop with an error once this many rejects were seen; 0 = never.  --max-rejects.
   size_t max_rejects = 0;
 };
