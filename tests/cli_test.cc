@@ -1,8 +1,7 @@
 // The command line as a user meets it: exit codes, error messages, the
 // output formats and the rejects file (README "Exit codes", docs/output-schema.md).
-#include <simdjson.h>
-
 #include <gtest/gtest.h>
+#include <simdjson.h>
 
 #include "engine_util.h"
 #include "test_util.h"
@@ -40,7 +39,8 @@ TEST(Cli, JsonHoldsTheDocumentedFields) {
 
 TEST(Cli, CsvTables) {
   TempDir dir;
-  auto r = RunCli("indicators --org I55633929 --format csv --years 2005-2007 --window 2 -q" + kWorks, dir.path().string());
+  auto r =
+      RunCli("indicators --org I55633929 --format csv --years 2005-2007 --window 2 -q" + kWorks, dir.path().string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.substr(0, 30), "period,first_year,last_year,p,");
   EXPECT_NE(r.out.find("\nyear,2005,2005,2,"), std::string::npos) << r.out;
@@ -113,7 +113,8 @@ TEST(Cli, ScopeShowListsMembersAndWhy) {
 
 TEST(Cli, ScopeFile) {
   TempDir dir;
-  WriteFile(dir.File("scope.toml"), "name = \"World Bank, minus the Group\"\nroots = [\"I1334329717\"]\nhome_country = \"US\"\n");
+  WriteFile(dir.File("scope.toml"),
+            "name = \"World Bank, minus the Group\"\nroots = [\"I1334329717\"]\nhome_country = \"US\"\n");
   auto r = RunCli("indicators --scope " + dir.File("scope.toml") + " --format json -q" + kWorks, dir.path().string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"name\": \"World Bank, minus the Group\""), std::string::npos);

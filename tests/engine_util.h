@@ -2,10 +2,10 @@
 // as the CLI does, for tests.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "indicators/engine.h"
 #include "indicators/report.h"
@@ -36,11 +36,20 @@ struct Pipeline {
     ScopeSpec spec;
     spec.roots = roots;
     auto scope = Scope::Build(spec, registry);
-    if (!scope.ok()) { status = scope.status(); return false; }
+    if (!scope.ok()) {
+      status = scope.status();
+      return false;
+    }
     auto set = DiscoverInputs(inputs);
-    if (!set.ok()) { status = set.status(); return false; }
+    if (!set.ok()) {
+      status = set.status();
+      return false;
+    }
     auto got = CollectWorks(set.value(), scope.value(), registry, policy, run, &rejects);
-    if (!got.ok()) { status = got.status(); return false; }
+    if (!got.ok()) {
+      status = got.status();
+      return false;
+    }
     collected = std::move(got.value());
     report = BuildReport(collected, scope.value(), policy, registry.size() > 0, report_options);
     return true;
@@ -63,7 +72,9 @@ struct Pipeline {
   }
 };
 
-inline const std::string kRorSubset = std::string(COOPSCOPE_SHARED_DATA) + "/ror-records-subset/ror_v2_subset_latest.json.gz";
-inline const std::string kWorksUnique = std::string(COOPSCOPE_SHARED_DATA) + "/openalex-works-openalexpro/works_unique.jsonl";
+inline const std::string kRorSubset =
+    std::string(COOPSCOPE_SHARED_DATA) + "/ror-records-subset/ror_v2_subset_latest.json.gz";
+inline const std::string kWorksUnique =
+    std::string(COOPSCOPE_SHARED_DATA) + "/openalex-works-openalexpro/works_unique.jsonl";
 
 }  // namespace coopscope::testing

@@ -23,9 +23,7 @@ struct OneWork {
   FactsArena arena;
   bool in_scope = false;
 
-  void Load(const std::string& registry_path) {
-    ASSERT_TRUE(registry.Load(registry_path, &registry_rejects).ok());
-  }
+  void Load(const std::string& registry_path) { ASSERT_TRUE(registry.Load(registry_path, &registry_rejects).ok()); }
   void Compute(const std::vector<std::string>& roots, std::string json) {
     ScopeSpec spec;
     spec.roots = roots;
@@ -46,21 +44,26 @@ struct OneWork {
   }
   std::vector<std::string> Countries() const {
     std::vector<std::string> out;
-    for (uint32_t i = facts.countries_begin; i < facts.countries_end; ++i) out.push_back(CountryName(arena.countries[i]));
+    for (uint32_t i = facts.countries_begin; i < facts.countries_end; ++i)
+      out.push_back(CountryName(arena.countries[i]));
     return out;
   }
   std::vector<PartnerKey> Partners() const {
-    return std::vector<PartnerKey>(arena.partners.begin() + facts.partners_begin, arena.partners.begin() + facts.partners_end);
+    return std::vector<PartnerKey>(arena.partners.begin() + facts.partners_begin,
+                                   arena.partners.begin() + facts.partners_end);
   }
 };
 
-std::string Inst(const std::string& id, const std::string& country, const std::string& type,
-                 const std::string& lineage, const std::string& ror = "") {
-  return "{\"id\":\"https://openalex.org/" + id + "\",\"country_code\":" + (country.empty() ? "null" : "\"" + country + "\"") +
-         ",\"type\":\"" + type + "\"" + (ror.empty() ? "" : ",\"ror\":\"https://ror.org/" + ror + "\"") +
+std::string Inst(const std::string& id, const std::string& country, const std::string& type, const std::string& lineage,
+                 const std::string& ror = "") {
+  return "{\"id\":\"https://openalex.org/" + id +
+         "\",\"country_code\":" + (country.empty() ? "null" : "\"" + country + "\"") + ",\"type\":\"" + type + "\"" +
+         (ror.empty() ? "" : ",\"ror\":\"https://ror.org/" + ror + "\"") +
          (lineage.empty() ? "" : ",\"lineage\":[" + lineage + "]") + "}";
 }
-std::string L(const std::string& id) { return "\"https://openalex.org/" + id + "\""; }
+std::string L(const std::string& id) {
+  return "\"https://openalex.org/" + id + "\"";
+}
 
 TEST(Facts, CnrsLabAndCnrsAreOneUnifiedInstitution) {
   // A CNRS lab (lineage: lab, CNRS, a university) and CNRS itself: one unified
@@ -68,8 +71,11 @@ TEST(Facts, CnrsLabAndCnrsAreOneUnifiedInstitution) {
   OneWork w;
   w.Compute({"I1294671590"},
             "{\"id\":\"W1\",\"publication_year\":2020,\"authorships\":["
-            "{\"institutions\":[" + Inst("I10", "FR", "facility", L("I10") + "," + L("I1294671590") + "," + L("I20")) + "],\"countries\":[\"FR\"]},"
-            "{\"institutions\":[" + Inst("I1294671590", "FR", "government", L("I1294671590")) + "],\"countries\":[\"FR\"]}]}");
+            "{\"institutions\":[" +
+                Inst("I10", "FR", "facility", L("I10") + "," + L("I1294671590") + "," + L("I20")) +
+                "],\"countries\":[\"FR\"]},"
+                "{\"institutions\":[" +
+                Inst("I1294671590", "FR", "government", L("I1294671590")) + "],\"countries\":[\"FR\"]}]}");
   ASSERT_TRUE(w.in_scope);
   EXPECT_DOUBLE_EQ(w.facts.frac, 1.0);
   EXPECT_FALSE(w.facts.flags & kFlagCollab);
@@ -83,9 +89,14 @@ TEST(Facts, JointLabLinksTwoUniversitiesIntoOneUnit) {
   OneWork w;
   w.Compute({"I1294671590"},
             "{\"id\":\"W2\",\"publication_year\":2020,\"authorships\":["
-            "{\"institutions\":[" + Inst("I10", "FR", "facility", L("I10") + "," + L("I1294671590") + "," + L("I20")) + "]},"
-            "{\"institutions\":[" + Inst("I20", "FR", "education", L("I20")) + "]},"
-            "{\"institutions\":[" + Inst("I30", "FR", "education", "") + "]}]}");
+            "{\"institutions\":[" +
+                Inst("I10", "FR", "facility", L("I10") + "," + L("I1294671590") + "," + L("I20")) +
+                "]},"
+                "{\"institutions\":[" +
+                Inst("I20", "FR", "education", L("I20")) +
+                "]},"
+                "{\"institutions\":[" +
+                Inst("I30", "FR", "education", "") + "]}]}");
   ASSERT_TRUE(w.in_scope);
   EXPECT_TRUE(w.facts.flags & kFlagCollab);  // two unified institutions
   EXPECT_FALSE(w.facts.flags & kFlagIntCollab);
@@ -99,16 +110,23 @@ TEST(Facts, CountryPolicyAndNoCountry) {
   OneWork w;
   // RE (La Réunion) counts as FR, HK as CN; an authorship without institution
   // stays in N(w).
-  w.Compute({"I1"}, "{\"id\":\"W3\",\"publication_year\":2020,\"authorships\":["
-                    "{\"institutions\":[" + Inst("I1", "RE", "education", L("I1")) + "],\"countries\":[\"RE\"]},"
-                    "{\"institutions\":[" + Inst("I2", "HK", "education", L("I2")) + "],\"countries\":[\"HK\"]},"
-                    "{\"institutions\":[],\"countries\":[]}]}");
+  w.Compute({"I1"},
+            "{\"id\":\"W3\",\"publication_year\":2020,\"authorships\":["
+            "{\"institutions\":[" +
+                Inst("I1", "RE", "education", L("I1")) +
+                "],\"countries\":[\"RE\"]},"
+                "{\"institutions\":[" +
+                Inst("I2", "HK", "education", L("I2")) +
+                "],\"countries\":[\"HK\"]},"
+                "{\"institutions\":[],\"countries\":[]}]}");
   ASSERT_TRUE(w.in_scope);
   EXPECT_EQ(w.Countries(), (std::vector<std::string>{"CN", "FR"}));
   EXPECT_NEAR(w.facts.frac, 1.0 / 3, 1e-12);
   OneWork none;  // no country anywhere
-  none.Compute({"I1"}, "{\"id\":\"W4\",\"publication_year\":2020,\"authorships\":["
-                       "{\"institutions\":[" + Inst("I1", "", "education", "") + "]}]}");
+  none.Compute({"I1"},
+               "{\"id\":\"W4\",\"publication_year\":2020,\"authorships\":["
+               "{\"institutions\":[" +
+                   Inst("I1", "", "education", "") + "]}]}");
   ASSERT_TRUE(none.in_scope);
   EXPECT_TRUE(none.facts.flags & kFlagNoCountry);
   EXPECT_EQ(none.facts.country_class, CountryClass::kNoCountry);
@@ -126,9 +144,13 @@ TEST(Facts, NullCountryResolvedThroughTheRegistry) {
   std::string unit = FormatRorId(cnrs->ror_children.front());
   const RegistryEntry* unit_entry = w.registry.FindRor(cnrs->ror_children.front());
   ASSERT_NE(unit_entry, nullptr);
-  w.Compute({"02feahw73"}, "{\"id\":\"W5\",\"publication_year\":2022,\"authorships\":["
-                           "{\"institutions\":[" + Inst("I777", "", "facility", "", unit) + "]},"
-                           "{\"institutions\":[" + Inst("I888", "JP", "education", "") + "]}]}");
+  w.Compute({"02feahw73"},
+            "{\"id\":\"W5\",\"publication_year\":2022,\"authorships\":["
+            "{\"institutions\":[" +
+                Inst("I777", "", "facility", "", unit) +
+                "]},"
+                "{\"institutions\":[" +
+                Inst("I888", "JP", "education", "") + "]}]}");
   ASSERT_TRUE(w.in_scope);
   EXPECT_EQ(w.Countries(), (std::vector<std::string>{CountryName(unit_entry->country), "JP"}));
   EXPECT_TRUE(w.facts.flags & kFlagIntCollab);
@@ -143,9 +165,13 @@ TEST(Facts, DistancesFromRegistryCoordinates) {
   const RegistryEntry* sorbonne = w.registry.FindRor(ParseRorId("02en5vm52"));
   ASSERT_NE(sorbonne, nullptr);
   ASSERT_TRUE(sorbonne->geocoded());
-  w.Compute({"02feahw73"}, "{\"id\":\"W6\",\"publication_year\":2022,\"authorships\":["
-                           "{\"institutions\":[" + Inst("I1294671590", "FR", "government", "", "02feahw73") + "]},"
-                           "{\"institutions\":[" + Inst("I39804081", "FR", "education", "", "02en5vm52") + "]}]}");
+  w.Compute({"02feahw73"},
+            "{\"id\":\"W6\",\"publication_year\":2022,\"authorships\":["
+            "{\"institutions\":[" +
+                Inst("I1294671590", "FR", "government", "", "02feahw73") +
+                "]},"
+                "{\"institutions\":[" +
+                Inst("I39804081", "FR", "education", "", "02en5vm52") + "]}]}");
   ASSERT_TRUE(w.in_scope);
   EXPECT_TRUE(w.facts.flags & kFlagDistanceKnown);
   EXPECT_TRUE(w.facts.flags & kFlagShortDistance);
@@ -153,18 +179,26 @@ TEST(Facts, DistancesFromRegistryCoordinates) {
   // CNRS and Stanford (00f54p054): about 8,950 km.
   OneWork far;
   far.Load(kRorSubset);
-  far.Compute({"02feahw73"}, "{\"id\":\"W7\",\"publication_year\":2022,\"authorships\":["
-                             "{\"institutions\":[" + Inst("I1294671590", "FR", "government", "", "02feahw73") + "]},"
-                             "{\"institutions\":[" + Inst("I97018004", "US", "education", "", "00f54p054") + "]}]}");
+  far.Compute({"02feahw73"},
+              "{\"id\":\"W7\",\"publication_year\":2022,\"authorships\":["
+              "{\"institutions\":[" +
+                  Inst("I1294671590", "FR", "government", "", "02feahw73") +
+                  "]},"
+                  "{\"institutions\":[" +
+                  Inst("I97018004", "US", "education", "", "00f54p054") + "]}]}");
   EXPECT_TRUE(far.facts.flags & kFlagLongDistance);
   EXPECT_NEAR(far.facts.gcd_km, 8950, 100);
 }
 
 TEST(Facts, DistanceUndefinedWithFewerThanTwoGeocoded) {
   OneWork w;  // no registry: nothing is geocoded, so neither short nor long
-  w.Compute({"I1"}, "{\"id\":\"W8\",\"publication_year\":2020,\"authorships\":["
-                    "{\"institutions\":[" + Inst("I1", "FR", "education", "") + "]},"
-                    "{\"institutions\":[" + Inst("I2", "FR", "education", "") + "]}]}");
+  w.Compute({"I1"},
+            "{\"id\":\"W8\",\"publication_year\":2020,\"authorships\":["
+            "{\"institutions\":[" +
+                Inst("I1", "FR", "education", "") +
+                "]},"
+                "{\"institutions\":[" +
+                Inst("I2", "FR", "education", "") + "]}]}");
   EXPECT_FALSE(w.facts.flags & (kFlagDistanceKnown | kFlagShortDistance | kFlagLongDistance));
   EXPECT_EQ(w.facts.gcd_km, -1);
 }
@@ -181,11 +215,15 @@ TEST(Facts, HaversineKnownDistance) {
 // industry, because only the first mention of an institution was kept.
 TEST(Facts, IndustryFromALaterMentionOfTheSameInstitution) {
   OneWork w;
-  w.Compute({"I1"}, "{\"id\":\"W10\",\"publication_year\":2020,\"authorships\":["
-                    "{\"institutions\":[" + Inst("I1", "FR", "education", L("I1")) + "]},"
-                    "{\"institutions\":[],\"affiliations\":[{\"raw_affiliation_string\":\"X\","
-                    "\"institution_ids\":[\"https://openalex.org/I7\"]}]},"
-                    "{\"institutions\":[" + Inst("I7", "DE", "company", L("I7") + "," + L("I70")) + "]}]}");
+  w.Compute({"I1"},
+            "{\"id\":\"W10\",\"publication_year\":2020,\"authorships\":["
+            "{\"institutions\":[" +
+                Inst("I1", "FR", "education", L("I1")) +
+                "]},"
+                "{\"institutions\":[],\"affiliations\":[{\"raw_affiliation_string\":\"X\","
+                "\"institution_ids\":[\"https://openalex.org/I7\"]}]},"
+                "{\"institutions\":[" +
+                Inst("I7", "DE", "company", L("I7") + "," + L("I70")) + "]}]}");
   ASSERT_TRUE(w.in_scope);
   EXPECT_TRUE(w.facts.flags & kFlagIndustry);
   EXPECT_EQ(w.Countries(), (std::vector<std::string>{"DE", "FR"}));
@@ -194,8 +232,10 @@ TEST(Facts, IndustryFromALaterMentionOfTheSameInstitution) {
 
 TEST(Facts, OutOfScopeWorkIsNotBuilt) {
   OneWork w;
-  w.Compute({"I9"}, "{\"id\":\"W9\",\"publication_year\":2020,\"authorships\":["
-                    "{\"institutions\":[" + Inst("I1", "FR", "education", L("I1")) + "]}]}");
+  w.Compute({"I9"},
+            "{\"id\":\"W9\",\"publication_year\":2020,\"authorships\":["
+            "{\"institutions\":[" +
+                Inst("I1", "FR", "education", L("I1")) + "]}]}");
   EXPECT_FALSE(w.in_scope);
 }
 

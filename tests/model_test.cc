@@ -22,8 +22,8 @@ TEST(Ids, RorIdsRoundTrip) {
   EXPECT_NE(cnrs, 0u);
   EXPECT_EQ(ParseRorId("02feahw73"), cnrs);
   EXPECT_EQ(FormatRorId(cnrs), "02feahw73");
-  EXPECT_EQ(ParseRorId("02feahw7"), 0u);    // too short
-  EXPECT_EQ(ParseRorId("02feahwi3"), 0u);   // 'i' is not Crockford base32
+  EXPECT_EQ(ParseRorId("02feahw7"), 0u);   // too short
+  EXPECT_EQ(ParseRorId("02feahwi3"), 0u);  // 'i' is not Crockford base32
 }
 
 TEST(Country, PacksTwoLetters) {

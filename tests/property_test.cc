@@ -3,9 +3,9 @@
 // countries of the works; the same works split across files, ranges or
 // threads give identical output; a work repeated in the input counts once.
 // (docs/indicators.md, "Counting", "Partners", "Duplicates".)
-#include <sstream>
-
 #include <gtest/gtest.h>
+
+#include <sstream>
 
 #include "app/output.h"
 #include "engine_util.h"

@@ -1,8 +1,8 @@
 // End-to-end on the real records of ../shared/data, against values worked out
 // by hand from the records (docs/indicators.md; ../shared/guide/INDICATORS.md).
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "engine_util.h"
 #include "test_util.h"
@@ -122,7 +122,8 @@ TEST(RealData, PagesRepeatWorksThatCountOnce) {
   // The two API pages repeat 202 works of works_unique.jsonl (and each other):
   // 542 records, 340 + 27 distinct with the snapshot sample.
   Pipeline p;
-  ASSERT_TRUE(p.Run({"I55633929"}, {}, {SharedData("openalex-works-openalexpro"), SharedData("openalex-snapshot-sample-2023")}))
+  ASSERT_TRUE(
+      p.Run({"I55633929"}, {}, {SharedData("openalex-works-openalexpro"), SharedData("openalex-snapshot-sample-2023")}))
       << p.status.message();
   const IngestReport& g = p.collected.ingest;
   EXPECT_EQ(g.read, 542u + 27u);

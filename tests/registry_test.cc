@@ -1,9 +1,10 @@
 // The registry (ROR v2 and OpenAlex institutions) and organisation scopes on
 // the real ROR subset and OpenAlex institution records of ../shared/data.
+#include "registry/registry.h"
+
 #include <gtest/gtest.h>
 
 #include "engine_util.h"
-#include "registry/registry.h"
 #include "scope/scope.h"
 #include "test_util.h"
 
@@ -68,8 +69,10 @@ TEST_F(RealRegistry, ScopeOfCnrsHoldsItsUnitsAndTheirDescendants) {
   EXPECT_EQ(scope->home(), MakeCountry("FR"));
   size_t children = 0, deeper = 0;
   for (const auto& m : scope->members()) {
-    if (m.why == "ROR child of 02feahw73") ++children;
-    else if (m.why.find("descendant of 02feahw73") != std::string::npos) ++deeper;
+    if (m.why == "ROR child of 02feahw73")
+      ++children;
+    else if (m.why.find("descendant of 02feahw73") != std::string::npos)
+      ++deeper;
   }
   EXPECT_EQ(children, 1019u);
   EXPECT_GT(deeper, 0u);
@@ -102,7 +105,10 @@ TEST_F(RealRegistry, AmbiguousNameListsTheCandidates) {
   std::string shared;
   for (const auto& e : registry_->entries()) {
     if (!e.active || e.name.empty()) continue;
-    if (++seen[NormalizeName(e.name)] == 2) { shared = e.name; break; }
+    if (++seen[NormalizeName(e.name)] == 2) {
+      shared = e.name;
+      break;
+    }
   }
   ASSERT_FALSE(shared.empty());
   ScopeSpec spec;
@@ -110,13 +116,15 @@ TEST_F(RealRegistry, AmbiguousNameListsTheCandidates) {
   auto scope = Scope::Build(spec, *registry_);
   ASSERT_FALSE(scope.ok());
   EXPECT_EQ(scope.status().code(), ErrorCode::kAmbiguous);
-  EXPECT_NE(scope.status().message().find("organisations; give one id:"), std::string::npos) << scope.status().message();
+  EXPECT_NE(scope.status().message().find("organisations; give one id:"), std::string::npos)
+      << scope.status().message();
 }
 
 TEST(Registry, BadRecordsAreRejectedNotFatal) {
   TempDir dir;
-  WriteFile(dir.File("ror.json"), "[{\"id\": \"https://ror.org/02feahw73\", \"names\": [{\"value\": \"X\", \"types\": [\"ror_display\"]}]},\n"
-                                  " {\"names\": []}]");
+  WriteFile(dir.File("ror.json"),
+            "[{\"id\": \"https://ror.org/02feahw73\", \"names\": [{\"value\": \"X\", \"types\": [\"ror_display\"]}]},\n"
+            " {\"names\": []}]");
   Registry registry;
   RejectLog rejects;
   ASSERT_TRUE(registry.Load(dir.File("ror.json"), &rejects).ok());
@@ -139,9 +147,10 @@ TEST(Registry, ZipDumpPrefersTheSchemaV2Entry) {
   // ROR dumps are zips holding a v1 and a *_schema_v2.json file.
   TempDir dir;
   WriteFile(dir.File("v1.json"), "[{\"id\": \"https://ror.org/02feahw73\", \"name\": \"From v1\"}]");
-  WriteFile(dir.File("v2.json"), "[{\"id\": \"https://ror.org/02feahw73\", \"names\": [{\"value\": \"From v2\", "
-                                 "\"types\": [\"ror_display\"]}], \"relationships\": [{\"type\": \"child\", "
-                                 "\"id\": \"https://ror.org/003412r28\"}]}]");
+  WriteFile(dir.File("v2.json"),
+            "[{\"id\": \"https://ror.org/02feahw73\", \"names\": [{\"value\": \"From v2\", "
+            "\"types\": [\"ror_display\"]}], \"relationships\": [{\"type\": \"child\", "
+            "\"id\": \"https://ror.org/003412r28\"}]}]");
   std::string cmd = "cd " + dir.path().string() +
                     " && python3 -c \"import zipfile; z = zipfile.ZipFile('ror.zip', 'w', zipfile.ZIP_DEFLATED); "
                     "z.write('v1.json', 'v1.40-2024-01-01-ror-data.json'); "

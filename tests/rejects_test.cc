@@ -21,7 +21,8 @@ std::string WorkLine(uint64_t id, int year, const std::string& updated = "2024-0
 
 TEST(Rejects, MalformedLineNamesFileLineOffset) {
   TempDir dir;
-  std::string l1 = WorkLine(1, 2020), l2 = "{\"id\": \"https://openalex.org/W2\", \"publication_year\": 20", l3 = WorkLine(3, 2021);
+  std::string l1 = WorkLine(1, 2020), l2 = "{\"id\": \"https://openalex.org/W2\", \"publication_year\": 20",
+              l3 = WorkLine(3, 2021);
   WriteFile(dir.File("w.jsonl"), l1 + "\n" + l2 + "\n" + l3 + "\n");
   Pipeline p;
   ASSERT_TRUE(p.Run({"I1"}, {}, {dir.File("w.jsonl")})) << p.status.message();
@@ -156,8 +157,8 @@ TEST(Rejects, ManifestMismatch) {
       << rejects[0].reason;
   EXPECT_EQ(p.collected.ingest.manifest_mismatches, 1u);
   EXPECT_EQ(p.collected.works.size(), 2u);
-  EXPECT_EQ(p.collected.ingest.read, p.collected.ingest.accepted + p.collected.ingest.rejected +
-                                         p.collected.ingest.duplicates);
+  EXPECT_EQ(p.collected.ingest.read,
+            p.collected.ingest.accepted + p.collected.ingest.rejected + p.collected.ingest.duplicates);
 }
 
 TEST(Rejects, StrictStopsAtTheFirst) {
@@ -173,7 +174,8 @@ TEST(Rejects, MergedIdsAreDroppedAndCounted) {
   TempDir dir;
   WriteFile(dir.File("snap/works/updated_date=2024-01-01/part_000.jsonl"),
             WorkLine(1, 2020) + "\n" + WorkLine(2, 2020) + "\n" + WorkLine(3, 2020) + "\n");
-  WriteFile(dir.File("snap/merged_ids/works/2024-02-01.csv"), "merge_date,id,merge_into_id\n2024-02-01,W2,W3\n2024-02-01,bogus,W3\n");
+  WriteFile(dir.File("snap/merged_ids/works/2024-02-01.csv"),
+            "merge_date,id,merge_into_id\n2024-02-01,W2,W3\n2024-02-01,bogus,W3\n");
   Pipeline p;
   ASSERT_TRUE(p.Run({"I1"}, {}, {dir.File("snap")}));
   EXPECT_EQ(p.collected.ingest.merged_dropped, 1u);

@@ -1,15 +1,15 @@
 // The synthetic generator (src/synth): reproducibility, the snapshot layout
 // and manifest, and the traps it plants for readers (CNRS units with a null
 // country, 2022-format records, older duplicates).
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <simdjson.h>
 
 #include "io/byte_stream.h"
 #include "model/ids.h"
@@ -28,7 +28,9 @@ using testing::TempDir;
 
 const char kCnrsLineage[] = "https://openalex.org/I1294671590";
 
-std::string RorDump() { return SharedData("ror-records-subset/ror_v2_subset_latest.json.gz"); }
+std::string RorDump() {
+  return SharedData("ror-records-subset/ror_v2_subset_latest.json.gz");
+}
 
 GenerateOptions SmallOptions(const std::string& out) {
   GenerateOptions o;
@@ -86,10 +88,10 @@ struct Record {
   std::string id, updated_date;
   size_t part = 0;
   bool format_2022 = false;
-  bool cnrs = false;                 // I1294671590 in some institution's lineage
+  bool cnrs = false;                   // I1294671590 in some institution's lineage
   bool null_country_cnrs_lab = false;  // a CNRS lab with country_code null, the authorship saying FR
-  bool affiliations_only = false;    // institutions [] but affiliations[].institution_ids
-  bool no_countries_key = false;     // some authorship without "countries"
+  bool affiliations_only = false;      // institutions [] but affiliations[].institution_ids
+  bool no_countries_key = false;       // some authorship without "countries"
   size_t authors = 0;
 };
 
@@ -335,8 +337,10 @@ TEST(SynthGenerate, SameSeedSameBytesWhateverTheThreads) {
       ASSERT_TRUE(st.ok()) << st.message();
       auto files = Snapshot(o.out_dir);
       ASSERT_EQ(files.size(), 5u) << compression;  // 4 parts + manifest
-      if (first.empty()) first = std::move(files);
-      else EXPECT_TRUE(files == first) << compression << ": output depends on the thread count";
+      if (first.empty())
+        first = std::move(files);
+      else
+        EXPECT_TRUE(files == first) << compression << ": output depends on the thread count";
     }
   }
 }
@@ -417,8 +421,11 @@ TEST(SynthGenerate, ErrorsAreValues) {
 TEST(SynthGenerate, TheEngineReadsWhatTheCliWrites) {
   TempDir tmp;
   std::string out = tmp.File("gen");
-  auto gen = testing::RunCli("generate --out " + out + " --works 1500 --parts 3 --compression gz --duplicate-share 0.02"
-                             " --registry " + RorDump(), tmp.path().string());
+  auto gen = testing::RunCli("generate --out " + out +
+                                 " --works 1500 --parts 3 --compression gz --duplicate-share 0.02"
+                                 " --registry " +
+                                 RorDump(),
+                             tmp.path().string());
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
   auto ind = testing::RunCli("indicators --org 02feahw73 --registry " + RorDump() + " " + out, tmp.path().string());
   ASSERT_EQ(ind.exit_code, 0) << ind.err;

@@ -1,11 +1,11 @@
 #include "app/commands.h"
 
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
 #include <fstream>
 #include <iostream>
 #include <memory>
-
-#include <fmt/format.h>
-#include <fmt/ostream.h>
 
 #include "app/output.h"
 #include "app/progress.h"
@@ -64,7 +64,8 @@ Commands& State() {
 }
 
 void AddOrgOptions(CLI::App* cmd, OrgOptions* o) {
-  cmd->add_option("--org", o->orgs, "Organisation: ROR id, OpenAlex institution id (I…) or a registry name; repeatable");
+  cmd->add_option("--org", o->orgs,
+                  "Organisation: ROR id, OpenAlex institution id (I…) or a registry name; repeatable");
   cmd->add_option("--scope", o->scope_file, "Scope file (TOML): name, roots, include, exclude, home_country");
   cmd->add_option("--registry", o->registries,
                   "ROR v2 dump (.json, .json.gz, .zip) or OpenAlex institutions (.jsonl[.gz]); repeatable");
@@ -182,7 +183,8 @@ int RunIndicators(const IndicatorsOptions& o) {
   }
   if (!collected.ok()) {
     if (o.strict && rejects.size() > 0)
-      return Fail(kExitRejects, fmt::format("stopped at the first reject (--strict): {}", collected.status().message()));
+      return Fail(kExitRejects,
+                  fmt::format("stopped at the first reject (--strict): {}", collected.status().message()));
     return Fail(ExitFor(collected.status()), collected.status().message());
   }
   const IngestReport& g = collected->ingest;
@@ -209,9 +211,12 @@ int RunIndicators(const IndicatorsOptions& o) {
     if (!file) return Fail(kExitInput, fmt::format("cannot write {}", o.output));
     out = &file;
   }
-  if (o.format == "json") WriteJson(report, *out);
-  else if (o.format == "csv") WriteCsv(report, *out, csv_table);
-  else WriteTable(report, *out, o.top);
+  if (o.format == "json")
+    WriteJson(report, *out);
+  else if (o.format == "csv")
+    WriteCsv(report, *out, csv_table);
+  else
+    WriteTable(report, *out, o.top);
   out->flush();
   return kExitOk;
 }
@@ -220,10 +225,12 @@ int RunScopeShow(const OrgOptions& o) {
   OrgContext ctx;
   if (int rc = BuildOrg(o, &ctx); rc != kExitOk) return rc;
   const Scope& s = *ctx.scope;
-  fmt::print("scope: {} — home country {}\n", s.name(), s.home() ? CountryName(s.home()) : "unknown (inferred from data)");
-  fmt::print("{} members listed from the registry ({} organisations loaded); institutions whose OpenAlex lineage\n"
-             "holds a member also belong to the scope when met in works.\n\n",
-             s.members().size(), ctx.registry.size());
+  fmt::print("scope: {} — home country {}\n", s.name(),
+             s.home() ? CountryName(s.home()) : "unknown (inferred from data)");
+  fmt::print(
+      "{} members listed from the registry ({} organisations loaded); institutions whose OpenAlex lineage\n"
+      "holds a member also belong to the scope when met in works.\n\n",
+      s.members().size(), ctx.registry.size());
   fmt::print("{:<11} {:<12} {:<2} {:<50} {}\n", "ror", "openalex", "cc", "name", "why");
   for (const ScopeMember& m : s.members())
     fmt::print("{:<11} {:<12} {:<2} {:<50} {}\n", m.ror ? FormatRorId(m.ror) : "-",
@@ -260,16 +267,18 @@ void RegisterCommands(CLI::App& app) {
   c.indicators->add_flag("-q,--quiet", o.quiet, "No progress line and no notes on stderr");
   c.indicators->add_option("--max-record-bytes", o.max_record_bytes, "Longest accepted record in bytes")
       ->capture_default_str();
-  c.indicators->add_option("--dedup-memory-mb", o.dedup_memory_mb,
-                           "Memory for de-duplication before spilling sorted runs to $TMPDIR")
+  c.indicators
+      ->add_option("--dedup-memory-mb", o.dedup_memory_mb,
+                   "Memory for de-duplication before spilling sorted runs to $TMPDIR")
       ->capture_default_str();
   c.indicators->add_option("--merged-ids", o.merged_ids, "OpenAlex merged_ids/works CSV(.gz) files; repeatable");
   c.indicators->add_option("--country-rule", o.country_rules, "Count a country as another: XX=YY; repeatable");
   c.indicators->add_flag("--no-overseas-as-fr", o.no_overseas, "Keep French overseas codes (GF, RE, NC…) apart");
   c.indicators->add_flag("--no-hk-mo-as-cn", o.no_hkmo, "Keep HK and MO apart from CN");
   c.indicators->add_option("--top", o.top, "Partners shown in the table")->capture_default_str();
-  c.indicators->add_option("--top-institutions", o.top_institutions,
-                           "Partner institutions kept per period in JSON/CSV (0: all)")
+  c.indicators
+      ->add_option("--top-institutions", o.top_institutions,
+                   "Partner institutions kept per period in JSON/CSV (0: all)")
       ->capture_default_str();
   c.indicators->add_option("--resamples", o.resamples, "Bootstrap resamples for stability intervals")
       ->capture_default_str();
@@ -288,8 +297,7 @@ void RegisterCommands(CLI::App& app) {
   c.generate->add_option("--compression", g.compression, "none, gz or zst")->capture_default_str();
   c.generate->add_option("--registry", g.registry, "ROR v2 dump to draw CNRS units and partners from")->required();
   c.generate->add_option("--cnrs-share", g.cnrs_share, "Share of works with a CNRS unit")->capture_default_str();
-  c.generate->add_option("--duplicate-share", g.duplicate_share, "Share of works written twice")
-      ->capture_default_str();
+  c.generate->add_option("--duplicate-share", g.duplicate_share, "Share of works written twice")->capture_default_str();
   c.generate->add_option("--first-year", g.first_year)->capture_default_str();
   c.generate->add_option("--last-year", g.last_year)->capture_default_str();
   c.generate->add_option("--threads", g.threads, "Writer threads (default: all cores)");

@@ -1,18 +1,17 @@
 // The subcommands of the coopscope CLI and the exit codes they return.
 #pragma once
 
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 namespace coopscope {
 
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitUsage = 2;     // bad options or arguments
-inline constexpr int kExitRejects = 3;   // --strict met a reject, or --max-rejects was passed
-inline constexpr int kExitInput = 4;     // an input or registry file cannot be read
-inline constexpr int kExitOrg = 5;       // the organisation is unknown or ambiguous
-inline constexpr int kExitInternal = 70; // a bug: please report
+inline constexpr int kExitUsage = 2;      // bad options or arguments
+inline constexpr int kExitRejects = 3;    // --strict met a reject, or --max-rejects was passed
+inline constexpr int kExitInput = 4;      // an input or registry file cannot be read
+inline constexpr int kExitOrg = 5;        // the organisation is unknown or ambiguous
+inline constexpr int kExitInternal = 70;  // a bug: please report
 
 std::string ExitCodeHelp();
 void RegisterCommands(CLI::App& app);

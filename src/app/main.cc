@@ -1,10 +1,10 @@
 // coopscope: the command line.  A thin shell: parses options, calls the
 // layers, prints.  Exit codes are documented in README.md and `--help`.
-#include <fstream>
-#include <iostream>
+#include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
+#include <fstream>
+#include <iostream>
 
 #include "app/commands.h"
 

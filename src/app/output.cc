@@ -12,14 +12,26 @@ std::string JsonString(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
-        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-        else out += static_cast<char>(c);
+        if (c < 0x20)
+          out += fmt::format("\\u{:04x}", c);
+        else
+          out += static_cast<char>(c);
     }
   }
   return out + "\"";
@@ -44,7 +56,8 @@ std::string Percent(const std::optional<double>& v) {
 }
 
 std::string PeriodLabel(const PeriodIndicators& p) {
-  return p.first_year == p.last_year ? fmt::format("{}", p.first_year) : fmt::format("{}-{}", p.first_year, p.last_year);
+  return p.first_year == p.last_year ? fmt::format("{}", p.first_year)
+                                     : fmt::format("{}-{}", p.first_year, p.last_year);
 }
 
 void JsonPeriod(const PeriodIndicators& p, std::ostream& out, const char* indent) {
@@ -54,8 +67,10 @@ void JsonPeriod(const PeriodIndicators& p, std::ostream& out, const char* indent
     const char* name = IndicatorName(static_cast<Indicator>(i));
     fmt::print(out, ",\n{}\"p_{}\": {}, \"p_{}_frac\": {}, \"pp_{}\": {}, \"pp_{}_ci\": ", indent, name, t.flagged[i],
                name, FormatNumber(t.flagged_frac[i]), name, p.pp[i] ? FormatNumber(*p.pp[i]) : "null", name);
-    if (p.ci[i]) fmt::print(out, "[{}, {}]", FormatNumber(p.ci[i]->low), FormatNumber(p.ci[i]->high));
-    else fmt::print(out, "null");
+    if (p.ci[i])
+      fmt::print(out, "[{}, {}]", FormatNumber(p.ci[i]->low), FormatNumber(p.ci[i]->high));
+    else
+      fmt::print(out, "null");
   }
   fmt::print(out, ",\n{}\"p_distance_known\": {}", indent, t.distance_known);
   fmt::print(out, ",\n{}\"collaboration_type\": {{", indent);
@@ -72,7 +87,8 @@ void JsonPeriod(const PeriodIndicators& p, std::ostream& out, const char* indent
                indent, CountryName(r.country), r.copubs.full, FormatNumber(r.copubs.frac), FormatNumber(r.share));
   }
   fmt::print(out, "{}],\n{}\"partner_institutions_total\": {},\n{}\"partner_institutions\": [",
-             p.partner_countries.empty() ? "" : "\n" + std::string(indent), indent, p.partner_institutions_total, indent);
+             p.partner_countries.empty() ? "" : "\n" + std::string(indent), indent, p.partner_institutions_total,
+             indent);
   for (size_t i = 0; i < p.partner_institutions.size(); ++i) {
     const auto& r = p.partner_institutions[i];
     fmt::print(out,
@@ -191,14 +207,14 @@ void WriteTable(const Report& r, std::ostream& out, size_t top) {
     if (m.openalex) roots += (m.ror ? " · " : "") + FormatOpenAlexId(m.openalex, 'I');
   }
   fmt::print(out, "{} ({})\nhome country {}{}; years {}–{}\n", r.org_name, roots,
-             r.home ? CountryName(r.home) : "unknown", r.home_inferred ? " (inferred from the data)" : "",
-             r.first_year, r.last_year);
+             r.home ? CountryName(r.home) : "unknown", r.home_inferred ? " (inferred from the data)" : "", r.first_year,
+             r.last_year);
   const IngestReport& g = r.ingest;
   fmt::print(out, "records read {} = accepted {} + rejected {} + duplicates {}; merged ids dropped {}; in scope {}\n",
              g.read, g.accepted, g.rejected, g.duplicates, g.merged_dropped, g.in_scope);
   if (!r.registry_loaded) fmt::print(out, "no registry loaded: distances unknown, countries only as stated\n");
-  fmt::print(out, "\n{:<10} {:>7} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", "period", "P", "P frac",
-             "collab", "int", "foreign", "industry", "short", "long", "no cntry");
+  fmt::print(out, "\n{:<10} {:>7} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", "period", "P", "P frac", "collab",
+             "int", "foreign", "industry", "short", "long", "no cntry");
   auto row = [&](const PeriodIndicators& p) {
     fmt::print(out, "{:<10} {:>7} {:>9.2f}", PeriodLabel(p), p.tally.p, p.tally.p_frac);
     for (int i = 0; i < kIndicators; ++i) fmt::print(out, " {:>8}", Percent(p.pp[i]));
@@ -213,15 +229,16 @@ void WriteTable(const Report& r, std::ostream& out, size_t top) {
     fmt::print(out, "\nPP foreign {} (95% stability interval {:.1f}%–{:.1f}%)\n",
                Percent(t.pp[static_cast<int>(Indicator::kForeign)]), ci.low * 100, ci.high * 100);
   }
-  fmt::print(out, "Distances known (two geocoded institutions) for {} of {} works.\n", t.tally.distance_known, t.tally.p);
+  fmt::print(out, "Distances known (two geocoded institutions) for {} of {} works.\n", t.tally.distance_known,
+             t.tally.p);
   fmt::print(out, "\nCollaboration type: ");
   for (int i = 0; i < kCollabTypes; ++i)
     fmt::print(out, "{}{} {}", i ? ", " : "", CollabTypeName(static_cast<CollabType>(i)), t.tally.collab_types[i]);
   fmt::print(out, "\n\nFirst partner countries, {}:\n", PeriodLabel(t));
   for (size_t i = 0; i < t.partner_countries.size() && i < top; ++i) {
     const auto& pc = t.partner_countries[i];
-    fmt::print(out, "  {:>2}. {}  {:>7} co-publications ({:.1f}%), fractional {:.2f}\n", i + 1,
-               CountryName(pc.country), pc.copubs.full, pc.share * 100, pc.copubs.frac);
+    fmt::print(out, "  {:>2}. {}  {:>7} co-publications ({:.1f}%), fractional {:.2f}\n", i + 1, CountryName(pc.country),
+               pc.copubs.full, pc.share * 100, pc.copubs.frac);
   }
   if (t.partner_countries.empty()) fmt::print(out, "  (none)\n");
   fmt::print(out, "\nFirst partner institutions, {} ({} in all):\n", PeriodLabel(t), t.partner_institutions_total);
@@ -229,7 +246,8 @@ void WriteTable(const Report& r, std::ostream& out, size_t top) {
     const auto& pi = t.partner_institutions[i];
     fmt::print(out, "  {:>2}. {:<12} {:<2} {:<48} {:>6} ({:.1f}%)\n", i + 1, PartnerId(pi.key),
                CountryName(pi.info.country),
-               pi.info.name.empty() ? std::string("(no name: add an OpenAlex institutions registry)") : pi.info.name.substr(0, 48),
+               pi.info.name.empty() ? std::string("(no name: add an OpenAlex institutions registry)")
+                                    : pi.info.name.substr(0, 48),
                pi.copubs.full, pi.share * 100);
   }
   if (t.partner_institutions.empty()) fmt::print(out, "  (none)\n");

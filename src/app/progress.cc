@@ -1,10 +1,9 @@
 #include "app/progress.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
-
-#include <fmt/format.h>
 
 namespace coopscope {
 

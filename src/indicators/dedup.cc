@@ -1,11 +1,11 @@
 #include "indicators/dedup.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <queue>
-
-#include <fmt/format.h>
 
 namespace coopscope {
 namespace {
@@ -55,8 +55,8 @@ Status IdRuns::Spill() {
                                               std::strerror(errno)));
   if (std::fwrite(entries_.data(), sizeof(IdEntry), entries_.size(), file) != entries_.size()) {
     std::fclose(file);
-    return Status(ErrorCode::kIo, fmt::format("cannot write a de-duplication run: {} (disk full? set TMPDIR)",
-                                              std::strerror(errno)));
+    return Status(ErrorCode::kIo,
+                  fmt::format("cannot write a de-duplication run: {} (disk full? set TMPDIR)", std::strerror(errno)));
   }
   runs_.push_back(Run{file, entries_.size()});
   entries_.clear();

@@ -21,7 +21,7 @@ struct IdEntry {
   int64_t updated;  // updated_date in microseconds
   uint64_t seq;     // input position: file index << 40 | byte offset
   uint32_t worker;
-  uint32_t facts;   // index in the worker's facts, or kNoFacts
+  uint32_t facts;  // index in the worker's facts, or kNoFacts
 };
 inline constexpr uint32_t kNoFacts = UINT32_MAX;
 

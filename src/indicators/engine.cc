@@ -1,14 +1,14 @@
 #include "indicators/engine.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <mutex>
 #include <thread>
 #include <unordered_set>
 
-#include <fmt/format.h>
-
-#include "io/byte_stream.h"
 #include "indicators/dedup.h"
+#include "io/byte_stream.h"
 #include "io/json_records.h"
 #include "sources/openalex/work_parser.h"
 
@@ -21,7 +21,7 @@ struct Task {
   uint32_t file = 0;
   uint64_t begin = 0, end = 0;  // byte range for split plain files
   bool range = false;
-  uint32_t range_index = 0;     // order of the range within its file
+  uint32_t range_index = 0;  // order of the range within its file
   uint64_t size = 0;
 };
 
@@ -86,7 +86,8 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<size_t>(tasks.size(), 1))));
   std::vector<std::unique_ptr<Worker>> workers;
-  for (unsigned t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>(scope, registry, policy, options.limits,
+  for (unsigned t = 0; t < threads; ++t)
+    workers.push_back(std::make_unique<Worker>(scope, registry, policy, options.limits,
                                                options.limits.dedup_memory_bytes / sizeof(IdEntry) / threads));
   std::vector<TaskResult> results(tasks.size());
   std::atomic<size_t> next{0};
@@ -129,7 +130,8 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
                              : reader.ReadFile(path, fn, &result.counts);
       if (!st.ok() || (options.strict && !result.rejects.empty())) {
         std::lock_guard lock(error_mu);
-        if (first_error.ok()) first_error = st.ok() ? Status(result.rejects.front().code, result.rejects.front().ToString()) : st;
+        if (first_error.ok())
+          first_error = st.ok() ? Status(result.rejects.front().code, result.rejects.front().ToString()) : st;
         stop = true;
       }
     }
@@ -147,7 +149,8 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
     for (size_t i = 0; i < tasks.size(); ++i)
       if (tasks[i].range) by_file[tasks[i].file].push_back(i);
     for (auto& list : by_file) {
-      std::sort(list.begin(), list.end(), [&](size_t a, size_t b) { return tasks[a].range_index < tasks[b].range_index; });
+      std::sort(list.begin(), list.end(),
+                [&](size_t a, size_t b) { return tasks[a].range_index < tasks[b].range_index; });
       uint64_t acc = 0;
       for (size_t i : list) {
         lines_before[i] = acc;
@@ -247,15 +250,18 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
   for (auto& w : workers) {
     for (auto& [key, info] : w->arena.partner_info) {
       PartnerInfo& mine = out.arena.partner_info[key];
-      if (mine.name.empty() && !info.name.empty()) mine = info;
-      else if (mine.country == kNoCountry) mine.country = info.country;
+      if (mine.name.empty() && !info.name.empty())
+        mine = info;
+      else if (mine.country == kNoCountry)
+        mine.country = info.country;
     }
     for (int c = 0; c < kCountrySlots; ++c) out.arena.member_countries[c] += w->arena.member_countries[c];
     for (auto& [id, name] : w->arena.root_names) out.arena.root_names.emplace(id, name);
   }
   int best = -1;
   for (int c = 0; c < kCountrySlots; ++c)
-    if (out.arena.member_countries[c] > 0 && (best < 0 || out.arena.member_countries[c] > out.arena.member_countries[best]))
+    if (out.arena.member_countries[c] > 0 &&
+        (best < 0 || out.arena.member_countries[c] > out.arena.member_countries[best]))
       best = c;
   if (best >= 0) out.inferred_home = static_cast<CountryCode>((('A' + best / 26) << 8) | ('A' + best % 26));
   return out;

@@ -21,14 +21,14 @@
 namespace coopscope {
 
 struct IngestReport {
-  uint64_t read = 0;            // records met
-  uint64_t accepted = 0;        // distinct works kept (read = accepted + rejected + duplicates)
+  uint64_t read = 0;      // records met
+  uint64_t accepted = 0;  // distinct works kept (read = accepted + rejected + duplicates)
   uint64_t rejected = 0;
   uint64_t duplicates = 0;      // older versions of a work read again
   uint64_t merged_dropped = 0;  // accepted works whose id is in merged_ids (not counted in indicators)
   uint64_t in_scope = 0;        // accepted works in W(S), merged ones excluded
   uint64_t files = 0;
-  uint64_t bytes = 0;           // decompressed bytes read
+  uint64_t bytes = 0;  // decompressed bytes read
   uint64_t manifest_parts_checked = 0;
   uint64_t manifest_mismatches = 0;
   uint64_t manifest_parts_absent = 0;  // listed in a manifest, not among the inputs

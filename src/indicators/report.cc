@@ -28,9 +28,9 @@ void AddWork(const WorkFacts& f, const FactsArena& arena, CountryCode home, Tall
     cp.frac += f.frac;
   }
   const bool flags[kIndicators] = {
-      (f.flags & kFlagCollab) != 0,         (f.flags & kFlagIntCollab) != 0, foreign,
-      (f.flags & kFlagIndustry) != 0,       (f.flags & kFlagShortDistance) != 0,
-      (f.flags & kFlagLongDistance) != 0,   (f.flags & kFlagNoCountry) != 0};
+      (f.flags & kFlagCollab) != 0,   (f.flags & kFlagIntCollab) != 0,     foreign,
+      (f.flags & kFlagIndustry) != 0, (f.flags & kFlagShortDistance) != 0, (f.flags & kFlagLongDistance) != 0,
+      (f.flags & kFlagNoCountry) != 0};
   for (int i = 0; i < kIndicators; ++i)
     if (flags[i]) {
       ++t->flagged[i];
@@ -54,8 +54,7 @@ void Finish(PeriodIndicators* period, const FactsArena& arena, const ReportOptio
     period->ci[i] = BootstrapInterval(t.p, t.flagged[i], options.resamples, SplitMix(seed + static_cast<uint64_t>(i)));
   }
   for (const auto& [c, cp] : t.countries)
-    period->partner_countries.push_back(
-        {c, cp, t.p ? static_cast<double>(cp.full) / static_cast<double>(t.p) : 0.0});
+    period->partner_countries.push_back({c, cp, t.p ? static_cast<double>(cp.full) / static_cast<double>(t.p) : 0.0});
   std::sort(period->partner_countries.begin(), period->partner_countries.end(),
             [](const PartnerCountryRow& a, const PartnerCountryRow& b) {
               if (a.copubs.full != b.copubs.full) return a.copubs.full > b.copubs.full;
@@ -79,8 +78,8 @@ void Finish(PeriodIndicators* period, const FactsArena& arena, const ReportOptio
 }  // namespace
 
 const char* IndicatorName(Indicator indicator) {
-  static const char* kNames[kIndicators] = {"collab", "int_collab", "foreign", "industry",
-                                            "short_dist", "long_dist", "no_country"};
+  static const char* kNames[kIndicators] = {"collab",     "int_collab", "foreign",   "industry",
+                                            "short_dist", "long_dist",  "no_country"};
   return kNames[static_cast<int>(indicator)];
 }
 
@@ -90,9 +89,9 @@ const char* CollabTypeName(CollabType type) {
 }
 
 const char* CountryClassName(CountryClass cls) {
-  static const char* kNames[kCountryClasses] = {"no_country", "domestic_single_institution",
-                                                "domestic_multi_institution", "bilateral", "trilateral",
-                                                "four_or_more"};
+  static const char* kNames[kCountryClasses] = {
+      "no_country",  "domestic_single_institution", "domestic_multi_institution", "bilateral", "trilateral",
+      "four_or_more"};
   return kNames[static_cast<int>(cls)];
 }
 
@@ -132,8 +131,8 @@ Interval BootstrapInterval(uint64_t p, uint64_t p_x, int resamples, uint64_t see
           static_cast<double>(samples[hi]) / static_cast<double>(p)};
 }
 
-Report BuildReport(const Collected& collected, const Scope& scope, const CountryPolicy& policy,
-                   bool registry_loaded, const ReportOptions& options) {
+Report BuildReport(const Collected& collected, const Scope& scope, const CountryPolicy& policy, bool registry_loaded,
+                   const ReportOptions& options) {
   Report report;
   report.org_name = scope.name();
   report.roots = scope.roots();

@@ -66,8 +66,8 @@ struct PeriodIndicators {
   Tally tally;
   std::array<std::optional<double>, kIndicators> pp{};  // empty when P = 0
   std::array<std::optional<Interval>, kIndicators> ci{};
-  std::vector<PartnerCountryRow> partner_countries;          // ranked: copubs desc, then code
-  std::vector<PartnerInstitutionRow> partner_institutions;   // ranked, cut to top_institutions
+  std::vector<PartnerCountryRow> partner_countries;         // ranked: copubs desc, then code
+  std::vector<PartnerInstitutionRow> partner_institutions;  // ranked, cut to top_institutions
   uint64_t partner_institutions_total = 0;
 };
 
@@ -77,7 +77,7 @@ struct ReportOptions {
   size_t top_institutions = 100;      // 0 = all
   int resamples = 1000;
   uint64_t seed = 20240101;
-  CountryCode home = kNoCountry;      // h(S); kNoCountry = infer from the data
+  CountryCode home = kNoCountry;  // h(S); kNoCountry = infer from the data
 };
 
 struct Report {
@@ -96,8 +96,8 @@ struct Report {
   uint64_t seed = 0;
 };
 
-Report BuildReport(const Collected& collected, const Scope& scope, const CountryPolicy& policy,
-                   bool registry_loaded, const ReportOptions& options);
+Report BuildReport(const Collected& collected, const Scope& scope, const CountryPolicy& policy, bool registry_loaded,
+                   const ReportOptions& options);
 
 // 95% interval of PP from a bootstrap over the P works: each resample's
 // P_x is Binomial(P, PP) (resampling works with replacement), so the

@@ -115,7 +115,10 @@ void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
       it->in_scope = it->in_scope || ref_in_scope_[i];
       if (type == InstitutionType::kCompany || it->type == InstitutionType::kUnknown) it->type = type;
       if (it->country == kNoCountry) it->country = country;
-      if (std::isnan(it->lat) && e != nullptr) { it->lat = e->lat; it->lng = e->lng; }
+      if (std::isnan(it->lat) && e != nullptr) {
+        it->lat = e->lat;
+        it->lng = e->lng;
+      }
       if (it->name.empty()) it->name = w.InstitutionName(ref);
       if (ref.has_lineage && it->lineage_end - it->lineage_begin <= 1) {
         LineageOf(w, ref, e, &scratch_lineage_);
@@ -125,7 +128,17 @@ void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
       }
       continue;
     }
-    Inst inst{key, ref.id, ror, country, type, ref_in_scope_[i] != 0, e ? e->lat : NAN, e ? e->lng : NAN, 0, 0, w.InstitutionName(ref)};
+    Inst inst{key,
+              ref.id,
+              ror,
+              country,
+              type,
+              ref_in_scope_[i] != 0,
+              e ? e->lat : NAN,
+              e ? e->lng : NAN,
+              0,
+              0,
+              w.InstitutionName(ref)};
     LineageOf(w, ref, e, &scratch_lineage_);
     if (scratch_lineage_.empty()) scratch_lineage_.push_back(key);  // ROR-only: its own unit
     inst.lineage_begin = static_cast<uint32_t>(lineage_.size());
@@ -171,16 +184,16 @@ void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
   for (const Inst& inst : insts_)
     if (inst.type == InstitutionType::kCompany) facts->flags |= kFlagIndustry;
 
-  facts->type = int_collab ? CollabType::kInternational
-                : unified > 1 ? CollabType::kNational
+  facts->type = int_collab      ? CollabType::kInternational
+                : unified > 1   ? CollabType::kNational
                 : n_authors > 1 ? CollabType::kInstitutional
                                 : CollabType::kSingleAuthor;
-  facts->country_class = k == 0   ? CountryClass::kNoCountry
-                         : k == 1 ? (unified > 1 ? CountryClass::kDomesticMultiInstitution
-                                                 : CountryClass::kDomesticSingleInstitution)
-                         : k == 2 ? CountryClass::kBilateral
-                         : k == 3 ? CountryClass::kTrilateral
-                                  : CountryClass::kFourPlus;
+  facts->country_class =
+      k == 0   ? CountryClass::kNoCountry
+      : k == 1 ? (unified > 1 ? CountryClass::kDomesticMultiInstitution : CountryClass::kDomesticSingleInstitution)
+      : k == 2 ? CountryClass::kBilateral
+      : k == 3 ? CountryClass::kTrilateral
+               : CountryClass::kFourPlus;
 
   // gcd(w): the largest distance between two geocoded institutions.
   double gcd = -1;
@@ -214,8 +227,7 @@ void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
       if (le - lb > 1 && x == inst.key) continue;  // an ancestor stands for the unit
       bool has_parent_here = false;
       if (const RegistryEntry* e = have_registry ? registry_.FindOpenAlex(x) : nullptr)
-        for (OpenAlexId par : e->openalex_parents)
-          has_parent_here = has_parent_here || std::find(lb, le, par) != le;
+        for (OpenAlexId par : e->openalex_parents) has_parent_here = has_parent_here || std::find(lb, le, par) != le;
       if (!has_parent_here && !scope_.Contains(x, 0, nullptr, 0)) partners_.push_back(x);
     }
     if (partners_.size() == before && !scope_.Contains(inst.id, inst.ror, nullptr, 0)) partners_.push_back(inst.key);

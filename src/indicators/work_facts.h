@@ -33,7 +33,12 @@ enum class CollabType : uint8_t { kInternational, kNational, kInstitutional, kSi
 inline constexpr int kCollabTypes = 4;
 // InCites classes, plus works without any country.
 enum class CountryClass : uint8_t {
-  kNoCountry, kDomesticSingleInstitution, kDomesticMultiInstitution, kBilateral, kTrilateral, kFourPlus
+  kNoCountry,
+  kDomesticSingleInstitution,
+  kDomesticMultiInstitution,
+  kBilateral,
+  kTrilateral,
+  kFourPlus
 };
 inline constexpr int kCountryClasses = 6;
 
@@ -98,7 +103,7 @@ class FactsBuilder {
   const Scope& scope_;
   const Registry& registry_;
   const CountryPolicy& policy_;
-  std::vector<uint8_t> ref_in_scope_;           // per InstitutionRef of the work
+  std::vector<uint8_t> ref_in_scope_;            // per InstitutionRef of the work
   std::vector<const RegistryEntry*> ref_entry_;  // per InstitutionRef
   std::vector<OpenAlexId> scratch_lineage_;
   std::vector<OpenAlexId> lineage_;

@@ -1,17 +1,16 @@
 #include "io/byte_stream.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <isa-l/igzip_lib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zip.h>
+#include <zstd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <vector>
-
-#include <fmt/format.h>
-#include <isa-l/igzip_lib.h>
-#include <zip.h>
-#include <zstd.h>
 
 namespace coopscope {
 namespace {
@@ -25,7 +24,9 @@ Status IoError(const std::string& what, const std::string& path) {
 
 class File {
  public:
-  ~File() { if (fd_ >= 0) ::close(fd_); }
+  ~File() {
+    if (fd_ >= 0) ::close(fd_);
+  }
   Status Open(const std::string& path) {
     path_ = path;
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -127,7 +128,10 @@ class GzipStream final : public ByteStream {
         if (state_.avail_in == 0) {
           auto more = in_.Refill();
           if (!more.ok()) return more.status();
-          if (!more.value()) { finished_ = true; break; }
+          if (!more.value()) {
+            finished_ = true;
+            break;
+          }
           state_.next_in = in_.data();
           state_.avail_in = static_cast<uint32_t>(in_.len());
         }
@@ -146,9 +150,8 @@ class GzipStream final : public ByteStream {
       }
       int rc = isal_inflate(&state_);
       if (rc < 0) {
-        return Status(ErrorCode::kCorrupt,
-                      fmt::format("damaged gzip stream near compressed byte {} (igzip error {})",
-                                  in_.pos() - state_.avail_in, rc));
+        return Status(ErrorCode::kCorrupt, fmt::format("damaged gzip stream near compressed byte {} (igzip error {})",
+                                                       in_.pos() - state_.avail_in, rc));
       }
     }
     return n - state_.avail_out;
@@ -194,8 +197,8 @@ class ZstdStream final : public ByteStream {
       }
       size_t hint = ZSTD_decompressStream(ctx_, &out, &input_);
       if (ZSTD_isError(hint))
-        return Status(ErrorCode::kCorrupt, fmt::format("damaged zstd stream near compressed byte {}: {}",
-                                                       in_.pos(), ZSTD_getErrorName(hint)));
+        return Status(ErrorCode::kCorrupt, fmt::format("damaged zstd stream near compressed byte {}: {}", in_.pos(),
+                                                       ZSTD_getErrorName(hint)));
       last_hint_ = hint;
     }
     return out.pos;
@@ -243,11 +246,15 @@ Result<std::unique_ptr<ByteStream>> OpenByteStream(const std::string& path) {
   auto file = OpenFile(path);
   if (!file.ok()) return file.status();
   switch (kind.value()) {
-    case Compression::kGzip: return std::unique_ptr<ByteStream>(new GzipStream(std::move(file.value())));
-    case Compression::kZstd: return std::unique_ptr<ByteStream>(new ZstdStream(std::move(file.value())));
+    case Compression::kGzip:
+      return std::unique_ptr<ByteStream>(new GzipStream(std::move(file.value())));
+    case Compression::kZstd:
+      return std::unique_ptr<ByteStream>(new ZstdStream(std::move(file.value())));
     case Compression::kZip:
-      return Status(ErrorCode::kInvalidArgument, fmt::format("{} is a zip archive; unzip it or pass it as --registry", path));
-    case Compression::kNone: break;
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("{} is a zip archive; unzip it or pass it as --registry", path));
+    case Compression::kNone:
+      break;
   }
   uint64_t size = file.value()->size();
   return std::unique_ptr<ByteStream>(new PlainStream(std::move(file.value()), 0, size));
@@ -264,7 +271,8 @@ namespace {
 Result<std::string> ReadZipEntry(const std::string& path) {
   int err = 0;
   zip_t* archive = zip_open(path.c_str(), ZIP_RDONLY, &err);
-  if (archive == nullptr) return Status(ErrorCode::kCorrupt, fmt::format("cannot open zip archive {} (libzip error {})", path, err));
+  if (archive == nullptr)
+    return Status(ErrorCode::kCorrupt, fmt::format("cannot open zip archive {} (libzip error {})", path, err));
   zip_int64_t chosen = -1;
   zip_int64_t entries = zip_get_num_entries(archive, 0);
   for (zip_int64_t i = 0; i < entries; ++i) {
@@ -304,7 +312,8 @@ Result<std::string> ReadWholeFile(const std::string& path) {
     auto file = OpenFile(path);
     unsigned char trailer[4] = {0, 0, 0, 0};
     if (file.ok() && file.value()->PRead(reinterpret_cast<char*>(trailer), 4, size.value() - 4).ok())
-      expected = std::max<uint64_t>(expected, trailer[0] | trailer[1] << 8 | trailer[2] << 16 | uint64_t{trailer[3]} << 24);
+      expected =
+          std::max<uint64_t>(expected, trailer[0] | trailer[1] << 8 | trailer[2] << 16 | uint64_t{trailer[3]} << 24);
   }
   constexpr size_t kSlack = 64;  // room for a parser's padding after the text
   std::string out;

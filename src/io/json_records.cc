@@ -1,8 +1,8 @@
 #include "io/json_records.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace coopscope {
 namespace {
@@ -12,7 +12,9 @@ using simdjson::ondemand::object;
 // The first key of a JSON object, read from its raw text ("" if none).
 std::string_view FirstKey(std::string_view text) {
   size_t i = 0;
-  auto skip_ws = [&] { while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n')) ++i; };
+  auto skip_ws = [&] {
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n')) ++i;
+  };
   skip_ws();
   if (i >= text.size() || text[i] != '{') return {};
   ++i;
@@ -23,7 +25,9 @@ std::string_view FirstKey(std::string_view text) {
   return text.substr(start, i - start);
 }
 
-bool IsPageKey(std::string_view key) { return key == "meta" || key == "results" || key == "group_by"; }
+bool IsPageKey(std::string_view key) {
+  return key == "meta" || key == "results" || key == "group_by";
+}
 
 std::string Excerpt(std::string_view text) {
   constexpr size_t kMax = 40;
@@ -46,8 +50,7 @@ void JsonRecordReader::AddReject(const std::string& path, uint64_t line, uint64_
   rejects_->push_back(Reject{path, line, offset, code, std::move(reason)});
 }
 
-void JsonRecordReader::ProcessLine(const std::string& path, const Line& line, const RecordFn& fn,
-                                   ReadCounts* counts) {
+void JsonRecordReader::ProcessLine(const std::string& path, const Line& line, const RecordFn& fn, ReadCounts* counts) {
   if (line.too_long) {
     AddReject(path, line.number, line.offset, ErrorCode::kTooLong,
               fmt::format("record of {} bytes is over the limit of {} bytes (--max-record-bytes)", line.length,
@@ -58,8 +61,8 @@ void JsonRecordReader::ProcessLine(const std::string& path, const Line& line, co
   std::string_view text = line.text;
   if (std::all_of(text.begin(), text.end(), [](char c) { return c == ' ' || c == '\t'; })) return;
   simdjson::ondemand::document doc;
-  auto error = parser_.iterate(simdjson::padded_string_view(text.data(), text.size(), text.size() + kLinePadding))
-                   .get(doc);
+  auto error =
+      parser_.iterate(simdjson::padded_string_view(text.data(), text.size(), text.size() + kLinePadding)).get(doc);
   object obj;
   if (!error) error = doc.get_object().get(obj);
   if (error) {
@@ -134,8 +137,7 @@ Status JsonRecordReader::ReadLines(const std::string& path, LineReader& reader, 
     auto next = reader.Next(&line);
     if (!next.ok()) {
       // A truncated or damaged stream: what was read is kept; the rest is one reject.
-      AddReject(path, reader.lines_seen() + 1, reader.offset(), next.status().code(), next.status().message(),
-                counts);
+      AddReject(path, reader.lines_seen() + 1, reader.offset(), next.status().code(), next.status().message(), counts);
       break;
     }
     if (!next.value()) break;
@@ -152,7 +154,8 @@ void JsonRecordReader::ProcessDocument(const std::string& path, std::string& tex
                                        ReadCounts* counts) {
   // ReadWholeFile leaves room for the padding: no copy.
   std::string& buffer = text;
-  if (buffer.capacity() < buffer.size() + simdjson::SIMDJSON_PADDING) buffer.reserve(buffer.size() + simdjson::SIMDJSON_PADDING);
+  if (buffer.capacity() < buffer.size() + simdjson::SIMDJSON_PADDING)
+    buffer.reserve(buffer.size() + simdjson::SIMDJSON_PADDING);
   simdjson::padded_string_view padded(buffer.data(), buffer.size(), buffer.capacity());
   simdjson::ondemand::document doc;
   auto error = parser_.iterate(padded).get(doc);
@@ -184,8 +187,10 @@ void JsonRecordReader::ProcessDocument(const std::string& path, std::string& tex
         continue;
       }
       Status st = fn(item, pos);
-      if (!st.ok()) AddReject(path, pos.line, pos.offset, st.code(), st.message(), counts);
-      else ++counts->records;
+      if (!st.ok())
+        AddReject(path, pos.line, pos.offset, st.code(), st.message(), counts);
+      else
+        ++counts->records;
     }
   };
   if (type == simdjson::ondemand::json_type::array) {
@@ -208,8 +213,10 @@ void JsonRecordReader::ProcessDocument(const std::string& path, std::string& tex
     return;
   }
   Status st = fn(obj, RecordPos{1, 0});
-  if (!st.ok()) AddReject(path, 1, 0, st.code(), st.message(), counts);
-  else ++counts->records;
+  if (!st.ok())
+    AddReject(path, 1, 0, st.code(), st.message(), counts);
+  else
+    ++counts->records;
 }
 
 Status JsonRecordReader::ReadFile(const std::string& path, const RecordFn& fn, ReadCounts* counts) {
@@ -233,7 +240,8 @@ Status JsonRecordReader::ReadFile(const std::string& path, const RecordFn& fn, R
   size_t first = peek.find_first_not_of(" \t\r\n");
   if (first != std::string::npos) {
     size_t nl = peek.find('\n', first);
-    std::string_view line = std::string_view(peek).substr(first, nl == std::string::npos ? std::string::npos : nl - first);
+    std::string_view line =
+        std::string_view(peek).substr(first, nl == std::string::npos ? std::string::npos : nl - first);
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
     whole = peek[first] == '[' || (nl != std::string::npos && !line.empty() && line.back() != '}');
   }
@@ -282,7 +290,10 @@ Status JsonRecordReader::ReadRange(const std::string& path, uint64_t begin, uint
   for (;;) {
     auto next = reader.Next(&line);
     if (!next.ok() || !next.value()) break;
-    if (first) { bytes_start = line.offset; first = false; }
+    if (first) {
+      bytes_start = line.offset;
+      first = false;
+    }
     ++lines;
     ProcessLine(path, line, fn, counts);
     Publish(reader, *counts, false);

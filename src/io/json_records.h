@@ -8,13 +8,13 @@
 // A JsonRecordReader owns a simdjson parser: one per thread.
 #pragma once
 
+#include <simdjson.h>
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <simdjson.h>
 
 #include "io/limits.h"
 #include "io/line_reader.h"
@@ -39,8 +39,7 @@ struct ReadCounts {
 
 class JsonRecordReader {
  public:
-  JsonRecordReader(const Limits& limits, std::vector<Reject>* rejects)
-      : limits_(limits), rejects_(rejects) {}
+  JsonRecordReader(const Limits& limits, std::vector<Reject>* rejects) : limits_(limits), rejects_(rejects) {}
 
   // Reads a whole file (plain, .gz or .zst), choosing the layout from its
   // first line.  A stream error (truncated .gz) is recorded as a reject and

@@ -1,10 +1,10 @@
 #include "io/reject.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <fstream>
 #include <tuple>
-
-#include <fmt/format.h>
 
 namespace coopscope {
 namespace {
@@ -12,7 +12,8 @@ namespace {
 // TSV cells cannot hold tabs or newlines; replace them.
 std::string TsvCell(std::string_view text) {
   std::string out(text);
-  std::replace_if(out.begin(), out.end(), [](char c) { return c == '\t' || c == '\n' || c == '\r'; }, ' ');
+  std::replace_if(
+      out.begin(), out.end(), [](char c) { return c == '\t' || c == '\n' || c == '\r'; }, ' ');
   return out;
 }
 
@@ -51,8 +52,8 @@ Status RejectLog::WriteTsv(const std::string& path) const {
   if (!out) return Status(ErrorCode::kIo, fmt::format("cannot write rejects file {}", path));
   out << "file\tline\toffset\tkind\treason\n";
   for (const Reject& r : Sorted())
-    out << TsvCell(r.file) << '\t' << r.line << '\t' << r.offset << '\t' << ErrorCodeName(r.code)
-        << '\t' << TsvCell(r.reason) << '\n';
+    out << TsvCell(r.file) << '\t' << r.line << '\t' << r.offset << '\t' << ErrorCodeName(r.code) << '\t'
+        << TsvCell(r.reason) << '\n';
   if (!out) return Status(ErrorCode::kIo, fmt::format("write failed on {}", path));
   return Status::Ok();
 }

@@ -10,15 +10,15 @@ namespace coopscope {
 
 enum class ErrorCode : uint8_t {
   kOk = 0,
-  kNotFound,       // a file or an organisation that does not exist
-  kIo,             // read/write failure
-  kCorrupt,        // truncated or damaged compressed stream
-  kParse,          // malformed JSON, CSV or TOML
+  kNotFound,  // a file or an organisation that does not exist
+  kIo,        // read/write failure
+  kCorrupt,   // truncated or damaged compressed stream
+  kParse,     // malformed JSON, CSV or TOML
   kInvalidUtf8,
-  kTooLong,        // a record over Limits::max_record_bytes
-  kMismatch,       // a manifest count that does not match
+  kTooLong,   // a record over Limits::max_record_bytes
+  kMismatch,  // a manifest count that does not match
   kInvalidArgument,
-  kAmbiguous,      // a name matching several organisations
+  kAmbiguous,  // a name matching several organisations
 };
 
 const char* ErrorCodeName(ErrorCode code);
@@ -42,7 +42,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}  // NOLINT
   bool ok() const { return status_.ok(); }
   const Status& status() const { return status_; }

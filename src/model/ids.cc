@@ -4,8 +4,10 @@ namespace coopscope {
 namespace {
 
 std::string_view StripPrefix(std::string_view text, std::string_view host) {
-  if (text.starts_with("https://")) text.remove_prefix(8);
-  else if (text.starts_with("http://")) text.remove_prefix(7);
+  if (text.starts_with("https://"))
+    text.remove_prefix(8);
+  else if (text.starts_with("http://"))
+    text.remove_prefix(7);
   if (text.starts_with(host)) text.remove_prefix(host.size());
   return text;
 }

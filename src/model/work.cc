@@ -1,15 +1,14 @@
 #include "model/work.h"
 
-#include "model/calendar.h"
-
 #include <array>
+
+#include "model/calendar.h"
 
 namespace coopscope {
 namespace {
 
-constexpr std::array<std::string_view, 10> kTypeNames = {
-    "unknown", "education", "healthcare", "company", "archive",
-    "nonprofit", "government", "facility", "funder", "other"};
+constexpr std::array<std::string_view, 10> kTypeNames = {"unknown",   "education",  "healthcare", "company", "archive",
+                                                         "nonprofit", "government", "facility",   "funder",  "other"};
 
 bool Digits(std::string_view s, size_t pos, size_t n, int64_t* out) {
   if (pos + n > s.size()) return false;
@@ -36,11 +35,11 @@ std::string_view InstitutionTypeName(InstitutionType type) {
 
 int64_t ParseTimestampMicros(std::string_view s) {
   int64_t y, mo, d;
-  if (!Digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, &mo) ||
-      s[7] != '-' || !Digits(s, 8, 2, &d) || mo < 1 || mo > 12 || d < 1 || d > 31)
+  if (!Digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, &mo) || s[7] != '-' ||
+      !Digits(s, 8, 2, &d) || mo < 1 || mo > 12 || d < 1 || d > 31)
     return -1;
-  int64_t micros = DaysFromCivil(static_cast<int>(y), static_cast<unsigned>(mo), static_cast<unsigned>(d)) *
-                   86400LL * 1000000LL;
+  int64_t micros =
+      DaysFromCivil(static_cast<int>(y), static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400LL * 1000000LL;
   if (s.size() == 10) return micros;
   int64_t h, mi, se;
   if ((s[10] != 'T' && s[10] != ' ') || !Digits(s, 11, 2, &h) || s.size() < 19 || s[13] != ':' ||
@@ -52,7 +51,10 @@ int64_t ParseTimestampMicros(std::string_view s) {
     int64_t frac = 0;
     int digits = 0;
     for (++pos; pos < s.size() && s[pos] >= '0' && s[pos] <= '9'; ++pos) {
-      if (digits < 6) { frac = frac * 10 + (s[pos] - '0'); ++digits; }
+      if (digits < 6) {
+        frac = frac * 10 + (s[pos] - '0');
+        ++digits;
+      }
     }
     while (digits++ < 6) frac *= 10;
     micros += frac;

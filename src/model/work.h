@@ -15,8 +15,16 @@ namespace coopscope {
 
 // Institution types as OpenAlex and ROR name them.
 enum class InstitutionType : uint8_t {
-  kUnknown = 0, kEducation, kHealthcare, kCompany, kArchive, kNonprofit,
-  kGovernment, kFacility, kFunder, kOther
+  kUnknown = 0,
+  kEducation,
+  kHealthcare,
+  kCompany,
+  kArchive,
+  kNonprofit,
+  kGovernment,
+  kFacility,
+  kFunder,
+  kOther
 };
 InstitutionType ParseInstitutionType(std::string_view text);
 std::string_view InstitutionTypeName(InstitutionType type);
@@ -27,15 +35,15 @@ struct InstitutionRef {
   RorId ror = 0;
   CountryCode country = kNoCountry;  // as stated; may be unknown
   InstitutionType type = InstitutionType::kUnknown;
-  bool has_lineage = false;          // false for 2022-format records
-  uint32_t lineage_begin = 0;        // range in Work::lineage
+  bool has_lineage = false;    // false for 2022-format records
+  uint32_t lineage_begin = 0;  // range in Work::lineage
   uint32_t lineage_end = 0;
-  uint32_t name_begin = 0;           // range in Work::text (display name)
+  uint32_t name_begin = 0;  // range in Work::text (display name)
   uint32_t name_end = 0;
 };
 
 struct Authorship {
-  uint32_t inst_begin = 0;     // range in Work::institutions
+  uint32_t inst_begin = 0;  // range in Work::institutions
   uint32_t inst_end = 0;
   uint32_t country_begin = 0;  // range in Work::countries (C(a))
   uint32_t country_end = 0;
@@ -43,18 +51,23 @@ struct Authorship {
 
 struct Work {
   OpenAlexId id = 0;
-  int32_t year = 0;             // 0 = unknown
-  int64_t updated_micros = 0;   // updated_date as microseconds since 1970; 0 = unknown
+  int32_t year = 0;            // 0 = unknown
+  int64_t updated_micros = 0;  // updated_date as microseconds since 1970; 0 = unknown
   std::vector<Authorship> authorships;
   std::vector<InstitutionRef> institutions;
   std::vector<OpenAlexId> lineage;
   std::vector<CountryCode> countries;
-  std::string text;             // arena for institution display names
+  std::string text;  // arena for institution display names
 
   void clear() {
-    id = 0; year = 0; updated_micros = 0;
-    authorships.clear(); institutions.clear(); lineage.clear();
-    countries.clear(); text.clear();
+    id = 0;
+    year = 0;
+    updated_micros = 0;
+    authorships.clear();
+    institutions.clear();
+    lineage.clear();
+    countries.clear();
+    text.clear();
   }
   std::string_view InstitutionName(const InstitutionRef& inst) const {
     return std::string_view(text).substr(inst.name_begin, inst.name_end - inst.name_begin);

@@ -18,8 +18,7 @@ CountryPolicy CountryPolicy::Identity() {
 }
 
 CountryPolicy::CountryPolicy() {
-  for (int i = 0; i < kCountrySlots; ++i)
-    table_[i] = static_cast<CountryCode>((('A' + i / 26) << 8) | ('A' + i % 26));
+  for (int i = 0; i < kCountrySlots; ++i) table_[i] = static_cast<CountryCode>((('A' + i / 26) << 8) | ('A' + i % 26));
   SetOverseasAsFrance(true);
   SetHongKongMacaoAsChina(true);
 }

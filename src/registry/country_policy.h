@@ -18,9 +18,7 @@ class CountryPolicy {
   static CountryPolicy Identity();
 
   // Applies the policy; kNoCountry stays kNoCountry.
-  CountryCode Map(CountryCode code) const {
-    return code == kNoCountry ? kNoCountry : table_[CountryIndex(code)];
-  }
+  CountryCode Map(CountryCode code) const { return code == kNoCountry ? kNoCountry : table_[CountryIndex(code)]; }
   // "XX=YY": counts XX as YY.  "XX=XX" undoes a default.
   Status AddRule(std::string_view rule);
   void SetOverseasAsFrance(bool on);

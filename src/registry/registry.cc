@@ -1,10 +1,10 @@
 #include "registry/registry.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <mutex>
-
-#include <fmt/format.h>
 
 #include "io/json_records.h"
 
@@ -64,15 +64,18 @@ struct RorRecord {
           std::string text;
           for (auto f : no) {
             std::string_view k = Key(f);
-            if (k == "value") text = std::string(Str(f.value()));
+            if (k == "value")
+              text = std::string(Str(f.value()));
             else if (k == "types") {
               array types;
               if (!f.value().get_array().get(types))
                 for (auto t : types) display |= Str(t.value_unsafe()) == "ror_display";
             }
           }
-          if (display && entry.name.empty()) entry.name = text;
-          else if (!text.empty()) entry.aliases.push_back(std::move(text));
+          if (display && entry.name.empty())
+            entry.name = text;
+          else if (!text.empty())
+            entry.aliases.push_back(std::move(text));
         }
       } else if (key == "name") {  // schema v1
         entry.name = std::string(Str(v));
@@ -96,9 +99,12 @@ struct RorRecord {
           if (lo.find_field_unordered("geonames_details").get_object().get(geo)) continue;
           for (auto f : geo) {
             std::string_view k = Key(f);
-            if (k == "country_code" && entry.country == kNoCountry) entry.country = MakeCountry(Str(f.value()));
-            else if (k == "lat" && std::isnan(entry.lat)) entry.lat = Num(f.value());
-            else if (k == "lng" && std::isnan(entry.lng)) entry.lng = Num(f.value());
+            if (k == "country_code" && entry.country == kNoCountry)
+              entry.country = MakeCountry(Str(f.value()));
+            else if (k == "lat" && std::isnan(entry.lat))
+              entry.lat = Num(f.value());
+            else if (k == "lng" && std::isnan(entry.lng))
+              entry.lng = Num(f.value());
           }
           break;  // the first location is the organisation's seat
         }
@@ -115,11 +121,15 @@ struct RorRecord {
           RorId id = 0;
           for (auto f : ro) {
             std::string_view k = Key(f);
-            if (k == "type") type = std::string(Str(f.value()));
-            else if (k == "id") id = ParseRorId(Str(f.value()));
+            if (k == "type")
+              type = std::string(Str(f.value()));
+            else if (k == "id")
+              id = ParseRorId(Str(f.value()));
           }
-          if (EqualsIgnoreCase(type, "parent")) AddUnique(entry.ror_parents, id);
-          else if (EqualsIgnoreCase(type, "child")) AddUnique(entry.ror_children, id);
+          if (EqualsIgnoreCase(type, "parent"))
+            AddUnique(entry.ror_parents, id);
+          else if (EqualsIgnoreCase(type, "child"))
+            AddUnique(entry.ror_children, id);
         }
       }
     }
@@ -136,11 +146,16 @@ struct OpenAlexInstitution {
       std::string_view key;
       if (field.unescaped_key().get(key)) return Status(ErrorCode::kParse, "unreadable key");
       value v = field.value();
-      if (key == "id") entry.openalex = ParseOpenAlexId(Str(v), 'I');
-      else if (key == "ror") entry.ror = ParseRorId(Str(v));
-      else if (key == "display_name") entry.name = std::string(Str(v));
-      else if (key == "country_code") entry.country = MakeCountry(Str(v));
-      else if (key == "type") entry.type = ParseInstitutionType(Str(v));
+      if (key == "id")
+        entry.openalex = ParseOpenAlexId(Str(v), 'I');
+      else if (key == "ror")
+        entry.ror = ParseRorId(Str(v));
+      else if (key == "display_name")
+        entry.name = std::string(Str(v));
+      else if (key == "country_code")
+        entry.country = MakeCountry(Str(v));
+      else if (key == "type")
+        entry.type = ParseInstitutionType(Str(v));
       else if (key == "display_name_acronyms" || key == "display_name_alternatives") {
         array list;
         if (v.get_array().get(list)) continue;
@@ -153,9 +168,12 @@ struct OpenAlexInstitution {
         if (v.get_object().get(geo)) continue;
         for (auto f : geo) {
           std::string_view k = Key(f);
-          if (k == "latitude") entry.lat = Num(f.value());
-          else if (k == "longitude") entry.lng = Num(f.value());
-          else if (k == "country_code" && entry.country == kNoCountry) entry.country = MakeCountry(Str(f.value()));
+          if (k == "latitude")
+            entry.lat = Num(f.value());
+          else if (k == "longitude")
+            entry.lng = Num(f.value());
+          else if (k == "country_code" && entry.country == kNoCountry)
+            entry.country = MakeCountry(Str(f.value()));
         }
       } else if (key == "lineage") {
         array list;
@@ -171,11 +189,15 @@ struct OpenAlexInstitution {
           std::string relation;
           for (auto f : ao) {
             std::string_view k = Key(f);
-            if (k == "id") id = ParseOpenAlexId(Str(f.value()), 'I');
-            else if (k == "relationship") relation = std::string(Str(f.value()));
+            if (k == "id")
+              id = ParseOpenAlexId(Str(f.value()), 'I');
+            else if (k == "relationship")
+              relation = std::string(Str(f.value()));
           }
-          if (relation == "parent") AddUnique(entry.openalex_parents, id);
-          else if (relation == "child") AddUnique(entry.openalex_children, id);
+          if (relation == "parent")
+            AddUnique(entry.openalex_parents, id);
+          else if (relation == "child")
+            AddUnique(entry.openalex_children, id);
         }
       }
     }
@@ -194,15 +216,18 @@ void FoldCodepoint(uint32_t cp, std::string* out) {
   if (cp < 0x80) {
     char c = static_cast<char>(cp);
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out->push_back(c);
-    else out->push_back(' ');
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+      out->push_back(c);
+    else
+      out->push_back(' ');
   } else if (cp >= 0xC0 && cp <= 0xFF) {
     char c = kLatin1[cp - 0xC0];
     out->push_back(c == '*' || c == '/' ? ' ' : c);
     if (cp == 0xDF) out->push_back('s');
   } else if (cp >= 0x100 && cp <= 0x17F) {
     static constexpr std::string_view kExtA =  // U+0100..U+017F, pairs upper/lower
-        "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkkllllllllllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+        "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkkllllllllllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuu"
+        "uuuuuuwwyyyzzzzzzs";
     static_assert(kExtA.size() == 128);
     out->push_back(kExtA[cp - 0x100]);
   } else {
@@ -221,9 +246,12 @@ std::string NormalizeName(std::string_view text) {
     size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
     if (i + len > text.size()) len = 1;
     uint32_t cp = c;
-    if (len == 2) cp = ((c & 0x1F) << 6) | (text[i + 1] & 0x3F);
-    else if (len == 3) cp = ((c & 0x0F) << 12) | ((text[i + 1] & 0x3F) << 6) | (text[i + 2] & 0x3F);
-    else if (len == 4) cp = ((c & 0x07) << 18) | ((text[i + 1] & 0x3F) << 12) | ((text[i + 2] & 0x3F) << 6) | (text[i + 3] & 0x3F);
+    if (len == 2)
+      cp = ((c & 0x1F) << 6) | (text[i + 1] & 0x3F);
+    else if (len == 3)
+      cp = ((c & 0x0F) << 12) | ((text[i + 1] & 0x3F) << 6) | (text[i + 2] & 0x3F);
+    else if (len == 4)
+      cp = ((c & 0x07) << 18) | ((text[i + 1] & 0x3F) << 12) | ((text[i + 2] & 0x3F) << 6) | (text[i + 3] & 0x3F);
     size_t before = folded.size();
     FoldCodepoint(cp, &folded);
     if (folded.size() > before && folded.back() == '\x01') {
@@ -253,8 +281,14 @@ RegistryEntry& Registry::Upsert(OpenAlexId id, RorId ror) {
   }
   if (index == entries_.size()) entries_.emplace_back();
   RegistryEntry& e = entries_[index];
-  if (e.openalex == 0 && id != 0) { e.openalex = id; by_openalex_[id] = index; }
-  if (e.ror == 0 && ror != 0) { e.ror = ror; by_ror_[ror] = index; }
+  if (e.openalex == 0 && id != 0) {
+    e.openalex = id;
+    by_openalex_[id] = index;
+  }
+  if (e.ror == 0 && ror != 0) {
+    e.ror = ror;
+    by_ror_[ror] = index;
+  }
   return e;
 }
 
@@ -262,12 +296,17 @@ namespace {
 
 // Fills what `into` lacks from `from`; relation lists are united.
 void MergeEntry(RegistryEntry& into, RegistryEntry&& from) {
-  if (into.name.empty()) into.name = std::move(from.name);
-  else if (!from.name.empty() && from.name != into.name) into.aliases.push_back(std::move(from.name));
+  if (into.name.empty())
+    into.name = std::move(from.name);
+  else if (!from.name.empty() && from.name != into.name)
+    into.aliases.push_back(std::move(from.name));
   for (auto& a : from.aliases) into.aliases.push_back(std::move(a));
   if (into.country == kNoCountry) into.country = from.country;
   if (into.type == InstitutionType::kUnknown) into.type = from.type;
-  if (!into.geocoded() && from.geocoded()) { into.lat = from.lat; into.lng = from.lng; }
+  if (!into.geocoded() && from.geocoded()) {
+    into.lat = from.lat;
+    into.lng = from.lng;
+  }
   into.active = into.active && from.active;
   for (auto id : from.ror_parents) AddUnique(into.ror_parents, id);
   for (auto id : from.ror_children) AddUnique(into.ror_children, id);
@@ -335,8 +374,8 @@ Status Registry::Load(const std::string& path, RejectLog* rejects) {
   stats.rejected = counts.rejected;
   for (auto& r : local) rejects->Add(std::move(r));
   if (stats.records == 0)
-    return Status(ErrorCode::kParse,
-                  fmt::format("{} holds no ROR record and no OpenAlex institution ({} rejected)", path, counts.rejected));
+    return Status(ErrorCode::kParse, fmt::format("{} holds no ROR record and no OpenAlex institution ({} rejected)",
+                                                 path, counts.rejected));
   loads_.push_back(stats);
   names_indexed_ = false;  // the name index is rebuilt on the next look-up
   return Status::Ok();

@@ -23,9 +23,9 @@
 namespace coopscope {
 
 struct RegistryEntry {
-  OpenAlexId openalex = 0;  // 0 when only ROR knows it
-  RorId ror = 0;            // 0 when only OpenAlex knows it
-  std::string name;         // display name
+  OpenAlexId openalex = 0;           // 0 when only ROR knows it
+  RorId ror = 0;                     // 0 when only OpenAlex knows it
+  std::string name;                  // display name
   std::vector<std::string> aliases;  // labels, aliases, acronyms, alternatives
   CountryCode country = kNoCountry;
   InstitutionType type = InstitutionType::kUnknown;

@@ -30,8 +30,10 @@ class IdSet {
  private:
   static constexpr size_t kWords = (size_t{1} << 20) / 64;
   static uint64_t Mix(uint64_t x) {  // splitmix64 finaliser
-    x ^= x >> 30; x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27; x *= 0x94d049bb133111ebULL;
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
     return x ^ (x >> 31);
   }
   std::vector<uint64_t> filter_;

@@ -1,11 +1,11 @@
 #include "scope/scope.h"
 
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <deque>
 #include <unordered_map>
-
-#include <fmt/format.h>
-#include <toml++/toml.h>
 
 namespace coopscope {
 namespace {
@@ -118,9 +118,10 @@ Result<ScopeSpec> LoadScopeFile(const std::string& path) {
   for (auto&& [key, node] : table) {
     std::string_view k = key.str();
     if (k != "name" && k != "home_country" && k != "roots" && k != "include" && k != "exclude")
-      return Status(ErrorCode::kParse,
-                    fmt::format("{}: scope file: unknown key \"{}\" (known: name, roots, include, exclude, home_country)",
-                                path, k));
+      return Status(
+          ErrorCode::kParse,
+          fmt::format("{}: scope file: unknown key \"{}\" (known: name, roots, include, exclude, home_country)", path,
+                      k));
   }
   if (spec.roots.empty()) return Status(ErrorCode::kParse, fmt::format("{}: scope file lists no roots", path));
   return spec;
@@ -200,7 +201,7 @@ Result<Scope> Scope::Build(const ScopeSpec& spec, const Registry& registry) {
       return Status(ErrorCode::kInvalidArgument,
                     fmt::format("home country '{}' is not an ISO 3166-1 alpha-2 code", spec.home_country));
   }
-  scope.name_ = !spec.name.empty() ? spec.name
+  scope.name_ = !spec.name.empty()                                       ? spec.name
                 : !scope.roots_.empty() && !scope.roots_[0].name.empty() ? scope.roots_[0].name
                                                                          : spec.roots[0];
   return scope;

@@ -13,6 +13,8 @@
 // work's hash.
 #include "synth/generate.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -20,11 +22,9 @@
 #include <thread>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "io/reject.h"
-#include "registry/registry.h"
 #include "model/calendar.h"
+#include "registry/registry.h"
 #include "synth/part_sink.h"
 #include "synth/random.h"
 #include "synth/universe.h"
@@ -47,11 +47,11 @@ constexpr double k2022FormatShare = 0.05;       // newest versions in the 2022 f
 constexpr double kOlder2022FormatShare = 0.40;  // older copies in the 2022 format
 constexpr int kMaxOlderDays = 300;              // how much older an older copy is
 constexpr int64_t kMicrosPerDay = 86400LL * 1000000;
-constexpr size_t kFlushBytes = 4u << 20;        // uncompressed bytes handed to a part at once
+constexpr size_t kFlushBytes = 4u << 20;  // uncompressed bytes handed to a part at once
 
 struct PartInfo {
   unsigned folder = 0;
-  unsigned number = 0;  // within its folder
+  unsigned number = 0;          // within its folder
   uint64_t begin = 0, end = 0;  // works [begin, end)
   std::string path, url;
   struct Hosted {
@@ -91,12 +91,9 @@ class Generator {
 void Generator::Lay() {
   const unsigned parts = options_.parts;
   const unsigned folders = std::min(parts, kMaxFolders);
-  extension_ = compression_ == PartCompression::kGzip   ? "gz"
-               : compression_ == PartCompression::kZstd ? "zst"
-                                                        : "jsonl";
+  extension_ = compression_ == PartCompression::kGzip ? "gz" : compression_ == PartCompression::kZstd ? "zst" : "jsonl";
   for (unsigned f = 0; f < folders; ++f) {
-    folder_days_.push_back(
-        DaysFromCivil(options_.last_year + 1, kFolderMonthDay[f][0], kFolderMonthDay[f][1]));
+    folder_days_.push_back(DaysFromCivil(options_.last_year + 1, kFolderMonthDay[f][0], kFolderMonthDay[f][1]));
     folder_first_part_.push_back(static_cast<unsigned>(uint64_t{f} * parts / folders));
   }
   folder_first_part_.push_back(parts);
@@ -108,8 +105,8 @@ void Generator::Lay() {
     part.begin = options_.works * p / parts;
     part.end = options_.works * (p + 1) / parts;
     CivilDate d = CivilFromDays(folder_days_[part.folder]);
-    std::string key = fmt::format("updated_date={:04}-{:02}-{:02}/part_{:03}.{}", d.year, d.month, d.day,
-                                  part.number, extension_);
+    std::string key =
+        fmt::format("updated_date={:04}-{:02}-{:02}/part_{:03}.{}", d.year, d.month, d.day, part.number, extension_);
     part.path = (fs::path(options_.out_dir) / "works" / key).string();
     part.url = "s3://openalex/data/works/" + key;
   }
@@ -159,8 +156,8 @@ WorkVersion Generator::Older(uint64_t index, const PartInfo& part) const {
   // Older than the newest version, and no later than the date of the folder
   // it is written in.
   int64_t newest_day = folder_days_[parts_[PartOf(index)].folder];
-  v.updated_day = std::min(newest_day - 1, folder_days_[part.folder]) -
-                  static_cast<int64_t>(Mix64(h ^ 3) % kMaxOlderDays);
+  v.updated_day =
+      std::min(newest_day - 1, folder_days_[part.folder]) - static_cast<int64_t>(Mix64(h ^ 3) % kMaxOlderDays);
   v.updated_micros = static_cast<int64_t>(Mix64(h ^ 4) % kMicrosPerDay);
   v.format_2022 = HashBelow(Mix64(h ^ 7), kOlder2022FormatShare);
   v.older = true;
@@ -208,8 +205,8 @@ Status Generator::WriteManifest() const {
     bytes += part.bytes;
     records += part.records;
   }
-  text += fmt::format("  ],\n  \"meta\": {{\n    \"content_length\": {},\n    \"record_count\": {}\n  }}\n}}\n",
-                      bytes, records);
+  text += fmt::format("  ],\n  \"meta\": {{\n    \"content_length\": {},\n    \"record_count\": {}\n  }}\n}}\n", bytes,
+                      records);
   std::string path = (fs::path(options_.out_dir) / "works" / "manifest.json").string();
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
@@ -276,15 +273,19 @@ Status Validate(const GenerateOptions& o, PartCompression* compression) {
   if (o.out_dir.empty()) return invalid("--out is required");
   if (o.registry.empty()) return invalid("--registry is required (a ROR v2 dump holding CNRS, ROR 02feahw73)");
   if (o.parts == 0 || o.parts > kMaxParts) return invalid(fmt::format("--parts must be in 1..{}", kMaxParts));
-  if (o.compression == "none") *compression = PartCompression::kNone;
-  else if (o.compression == "gz" || o.compression == "gzip") *compression = PartCompression::kGzip;
-  else if (o.compression == "zst" || o.compression == "zstd") *compression = PartCompression::kZstd;
-  else return invalid(fmt::format("--compression \"{}\": use none, gz or zst", o.compression));
+  if (o.compression == "none")
+    *compression = PartCompression::kNone;
+  else if (o.compression == "gz" || o.compression == "gzip")
+    *compression = PartCompression::kGzip;
+  else if (o.compression == "zst" || o.compression == "zstd")
+    *compression = PartCompression::kZstd;
+  else
+    return invalid(fmt::format("--compression \"{}\": use none, gz or zst", o.compression));
   if (!(o.cnrs_share >= 0 && o.cnrs_share <= 1)) return invalid("--cnrs-share must be in [0, 1]");
   if (!(o.duplicate_share >= 0 && o.duplicate_share <= 1)) return invalid("--duplicate-share must be in [0, 1]");
   if (o.first_year < 1000 || o.last_year > 2998 || o.first_year > o.last_year)
-    return invalid(fmt::format("years {}..{}: need 1000 <= --first-year <= --last-year <= 2998", o.first_year,
-                               o.last_year));
+    return invalid(
+        fmt::format("years {}..{}: need 1000 <= --first-year <= --last-year <= 2998", o.first_year, o.last_year));
   return Status::Ok();
 }
 

@@ -14,16 +14,16 @@
 namespace coopscope {
 
 struct GenerateOptions {
-  std::string out_dir;            // folder to write into (created)
-  uint64_t works = 100000;        // works in all
+  std::string out_dir;      // folder to write into (created)
+  uint64_t works = 100000;  // works in all
   uint64_t seed = 42;
-  unsigned parts = 4;             // files written
+  unsigned parts = 4;                // files written
   std::string compression = "none";  // none, gz, zst
-  std::string registry;           // ROR v2 dump to draw CNRS units and partners from (required)
-  double cnrs_share = 0.15;       // share of works with a CNRS unit
-  double duplicate_share = 0.01;  // share of works written twice (older version first)
+  std::string registry;              // ROR v2 dump to draw CNRS units and partners from (required)
+  double cnrs_share = 0.15;          // share of works with a CNRS unit
+  double duplicate_share = 0.01;     // share of works written twice (older version first)
   int first_year = 2015, last_year = 2024;
-  unsigned threads = 0;           // 0 = all cores
+  unsigned threads = 0;  // 0 = all cores
 };
 
 // Writes <out_dir>/works/updated_date=YYYY-MM-DD/part_NNN.{jsonl,gz,zst} plus a

@@ -2,12 +2,12 @@
 // OpenAlex id URLs.  Pure functions.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <iterator>
 #include <string>
 #include <string_view>
-
-#include <fmt/format.h>
 
 namespace coopscope::synth {
 
@@ -22,9 +22,15 @@ inline void AppendEscaped(std::string* out, std::string_view text) {
       out->push_back(c);
     } else if (u < 0x20) {
       switch (c) {
-        case '\n': out->append("\\n"); break;
-        case '\t': out->append("\\t"); break;
-        case '\r': out->append("\\r"); break;
+        case '\n':
+          out->append("\\n");
+          break;
+        case '\t':
+          out->append("\\t");
+          break;
+        case '\r':
+          out->append("\\r");
+          break;
         default:
           out->append("\\u00");
           out->push_back(kHex[u >> 4]);

@@ -1,13 +1,13 @@
 // Part files of the synthetic generator (see part_sink.h).
 #include "synth/part_sink.h"
 
-#include <cerrno>
-#include <cstring>
-#include <vector>
-
 #include <fmt/format.h>
 #include <isa-l/igzip_lib.h>
 #include <zstd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
 
 namespace coopscope::synth {
 namespace {
@@ -53,8 +53,7 @@ class GzipSink final : public PartSink {
         return Status(ErrorCode::kIo, fmt::format("gzip compression of {} failed (isal_deflate {})", path_, rc));
       Status st = WriteFile(out_.data(), out_.size() - stream_.avail_out);
       if (!st.ok()) return st;
-    } while (stream_.avail_in > 0 || stream_.avail_out == 0 ||
-             (end && stream_.internal_state.state != ZSTATE_END));
+    } while (stream_.avail_in > 0 || stream_.avail_out == 0 || (end && stream_.internal_state.state != ZSTATE_END));
     return Status::Ok();
   }
 
@@ -86,8 +85,8 @@ class ZstdSink final : public PartSink {
       ZSTD_outBuffer out{out_.data(), out_.size(), 0};
       size_t remaining = ZSTD_compressStream2(context_, &out, &in, mode);
       if (ZSTD_isError(remaining))
-        return Status(ErrorCode::kIo, fmt::format("zstd compression of {} failed: {}", path_,
-                                                  ZSTD_getErrorName(remaining)));
+        return Status(ErrorCode::kIo,
+                      fmt::format("zstd compression of {} failed: {}", path_, ZSTD_getErrorName(remaining)));
       Status st = WriteFile(out_.data(), out.pos);
       if (!st.ok()) return st;
       bool done = mode == ZSTD_e_end ? remaining == 0 : in.pos == in.size;
@@ -123,13 +122,18 @@ Status PartSink::CloseFile() {
 
 Result<std::unique_ptr<PartSink>> PartSink::Open(const std::string& path, PartCompression compression) {
   std::FILE* file = std::fopen(path.c_str(), "wb");
-  if (file == nullptr)
-    return Status(ErrorCode::kIo, fmt::format("cannot create {}: {}", path, std::strerror(errno)));
+  if (file == nullptr) return Status(ErrorCode::kIo, fmt::format("cannot create {}: {}", path, std::strerror(errno)));
   std::unique_ptr<PartSink> sink;
   switch (compression) {
-    case PartCompression::kNone: sink.reset(new PlainSink(path, file)); break;
-    case PartCompression::kGzip: sink.reset(new GzipSink(path, file)); break;
-    case PartCompression::kZstd: sink.reset(new ZstdSink(path, file)); break;
+    case PartCompression::kNone:
+      sink.reset(new PlainSink(path, file));
+      break;
+    case PartCompression::kGzip:
+      sink.reset(new GzipSink(path, file));
+      break;
+    case PartCompression::kZstd:
+      sink.reset(new ZstdSink(path, file));
+      break;
   }
   return sink;
 }

@@ -12,8 +12,19 @@
 namespace coopscope::synth {
 
 enum class NameRegion : uint8_t {
-  kAnglo, kChinese, kGerman, kFrench, kJapanese, kKorean, kIndian, kHispanic,
-  kLusophone, kItalian, kSlavic, kNordic, kMiddleEast,
+  kAnglo,
+  kChinese,
+  kGerman,
+  kFrench,
+  kJapanese,
+  kKorean,
+  kIndian,
+  kHispanic,
+  kLusophone,
+  kItalian,
+  kSlavic,
+  kNordic,
+  kMiddleEast,
 };
 
 struct CountryInfo {
@@ -37,9 +48,9 @@ struct NameList {
 };
 const NameList& Names(NameRegion region);
 
-std::span<const std::string_view> ScienceWords();    // content words for titles and abstracts
-std::span<const std::string_view> FunctionWords();   // "the", "of", …
-std::span<const std::string_view> Departments();     // "Department of Physics", …
+std::span<const std::string_view> ScienceWords();   // content words for titles and abstracts
+std::span<const std::string_view> FunctionWords();  // "the", "of", …
+std::span<const std::string_view> Departments();    // "Department of Physics", …
 
 struct FieldInfo {
   int id;  // OpenAlex field id (11..36)

@@ -1,9 +1,9 @@
 // The institutions of the synthetic generator (see universe.h).
 #include "synth/universe.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "model/ids.h"
 #include "synth/json_text.h"
@@ -21,15 +21,24 @@ constexpr double kUmrNumberShare = 0.60;    // CNRS units whose raw string carri
 // to a university.  Companies are rare (industry(w) in a few % of works).
 double TypeWeight(InstitutionType type) {
   switch (type) {
-    case InstitutionType::kEducation: return 10;
-    case InstitutionType::kHealthcare: return 3;
-    case InstitutionType::kFacility: return 3;
-    case InstitutionType::kGovernment: return 2;
-    case InstitutionType::kNonprofit: return 1.5;
-    case InstitutionType::kCompany: return 0.7;
-    case InstitutionType::kFunder: return 0.3;
-    case InstitutionType::kArchive: return 0.2;
-    default: return 0.5;
+    case InstitutionType::kEducation:
+      return 10;
+    case InstitutionType::kHealthcare:
+      return 3;
+    case InstitutionType::kFacility:
+      return 3;
+    case InstitutionType::kGovernment:
+      return 2;
+    case InstitutionType::kNonprofit:
+      return 1.5;
+    case InstitutionType::kCompany:
+      return 0.7;
+    case InstitutionType::kFunder:
+      return 0.3;
+    case InstitutionType::kArchive:
+      return 0.2;
+    default:
+      return 0.5;
   }
 }
 
@@ -57,8 +66,7 @@ class Builder {
   std::vector<int64_t> Parents(size_t i) const {
     std::vector<int64_t> out;
     auto add = [&](int64_t p) {
-      if (p >= 0 && static_cast<size_t>(p) != i && std::find(out.begin(), out.end(), p) == out.end())
-        out.push_back(p);
+      if (p >= 0 && static_cast<size_t>(p) != i && std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
     };
     for (RorId r : entries_[i].ror_parents) add(IndexOf(registry_.FindRor(r)));
     for (OpenAlexId id : entries_[i].openalex_parents) add(IndexOf(registry_.FindOpenAlex(id)));
@@ -95,11 +103,15 @@ std::string InstitutionJson(uint64_t id, const RegistryEntry& e, bool null_count
   out += ", \"display_name\": \"";
   AppendEscaped(&out, e.name);
   out += "\", \"ror\": ";
-  if (e.ror != 0) out += fmt::format("\"https://ror.org/{}\"", FormatRorId(e.ror));
-  else out += "null";
+  if (e.ror != 0)
+    out += fmt::format("\"https://ror.org/{}\"", FormatRorId(e.ror));
+  else
+    out += "null";
   out += ", \"country_code\": ";
-  if (null_country || e.country == kNoCountry) out += "null";
-  else out += fmt::format("\"{}\"", CountryName(e.country));
+  if (null_country || e.country == kNoCountry)
+    out += "null";
+  else
+    out += fmt::format("\"{}\"", CountryName(e.country));
   out += ", \"type\": \"";
   out += facility ? std::string_view("facility") : TypeName(e.type);
   out += '"';
@@ -153,8 +165,7 @@ Result<Universe> Universe::Build(const Registry& registry, bool cnrs_needed) {
     for (OpenAlexId id : cnrs->openalex_children) add_unit(registry.FindOpenAlex(id));
     for (size_t i = 0; i < entries.size(); ++i) {
       auto parents = builder.Parents(i);
-      if (std::find(parents.begin(), parents.end(), static_cast<int64_t>(root)) != parents.end())
-        add_unit(&entries[i]);
+      if (std::find(parents.begin(), parents.end(), static_cast<int64_t>(root)) != parents.end()) add_unit(&entries[i]);
     }
     std::sort(units.begin(), units.end());
     units.erase(std::unique(units.begin(), units.end()), units.end());
@@ -162,9 +173,9 @@ Result<Universe> Universe::Build(const Registry& registry, bool cnrs_needed) {
     u.cnrs_units_ = std::move(units);
   }
   if (cnrs_needed && u.cnrs_root_ < 0)
-    return Status(ErrorCode::kNotFound,
-                  fmt::format("the registry has no CNRS record (ROR {}): pass a ROR v2 dump that includes it",
-                              kCnrsRor));
+    return Status(
+        ErrorCode::kNotFound,
+        fmt::format("the registry has no CNRS record (ROR {}): pass a ROR v2 dump that includes it", kCnrsRor));
   if (cnrs_needed && u.cnrs_units_.empty())
     return Status(ErrorCode::kNotFound,
                   fmt::format("the registry knows CNRS (ROR {}) but none of its units (ROR children)", kCnrsRor));
@@ -204,8 +215,7 @@ Result<Universe> Universe::Build(const Registry& registry, bool cnrs_needed) {
         if (org.co_listed < 0 && entries[static_cast<size_t>(p)].type == InstitutionType::kEducation)
           org.co_listed = static_cast<int32_t>(p);
       if (org.co_listed < 0 && !french_universities.empty())
-        org.co_listed = static_cast<int32_t>(
-            french_universities[OrgHash(e, i, 1) % french_universities.size()]);
+        org.co_listed = static_cast<int32_t>(french_universities[OrgHash(e, i, 1) % french_universities.size()]);
       if (HashBelow(OrgHash(e, i, 2), kUnitParentShare)) {
         if (others.empty() && org.co_listed >= 0) others.push_back(org.co_listed);
         for (int64_t p : others) lineage.push_back(ids[static_cast<size_t>(p)]);

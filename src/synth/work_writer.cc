@@ -1,10 +1,10 @@
 // One synthetic OpenAlex work as one JSON line (see work_writer.h).
 #include "synth/work_writer.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <iterator>
-
-#include <fmt/format.h>
 
 #include "model/calendar.h"
 #include "synth/json_text.h"
@@ -13,19 +13,19 @@ namespace coopscope::synth {
 namespace {
 
 // Authors per work: most 1–10, a long tail, a few hyper-authored works.
-constexpr RangeBucket kAuthorCounts[] = {
-    {1, 1, 20},       {2, 2, 19},       {3, 3, 17},         {4, 4, 13},          {5, 5, 9},
-    {6, 6, 6.5},      {7, 7, 4.5},      {8, 8, 3.2},        {9, 9, 2.4},         {10, 10, 1.8},
-    {11, 15, 3.2},    {16, 20, 1.1},    {21, 30, 0.7},      {31, 50, 0.35},      {51, 100, 0.17},
-    {101, 200, 0.06}, {201, 500, 0.03}, {501, 1000, 0.012}, {1001, 3000, 0.008}};
+constexpr RangeBucket kAuthorCounts[] = {{1, 1, 20},       {2, 2, 19},         {3, 3, 17},         {4, 4, 13},
+                                         {5, 5, 9},        {6, 6, 6.5},        {7, 7, 4.5},        {8, 8, 3.2},
+                                         {9, 9, 2.4},      {10, 10, 1.8},      {11, 15, 3.2},      {16, 20, 1.1},
+                                         {21, 30, 0.7},    {31, 50, 0.35},     {51, 100, 0.17},    {101, 200, 0.06},
+                                         {201, 500, 0.03}, {501, 1000, 0.012}, {1001, 3000, 0.008}};
 // Countries beyond the second in an international work.
 constexpr RangeBucket kExtraCountries[] = {{0, 0, 62}, {1, 1, 22}, {2, 2, 9}, {3, 3, 4}, {4, 8, 3}};
 // Institutions of the lead country beyond the first.
 constexpr RangeBucket kExtraLeadSites[] = {{0, 0, 55}, {1, 1, 28}, {2, 2, 12}, {3, 3, 5}};
-constexpr RangeBucket kCitations[] = {{0, 0, 25},    {1, 3, 25},     {4, 10, 22},     {11, 30, 15},
-                                      {31, 100, 9},  {101, 500, 3.5}, {501, 5000, 0.5}};
+constexpr RangeBucket kCitations[] = {{0, 0, 25},   {1, 3, 25},      {4, 10, 22},     {11, 30, 15},
+                                      {31, 100, 9}, {101, 500, 3.5}, {501, 5000, 0.5}};
 
-constexpr int kHyperAuthored = 100;       // above this, a consortium: many countries and sites
+constexpr int kHyperAuthored = 100;  // above this, a consortium: many countries and sites
 constexpr int kMaxSites = 400;
 constexpr double kInternationalCnrs = 0.66;   // P(int collab) of a CNRS work of 3–9 authors
 constexpr double kInternationalOther = 0.25;  // the same for the rest of the world
@@ -35,11 +35,11 @@ constexpr double kFrenchPartnerShare = 0.40;  // CNRS works also naming a non-CN
 constexpr double kBareWorkShare = 0.04;       // works without any affiliation at all
 constexpr double kCoListShare = 0.35;         // CNRS-unit authors also listing the university
 constexpr double kDualAffiliationShare = 0.05;
-constexpr double kEmptyShare = 0.03;          // institutions [] but raw strings kept
-constexpr double kBareAuthorShare = 0.02;     // no affiliation at all
+constexpr double kEmptyShare = 0.03;              // institutions [] but raw strings kept
+constexpr double kBareAuthorShare = 0.02;         // no affiliation at all
 constexpr double kAffiliationsOnlyShare = 0.025;  // institutions [] but affiliations[].institution_ids
 constexpr double kDepartmentShare = 0.35;
-constexpr double kForeignNameShare = 0.15;    // authors whose name comes from another region
+constexpr double kForeignNameShare = 0.15;  // authors whose name comes from another region
 constexpr double kOrcidShare = 0.35;
 constexpr int kJournals = 6000;
 constexpr uint64_t kWorkBase = 1000000000ULL;
@@ -52,14 +52,12 @@ constexpr int kMinReferences = 20, kMaxReferences = 60;
 constexpr double kNoAbstractShare = 0.5;
 constexpr int kMinAbstractWords = 50, kMaxAbstractWords = 160;
 
-constexpr std::string_view kCurrentTypes[] = {"article", "article", "article", "article", "article",
-                                              "article", "article", "article", "article", "article",
-                                              "article", "article", "article", "article", "article",
-                                              "review", "book-chapter", "preprint", "letter", "dataset"};
-constexpr std::string_view k2022Types[] = {"journal-article", "journal-article", "journal-article",
-                                           "journal-article", "journal-article", "journal-article",
-                                           "journal-article", "book-chapter", "proceedings-article",
-                                           "posted-content"};
+constexpr std::string_view kCurrentTypes[] = {
+    "article", "article", "article", "article", "article", "article", "article",      "article",  "article", "article",
+    "article", "article", "article", "article", "article", "review",  "book-chapter", "preprint", "letter",  "dataset"};
+constexpr std::string_view k2022Types[] = {
+    "journal-article", "journal-article", "journal-article", "journal-article",     "journal-article",
+    "journal-article", "journal-article", "book-chapter",    "proceedings-article", "posted-content"};
 constexpr std::string_view kLanguages[] = {"en", "en", "en", "en", "en", "en", "en", "en", "en", "en",
                                            "en", "en", "en", "en", "en", "en", "fr", "de", "es", "zh"};
 constexpr std::string_view kOaStatuses[] = {"gold", "green", "hybrid", "bronze", "diamond"};
@@ -108,8 +106,7 @@ uint64_t WorkWriter::WorkNumber(uint64_t index, uint64_t seed) {
   return kWorkBase + index * 7 + Mix64(seed ^ Mix64(index)) % 7;
 }
 
-WorkWriter::WorkWriter(const Universe& universe, const WorkConfig& config)
-    : universe_(universe), config_(config) {
+WorkWriter::WorkWriter(const Universe& universe, const WorkConfig& config) : universe_(universe), config_(config) {
   // Output grows linearly, each year by 6% of the first year's.
   for (int y = config.first_year; y <= config.last_year; ++y) years_.Add(1.0 + 0.06 * (y - config.first_year));
   fr_pool_ = universe.PoolOf(MakeCountry("FR"));
@@ -127,21 +124,27 @@ void WorkWriter::PlanSites(Rng& rng, int n) {
   pools_.clear();
   sites_.clear();
   double p_int = cnrs_ ? kInternationalCnrs : kInternationalOther;
-  if (n == 1) p_int *= 0.25;
-  else if (n == 2) p_int *= 0.7;
-  else if (n >= 10) p_int = std::min(0.95, p_int + 0.25);
+  if (n == 1)
+    p_int *= 0.25;
+  else if (n == 2)
+    p_int *= 0.7;
+  else if (n >= 10)
+    p_int = std::min(0.95, p_int + 0.25);
   int k = 1;
-  if (n > kHyperAuthored) k = 5 + static_cast<int>(rng.Below(static_cast<uint64_t>(std::min(46, n / 20))));
-  else if (rng.Chance(p_int)) k = 2 + SampleRange(kExtraCountries, rng);
+  if (n > kHyperAuthored)
+    k = 5 + static_cast<int>(rng.Below(static_cast<uint64_t>(std::min(46, n / 20))));
+  else if (rng.Chance(p_int))
+    k = 2 + SampleRange(kExtraCountries, rng);
 
   int lead = cnrs_ ? fr_pool_ : static_cast<int>(universe_.SampleCountry(rng));
   size_t wanted = static_cast<size_t>(k);
-  if (lead >= 0) pools_.push_back(static_cast<uint32_t>(lead));
-  else --wanted;  // a CNRS work when the registry has no other French organisation
+  if (lead >= 0)
+    pools_.push_back(static_cast<uint32_t>(lead));
+  else
+    --wanted;  // a CNRS work when the registry has no other French organisation
   for (size_t tries = 0; pools_.size() < wanted && tries < 8 * wanted; ++tries) {
     uint32_t c = universe_.SampleCountry(rng);
-    if (std::find(pools_.begin(), pools_.end(), c) == pools_.end() && static_cast<int>(c) != lead)
-      pools_.push_back(c);
+    if (std::find(pools_.begin(), pools_.end(), c) == pools_.end() && static_cast<int>(c) != lead) pools_.push_back(c);
   }
 
   if (cnrs_) {
@@ -217,9 +220,12 @@ void WorkWriter::PlanAuthors(Rng& rng, int n) {
       }
       if (!primary[a]) {
         double r = rng.Unit();
-        if (r < kEmptyShare) au.kind = Kind::kEmpty;
-        else if (r < kEmptyShare + kBareAuthorShare) au.kind = Kind::kBare;
-        else if (r < kEmptyShare + kBareAuthorShare + kAffiliationsOnlyShare) au.kind = Kind::kAffiliationsOnly;
+        if (r < kEmptyShare)
+          au.kind = Kind::kEmpty;
+        else if (r < kEmptyShare + kBareAuthorShare)
+          au.kind = Kind::kBare;
+        else if (r < kEmptyShare + kBareAuthorShare + kAffiliationsOnlyShare)
+          au.kind = Kind::kAffiliationsOnly;
       }
       for (int k = 0; k < au.org_count; ++k)
         if (!universe_.org(au.orgs[k]).in_cnrs && rng.Chance(kDepartmentShare))
@@ -275,16 +281,20 @@ void WorkWriter::Append(uint64_t index, const WorkVersion& version, std::string*
     if (w) title_.push_back(' ');
     bool content = w == 0 || w + 1 == words || text.Chance(0.7);
     std::string_view word = content ? science[text.Below(science.size())] : function[text.Below(function.size())];
-    if (w == 0) AppendCapitalized(&title_, word);
-    else title_.append(word);
+    if (w == 0)
+      AppendCapitalized(&title_, word);
+    else
+      title_.append(word);
   }
   uint64_t jh = Mix64(journal_ + 0x51ed27ULL);
   const PublisherInfo& publisher = Publishers()[(jh >> 40) % Publishers().size()];
   doi_.clear();
   Put(&doi_, "10.{}/{}.{}.{}", publisher.doi_prefix, Word(jh).substr(0, 4), year_, number_);
 
-  if (version.format_2022) Write2022(index, version, text, out);
-  else WriteCurrent(index, version, text, out);
+  if (version.format_2022)
+    Write2022(index, version, text, out);
+  else
+    WriteCurrent(index, version, text, out);
   out->push_back('\n');
 }
 
@@ -306,36 +316,62 @@ void WorkWriter::WriteSource(bool format_2022, std::string* out) {
   const PublisherInfo& publisher = Publishers()[pub];
   std::string name;
   switch ((h >> 32) & 3) {
-    case 0: name = "Journal of "; AppendCapitalized(&name, Word(h)); name += ' '; AppendCapitalized(&name, Word(h >> 16)); break;
-    case 1: AppendCapitalized(&name, Word(h)); name += ' '; AppendCapitalized(&name, Word(h >> 16)); name += " Letters"; break;
-    case 2: name = "Annals of "; AppendCapitalized(&name, Word(h >> 16)); break;
-    default: name = "International Journal of "; AppendCapitalized(&name, Word(h)); name += " and "; AppendCapitalized(&name, Word(h >> 16));
+    case 0:
+      name = "Journal of ";
+      AppendCapitalized(&name, Word(h));
+      name += ' ';
+      AppendCapitalized(&name, Word(h >> 16));
+      break;
+    case 1:
+      AppendCapitalized(&name, Word(h));
+      name += ' ';
+      AppendCapitalized(&name, Word(h >> 16));
+      name += " Letters";
+      break;
+    case 2:
+      name = "Annals of ";
+      AppendCapitalized(&name, Word(h >> 16));
+      break;
+    default:
+      name = "International Journal of ";
+      AppendCapitalized(&name, Word(h));
+      name += " and ";
+      AppendCapitalized(&name, Word(h >> 16));
   }
   unsigned issn_a = static_cast<unsigned>((h >> 8) % 10000), issn_b = static_cast<unsigned>((h >> 24) % 10000);
   unsigned eissn_b = (issn_b + 17) % 10000;
   uint64_t source = kSourceBase + journal_;
   bool source_oa = (h & 0xff) < 40;
   if (format_2022) {
-    Put(out, "{{\"id\": \"https://openalex.org/S{}\", \"issn_l\": \"{:04}-{:04}\", \"issn\": [\"{:04}-{:04}\", \"{:04}-{:04}\"], "
-             "\"display_name\": \"{}\", \"publisher\": \"{}\", \"type\": \"journal\", \"url\": \"https://doi.org/{}\", "
-             "\"is_oa\": {}, \"version\": {}, \"license\": {}}}",
+    Put(out,
+        "{{\"id\": \"https://openalex.org/S{}\", \"issn_l\": \"{:04}-{:04}\", \"issn\": [\"{:04}-{:04}\", "
+        "\"{:04}-{:04}\"], "
+        "\"display_name\": \"{}\", \"publisher\": \"{}\", \"type\": \"journal\", \"url\": \"https://doi.org/{}\", "
+        "\"is_oa\": {}, \"version\": {}, \"license\": {}}}",
         source, issn_a, issn_b, issn_a, issn_b, issn_a, eissn_b, name, Escaped(publisher.name), doi_, oa_,
         oa_ ? "\"publishedVersion\"" : "null", oa_ ? "\"cc-by\"" : "null");
     return;
   }
-  Put(out, "{{\"id\": \"doi:{}\", \"is_oa\": {}, \"landing_page_url\": \"https://doi.org/{}\", \"pdf_url\": ", doi_, oa_, doi_);
-  if (oa_) Put(out, "\"https://{}.example.org/pdf/{}\"", Word(h), doi_);
-  else out->append("null");
-  Put(out, ", \"source\": {{\"id\": \"https://openalex.org/S{}\", \"display_name\": \"{}\", \"issn_l\": \"{:04}-{:04}\", "
-           "\"issn\": [\"{:04}-{:04}\", \"{:04}-{:04}\"], \"is_oa\": {}, \"is_in_doaj\": {}, \"is_core\": true, "
-           "\"host_organization\": \"https://openalex.org/P{}\", \"host_organization_name\": \"{}\", "
-           "\"host_organization_lineage\": [\"https://openalex.org/P{}\"], "
-           "\"type\": \"journal\"}}, ",
+  Put(out, "{{\"id\": \"doi:{}\", \"is_oa\": {}, \"landing_page_url\": \"https://doi.org/{}\", \"pdf_url\": ", doi_,
+      oa_, doi_);
+  if (oa_)
+    Put(out, "\"https://{}.example.org/pdf/{}\"", Word(h), doi_);
+  else
+    out->append("null");
+  Put(out,
+      ", \"source\": {{\"id\": \"https://openalex.org/S{}\", \"display_name\": \"{}\", \"issn_l\": \"{:04}-{:04}\", "
+      "\"issn\": [\"{:04}-{:04}\", \"{:04}-{:04}\"], \"is_oa\": {}, \"is_in_doaj\": {}, \"is_core\": true, "
+      "\"host_organization\": \"https://openalex.org/P{}\", \"host_organization_name\": \"{}\", "
+      "\"host_organization_lineage\": [\"https://openalex.org/P{}\"], "
+      "\"type\": \"journal\"}}, ",
       source, name, issn_a, issn_b, issn_a, issn_b, issn_a, eissn_b, source_oa, source_oa, kPublisherBase + pub,
       Escaped(publisher.name), kPublisherBase + pub);
   size_t license = (h >> 12) % std::size(kLicenses);
-  if (oa_) Put(out, "\"license\": \"{}\", \"license_id\": \"https://openalex.org/licenses/{}\", ", kLicenses[license], kLicenses[license]);
-  else out->append("\"license\": null, \"license_id\": null, ");
+  if (oa_)
+    Put(out, "\"license\": \"{}\", \"license_id\": \"https://openalex.org/licenses/{}\", ", kLicenses[license],
+        kLicenses[license]);
+  else
+    out->append("\"license\": null, \"license_id\": null, ");
   out->append("\"version\": \"publishedVersion\", \"is_accepted\": true, \"is_published\": true}");
 }
 
@@ -469,8 +505,8 @@ void WorkWriter::WriteAbstract(Rng& text, std::string* out) {
   auto science = ScienceWords();
   int length = static_cast<int>(text.Between(kMinAbstractWords, kMaxAbstractWords));
   for (int pos = 0; pos < length; ++pos) {
-    size_t w = text.Chance(0.35) ? text.Below(function.size())
-                                 : function.size() + text.Below(text.Below(science.size()) + 1);
+    size_t w =
+        text.Chance(0.35) ? text.Below(function.size()) : function.size() + text.Below(text.Below(science.size()) + 1);
     if (word_positions_[w].empty()) words_seen_.push_back(static_cast<uint16_t>(w));
     word_positions_[w].push_back(static_cast<uint16_t>(pos));
   }
@@ -501,8 +537,9 @@ void WorkWriter::WriteConcepts(Rng& text, std::string* out) {
   for (int i = 0; i < n; ++i) {
     const ConceptInfo& c = concepts[picked[i]];
     double score = static_cast<double>(950000 - 150000 * i - static_cast<int>(text.Below(100000))) / 1e6;
-    Put(out, "{}{{\"id\": \"https://openalex.org/C{}\", \"wikidata\": \"https://www.wikidata.org/wiki/Q{}\", "
-             "\"display_name\": \"{}\", \"level\": {}, \"score\": {}}}",
+    Put(out,
+        "{}{{\"id\": \"https://openalex.org/C{}\", \"wikidata\": \"https://www.wikidata.org/wiki/Q{}\", "
+        "\"display_name\": \"{}\", \"level\": {}, \"score\": {}}}",
         i ? ", " : "", 41000000 + picked[i] * 104729, 2000 + picked[i] * 7919, c.name, c.level, std::max(0.0, score));
   }
   out->push_back(']');
@@ -526,8 +563,9 @@ void WorkWriter::WriteTopics(Rng& text, std::string* out) {
     Put(&topics, " and {} {}\", \"score\": {}, ", Word(h >> 20), Word(h >> 40), score);
     Put(&topics, "\"subfield\": {{\"id\": \"https://openalex.org/subfields/{}\", \"display_name\": \"", subfield);
     AppendCapitalized(&topics, Word(hs));
-    Put(&topics, " {}\"}}, \"field\": {{\"id\": \"https://openalex.org/fields/{}\", \"display_name\": \"{}\"}}, "
-                 "\"domain\": {{\"id\": \"https://openalex.org/domains/{}\", \"display_name\": \"{}\"}}}}",
+    Put(&topics,
+        " {}\"}}, \"field\": {{\"id\": \"https://openalex.org/fields/{}\", \"display_name\": \"{}\"}}, "
+        "\"domain\": {{\"id\": \"https://openalex.org/domains/{}\", \"display_name\": \"{}\"}}}}",
         Word(hs >> 20), field.id, field.name, field.domain, DomainName(field.domain));
     if (i == 0) first_end = topics.size();
   }
@@ -541,7 +579,8 @@ void WorkWriter::WriteTopics(Rng& text, std::string* out) {
     std::string_view word = ScienceWords()[text.Below(ScienceWords().size())];
     Put(out, "{}{{\"id\": \"https://openalex.org/keywords/{}\", \"display_name\": \"", i ? ", " : "", word);
     AppendCapitalized(out, word);
-    Put(out, "\", \"score\": {}}}", static_cast<double>(700000 - 100000 * i - static_cast<int>(text.Below(90000))) / 1e6);
+    Put(out, "\", \"score\": {}}}",
+        static_cast<double>(700000 - 100000 * i - static_cast<int>(text.Below(90000))) / 1e6);
   }
   out->append("], ");
 }
@@ -563,8 +602,10 @@ void WorkWriter::WriteCountsByYear(int cited, std::string* out) {
 // OpenAlex created the works it inherited from MAG on 2016-06-24.
 void WorkWriter::AppendCreatedDate(std::string* out) const {
   out->append(", \"created_date\": \"");
-  if (year_ >= 2017) Put(out, "{:04}-{:02}-{:02}", year_, month_, day_);
-  else out->append("2016-06-24");
+  if (year_ >= 2017)
+    Put(out, "{:04}-{:02}-{:02}", year_, month_, day_);
+  else
+    out->append("2016-06-24");
   out->append("\"}");
 }
 
@@ -576,12 +617,14 @@ void WorkWriter::WriteCurrent(uint64_t index, const WorkVersion& version, Rng& t
   out->append(location_);
   Put(out, ", \"type\": \"{}\", \"indexed_in\": [\"crossref\"], ", kCurrentTypes[text.Below(std::size(kCurrentTypes))]);
   if (oa_)
-    Put(out, "\"open_access\": {{\"is_oa\": true, \"oa_status\": \"{}\", \"oa_url\": \"https://doi.org/{}\", "
-             "\"any_repository_has_fulltext\": {}}}, ",
+    Put(out,
+        "\"open_access\": {{\"is_oa\": true, \"oa_status\": \"{}\", \"oa_url\": \"https://doi.org/{}\", "
+        "\"any_repository_has_fulltext\": {}}}, ",
         kOaStatuses[text.Below(std::size(kOaStatuses))], doi_, text.Chance(0.5));
   else
-    out->append("\"open_access\": {\"is_oa\": false, \"oa_status\": \"closed\", \"oa_url\": null, "
-                "\"any_repository_has_fulltext\": false}, ");
+    out->append(
+        "\"open_access\": {\"is_oa\": false, \"oa_status\": \"closed\", \"oa_url\": null, "
+        "\"any_repository_has_fulltext\": false}, ");
   out->append("\"authorships\": [");
   for (size_t a = 0; a < authors_.size(); ++a) {
     if (a) out->append(", ");
@@ -601,8 +644,9 @@ void WorkWriter::WriteCurrent(uint64_t index, const WorkVersion& version, Rng& t
       for (int k = 0; k < au.org_count; ++k) distinct_.push_back(au.orgs[k]);
   std::sort(distinct_.begin(), distinct_.end());
   size_t institutions = static_cast<size_t>(std::unique(distinct_.begin(), distinct_.end()) - distinct_.begin());
-  Put(out, "], \"institutions\": [], \"countries_distinct_count\": {}, \"institutions_distinct_count\": {}, "
-           "\"corresponding_author_ids\": [",
+  Put(out,
+      "], \"institutions\": [], \"countries_distinct_count\": {}, \"institutions_distinct_count\": {}, "
+      "\"corresponding_author_ids\": [",
       countries, institutions);
   const Author* corresponding = authors_.front().corresponding ? &authors_.front() : &authors_.back();
   AppendIdUrl(out, 'A', corresponding->id);
@@ -613,11 +657,12 @@ void WorkWriter::WriteCurrent(uint64_t index, const WorkVersion& version, Rng& t
       AppendIdUrl(out, 'I', universe_.org(corresponding->orgs[k]).openalex);
     }
   int first_page = static_cast<int>(text.Between(1, 3000));
-  Put(out, "], \"apc_list\": null, \"apc_paid\": null, \"fwci\": {}, \"has_fulltext\": {}, \"cited_by_count\": {}, "
-           "\"citation_normalized_percentile\": null, \"biblio\": {{\"volume\": \"{}\", \"issue\": \"{}\", "
-           "\"first_page\": \"{}\", \"last_page\": \"{}\"}}, \"is_retracted\": false, \"is_paratext\": false, ",
-      static_cast<double>(text.Below(40000)) / 10000, text.Chance(0.6), cited_, 1 + text.Below(120),
-      1 + text.Below(12), first_page, first_page + static_cast<int>(text.Between(3, 25)));
+  Put(out,
+      "], \"apc_list\": null, \"apc_paid\": null, \"fwci\": {}, \"has_fulltext\": {}, \"cited_by_count\": {}, "
+      "\"citation_normalized_percentile\": null, \"biblio\": {{\"volume\": \"{}\", \"issue\": \"{}\", "
+      "\"first_page\": \"{}\", \"last_page\": \"{}\"}}, \"is_retracted\": false, \"is_paratext\": false, ",
+      static_cast<double>(text.Below(40000)) / 10000, text.Chance(0.6), cited_, 1 + text.Below(120), 1 + text.Below(12),
+      first_page, first_page + static_cast<int>(text.Between(3, 25)));
   WriteTopics(text, out);
   out->append("\"concepts\": ");
   WriteConcepts(text, out);
@@ -626,8 +671,10 @@ void WorkWriter::WriteCurrent(uint64_t index, const WorkVersion& version, Rng& t
   out->append("], \"best_oa_location\": ");
   out->append(oa_ ? std::string_view(location_) : std::string_view("null"));
   int references = ReferenceCount(text);
-  Put(out, ", \"sustainable_development_goals\": [], \"grants\": [], \"referenced_works_count\": {}, "
-           "\"referenced_works\": ", references);
+  Put(out,
+      ", \"sustainable_development_goals\": [], \"grants\": [], \"referenced_works_count\": {}, "
+      "\"referenced_works\": ",
+      references);
   WriteWorkList(text, references, out);
   out->append(", \"related_works\": ");
   WriteWorkList(text, kRelatedWorks, out);
@@ -647,16 +694,19 @@ void WorkWriter::Write2022(uint64_t index, const WorkVersion& version, Rng& text
   Put(out, ", \"type\": \"{}\", ", k2022Types[text.Below(std::size(k2022Types))]);
   Put(out, "\"open_access\": {{\"is_oa\": {}, \"oa_status\": \"{}\", \"oa_url\": ", oa_,
       oa_ ? kOaStatuses[text.Below(std::size(kOaStatuses))] : std::string_view("closed"));
-  if (oa_) Put(out, "\"https://doi.org/{}\"}}, ", doi_);
-  else out->append("null}, ");
+  if (oa_)
+    Put(out, "\"https://doi.org/{}\"}}, ", doi_);
+  else
+    out->append("null}, ");
   out->append("\"authorships\": [");
   for (size_t a = 0; a < authors_.size(); ++a) {
     if (a) out->append(", ");
     WriteAuthor2022(a, out);
   }
   int first_page = static_cast<int>(text.Between(1, 3000));
-  Put(out, "], \"cited_by_count\": {}, \"biblio\": {{\"volume\": \"{}\", \"issue\": \"{}\", \"first_page\": \"{}\", "
-           "\"last_page\": \"{}\"}}, \"is_retracted\": false, \"is_paratext\": false, \"concepts\": ",
+  Put(out,
+      "], \"cited_by_count\": {}, \"biblio\": {{\"volume\": \"{}\", \"issue\": \"{}\", \"first_page\": \"{}\", "
+      "\"last_page\": \"{}\"}}, \"is_retracted\": false, \"is_paratext\": false, \"concepts\": ",
       cited_, 1 + text.Below(120), 1 + text.Below(12), first_page, first_page + static_cast<int>(text.Between(3, 25)));
   WriteConcepts(text, out);
   out->append(", \"mesh\": [], \"alternate_host_venues\": [], \"referenced_works\": ");
@@ -665,7 +715,8 @@ void WorkWriter::Write2022(uint64_t index, const WorkVersion& version, Rng& text
   WriteWorkList(text, kRelatedWorks, out);
   out->append(", \"abstract_inverted_index\": ");
   WriteAbstract(text, out);
-  Put(out, ", \"cited_by_api_url\": \"https://api.openalex.org/works?filter=cites:W{}\", \"counts_by_year\": ", number_);
+  Put(out,
+      ", \"cited_by_api_url\": \"https://api.openalex.org/works?filter=cites:W{}\", \"counts_by_year\": ", number_);
   WriteCountsByYear(cited_, out);
   out->append(", \"updated_date\": ");
   AppendTimestamp(out, version);

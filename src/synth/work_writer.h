@@ -23,10 +23,10 @@ struct WorkConfig {
 
 // How one copy of a work is written.
 struct WorkVersion {
-  int64_t updated_day = 0;        // days since 1970-01-01
-  int64_t updated_micros = 0;     // time of day, microseconds
-  bool format_2022 = false;       // host_venue, no lineage, no countries, singular raw string
-  bool older = false;             // an older copy of a duplicated work
+  int64_t updated_day = 0;     // days since 1970-01-01
+  int64_t updated_micros = 0;  // time of day, microseconds
+  bool format_2022 = false;    // host_venue, no lineage, no countries, singular raw string
+  bool older = false;          // an older copy of a duplicated work
 };
 
 class WorkWriter {
@@ -53,7 +53,7 @@ class WorkWriter {
     bool initial_only = false;  // raw_author_name "J. Smith"
     NameRegion region = NameRegion::kAnglo;
     uint16_t given = 0, family = 0;
-    uint64_t orcid = 0;         // 0 = none
+    uint64_t orcid = 0;                          // 0 = none
     uint8_t department[kMaxOrgsPerAuthor] = {};  // 0 = none, else Departments()[d - 1]
   };
 

@@ -1,10 +1,10 @@
 #include "sources/openalex/snapshot.h"
 
-#include <algorithm>
-#include <filesystem>
-
 #include <fmt/format.h>
 #include <simdjson.h>
+
+#include <algorithm>
+#include <filesystem>
 
 #include "io/byte_stream.h"
 #include "io/line_reader.h"
@@ -13,7 +13,9 @@ namespace coopscope {
 namespace fs = std::filesystem;
 namespace {
 
-bool IsManifestName(const std::string& name) { return name == "manifest" || name == "manifest.json"; }
+bool IsManifestName(const std::string& name) {
+  return name == "manifest" || name == "manifest.json";
+}
 
 bool IsDataName(const std::string& name) {
   if (IsManifestName(name)) return false;
@@ -22,15 +24,16 @@ bool IsDataName(const std::string& name) {
   return name.starts_with("part_");  // snapshot parts as synced, without extension
 }
 
-bool IsCsvName(const std::string& name) { return name.ends_with(".csv") || name.ends_with(".csv.gz"); }
+bool IsCsvName(const std::string& name) {
+  return name.ends_with(".csv") || name.ends_with(".csv.gz");
+}
 
 void Walk(const fs::path& dir, InputSet* set, bool merged_area) {
   std::vector<fs::path> children;
   for (const auto& entry : fs::directory_iterator(dir)) children.push_back(entry.path());
   std::sort(children.begin(), children.end());
-  bool snapshot_root = std::any_of(children.begin(), children.end(), [](const fs::path& p) {
-    return p.filename() == "works" && fs::is_directory(p);
-  });
+  bool snapshot_root = std::any_of(children.begin(), children.end(),
+                                   [](const fs::path& p) { return p.filename() == "works" && fs::is_directory(p); });
   for (const fs::path& child : children) {
     std::string name = child.filename().string();
     if (fs::is_directory(child)) {
@@ -73,8 +76,7 @@ Result<InputSet> DiscoverInputs(const std::vector<std::string>& paths) {
   for (const std::string& p : paths) {
     std::error_code ec;
     auto status = fs::status(p, ec);
-    if (ec || !fs::exists(status))
-      return Status(ErrorCode::kNotFound, fmt::format("input {} does not exist", p));
+    if (ec || !fs::exists(status)) return Status(ErrorCode::kNotFound, fmt::format("input {} does not exist", p));
     if (fs::is_directory(status)) {
       try {
         Walk(fs::path(p), &set, false);
@@ -127,8 +129,8 @@ Status ReadMergedIds(const std::string& path, std::unordered_set<OpenAlexId>* id
   for (;;) {
     auto next = reader.Next(&line);
     if (!next.ok()) {
-      rejects->push_back(Reject{path, reader.lines_seen() + 1, reader.offset(), next.status().code(),
-                                next.status().message()});
+      rejects->push_back(
+          Reject{path, reader.lines_seen() + 1, reader.offset(), next.status().code(), next.status().message()});
       break;
     }
     if (!next.value()) break;

@@ -29,9 +29,9 @@ struct Manifest {
 
 // What the named inputs hold once folders are walked.
 struct InputSet {
-  std::vector<std::string> data_files;        // work files, in a stable (sorted) order
-  std::vector<std::string> merged_id_files;   // merged_ids/works/*.csv(.gz)
-  std::vector<Manifest> manifests;            // manifests met in the walked folders
+  std::vector<std::string> data_files;       // work files, in a stable (sorted) order
+  std::vector<std::string> merged_id_files;  // merged_ids/works/*.csv(.gz)
+  std::vector<Manifest> manifests;           // manifests met in the walked folders
 };
 
 // Walks files and folders.  In a folder holding a "works" sub-folder (a

@@ -1,8 +1,8 @@
 #include "sources/openalex/work_parser.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace coopscope {
 namespace {
@@ -13,7 +13,9 @@ using simdjson::ondemand::raw_json_string;
 using simdjson::ondemand::value;
 
 // Keys of OpenAlex objects never hold escapes, so a raw comparison is exact.
-inline bool KeyIs(raw_json_string key, const char* name) { return key.unsafe_is_equal(name); }
+inline bool KeyIs(raw_json_string key, const char* name) {
+  return key.unsafe_is_equal(name);
+}
 
 Status FieldError(const char* field, simdjson::error_code error) {
   return Status(error == simdjson::UTF8_ERROR ? ErrorCode::kInvalidUtf8 : ErrorCode::kParse,
@@ -24,7 +26,10 @@ Status FieldError(const char* field, simdjson::error_code error) {
 simdjson::error_code StringOrNull(value v, std::string_view* out) {
   bool is_null = false;
   if (auto e = v.is_null().get(is_null); e) return e;
-  if (is_null) { *out = {}; return simdjson::SUCCESS; }
+  if (is_null) {
+    *out = {};
+    return simdjson::SUCCESS;
+  }
   return v.get_string().get(*out);
 }
 
