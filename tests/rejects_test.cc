@@ -202,3 +202,38 @@ TEST(Rejects, DuplicateKeepsTheNewestVersion) {
 
 }  // namespace
 }  // namespace coopscope::testing
+
+namespace coopscope::testing {
+namespace {
+
+TEST(Rejects, JsonArraysAreReadElementByElement) {
+  // Brackets and escaped quotes inside strings, elements cut across tiny
+  // read buffers, a scalar element, and an array cut short.
+  TempDir dir;
+  std::string tricky = WorkLine(2, 2021);
+  tricky.insert(tricky.size() - 1, ",\"title\":\"a ] } \\\" [ { \\\\\"");
+  WriteFile(dir.File("works.json"), "[\n  " + WorkLine(1, 2020) + ",\n  " + tricky + ",\n  42,\n  " +
+                                        WorkLine(3, 2022) + "\n]\n");
+  Pipeline p;
+  p.run.limits.read_buffer_bytes = 7;
+  ASSERT_TRUE(p.Run({"I1"}, {}, {dir.File("works.json")})) << p.status.message();
+  EXPECT_EQ(p.collected.works.size(), 3u);
+  auto rejects = p.rejects.Sorted();
+  ASSERT_EQ(rejects.size(), 1u);
+  EXPECT_EQ(rejects[0].line, 4u);
+  EXPECT_NE(rejects[0].reason.find("array element is not a JSON object"), std::string::npos);
+  EXPECT_EQ(p.collected.ingest.read, 4u);
+
+  std::string text = ReadFile(dir.File("works.json"));
+  WriteFile(dir.File("cut.json"), text.substr(0, text.size() - 40));
+  Pipeline cut;
+  ASSERT_TRUE(cut.Run({"I1"}, {}, {dir.File("cut.json")}));
+  EXPECT_EQ(cut.collected.works.size(), 2u);
+  auto cut_rejects = cut.rejects.Sorted();
+  ASSERT_EQ(cut_rejects.size(), 2u);
+  EXPECT_NE(cut_rejects[1].reason.find("the file ends inside this array element"), std::string::npos);
+  EXPECT_EQ(cut_rejects[1].line, 5u);
+}
+
+}  // namespace
+}  // namespace coopscope::testing

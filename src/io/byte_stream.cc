@@ -211,6 +211,48 @@ class ZstdStream final : public ByteStream {
   size_t last_hint_ = 0;
 };
 
+// The JSON entry of a zip archive (ROR dumps: prefer "*schema_v2*.json"),
+// decompressed by libzip as it is read.
+class ZipStream final : public ByteStream {
+ public:
+  ~ZipStream() override {
+    if (entry_ != nullptr) zip_fclose(entry_);
+    if (archive_ != nullptr) zip_close(archive_);
+  }
+  Status Open(const std::string& path) {
+    int err = 0;
+    archive_ = zip_open(path.c_str(), ZIP_RDONLY, &err);
+    if (archive_ == nullptr)
+      return Status(ErrorCode::kCorrupt, fmt::format("cannot open zip archive {} (libzip error {})", path, err));
+    zip_int64_t chosen = -1;
+    zip_int64_t entries = zip_get_num_entries(archive_, 0);
+    for (zip_int64_t i = 0; i < entries; ++i) {
+      std::string name = zip_get_name(archive_, static_cast<zip_uint64_t>(i), 0);
+      if (!name.ends_with(".json")) continue;
+      if (chosen < 0 || name.find("schema_v2") != std::string::npos) chosen = i;
+    }
+    if (chosen < 0) return Status(ErrorCode::kNotFound, fmt::format("zip archive {} holds no .json file", path));
+    entry_ = zip_fopen_index(archive_, static_cast<zip_uint64_t>(chosen), 0);
+    if (entry_ == nullptr)
+      return Status(ErrorCode::kCorrupt, fmt::format("cannot open entry {} of zip archive {}", chosen, path));
+    path_ = path;
+    return Status::Ok();
+  }
+  Result<size_t> Read(char* buf, size_t n) override {
+    zip_int64_t got = zip_fread(entry_, buf, n);
+    if (got < 0) return Status(ErrorCode::kCorrupt, fmt::format("damaged zip archive {}", path_));
+    consumed_ += static_cast<uint64_t>(got);
+    return static_cast<size_t>(got);
+  }
+  uint64_t file_bytes_consumed() const override { return consumed_; }
+
+ private:
+  zip_t* archive_ = nullptr;
+  zip_file_t* entry_ = nullptr;
+  std::string path_;
+  uint64_t consumed_ = 0;
+};
+
 Result<std::unique_ptr<File>> OpenFile(const std::string& path) {
   auto file = std::make_unique<File>();
   Status st = file->Open(path);
@@ -250,9 +292,12 @@ Result<std::unique_ptr<ByteStream>> OpenByteStream(const std::string& path) {
       return std::unique_ptr<ByteStream>(new GzipStream(std::move(file.value())));
     case Compression::kZstd:
       return std::unique_ptr<ByteStream>(new ZstdStream(std::move(file.value())));
-    case Compression::kZip:
-      return Status(ErrorCode::kInvalidArgument,
-                    fmt::format("{} is a zip archive; unzip it or pass it as --registry", path));
+    case Compression::kZip: {
+      auto zip = std::make_unique<ZipStream>();
+      Status st = zip->Open(path);
+      if (!st.ok()) return st;
+      return std::unique_ptr<ByteStream>(std::move(zip));
+    }
     case Compression::kNone:
       break;
   }
@@ -266,42 +311,10 @@ Result<std::unique_ptr<ByteStream>> OpenFileRange(const std::string& path, uint6
   return std::unique_ptr<ByteStream>(new PlainStream(std::move(file.value()), begin, end));
 }
 
-namespace {
-
-Result<std::string> ReadZipEntry(const std::string& path) {
-  int err = 0;
-  zip_t* archive = zip_open(path.c_str(), ZIP_RDONLY, &err);
-  if (archive == nullptr)
-    return Status(ErrorCode::kCorrupt, fmt::format("cannot open zip archive {} (libzip error {})", path, err));
-  zip_int64_t chosen = -1;
-  zip_int64_t entries = zip_get_num_entries(archive, 0);
-  for (zip_int64_t i = 0; i < entries; ++i) {
-    std::string name = zip_get_name(archive, static_cast<zip_uint64_t>(i), 0);
-    if (!name.ends_with(".json")) continue;
-    if (chosen < 0 || name.find("schema_v2") != std::string::npos) chosen = i;
-  }
-  if (chosen < 0) {
-    zip_close(archive);
-    return Status(ErrorCode::kNotFound, fmt::format("zip archive {} holds no .json file", path));
-  }
-  zip_stat_t st;
-  zip_stat_index(archive, static_cast<zip_uint64_t>(chosen), 0, &st);
-  std::string data(static_cast<size_t>(st.size), '\0');
-  zip_file_t* entry = zip_fopen_index(archive, static_cast<zip_uint64_t>(chosen), 0);
-  zip_int64_t got = entry ? zip_fread(entry, data.data(), st.size) : -1;
-  if (entry) zip_fclose(entry);
-  zip_close(archive);
-  if (got != static_cast<zip_int64_t>(st.size))
-    return Status(ErrorCode::kCorrupt, fmt::format("cannot read {} from zip archive {}", st.name, path));
-  return data;
-}
-
-}  // namespace
 
 Result<std::string> ReadWholeFile(const std::string& path) {
   auto kind = DetectCompression(path);
   if (!kind.ok()) return kind.status();
-  if (kind.value() == Compression::kZip) return ReadZipEntry(path);
   auto stream = OpenByteStream(path);
   if (!stream.ok()) return stream.status();
   // Size the buffer once: the file size, or a gzip member's ISIZE trailer.

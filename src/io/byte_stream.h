@@ -26,15 +26,14 @@ class ByteStream {
 // Detects the compression of a file from its magic bytes.
 Result<Compression> DetectCompression(const std::string& path);
 
-// Opens the whole file, decompressing if needed (zip is not a stream: use
-// ReadWholeFile).
+// Opens the whole file, decompressing if needed; for a zip archive, its JSON
+// entry (preferring "*schema_v2*").
 Result<std::unique_ptr<ByteStream>> OpenByteStream(const std::string& path);
 
 // Opens bytes [begin, end) of an uncompressed file.
 Result<std::unique_ptr<ByteStream>> OpenFileRange(const std::string& path, uint64_t begin, uint64_t end);
 
-// Reads a whole file into memory, decompressing gzip/zstd, or extracting the
-// single (or the first "*.json", preferring "*schema_v2*") entry of a zip.
+// Reads a whole file (decompressed, or a zip's JSON entry) into memory.
 Result<std::string> ReadWholeFile(const std::string& path);
 
 Result<uint64_t> FileSize(const std::string& path);

@@ -222,7 +222,6 @@ void JsonRecordReader::ProcessDocument(const std::string& path, std::string& tex
 Status JsonRecordReader::ReadFile(const std::string& path, const RecordFn& fn, ReadCounts* counts) {
   auto kind = DetectCompression(path);
   if (!kind.ok()) return kind.status();
-  if (kind.value() == Compression::kZip) return ReadDocument(path, fn, counts);  // a zipped dump: one document
   auto stream = OpenByteStream(path);
   if (!stream.ok()) return stream.status();
   // Peek at the start: JSON Lines unless the file opens an array, or an object
@@ -243,7 +242,8 @@ Status JsonRecordReader::ReadFile(const std::string& path, const RecordFn& fn, R
     std::string_view line =
         std::string_view(peek).substr(first, nl == std::string::npos ? std::string::npos : nl - first);
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
-    whole = peek[first] == '[' || (nl != std::string::npos && !line.empty() && line.back() != '}');
+    if (peek[first] == '[') return ReadArray(path, fn, counts);  // element by element, whatever its size
+    whole = nl != std::string::npos && !line.empty() && line.back() != '}';
   }
   if (!whole) {
     auto again = OpenByteStream(path);
@@ -254,6 +254,109 @@ Status JsonRecordReader::ReadFile(const std::string& path, const RecordFn& fn, R
     return ReadLines(path, reader, fn, counts);
   }
   return ReadDocument(path, fn, counts);
+}
+
+void JsonRecordReader::ProcessElement(const std::string& path, std::string& text, const RecordPos& pos,
+                                      const RecordFn& fn, ReadCounts* counts) {
+  if (text.capacity() < text.size() + simdjson::SIMDJSON_PADDING) text.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+  simdjson::ondemand::document doc;
+  object obj;
+  auto error = parser_.iterate(simdjson::padded_string_view(text.data(), text.size(), text.capacity())).get(doc);
+  if (!error) error = doc.get_object().get(obj);
+  if (error) {
+    AddReject(path, pos.line, pos.offset, JsonErrorCode(error),
+              fmt::format("array element is not a JSON object: {}", simdjson::error_message(error)), counts);
+    return;
+  }
+  Status st = fn(obj, pos);
+  if (!st.ok())
+    AddReject(path, pos.line, pos.offset, st.code(), st.message(), counts);
+  else
+    ++counts->records;
+}
+
+Status JsonRecordReader::ReadArray(const std::string& path, const RecordFn& fn, ReadCounts* counts) {
+  // A JSON array read as a stream: a small scanner finds where each top-level
+  // element ends (tracking strings, escapes and depth) and each element is
+  // parsed alone, so memory stays at one element whatever the file's size.
+  auto stream = OpenByteStream(path);
+  if (!stream.ok()) return stream.status();
+  std::vector<char> chunk(limits_.read_buffer_bytes);
+  std::string element;
+  enum class State { kBefore, kBetween, kInside, kScalar, kDone } state = State::kBefore;
+  int depth = 0;
+  bool in_string = false, escape = false, too_long = false;
+  uint64_t offset = 0, line = 1, element_length = 0;
+  RecordPos pos;
+  for (;;) {
+    auto got = stream.value()->Read(chunk.data(), chunk.size());
+    if (!got.ok()) {
+      AddReject(path, line, offset, got.status().code(), got.status().message(), counts);
+      return Status::Ok();
+    }
+    if (got.value() == 0) break;
+    for (size_t i = 0; i < got.value(); ++i, ++offset) {
+      const char c = chunk[i];
+      if (state == State::kInside) {
+        if (!too_long) element.push_back(c);
+        ++element_length;
+        if (in_string) {
+          if (escape) escape = false;
+          else if (c == '\\') escape = true;
+          else if (c == '"') in_string = false;
+        } else if (c == '"') {
+          in_string = true;
+        } else if (c == '{' || c == '[') {
+          ++depth;
+        } else if ((c == '}' || c == ']') && --depth == 0) {
+          if (too_long)
+            AddReject(path, pos.line, pos.offset, ErrorCode::kTooLong,
+                      fmt::format("record of {} bytes is over the limit of {} bytes", element_length,
+                                  limits_.max_record_bytes),
+                      counts);
+          else
+            ProcessElement(path, element, pos, fn, counts);
+          state = State::kBetween;
+        }
+        if (!too_long && element.size() > limits_.max_record_bytes) {
+          too_long = true;
+          std::string().swap(element);
+        }
+      } else if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+        if (state == State::kScalar) state = State::kBetween;
+      } else if (state == State::kBefore) {
+        if (c != '[') {
+          AddReject(path, line, offset, ErrorCode::kParse, "not a JSON array", counts);
+          return Status::Ok();
+        }
+        state = State::kBetween;
+      } else if (state == State::kBetween || state == State::kScalar) {
+        if (c == ',') {
+          state = State::kBetween;
+        } else if (c == ']') {
+          state = State::kDone;
+        } else if (c == '{' || c == '[') {
+          state = State::kInside;
+          depth = 1;
+          in_string = escape = too_long = false;
+          element.assign(1, c);
+          element_length = 1;
+          pos = RecordPos{line, offset};
+        } else if (state == State::kBetween) {
+          AddReject(path, line, offset, ErrorCode::kParse, "array element is not a JSON object", counts);
+          state = State::kScalar;
+        }
+      }
+      if (c == '\n') ++line;
+    }
+    if (state == State::kDone) break;
+  }
+  counts->bytes += offset;
+  if (state == State::kInside)
+    AddReject(path, pos.line, pos.offset, ErrorCode::kParse, "the file ends inside this array element", counts);
+  else if (state != State::kDone)
+    AddReject(path, line, offset, ErrorCode::kParse, "the file ends before the array is closed", counts);
+  return Status::Ok();
 }
 
 Status JsonRecordReader::ReadDocument(const std::string& path, const RecordFn& fn, ReadCounts* counts) {

@@ -68,6 +68,10 @@ class JsonRecordReader {
  private:
   // Publishes progress: file bytes consumed by the stream, records met.
   void Publish(const LineReader& reader, const ReadCounts& counts, bool force);
+  // Reads a JSON array element by element, with bounded memory.
+  Status ReadArray(const std::string& path, const RecordFn& fn, ReadCounts* counts);
+  void ProcessElement(const std::string& path, std::string& text, const RecordPos& pos, const RecordFn& fn,
+                      ReadCounts* counts);
   // Reads a whole file (also a zip entry) as one JSON document.
   Status ReadDocument(const std::string& path, const RecordFn& fn, ReadCounts* counts);
   Status ReadLines(const std::string& path, LineReader& reader, const RecordFn& fn, ReadCounts* counts);
