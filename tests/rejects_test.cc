@@ -237,3 +237,27 @@ TEST(Rejects, JsonArraysAreReadElementByElement) {
 
 }  // namespace
 }  // namespace coopscope::testing
+
+namespace coopscope::testing {
+namespace {
+
+// Regression (found by Mutation.DamagedRealRecordsNeverCrash): a line holding
+// a valid work followed by more tokens was kept as a work *and* counted as a
+// reject, so read != accepted + rejected + duplicates.
+TEST(Rejects, TrailingContentRejectsTheLineAndKeepsNothing) {
+  TempDir dir;
+  WriteFile(dir.File("w.jsonl"), WorkLine(1, 2020) + WorkLine(2, 2020) + "\n" + WorkLine(3, 2020) + " x\n");
+  Pipeline p;
+  ASSERT_TRUE(p.Run({"I1"}, {}, {dir.File("w.jsonl")}));
+  EXPECT_EQ(p.collected.ingest.read, 2u);
+  EXPECT_EQ(p.collected.ingest.rejected, 2u);
+  EXPECT_EQ(p.collected.ingest.accepted, 0u);
+  EXPECT_TRUE(p.collected.works.empty());
+  auto rejects = p.rejects.Sorted();
+  ASSERT_EQ(rejects.size(), 2u);
+  EXPECT_NE(rejects[0].reason.find("trailing content after the JSON object"), std::string::npos) << rejects[0].reason;
+  EXPECT_EQ(rejects[1].line, 2u);  // a bare word after the object: simdjson's own error
+}
+
+}  // namespace
+}  // namespace coopscope::testing

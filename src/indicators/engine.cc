@@ -108,10 +108,18 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
       reader.set_rejects(&result.rejects);
       reader.set_progress(options.progress_bytes, options.progress_records);
       const uint64_t seq_base = static_cast<uint64_t>(task.file) << kOffsetBits;
-      RecordFn fn = [&](simdjson::ondemand::object& obj, const RecordPos& pos) -> Status {
+      // Parse first; keep the work only once the reader has accepted the whole
+      // record (a line may still be rejected for tokens after the object).
+      bool parsed = false;
+      RecordFn fn = [&](simdjson::ondemand::object& obj, const RecordPos&) -> Status {
+        parsed = false;
         if (stop.load(std::memory_order_relaxed)) return Status::Ok();
         Status st = w.parser.Parse(obj, &w.work);
-        if (!st.ok()) return st;
+        parsed = st.ok();
+        return st;
+      };
+      reader.set_on_accept([&](const RecordPos& pos) {
+        if (!parsed) return;
         uint32_t facts_index = kNoFacts;
         if (w.builder.InScope(w.work)) {
           facts_index = static_cast<uint32_t>(w.facts.size());
@@ -124,8 +132,7 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
           if (first_error.ok()) first_error = added;
           stop = true;
         }
-        return Status::Ok();
-      };
+      });
       Status st = task.range ? reader.ReadRange(path, task.begin, task.end, fn, &result.counts)
                              : reader.ReadFile(path, fn, &result.counts);
       if (!st.ok() || (options.strict && !result.rejects.empty())) {

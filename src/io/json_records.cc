@@ -50,6 +50,11 @@ void JsonRecordReader::AddReject(const std::string& path, uint64_t line, uint64_
   rejects_->push_back(Reject{path, line, offset, code, std::move(reason)});
 }
 
+void JsonRecordReader::Accept(const RecordPos& pos, ReadCounts* counts) {
+  ++counts->records;
+  if (on_accept_) on_accept_(pos);
+}
+
 void JsonRecordReader::ProcessLine(const std::string& path, const Line& line, const RecordFn& fn, ReadCounts* counts) {
   if (line.too_long) {
     AddReject(path, line.number, line.offset, ErrorCode::kTooLong,
@@ -94,11 +99,10 @@ void JsonRecordReader::ProcessLine(const std::string& path, const Line& line, co
         continue;
       }
       Status st = fn(item, RecordPos{line.number, offset});
-      ++counts->records;
-      if (!st.ok()) {
-        --counts->records;
+      if (st.ok())
+        Accept(RecordPos{line.number, offset}, counts);
+      else
         AddReject(path, line.number, offset, st.code(), st.message(), counts);
-      }
     }
     return;
   }
@@ -112,7 +116,7 @@ void JsonRecordReader::ProcessLine(const std::string& path, const Line& line, co
     AddReject(path, line.number, line.offset, st.code(), st.message(), counts);
     return;
   }
-  ++counts->records;
+  Accept(pos, counts);
 }
 
 void JsonRecordReader::Publish(const LineReader& reader, const ReadCounts& counts, bool force) {
@@ -190,7 +194,7 @@ void JsonRecordReader::ProcessDocument(const std::string& path, std::string& tex
       if (!st.ok())
         AddReject(path, pos.line, pos.offset, st.code(), st.message(), counts);
       else
-        ++counts->records;
+        Accept(pos, counts);
     }
   };
   if (type == simdjson::ondemand::json_type::array) {
@@ -216,7 +220,7 @@ void JsonRecordReader::ProcessDocument(const std::string& path, std::string& tex
   if (!st.ok())
     AddReject(path, 1, 0, st.code(), st.message(), counts);
   else
-    ++counts->records;
+    Accept(RecordPos{1, 0}, counts);
 }
 
 Status JsonRecordReader::ReadFile(const std::string& path, const RecordFn& fn, ReadCounts* counts) {
@@ -272,7 +276,7 @@ void JsonRecordReader::ProcessElement(const std::string& path, std::string& text
   if (!st.ok())
     AddReject(path, pos.line, pos.offset, st.code(), st.message(), counts);
   else
-    ++counts->records;
+    Accept(pos, counts);
 }
 
 Status JsonRecordReader::ReadArray(const std::string& path, const RecordFn& fn, ReadCounts* counts) {

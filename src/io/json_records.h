@@ -27,8 +27,12 @@ struct RecordPos {
   uint64_t offset = 0;  // byte offset of the record's first byte
 };
 
-// Parses one record; a non-ok Status rejects it with that message.
+// Parses one record; a non-ok Status rejects it with that message.  It must
+// have no lasting effect: a record it accepted can still be rejected (tokens
+// after the object), so effects belong in the reader's on_accept hook.
 using RecordFn = std::function<Status(simdjson::ondemand::object&, const RecordPos&)>;
+// Called once a record is finally accepted, after its RecordFn succeeded.
+using AcceptFn = std::function<void(const RecordPos&)>;
 
 struct ReadCounts {
   uint64_t records = 0;   // records met (accepted by the callback or rejected)
@@ -56,6 +60,9 @@ class JsonRecordReader {
   // followed by kLinePadding readable bytes.
   void ProcessLine(const std::string& path, const Line& line, const RecordFn& fn, ReadCounts* counts);
 
+  // Called for each record finally accepted (may be empty).
+  void set_on_accept(AcceptFn on_accept) { on_accept_ = std::move(on_accept); }
+
   // Where the next rejects go (a reader can serve many files in turn).
   void set_rejects(std::vector<Reject>* rejects) { rejects_ = rejects; }
 
@@ -66,6 +73,7 @@ class JsonRecordReader {
   }
 
  private:
+  void Accept(const RecordPos& pos, ReadCounts* counts);
   // Publishes progress: file bytes consumed by the stream, records met.
   void Publish(const LineReader& reader, const ReadCounts& counts, bool force);
   // Reads a JSON array element by element, with bounded memory.
@@ -82,6 +90,7 @@ class JsonRecordReader {
   Limits limits_;
   std::vector<Reject>* rejects_;
   simdjson::ondemand::parser parser_;
+  AcceptFn on_accept_;
   std::atomic<uint64_t>* progress_bytes_ = nullptr;
   std::atomic<uint64_t>* progress_records_ = nullptr;
   uint64_t published_bytes_ = 0, published_records_ = 0, since_publish_ = 0;
