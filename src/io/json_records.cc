@@ -55,6 +55,15 @@ void JsonRecordReader::Accept(const RecordPos& pos, ReadCounts* counts) {
   if (on_accept_) on_accept_(pos);
 }
 
+void JsonRecordReader::Deliver(const std::string& path, object& obj, const RecordPos& pos, const RecordFn& fn,
+                               ReadCounts* counts) {
+  Status st = fn(obj, pos);
+  if (st.ok())
+    Accept(pos, counts);
+  else
+    AddReject(path, pos.line, pos.offset, st.code(), st.message(), counts);
+}
+
 void JsonRecordReader::ProcessLine(const std::string& path, const Line& line, const RecordFn& fn, ReadCounts* counts) {
   if (line.too_long) {
     AddReject(path, line.number, line.offset, ErrorCode::kTooLong,
@@ -98,11 +107,7 @@ void JsonRecordReader::ProcessLine(const std::string& path, const Line& line, co
         if (error != simdjson::INCORRECT_TYPE) return;  // the page itself is broken
         continue;
       }
-      Status st = fn(item, RecordPos{line.number, offset});
-      if (st.ok())
-        Accept(RecordPos{line.number, offset}, counts);
-      else
-        AddReject(path, line.number, offset, st.code(), st.message(), counts);
+      Deliver(path, item, RecordPos{line.number, offset}, fn, counts);
     }
     return;
   }
@@ -190,11 +195,7 @@ void JsonRecordReader::ProcessDocument(const std::string& path, std::string& tex
         if (err != simdjson::INCORRECT_TYPE) return;
         continue;
       }
-      Status st = fn(item, pos);
-      if (!st.ok())
-        AddReject(path, pos.line, pos.offset, st.code(), st.message(), counts);
-      else
-        Accept(pos, counts);
+      Deliver(path, item, pos, fn, counts);
     }
   };
   if (type == simdjson::ondemand::json_type::array) {
@@ -216,11 +217,7 @@ void JsonRecordReader::ProcessDocument(const std::string& path, std::string& tex
     visit_array(results);
     return;
   }
-  Status st = fn(obj, RecordPos{1, 0});
-  if (!st.ok())
-    AddReject(path, 1, 0, st.code(), st.message(), counts);
-  else
-    Accept(RecordPos{1, 0}, counts);
+  Deliver(path, obj, RecordPos{1, 0}, fn, counts);
 }
 
 Status JsonRecordReader::ReadFile(const std::string& path, const RecordFn& fn, ReadCounts* counts) {
@@ -272,11 +269,7 @@ void JsonRecordReader::ProcessElement(const std::string& path, std::string& text
               fmt::format("array element is not a JSON object: {}", simdjson::error_message(error)), counts);
     return;
   }
-  Status st = fn(obj, pos);
-  if (!st.ok())
-    AddReject(path, pos.line, pos.offset, st.code(), st.message(), counts);
-  else
-    Accept(pos, counts);
+  Deliver(path, obj, pos, fn, counts);
 }
 
 Status JsonRecordReader::ReadArray(const std::string& path, const RecordFn& fn, ReadCounts* counts) {

@@ -74,6 +74,9 @@ class JsonRecordReader {
 
  private:
   void Accept(const RecordPos& pos, ReadCounts* counts);
+  // Runs fn on one record, then accepts or rejects it.
+  void Deliver(const std::string& path, simdjson::ondemand::object& obj, const RecordPos& pos, const RecordFn& fn,
+               ReadCounts* counts);
   // Publishes progress: file bytes consumed by the stream, records met.
   void Publish(const LineReader& reader, const ReadCounts& counts, bool force);
   // Reads a JSON array element by element, with bounded memory.
