@@ -12,7 +12,7 @@ Progress::Progress(uint64_t total_bytes, bool enabled)
   if (!enabled_) return;
   thread_ = std::thread([this] {
     std::unique_lock lock(mu_);
-    while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return done_; })) Draw(false);
+    while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return done_; })) Draw();
   });
 }
 
@@ -27,7 +27,7 @@ Progress::~Progress() {
   fmt::print(stderr, "\r\033[K");
 }
 
-void Progress::Draw(bool) {
+void Progress::Draw() {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   // Ranges read a little past their end to finish their last line: clamp.
   uint64_t b = std::min(bytes_.load(), total_), r = records_.load();

@@ -19,7 +19,7 @@ class Progress {
   std::atomic<uint64_t>* records() { return &records_; }
 
  private:
-  void Draw(bool final);
+  void Draw();
   uint64_t total_;
   bool enabled_;
   std::atomic<uint64_t> bytes_{0}, records_{0};

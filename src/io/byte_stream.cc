@@ -128,10 +128,7 @@ class GzipStream final : public ByteStream {
         if (state_.avail_in == 0) {
           auto more = in_.Refill();
           if (!more.ok()) return more.status();
-          if (!more.value()) {
-            finished_ = true;
-            break;
-          }
+          if (!more.value()) break;  // the last member ended with the file
           state_.next_in = in_.data();
           state_.avail_in = static_cast<uint32_t>(in_.len());
         }
@@ -159,7 +156,6 @@ class GzipStream final : public ByteStream {
 
   CompressedInput in_;
   inflate_state state_{};
-  bool finished_ = false;
   Status pending_;
 };
 

@@ -20,8 +20,6 @@ struct Limits {
   // sorted runs go to temporary files ($TMPDIR) and are merged at the end.
   // --dedup-memory-mb.
   size_t dedup_memory_bytes = 64u << 20;
-  // Stop with an error once this many rejects were seen; 0 = never.  --max-rejects.
-  size_t max_rejects = 0;
 };
 
 }  // namespace coopscope

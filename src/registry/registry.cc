@@ -344,29 +344,37 @@ Status Registry::Load(const std::string& path, RejectLog* rejects) {
   JsonRecordReader reader(limits, &local);
   RegistryLoadStats stats;
   stats.file = path;
+  // One format per file, told by its first record: a ROR record's "id" is a
+  // ROR URL; an OpenAlex entity's is "https://openalex.org/I…".
+  enum class Kind { kUnknown, kRor, kOpenAlex } kind = Kind::kUnknown;
+  RegistryEntry pending;  // parsed, merged once the reader accepts the record
   RecordFn fn = [&](object& obj, const RecordPos&) -> Status {
-    // The first key tells the kind: ROR records and OpenAlex entities differ.
-    std::string_view raw;
-    if (obj.raw_json().get(raw)) return Status(ErrorCode::kParse, "unreadable record");
-    obj.reset();
-    bool openalex = raw.find("\"https://openalex.org/I") != std::string_view::npos &&
-                    raw.find("\"id\":\"https://ror.org/") == std::string_view::npos &&
-                    raw.find("\"id\": \"https://ror.org/") == std::string_view::npos;
-    if (openalex) {
+    if (kind == Kind::kUnknown) {
+      std::string_view raw;
+      if (obj.raw_json().get(raw) || obj.reset().error()) return Status(ErrorCode::kParse, "unreadable record");
+      bool ror_id = raw.find("\"id\":\"https://ror.org/") != std::string_view::npos ||
+                    raw.find("\"id\": \"https://ror.org/") != std::string_view::npos;
+      kind = !ror_id && raw.find("\"https://openalex.org/I") != std::string_view::npos ? Kind::kOpenAlex : Kind::kRor;
+      stats.format = kind == Kind::kOpenAlex ? "openalex-institutions" : "ror-v2";
+    }
+    if (kind == Kind::kOpenAlex) {
       OpenAlexInstitution rec;
       Status st = rec.Parse(obj);
       if (!st.ok()) return st;
-      stats.format = "openalex-institutions";
-      MergeEntry(Upsert(rec.entry.openalex, rec.entry.ror), std::move(rec.entry));
+      pending = std::move(rec.entry);
     } else {
       RorRecord rec;
       Status st = rec.Parse(obj);
       if (!st.ok()) return st;
-      stats.format = "ror-v2";
-      MergeEntry(Upsert(0, rec.entry.ror), std::move(rec.entry));
+      pending = std::move(rec.entry);
     }
     return Status::Ok();
   };
+  reader.set_on_accept([&](const RecordPos&) {
+    OpenAlexId id = pending.openalex;
+    RorId ror = pending.ror;
+    MergeEntry(Upsert(id, ror), std::move(pending));
+  });
   ReadCounts counts;
   Status st = reader.ReadFile(path, fn, &counts);
   if (!st.ok()) return st;
