@@ -5,6 +5,8 @@
 
 #include <fstream>
 #include <iostream>
+#include <cmath>
+#include <map>
 #include <memory>
 
 #include "app/output.h"
@@ -14,6 +16,8 @@
 #include "registry/registry.h"
 #include "scope/scope.h"
 #include "sources/openalex/snapshot.h"
+#include "store/segment.h"
+#include "store/store.h"
 #include "synth/generate.h"
 
 namespace coopscope {
@@ -47,12 +51,47 @@ struct IndicatorsOptions {
   size_t top = 10;
   size_t top_institutions = 100;
   int resamples = 1000;
+  std::string store;
+};
+
+struct StoreOptions {
+  std::string dir;
+  std::vector<std::string> inputs;
+  std::vector<std::string> registries;
+  std::vector<std::string> merged_ids;
+  std::string rejects_file;
+  unsigned threads = 0;
+  bool quiet = false;
+  size_t max_record_bytes = Limits().max_record_bytes;
+  std::vector<std::string> country_rules;
+  bool no_overseas = false, no_hkmo = false;
+};
+
+struct RankOptions {
+  std::string store;
+  int year = 0;
+  std::string by = "p";
+  std::string country;
+  std::string types;
+  size_t top = 20;
+  uint64_t min_p = 0;
+  std::string format = "table";
 };
 
 struct Commands {
   CLI::App* indicators = nullptr;
   CLI::App* scope_show = nullptr;
   CLI::App* generate = nullptr;
+  CLI::App* store_build = nullptr;
+  CLI::App* store_update = nullptr;
+  CLI::App* store_info = nullptr;
+  CLI::App* store_verify = nullptr;
+  CLI::App* rank = nullptr;
+  CLI::App* countries = nullptr;
+  StoreOptions store;
+  std::string store_dir;
+  unsigned verify_threads = 0;
+  RankOptions rank_opts;
   IndicatorsOptions ind;
   OrgOptions scope_org;
   GenerateOptions gen;
@@ -98,14 +137,7 @@ struct OrgContext {
   std::unique_ptr<Scope> scope;
 };
 
-int BuildOrg(const OrgOptions& o, OrgContext* ctx) {
-  for (const std::string& path : o.registries) {
-    Status st = ctx->registry.Load(path, &ctx->registry_rejects);
-    if (!st.ok()) return Fail(kExitInput, fmt::format("registry {}: {}", path, st.message()));
-  }
-  if (ctx->registry_rejects.size() > 0)
-    fmt::print(stderr, "coopscope: {} registry records rejected (first: {})\n", ctx->registry_rejects.size(),
-               ctx->registry_rejects.Sorted().front().ToString());
+int BuildScope(const OrgOptions& o, const Registry& registry, std::unique_ptr<Scope>* out) {
   ScopeSpec spec;
   if (!o.scope_file.empty()) {
     auto loaded = LoadScopeFile(o.scope_file);
@@ -115,14 +147,38 @@ int BuildOrg(const OrgOptions& o, OrgContext* ctx) {
   for (const auto& org : o.orgs) spec.roots.push_back(org);
   if (!o.home.empty()) spec.home_country = o.home;
   if (spec.roots.empty()) return Fail(kExitUsage, "no organisation: give --org ID (or a --scope file)");
-  auto scope = Scope::Build(spec, ctx->registry);
+  auto scope = Scope::Build(spec, registry);
   if (!scope.ok()) {
     int code = scope.status().code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitOrg;
     return Fail(code, scope.status().message());
   }
-  ctx->scope = std::make_unique<Scope>(std::move(scope.value()));
+  *out = std::make_unique<Scope>(std::move(scope.value()));
   return kExitOk;
 }
+
+int BuildOrg(const OrgOptions& o, OrgContext* ctx) {
+  for (const std::string& path : o.registries) {
+    Status st = ctx->registry.Load(path, &ctx->registry_rejects);
+    if (!st.ok()) return Fail(kExitInput, fmt::format("registry {}: {}", path, st.message()));
+  }
+  if (ctx->registry_rejects.size() > 0)
+    fmt::print(stderr, "coopscope: {} registry records rejected (first: {})\n", ctx->registry_rejects.size(),
+               ctx->registry_rejects.Sorted().front().ToString());
+  return BuildScope(o, ctx->registry, &ctx->scope);
+}
+
+// The country policy of the options shared by indicators and store build.
+Result<CountryPolicy> MakePolicy(bool no_overseas, bool no_hkmo, const std::vector<std::string>& rules) {
+  CountryPolicy policy;
+  policy.SetOverseasAsFrance(!no_overseas);
+  policy.SetHongKongMacaoAsChina(!no_hkmo);
+  for (const auto& rule : rules) {
+    Status st = policy.AddRule(rule);
+    if (!st.ok()) return st;
+  }
+  return policy;
+}
+
 
 bool ParseYears(const std::string& text, int* first, int* last) {
   if (text.empty()) return true;
@@ -141,6 +197,254 @@ bool ParseYears(const std::string& text, int* first, int* last) {
   return true;
 }
 
+int WriteReport(const IndicatorsOptions& o, const Collected& collected, const Scope& scope, const CountryPolicy& policy,
+                bool registry_loaded, ReportOptions report_options, CsvTable csv_table);
+
+int RunIndicatorsFromStore(const IndicatorsOptions& o, const CountryPolicy& policy, const ReportOptions& report_options,
+                           CsvTable csv_table) {
+  if (!o.inputs.empty()) return Fail(kExitUsage, "give either input files or --store, not both");
+  if (!o.org.registries.empty())
+    return Fail(kExitUsage, "--registry cannot be combined with --store: the store holds the registry it was built "
+                            "with (`coopscope store update --registry …` replaces it)");
+  if (!o.merged_ids.empty()) return Fail(kExitUsage, "--merged-ids belongs to `coopscope store update` with --store");
+  auto snap = store::Snapshot::Open(o.store, false);
+  if (!snap.ok()) return Fail(ExitFor(snap.status()), snap.status().message());
+  std::unique_ptr<Scope> scope;
+  if (int rc = BuildScope(o.org, snap.value()->registry(), &scope); rc != kExitOk) return rc;
+  auto collected = snap.value()->Collect(*scope, policy, o.threads);
+  if (!collected.ok()) return Fail(ExitFor(collected.status()), collected.status().message());
+  if (!o.rejects_file.empty()) {
+    RejectLog log;
+    for (auto& r : snap.value()->Rejects()) log.Add(std::move(r));
+    if (Status st = log.WriteTsv(o.rejects_file); !st.ok()) return Fail(kExitInput, st.message());
+  }
+  return WriteReport(o, collected.value(), *scope, policy, snap.value()->registry().size() > 0, report_options,
+                     csv_table);
+}
+
+int RunStoreIngest(const StoreOptions& o, bool update) {
+  auto policy = MakePolicy(o.no_overseas, o.no_hkmo, o.country_rules);
+  if (!policy.ok()) return Fail(kExitUsage, policy.status().message());
+  if (!update && o.inputs.empty()) return Fail(kExitUsage, "give the work files or snapshot folders to ingest");
+  store::IngestOptions in;
+  in.inputs = o.inputs;
+  in.registries = o.registries;
+  in.merged_id_files = o.merged_ids;
+  in.limits.max_record_bytes = o.max_record_bytes;
+  in.threads = o.threads;
+  in.policy = policy.value();
+  in.update = update;
+  RejectLog rejects;
+  Result<store::IngestSummary> result = Status();
+  {
+    auto inputs = DiscoverInputs(o.inputs);
+    Progress progress(inputs.ok() ? TotalInputBytes(inputs.value()) : 0, !o.quiet);
+    in.progress_bytes = progress.bytes();
+    in.progress_records = progress.records();
+    result = store::Ingest(o.dir, in, &rejects);
+  }
+  if (!o.rejects_file.empty()) {
+    if (Status st = rejects.WriteTsv(o.rejects_file); !st.ok()) return Fail(kExitInput, st.message());
+  }
+  if (!result.ok()) return Fail(ExitFor(result.status()), result.status().message());
+  const store::IngestSummary& s = result.value();
+  const IngestReport& g = s.totals.ingest;
+  if (!o.quiet) {
+    fmt::print(stderr, "coopscope: {} new files ingested ({} records, {} rejected), {} already in the store\n",
+               s.files_new, s.records, s.rejected, s.files_skipped);
+    fmt::print(stderr,
+               "coopscope: store generation {}: read {} = accepted {} + rejected {} + duplicates {}; {} merged away; "
+               "{} live works\n",
+               s.totals.generation, g.read, g.accepted, g.rejected, g.duplicates, g.merged_dropped,
+               s.totals.live_works);
+    if (rejects.size() > 0)
+      fmt::print(stderr, "coopscope: first reject: {}{}\n", rejects.Sorted().front().ToString(),
+                 o.rejects_file.empty() ? " (list them with --rejects FILE)" : "");
+  }
+  return kExitOk;
+}
+
+int RunStoreInfo(const std::string& dir) {
+  auto snap = store::Snapshot::Open(dir, false);
+  if (!snap.ok()) return Fail(ExitFor(snap.status()), snap.status().message());
+  const store::StoreTotals& t = snap.value()->totals();
+  const IngestReport& g = t.ingest;
+  auto per = [](uint64_t a, uint64_t b) { return b ? static_cast<double>(a) / static_cast<double>(b) : 0.0; };
+  fmt::print("store {} (catalog format {}, segment format {}), generation {}\n", dir, store::kCatalogFormatVersion,
+             store::kSegmentFormatVersion, t.generation);
+  fmt::print("input files      {}  ({} decompressed bytes)\n", g.files, g.bytes);
+  fmt::print("records read     {} = accepted {} + rejected {} + duplicates {}\n", g.read, g.accepted, g.rejected,
+             g.duplicates);
+  fmt::print("merged away      {} (of {} merged ids)\n", g.merged_dropped, g.merged_ids_loaded);
+  fmt::print("live works       {}  (years {}-{})\n", t.live_works, t.first_year, t.last_year);
+  fmt::print("segments         {}  ({} bytes, {} rows, {} authorships)\n", t.segments, t.segment_bytes, t.stored_rows,
+             t.stored_authorships);
+  fmt::print("bytes per work   {:.1f} (per stored row), {:.2f} per authorship\n", per(t.segment_bytes, t.stored_rows),
+             per(t.segment_bytes, t.stored_authorships));
+  fmt::print("registry         {} organisations\n", snap.value()->registry().size());
+  fmt::print("manifest parts   {} checked, {} mismatched, {} absent\n", g.manifest_parts_checked,
+             g.manifest_mismatches, g.manifest_parts_absent);
+  fmt::print("country policy   {}\n", t.policy.empty() ? "identity" : t.policy);
+  return kExitOk;
+}
+
+int RunStoreVerify(const std::string& dir, unsigned threads) {
+  auto snap = store::Snapshot::Open(dir, true);
+  if (!snap.ok()) return Fail(kExitInput, snap.status().message());
+  auto problems = snap.value()->Verify(threads);
+  for (const auto& p : problems) fmt::print(stderr, "coopscope: verify: {}\n", p);
+  if (!problems.empty()) return Fail(kExitInput, fmt::format("the store {} failed verification ({} problems)", dir,
+                                                             problems.size()));
+  const store::StoreTotals& t = snap.value()->totals();
+  fmt::print("store {} verified: {} segments, {} live works, generation {}; checksums, decoding, de-duplication and "
+             "totals agree\n",
+             dir, t.segments, t.live_works, t.generation);
+  return kExitOk;
+}
+
+int RunRank(const RankOptions& o) {
+  if (o.by != "p" && o.by != "p_frac" && o.by != "pp_int_collab")
+    return Fail(kExitUsage, fmt::format("--by '{}': choose p, p_frac or pp_int_collab", o.by));
+  if (o.format != "table" && o.format != "csv" && o.format != "json")
+    return Fail(kExitUsage, fmt::format("--format '{}': choose table, csv or json", o.format));
+  CountryCode country = kNoCountry;
+  if (!o.country.empty() && (country = MakeCountry(o.country)) == kNoCountry)
+    return Fail(kExitUsage, fmt::format("--country '{}' is not a two-letter code", o.country));
+  std::vector<InstitutionType> types;
+  for (size_t start = 0; start < o.types.size();) {
+    size_t end = o.types.find(',', start);
+    if (end == std::string::npos) end = o.types.size();
+    std::string name = o.types.substr(start, end - start);
+    InstitutionType t = ParseInstitutionType(name);
+    if (t == InstitutionType::kUnknown)
+      return Fail(kExitUsage, fmt::format("--type '{}': use education, healthcare, company, archive, nonprofit, "
+                                          "government, facility, funder or other",
+                                          name));
+    types.push_back(t);
+    start = end + 1;
+  }
+  auto snap = store::Snapshot::Open(o.store, false);
+  if (!snap.ok()) return Fail(ExitFor(snap.status()), snap.status().message());
+  auto rows = snap.value()->Rank(o.year);
+  if (!rows.ok()) return Fail(ExitFor(rows.status()), rows.status().message());
+  CountryPolicy policy = snap.value()->policy();
+  std::vector<store::RankRow> kept;
+  for (auto& r : rows.value()) {
+    if (country != kNoCountry && policy.Map(r.country) != country) continue;
+    if (!types.empty() && std::find(types.begin(), types.end(), r.type) == types.end()) continue;
+    if (r.p < o.min_p) continue;
+    kept.push_back(std::move(r));
+  }
+  auto metric = [&](const store::RankRow& r) {
+    if (o.by == "p") return static_cast<double>(r.p);
+    if (o.by == "p_frac") return r.p_frac;
+    return r.p ? static_cast<double>(r.p_int_collab) / static_cast<double>(r.p) : 0.0;
+  };
+  std::sort(kept.begin(), kept.end(), [&](const store::RankRow& a, const store::RankRow& b) {
+    double x = metric(a), y = metric(b);
+    return x != y ? x > y : a.org < b.org;
+  });
+  if (o.top > 0 && kept.size() > o.top) kept.resize(o.top);
+  auto id_text = [](PartnerKey k) {
+    return (k & kRorKeyBit) ? FormatRorId(k & ~kRorKeyBit) : FormatOpenAlexId(k, 'I');
+  };
+  const char* method =
+      "Each work counts once for every top-level organisation it involves: institutions are rolled up through their "
+      "OpenAlex lineage to the ancestors that have no parent in it (a joint unit counts for each of its parents). "
+      "p = works (full counting); p_frac = sum of the organisation's share of the authorships (Leiden fractional "
+      "counting, INDICATORS.md); pp_int_collab = share of its works with two or more countries.";
+  if (o.format == "json") {
+    fmt::print("{{\n  \"schema\": \"coopscope/rank\",\n  \"schema_version\": 1,\n  \"year\": {},\n  \"by\": \"{}\",\n"
+               "  \"method\": \"{}\",\n  \"rows\": [",
+               o.year, o.by, method);
+    for (size_t i = 0; i < kept.size(); ++i) {
+      const auto& r = kept[i];
+      fmt::print("{}\n    {{\"rank\": {}, \"org\": \"{}\", \"ror\": {}, \"name\": {}, \"country\": {}, \"type\": \"{}\", "
+                 "\"p\": {}, \"p_frac\": {}, \"p_int_collab\": {}, \"pp_int_collab\": {}}}",
+                 i ? "," : "", i + 1, id_text(r.org), r.ror ? "\"" + FormatRorId(r.ror) + "\"" : "null",
+                 JsonString(r.name), r.country ? "\"" + CountryName(r.country) + "\"" : "null",
+                 InstitutionTypeName(r.type), r.p, FormatNumber(r.p_frac), r.p_int_collab,
+                 FormatNumber(r.p ? static_cast<double>(r.p_int_collab) / r.p : 0));
+    }
+    fmt::print("{}]\n}}\n", kept.empty() ? "" : "\n  ");
+    return kExitOk;
+  }
+  if (o.format == "csv") {
+    fmt::print("rank,org,ror,name,country,type,p,p_frac,p_int_collab,pp_int_collab\n");
+    for (size_t i = 0; i < kept.size(); ++i) {
+      const auto& r = kept[i];
+      fmt::print("{},{},{},{},{},{},{},{},{},{}\n", i + 1, id_text(r.org), r.ror ? FormatRorId(r.ror) : "",
+                 CsvCell(r.name), CountryName(r.country), InstitutionTypeName(r.type), r.p, FormatNumber(r.p_frac),
+                 r.p_int_collab, FormatNumber(r.p ? static_cast<double>(r.p_int_collab) / r.p : 0));
+    }
+    return kExitOk;
+  }
+  fmt::print("Organisations in {}, ranked by {} ({} shown)\n{}\n\n", o.year, o.by, kept.size(), method);
+  fmt::print("{:>4}  {:<12} {:<50} {:<2} {:<11} {:>9} {:>11} {:>7}\n", "rank", "org", "name", "cc", "type", "P",
+             "P_frac", "PP_int");
+  for (size_t i = 0; i < kept.size(); ++i) {
+    const auto& r = kept[i];
+    fmt::print("{:>4}  {:<12} {:<50} {:<2} {:<11} {:>9} {:>11.2f} {:>7.3f}\n", i + 1, id_text(r.org),
+               r.name.substr(0, 50), CountryName(r.country), InstitutionTypeName(r.type), r.p, r.p_frac,
+               r.p ? static_cast<double>(r.p_int_collab) / r.p : 0);
+  }
+  return kExitOk;
+}
+
+int RunCountries(const RankOptions& o) {
+  if (o.format != "table" && o.format != "csv" && o.format != "json")
+    return Fail(kExitUsage, fmt::format("--format '{}': choose table, csv or json", o.format));
+  CountryCode only = kNoCountry;
+  if (!o.country.empty() && (only = MakeCountry(o.country)) == kNoCountry)
+    return Fail(kExitUsage, fmt::format("--country '{}' is not a two-letter code", o.country));
+  auto snap = store::Snapshot::Open(o.store, false);
+  if (!snap.ok()) return Fail(ExitFor(snap.status()), snap.status().message());
+  auto rows = snap.value()->Countries(o.year);
+  if (!rows.ok()) return Fail(ExitFor(rows.status()), rows.status().message());
+  std::map<CountryCode, uint64_t> own;
+  std::vector<store::CountryPairRow> pairs;
+  for (const auto& r : rows.value()) {
+    if (r.a == r.b)
+      own[r.a] = r.copubs;
+    else if (only == kNoCountry || r.a == only || r.b == only)
+      pairs.push_back(r);
+  }
+  std::sort(pairs.begin(), pairs.end(), [](const auto& x, const auto& y) {
+    return x.copubs != y.copubs ? x.copubs > y.copubs : std::tie(x.a, x.b) < std::tie(y.a, y.b);
+  });
+  if (o.top > 0 && pairs.size() > o.top) pairs.resize(o.top);
+  // Salton's cosine: copubs / sqrt(P_a P_b), the usual normalised intensity.
+  auto salton = [&](const store::CountryPairRow& r) {
+    double pa = static_cast<double>(own[r.a]), pb = static_cast<double>(own[r.b]);
+    return pa > 0 && pb > 0 ? static_cast<double>(r.copubs) / std::sqrt(pa * pb) : 0.0;
+  };
+  if (o.format == "json") {
+    fmt::print("{{\n  \"schema\": \"coopscope/countries\",\n  \"schema_version\": 1,\n  \"year\": {},\n  \"pairs\": [",
+               o.year);
+    for (size_t i = 0; i < pairs.size(); ++i)
+      fmt::print("{}\n    {{\"a\": \"{}\", \"b\": \"{}\", \"copubs\": {}, \"p_a\": {}, \"p_b\": {}, \"salton\": {}}}",
+                 i ? "," : "", CountryName(pairs[i].a), CountryName(pairs[i].b), pairs[i].copubs, own[pairs[i].a],
+                 own[pairs[i].b], FormatNumber(salton(pairs[i])));
+    fmt::print("{}]\n}}\n", pairs.empty() ? "" : "\n  ");
+    return kExitOk;
+  }
+  if (o.format == "csv") {
+    fmt::print("a,b,copubs,p_a,p_b,salton\n");
+    for (const auto& r : pairs)
+      fmt::print("{},{},{},{},{},{}\n", CountryName(r.a), CountryName(r.b), r.copubs, own[r.a], own[r.b],
+                 FormatNumber(salton(r)));
+    return kExitOk;
+  }
+  fmt::print("Country co-publications in {} (works with both countries in K(w), full counting; {} countries "
+             "publish)\n\n",
+             o.year, own.size());
+  fmt::print("{:<2} {:<2} {:>9} {:>9} {:>9} {:>7}\n", "a", "b", "copubs", "P_a", "P_b", "salton");
+  for (const auto& r : pairs)
+    fmt::print("{:<2} {:<2} {:>9} {:>9} {:>9} {:>7.4f}\n", CountryName(r.a), CountryName(r.b), r.copubs, own[r.a],
+               own[r.b], salton(r));
+  return kExitOk;
+}
+
 int RunIndicators(const IndicatorsOptions& o) {
   ReportOptions report_options;
   if (!ParseYears(o.years, &report_options.first_year, &report_options.last_year))
@@ -150,13 +454,11 @@ int RunIndicators(const IndicatorsOptions& o) {
   CsvTable csv_table = o.csv_table == "partners"       ? CsvTable::kPartners
                        : o.csv_table == "institutions" ? CsvTable::kInstitutions
                                                        : CsvTable::kIndicators;
-  CountryPolicy policy;
-  policy.SetOverseasAsFrance(!o.no_overseas);
-  policy.SetHongKongMacaoAsChina(!o.no_hkmo);
-  for (const auto& rule : o.country_rules) {
-    Status st = policy.AddRule(rule);
-    if (!st.ok()) return Fail(kExitUsage, st.message());
-  }
+  auto made_policy = MakePolicy(o.no_overseas, o.no_hkmo, o.country_rules);
+  if (!made_policy.ok()) return Fail(kExitUsage, made_policy.status().message());
+  const CountryPolicy& policy = made_policy.value();
+  if (!o.store.empty()) return RunIndicatorsFromStore(o, policy, report_options, csv_table);
+  if (o.inputs.empty()) return Fail(kExitUsage, "give work files or folders to read, or --store DIR");
   OrgContext ctx;
   if (int rc = BuildOrg(o.org, &ctx); rc != kExitOk) return rc;
   auto inputs = DiscoverInputs(o.inputs);
@@ -200,10 +502,15 @@ int RunIndicators(const IndicatorsOptions& o) {
   if (o.max_rejects > 0 && rejects.size() > o.max_rejects)
     return Fail(kExitRejects, fmt::format("{} rejects, over --max-rejects {}", rejects.size(), o.max_rejects));
 
+  return WriteReport(o, collected.value(), *ctx.scope, policy, ctx.registry.size() > 0, report_options, csv_table);
+}
+
+int WriteReport(const IndicatorsOptions& o, const Collected& collected, const Scope& scope, const CountryPolicy& policy,
+                bool registry_loaded, ReportOptions report_options, CsvTable csv_table) {
   report_options.window = o.window;
   report_options.top_institutions = o.top_institutions;
   report_options.resamples = o.resamples;
-  Report report = BuildReport(collected.value(), *ctx.scope, policy, ctx.registry.size() > 0, report_options);
+  Report report = BuildReport(collected, scope, policy, registry_loaded, report_options);
   std::ofstream file;
   std::ostream* out = &std::cout;
   if (!o.output.empty()) {
@@ -252,8 +559,8 @@ void RegisterCommands(CLI::App& app) {
   IndicatorsOptions& o = c.ind;
   c.indicators = app.add_subcommand("indicators", "Collaboration indicators of an organisation from OpenAlex works");
   AddOrgOptions(c.indicators, &o.org);
-  c.indicators->add_option("inputs", o.inputs, "Work files or folders (JSONL, .gz, .zst, API pages, snapshot folders)")
-      ->required();
+  c.indicators->add_option("inputs", o.inputs, "Work files or folders (JSONL, .gz, .zst, API pages, snapshot folders)");
+  c.indicators->add_option("--store", o.store, "Answer from a store built by `coopscope store build` instead of files");
   c.indicators->add_option("--years", o.years, "Year or range, e.g. 2015-2022 (default: the years in the data)");
   c.indicators->add_option("--window", o.window, "Moving window width in years (0: none)")->capture_default_str();
   c.indicators->add_option("--format", o.format, "table, csv or json")->capture_default_str();
@@ -288,6 +595,52 @@ void RegisterCommands(CLI::App& app) {
   c.scope_show = scope->add_subcommand("show", "List the members of a scope and why each belongs");
   AddOrgOptions(c.scope_show, &c.scope_org);
 
+  CLI::App* st = app.add_subcommand("store", "Ingest works once into a local store, then query it in milliseconds");
+  st->require_subcommand(1);
+  auto add_ingest = [&](CLI::App* cmd) {
+    StoreOptions& so = c.store;
+    cmd->add_option("dir", so.dir, "Store folder")->required();
+    cmd->add_option("inputs", so.inputs, "Work files or snapshot folders");
+    cmd->add_option("--registry", so.registries, "ROR v2 dump or OpenAlex institutions to keep in the store; repeatable")
+        ->allow_extra_args(false);
+    cmd->add_option("--merged-ids", so.merged_ids, "OpenAlex merged_ids/works CSV(.gz) files; repeatable")
+        ->allow_extra_args(false);
+    cmd->add_option("--rejects", so.rejects_file, "Write the rejects of this run as TSV");
+    cmd->add_option("--threads", so.threads, "Worker threads (default: all cores)");
+    cmd->add_flag("-q,--quiet", so.quiet, "No progress line and no summary on stderr");
+    cmd->add_option("--max-record-bytes", so.max_record_bytes, "Longest accepted record in bytes")->capture_default_str();
+    cmd->add_option("--country-rule", so.country_rules, "For rank and countries: count XX as YY; repeatable")
+        ->allow_extra_args(false);
+    cmd->add_flag("--no-overseas-as-fr", so.no_overseas, "For rank and countries: keep French overseas codes apart");
+    cmd->add_flag("--no-hk-mo-as-cn", so.no_hkmo, "For rank and countries: keep HK and MO apart from CN");
+  };
+  c.store_build = st->add_subcommand("build", "Create a store, or finish an interrupted build");
+  add_ingest(c.store_build);
+  c.store_update = st->add_subcommand("update", "Add newer snapshot parts and merged ids to a store");
+  add_ingest(c.store_update);
+  c.store_info = st->add_subcommand("info", "Figures of a store: works, segments, bytes per work, generation");
+  c.store_info->add_option("dir", c.store_dir, "Store folder")->required();
+  c.store_verify = st->add_subcommand("verify", "Check every segment and recompute the totals");
+  c.store_verify->add_option("dir", c.store_dir, "Store folder")->required();
+  c.store_verify->add_option("--threads", c.verify_threads, "Worker threads (default: all cores)");
+
+  RankOptions& ro = c.rank_opts;
+  c.rank = app.add_subcommand("rank", "Rank organisations (rolled up to the top level) from a store");
+  c.rank->add_option("--store", ro.store, "Store folder")->required();
+  c.rank->add_option("--year", ro.year, "Publication year")->required();
+  c.rank->add_option("--by", ro.by, "p, p_frac or pp_int_collab")->capture_default_str();
+  c.rank->add_option("--country", ro.country, "Only organisations of this country (ISO alpha-2)");
+  c.rank->add_option("--type", ro.types, "Only these types, comma-separated (education,facility,…)");
+  c.rank->add_option("--min-p", ro.min_p, "Only organisations with at least this many works")->capture_default_str();
+  c.rank->add_option("--top", ro.top, "Rows shown (0: all)")->capture_default_str();
+  c.rank->add_option("--format", ro.format, "table, csv or json")->capture_default_str();
+  c.countries = app.add_subcommand("countries", "World country × country co-publications of a year, from a store");
+  c.countries->add_option("--store", ro.store, "Store folder")->required();
+  c.countries->add_option("--year", ro.year, "Publication year")->required();
+  c.countries->add_option("--country", ro.country, "Only pairs with this country");
+  c.countries->add_option("--top", ro.top, "Pairs shown (0: all)")->capture_default_str();
+  c.countries->add_option("--format", ro.format, "table, csv or json")->capture_default_str();
+
   c.generate = app.add_subcommand("generate", "Write synthetic OpenAlex works (deterministic by seed)");
   GenerateOptions& g = c.gen;
   c.generate->add_option("--out", g.out_dir, "Folder to write (a snapshot layout: works/…/part_NNN)")->required();
@@ -308,6 +661,12 @@ int RunSelected(CLI::App&) {
   try {
     if (c.indicators->parsed()) return RunIndicators(c.ind);
     if (c.scope_show->parsed()) return RunScopeShow(c.scope_org);
+    if (c.store_build->parsed()) return RunStoreIngest(c.store, false);
+    if (c.store_update->parsed()) return RunStoreIngest(c.store, true);
+    if (c.store_info->parsed()) return RunStoreInfo(c.store_dir);
+    if (c.store_verify->parsed()) return RunStoreVerify(c.store_dir, c.verify_threads);
+    if (c.rank->parsed()) return RunRank(c.rank_opts);
+    if (c.countries->parsed()) return RunCountries(c.rank_opts);
     if (c.generate->parsed()) {
       Status st = RunGenerate(c.gen);
       return st.ok() ? kExitOk : Fail(ExitFor(st), st.message());

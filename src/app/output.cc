@@ -8,6 +8,8 @@ namespace {
 
 constexpr int kSchemaVersion = 1;
 
+}  // namespace
+
 std::string JsonString(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
@@ -46,6 +48,8 @@ std::string CsvCell(std::string_view s) {
   }
   return out + "\"";
 }
+
+namespace {
 
 std::string PartnerId(PartnerKey key) {
   return (key & kRorKeyBit) ? "ror:" + FormatRorId(key & ~kRorKeyBit) : FormatOpenAlexId(key, 'I');

@@ -17,5 +17,9 @@ void WriteJson(const Report& report, std::ostream& out);
 
 // Fixed 6 decimals with trailing zeros removed: stable across platforms.
 std::string FormatNumber(double value);
+// A JSON string literal, quotes included, escaped.
+std::string JsonString(std::string_view s);
+// A CSV cell, quoted when it holds a comma, quote or line break.
+std::string CsvCell(std::string_view s);
 
 }  // namespace coopscope

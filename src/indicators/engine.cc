@@ -47,6 +47,35 @@ struct Worker {
 
 }  // namespace
 
+void AppendFacts(const WorkFacts& facts, const FactsArena& from, Collected* out) {
+  WorkFacts f = facts;
+  FactsArena& a = out->arena;
+  auto copy = [](const auto& src, uint32_t b, uint32_t e, auto* dst, uint32_t* nb, uint32_t* ne) {
+    *nb = static_cast<uint32_t>(dst->size());
+    dst->insert(dst->end(), src.begin() + b, src.begin() + e);
+    *ne = static_cast<uint32_t>(dst->size());
+  };
+  copy(from.countries, facts.countries_begin, facts.countries_end, &a.countries, &f.countries_begin, &f.countries_end);
+  copy(from.partners, facts.partners_begin, facts.partners_end, &a.partners, &f.partners_begin, &f.partners_end);
+  copy(from.member_list, facts.members_begin, facts.members_end, &a.member_list, &f.members_begin, &f.members_end);
+  out->works.push_back(f);
+}
+
+void FinishCollected(const std::vector<const FactsArena*>& arenas, Collected* out) {
+  out->ingest.in_scope = out->works.size();
+  for (const FactsArena* arena : arenas) {
+    for (auto& [key, info] : arena->partner_info) {
+      PartnerInfo& mine = out->arena.partner_info[key];
+      if (mine.name.empty() && !info.name.empty())
+        mine = info;
+      else if (mine.country == kNoCountry)
+        mine.country = info.country;
+    }
+    for (auto& [id, name] : arena->root_names) out->arena.root_names.emplace(id, name);
+  }
+  out->inferred_home = MostFrequentCountry(out->arena.member_list);
+}
+
 uint64_t TotalInputBytes(const InputSet& inputs) {
   uint64_t total = 0;
   for (const auto& f : inputs.data_files) {
@@ -238,39 +267,12 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
     }
     if (winner.facts == kNoFacts) return;
     const Worker& w = *workers[winner.worker];
-    WorkFacts f = w.facts[winner.facts];
-    uint32_t cb = static_cast<uint32_t>(out.arena.countries.size());
-    out.arena.countries.insert(out.arena.countries.end(), w.arena.countries.begin() + f.countries_begin,
-                               w.arena.countries.begin() + f.countries_end);
-    uint32_t pb = static_cast<uint32_t>(out.arena.partners.size());
-    out.arena.partners.insert(out.arena.partners.end(), w.arena.partners.begin() + f.partners_begin,
-                              w.arena.partners.begin() + f.partners_end);
-    f.countries_begin = cb;
-    f.countries_end = static_cast<uint32_t>(out.arena.countries.size());
-    f.partners_begin = pb;
-    f.partners_end = static_cast<uint32_t>(out.arena.partners.size());
-    out.works.push_back(f);
+    AppendFacts(w.facts[winner.facts], w.arena, &out);
   });
   if (!merged_status.ok()) return merged_status;
-  out.ingest.in_scope = out.works.size();
-  // Partner names and the home country inferred from S's institutions.
-  for (auto& w : workers) {
-    for (auto& [key, info] : w->arena.partner_info) {
-      PartnerInfo& mine = out.arena.partner_info[key];
-      if (mine.name.empty() && !info.name.empty())
-        mine = info;
-      else if (mine.country == kNoCountry)
-        mine.country = info.country;
-    }
-    for (int c = 0; c < kCountrySlots; ++c) out.arena.member_countries[c] += w->arena.member_countries[c];
-    for (auto& [id, name] : w->arena.root_names) out.arena.root_names.emplace(id, name);
-  }
-  int best = -1;
-  for (int c = 0; c < kCountrySlots; ++c)
-    if (out.arena.member_countries[c] > 0 &&
-        (best < 0 || out.arena.member_countries[c] > out.arena.member_countries[best]))
-      best = c;
-  if (best >= 0) out.inferred_home = static_cast<CountryCode>((('A' + best / 26) << 8) | ('A' + best % 26));
+  std::vector<const FactsArena*> arenas;
+  for (auto& w : workers) arenas.push_back(&w->arena);
+  FinishCollected(arenas, &out);
   return out;
 }
 

@@ -57,6 +57,14 @@ struct Collected {
 Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const Registry& registry,
                                const CountryPolicy& policy, const RunOptions& options, RejectLog* rejects);
 
+// Appends one winning work's facts, with their variable parts taken from
+// `from`, to out (works, arena).
+void AppendFacts(const WorkFacts& facts, const FactsArena& from, Collected* out);
+// Once every winner is appended (in id order): in_scope, partner names and
+// root names from the arenas, and the home country inferred from the
+// winners' member institutions.
+void FinishCollected(const std::vector<const FactsArena*>& arenas, Collected* out);
+
 // Sum of the sizes of the data files (for progress).
 uint64_t TotalInputBytes(const InputSet& inputs);
 

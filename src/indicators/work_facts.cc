@@ -37,35 +37,55 @@ void FactsBuilder::LineageOf(const Work& w, const InstitutionRef& ref, const Reg
   if (ref.id != 0 && std::find(out->begin(), out->end(), ref.id) == out->end()) out->push_back(ref.id);
 }
 
+bool FactsBuilder::RefInScope(const InstitutionRef& ref, const OpenAlexId* lineage, size_t lineage_size,
+                              const RegistryEntry** entry) const {
+  RorId ror = ref.ror;
+  *entry = nullptr;
+  if (registry_.size() != 0 && (!ref.has_lineage || ror == 0)) {
+    // 2022 records: no lineage; the registry supplies it (and a missing ROR).
+    const RegistryEntry* e = registry_.Find(ref.id, ref.ror);
+    *entry = e;
+    if (e != nullptr) {
+      if (ror == 0) ror = e->ror;
+      if (!ref.has_lineage && !e->lineage.empty()) {
+        lineage = e->lineage.data();
+        lineage_size = e->lineage.size();
+      }
+    }
+  }
+  return scope_.Contains(ref.id, ror, lineage, lineage_size);
+}
+
 bool FactsBuilder::InScope(const Work& w) {
   const size_t n = w.institutions.size();
   ref_in_scope_.assign(n, 0);
   ref_entry_.assign(n, nullptr);
   bool any = false;
-  const bool have_registry = registry_.size() != 0;
   for (size_t i = 0; i < n; ++i) {
     const InstitutionRef& ref = w.institutions[i];
-    const OpenAlexId* lineage = w.lineage.data() + ref.lineage_begin;
-    size_t lineage_size = ref.lineage_end - ref.lineage_begin;
-    RorId ror = ref.ror;
-    if (have_registry && (!ref.has_lineage || ror == 0)) {
-      // 2022 records: no lineage; the registry supplies it (and a missing ROR).
-      const RegistryEntry* e = registry_.Find(ref.id, ref.ror);
-      ref_entry_[i] = e;
-      if (e != nullptr) {
-        if (ror == 0) ror = e->ror;
-        if (!ref.has_lineage && !e->lineage.empty()) {
-          lineage = e->lineage.data();
-          lineage_size = e->lineage.size();
-        }
-      }
-    }
-    if (scope_.Contains(ref.id, ror, lineage, lineage_size)) {
+    if (RefInScope(ref, w.lineage.data() + ref.lineage_begin, ref.lineage_end - ref.lineage_begin, &ref_entry_[i])) {
       ref_in_scope_[i] = 1;
       any = true;
     }
   }
   return any;
+}
+
+void FactsBuilder::RefPartners(size_t ref, std::vector<PartnerKey>* out) const {
+  out->clear();
+  if (ref >= ref_inst_.size() || ref_inst_[ref] < 0) return;
+  const Inst& inst = insts_[ref_inst_[ref]];
+  out->assign(inst_partners_.begin() + inst.partners_begin, inst_partners_.begin() + inst.partners_end);
+}
+
+CountryCode MostFrequentCountry(const std::vector<CountryCode>& mentions) {
+  std::array<uint64_t, kCountrySlots> counts{};
+  for (CountryCode c : mentions) ++counts[CountryIndex(c)];
+  int best = -1;
+  for (int c = 0; c < kCountrySlots; ++c)
+    if (counts[c] > 0 && (best < 0 || counts[c] > counts[best])) best = c;
+  if (best < 0) return kNoCountry;
+  return static_cast<CountryCode>((('A' + best / 26) << 8) | ('A' + best % 26));
 }
 
 void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
@@ -94,6 +114,8 @@ void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
   insts_.clear();
   lineage_.clear();
   countries_.clear();
+  ref_inst_.assign(n_refs, -1);
+  facts->members_begin = static_cast<uint32_t>(arena->member_list.size());
   for (const Authorship& a : w.authorships)
     for (uint32_t c = a.country_begin; c < a.country_end; ++c) countries_.push_back(policy_.Map(w.countries[c]));
   for (size_t i = 0; i < n_refs; ++i) {
@@ -103,11 +125,12 @@ void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
     CountryCode country = policy_.Map(ref.country != kNoCountry ? ref.country : (e ? e->country : kNoCountry));
     if (country != kNoCountry) {
       countries_.push_back(country);
-      if (ref_in_scope_[i]) ++arena->member_countries[CountryIndex(country)];
+      if (ref_in_scope_[i]) arena->member_list.push_back(country);
     }
     PartnerKey key = ref.id != 0 ? ref.id : (ror != 0 ? (ror | kRorKeyBit) : 0);
     if (key == 0) continue;  // a country without an institution: counts for K(w) only
     auto it = std::find_if(insts_.begin(), insts_.end(), [&](const Inst& x) { return x.key == key; });
+    ref_inst_[i] = static_cast<int32_t>(it - insts_.begin());
     InstitutionType type = ref.type != InstitutionType::kUnknown ? ref.type : (e ? e->type : InstitutionType::kUnknown);
     if (it != insts_.end()) {
       // The same institution named again (an earlier mention may have come
@@ -138,7 +161,9 @@ void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
               e ? e->lng : NAN,
               0,
               0,
-              w.InstitutionName(ref)};
+              w.InstitutionName(ref),
+              0,
+              0};
     LineageOf(w, ref, e, &scratch_lineage_);
     if (scratch_lineage_.empty()) scratch_lineage_.push_back(key);  // ROR-only: its own unit
     inst.lineage_begin = static_cast<uint32_t>(lineage_.size());
@@ -215,9 +240,13 @@ void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
     facts->gcd_km = -1;
   }
 
+  facts->members_end = static_cast<uint32_t>(arena->member_list.size());
+
   // Partner institutions: the top-level ancestors of institutions outside S.
   partners_.clear();
-  for (const Inst& inst : insts_) {
+  inst_partners_.clear();
+  for (Inst& inst : insts_) {
+    inst.partners_begin = inst.partners_end = static_cast<uint32_t>(inst_partners_.size());
     if (inst.in_scope) continue;
     const OpenAlexId* lb = lineage_.data() + inst.lineage_begin;
     const OpenAlexId* le = lineage_.data() + inst.lineage_end;
@@ -231,6 +260,8 @@ void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
       if (!has_parent_here && !scope_.Contains(x, 0, nullptr, 0)) partners_.push_back(x);
     }
     if (partners_.size() == before && !scope_.Contains(inst.id, inst.ror, nullptr, 0)) partners_.push_back(inst.key);
+    inst_partners_.insert(inst_partners_.end(), partners_.begin() + before, partners_.end());
+    inst.partners_end = static_cast<uint32_t>(inst_partners_.size());
     for (size_t i = before; i < partners_.size(); ++i) {
       PartnerKey key = partners_[i];
       PartnerInfo& info = arena->partner_info[key];

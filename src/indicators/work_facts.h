@@ -56,6 +56,7 @@ struct WorkFacts {
   CountryClass country_class = CountryClass::kNoCountry;
   uint32_t countries_begin = 0, countries_end = 0;  // K(w) in FactsArena::countries
   uint32_t partners_begin = 0, partners_end = 0;    // in FactsArena::partners
+  uint32_t members_begin = 0, members_end = 0;      // countries of its in-S institutions, in FactsArena::member_list
   double gcd_km = -1;                               // -1 when undefined
 };
 
@@ -70,7 +71,7 @@ struct FactsArena {
   std::vector<CountryCode> countries;
   std::vector<PartnerKey> partners;
   std::unordered_map<PartnerKey, PartnerInfo> partner_info;
-  std::array<uint64_t, kCountrySlots> member_countries{};  // countries of in-S institutions, to infer h(S)
+  std::vector<CountryCode> member_list;  // countries of in-S institution mentions, per work (to infer h(S))
   std::unordered_map<OpenAlexId, std::string> root_names;  // display names of roots met in works
 };
 
@@ -81,6 +82,13 @@ class FactsBuilder {
 
   // Whether w is in W(S) — the cheap test every work goes through.
   bool InScope(const Work& w);
+  // Whether one institution reference is in S; `lineage` is the reference's
+  // stated lineage.  Sets *entry to its registry entry when it was looked up.
+  bool RefInScope(const InstitutionRef& ref, const OpenAlexId* lineage, size_t lineage_size,
+                  const RegistryEntry** entry) const;
+  // After Build: the partner keys (top-level ancestors outside S) that the
+  // work's i-th institution reference stands for.
+  void RefPartners(size_t ref, std::vector<PartnerKey>* out) const;
   // For a work InScope() accepted (and not changed since): its facts, with
   // variable parts appended to arena.
   void Build(const Work& w, WorkFacts* facts, FactsArena* arena);
@@ -96,6 +104,7 @@ class FactsBuilder {
     double lat, lng;
     uint32_t lineage_begin, lineage_end;  // in lineage_
     std::string_view name;
+    uint32_t partners_begin = 0, partners_end = 0;  // in inst_partners_
   };
   // Lineage of an institution reference: stated, else the registry's, else itself.
   void LineageOf(const Work& w, const InstitutionRef& ref, const RegistryEntry* entry, std::vector<OpenAlexId>* out);
@@ -112,7 +121,13 @@ class FactsBuilder {
   std::vector<uint32_t> parent_;
   std::vector<CountryCode> countries_;
   std::vector<PartnerKey> partners_;
+  std::vector<PartnerKey> inst_partners_;
+  std::vector<int32_t> ref_inst_;  // per InstitutionRef: its index in insts_, or -1
 };
+
+// The countries of a list of member mentions, counted, to infer h(S): the
+// most frequent one (ties: the smaller code); kNoCountry when empty.
+CountryCode MostFrequentCountry(const std::vector<CountryCode>& mentions);
 
 // Great-circle distance in km (haversine, R = 6371.01 km as Leiden).
 double HaversineKm(double lat1, double lng1, double lat2, double lng2);

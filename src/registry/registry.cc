@@ -271,6 +271,12 @@ std::string NormalizeName(std::string_view text) {
   return out;
 }
 
+void Registry::AddEntry(RegistryEntry entry) {
+  RegistryEntry& e = Upsert(entry.openalex, entry.ror);
+  e = std::move(entry);
+  names_indexed_ = false;
+}
+
 RegistryEntry& Registry::Upsert(OpenAlexId id, RorId ror) {
   size_t index = entries_.size();
   if (ror != 0) {

@@ -54,6 +54,11 @@ class Registry {
   // not parse go to rejects; a file that cannot be read is an error.
   Status Load(const std::string& path, RejectLog* rejects);
 
+  // Adds an entry kept earlier (by the store), merged on its ids like a
+  // loaded record.
+  void AddEntry(RegistryEntry entry);
+  void AddLoadStats(RegistryLoadStats stats) { loads_.push_back(std::move(stats)); }
+
   // Look-ups; nullptr when unknown.
   const RegistryEntry* FindOpenAlex(OpenAlexId id) const;
   const RegistryEntry* FindRor(RorId id) const;

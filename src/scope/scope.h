@@ -43,6 +43,8 @@ class Scope {
   // Resolves the roots against the registry (which may be empty when roots
   // are ids).  An unknown name, or one naming several organisations, is an error.
   static Result<Scope> Build(const ScopeSpec& spec, const Registry& registry);
+  // The empty scope: no institution belongs to it (every one is a partner).
+  static Scope None() { return Scope(); }
 
   // Whether an institution belongs to S.  lineage may be empty (2022 records):
   // the registry lineage is then consulted by the caller.

@@ -1,0 +1,429 @@
+#include "store/segment.h"
+
+#include <fcntl.h>
+#include <isa-l/crc.h>
+#include <roaring/roaring.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "store/encoding.h"
+
+namespace coopscope::store {
+namespace {
+
+constexpr uint64_t kHeaderBytes = 64;
+constexpr uint64_t kSectionEntryBytes = 24;
+constexpr uint64_t kTableBytes = kHeaderBytes + kSectionEntryBytes * kSections;
+constexpr uint64_t kAlign = 8;
+constexpr uint32_t kHeaderCrcOffset = 44;
+
+void Pad(std::string* out) {
+  while (out->size() % kAlign) out->push_back('\0');
+}
+
+Status WriteAllAndSync(const std::string& path, const std::string& bytes) {
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status(ErrorCode::kIo, fmt::format("cannot create {}", tmp));
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n <= 0) {
+      ::close(fd);
+      return Status(ErrorCode::kIo, fmt::format("cannot write {} (disk full?)", tmp));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) return Status(ErrorCode::kIo, fmt::format("cannot sync {}", tmp));
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return Status(ErrorCode::kIo, fmt::format("cannot rename {}", tmp));
+  return Status::Ok();
+}
+
+}  // namespace
+
+uint32_t Crc32(const char* data, size_t size, uint32_t seed) {
+  return crc32_gzip_refl(seed, reinterpret_cast<const unsigned char*>(data), size);
+}
+
+SegmentWriter::SegmentWriter() = default;
+SegmentWriter::~SegmentWriter() = default;
+
+uint32_t SegmentWriter::Intern(const Work& w, const InstitutionRef& ref) {
+  key_.clear();
+  PutFixed<uint64_t>(&key_, ref.id);
+  PutFixed<uint64_t>(&key_, ref.ror);
+  PutFixed<uint16_t>(&key_, ref.country);
+  key_.push_back(static_cast<char>(ref.type));
+  key_.push_back(static_cast<char>(ref.has_lineage ? 1 : 0));
+  PutVarint(&key_, ref.lineage_end - ref.lineage_begin);
+  for (uint32_t i = ref.lineage_begin; i < ref.lineage_end; ++i) PutFixed<uint64_t>(&key_, w.lineage[i]);
+  std::string_view name = w.InstitutionName(ref);
+  PutVarint(&key_, name.size());
+  key_.append(name);
+  auto [it, inserted] = dict_index_.try_emplace(key_, static_cast<uint32_t>(dict_offsets_.size()));
+  if (inserted) {
+    dict_offsets_.push_back(dict_.size());
+    dict_.append(key_);
+  }
+  return it->second;
+}
+
+void SegmentWriter::Add(const Work& w, uint64_t seq) {
+  Entry e{w.id, w.updated_micros, seq, blobs_.size(), 0, static_cast<uint32_t>(locals_.size()), 0,
+          static_cast<uint32_t>(w.authorships.size())};
+  // Distinct dictionary entries of the work (the local table), then the
+  // authorships as indices into it.
+  local_scratch_.clear();
+  for (const InstitutionRef& ref : w.institutions) local_scratch_.push_back(Intern(w, ref));
+  const size_t first_local = locals_.size();
+  for (uint32_t d : local_scratch_)
+    if (std::find(locals_.begin() + first_local, locals_.end(), d) == locals_.end()) locals_.push_back(d);
+  e.local_end = static_cast<uint32_t>(locals_.size());
+  PutVarint(&blobs_, static_cast<uint64_t>(std::max(w.year, 0)));
+  PutVarint(&blobs_, e.local_end - e.local_begin);
+  for (uint32_t i = e.local_begin; i < e.local_end; ++i) PutVarint(&blobs_, locals_[i]);
+  PutVarint(&blobs_, w.authorships.size());
+  for (const Authorship& a : w.authorships) {
+    PutVarint(&blobs_, a.inst_end - a.inst_begin);
+    for (uint32_t i = a.inst_begin; i < a.inst_end; ++i) {
+      uint32_t d = local_scratch_[i];
+      uint32_t local = static_cast<uint32_t>(
+          std::find(locals_.begin() + e.local_begin, locals_.end(), d) - (locals_.begin() + e.local_begin));
+      PutVarint(&blobs_, local);
+    }
+  }
+  // C(a) countries the institutions do not already state: they only matter
+  // for K(w) (docs/store-format.md), so they are kept once per work.
+  std::vector<CountryCode> extra;
+  for (const Authorship& a : w.authorships)
+    for (uint32_t c = a.country_begin; c < a.country_end; ++c) {
+      CountryCode code = w.countries[c];
+      bool stated = std::any_of(w.institutions.begin(), w.institutions.end(),
+                                [&](const InstitutionRef& r) { return r.country == code; });
+      if (!stated && std::find(extra.begin(), extra.end(), code) == extra.end()) extra.push_back(code);
+    }
+  std::sort(extra.begin(), extra.end());
+  PutVarint(&blobs_, extra.size());
+  for (CountryCode c : extra) PutFixed<uint16_t>(&blobs_, c);
+  e.blob_end = blobs_.size();
+  entries_.push_back(e);
+}
+
+Result<SegmentStats> SegmentWriter::Finish(const std::string& path) {
+  SegmentStats stats;
+  std::vector<uint32_t> order(entries_.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    const Entry &x = entries_[a], &y = entries_[b];
+    if (x.id != y.id) return x.id < y.id;
+    if (x.updated != y.updated) return x.updated < y.updated;
+    return x.seq < y.seq;
+  });
+  // Keep the last version of each id.
+  std::vector<uint32_t> rows;
+  for (size_t i = 0; i < order.size(); ++i) {
+    if (i + 1 < order.size() && entries_[order[i + 1]].id == entries_[order[i]].id) {
+      ++stats.duplicates;
+      continue;
+    }
+    rows.push_back(order[i]);
+  }
+  int64_t base = 0;
+  for (size_t i = 0; i < rows.size(); ++i)
+    base = i == 0 ? entries_[rows[i]].updated : std::min(base, entries_[rows[i]].updated);
+
+  std::string ids, offsets, blobs, dict_offsets, postings, posting_offsets;
+  std::vector<std::vector<uint32_t>> lists(dict_offsets_.size());
+  for (uint32_t r = 0; r < rows.size(); ++r) {
+    const Entry& e = entries_[rows[r]];
+    PutFixed<uint64_t>(&ids, e.id);
+    PutFixed<uint64_t>(&offsets, blobs.size());
+    PutVarint(&blobs, static_cast<uint64_t>(e.updated - base));
+    blobs.append(blobs_, e.blob_begin, e.blob_end - e.blob_begin);
+    for (uint32_t i = e.local_begin; i < e.local_end; ++i) lists[locals_[i]].push_back(r);
+    stats.authorships += e.authorships;
+  }
+  PutFixed<uint64_t>(&offsets, blobs.size());
+  for (uint64_t off : dict_offsets_) PutFixed<uint64_t>(&dict_offsets, off);
+  PutFixed<uint64_t>(&dict_offsets, dict_.size());
+  std::string buf;
+  for (const auto& list : lists) {
+    PutFixed<uint64_t>(&posting_offsets, postings.size());
+    roaring_bitmap_t* bm = roaring_bitmap_of_ptr(list.size(), list.data());
+    roaring_bitmap_run_optimize(bm);
+    buf.resize(roaring_bitmap_portable_size_in_bytes(bm));
+    roaring_bitmap_portable_serialize(bm, buf.data());
+    roaring_bitmap_free(bm);
+    postings.append(buf);
+  }
+  PutFixed<uint64_t>(&posting_offsets, postings.size());
+
+  const std::string* bodies[kSections] = {&ids, &offsets, &blobs, &dict_, &dict_offsets, &postings, &posting_offsets};
+  std::string file(kTableBytes, '\0');
+  Pad(&file);
+  std::string table;
+  for (int s = 0; s < kSections; ++s) {
+    uint64_t offset = file.size();
+    file.append(*bodies[s]);
+    PutFixed<uint32_t>(&table, static_cast<uint32_t>(s + 1));
+    PutFixed<uint32_t>(&table, Crc32(bodies[s]->data(), bodies[s]->size()));
+    PutFixed<uint64_t>(&table, offset);
+    PutFixed<uint64_t>(&table, bodies[s]->size());
+    stats.section_bytes[s] = bodies[s]->size();
+    Pad(&file);
+  }
+  std::string header;
+  header.append(kSegmentMagic, sizeof(kSegmentMagic));
+  PutFixed<uint32_t>(&header, kSegmentFormatVersion);
+  PutFixed<uint32_t>(&header, static_cast<uint32_t>(kTableBytes));
+  PutFixed<uint32_t>(&header, static_cast<uint32_t>(rows.size()));
+  PutFixed<uint32_t>(&header, static_cast<uint32_t>(dict_offsets_.size()));
+  PutFixed<uint64_t>(&header, file.size());
+  PutFixed<int64_t>(&header, base);
+  PutFixed<uint32_t>(&header, kSections);
+  PutFixed<uint32_t>(&header, 0);  // header crc, filled below
+  header.resize(kHeaderBytes, '\0');
+  file.replace(0, kHeaderBytes, header);
+  file.replace(kHeaderBytes, table.size(), table);
+  uint32_t hcrc = Crc32(file.data(), kTableBytes);
+  std::memcpy(file.data() + kHeaderCrcOffset, &hcrc, sizeof(hcrc));
+
+  stats.works = rows.size();
+  stats.dict_entries = dict_offsets_.size();
+  stats.bytes = file.size();
+  stats.crc = Crc32(file.data(), file.size());
+  Status st = WriteAllAndSync(path, file);
+  entries_.clear();
+  blobs_.clear();
+  locals_.clear();
+  dict_.clear();
+  dict_offsets_.clear();
+  dict_index_.clear();
+  if (!st.ok()) return st;
+  return stats;
+}
+
+// ---------------------------------------------------------------- reader
+
+SegmentReader::~SegmentReader() {
+  if (base_ != nullptr && size_ > 0) ::munmap(const_cast<char*>(base_), size_);
+}
+
+Status SegmentReader::Corrupt(const std::string& what) const {
+  return Status(ErrorCode::kCorrupt, fmt::format("store segment {} is damaged: {} (run `coopscope store verify`)",
+                                                 path_, what));
+}
+
+Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& path, bool verify_checksums) {
+  std::unique_ptr<SegmentReader> r(new SegmentReader());
+  r->path_ = path;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status(ErrorCode::kNotFound, fmt::format("store segment {} is missing", path));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    return Status(ErrorCode::kIo, fmt::format("cannot stat {}", path));
+  }
+  r->size_ = static_cast<uint64_t>(st.st_size);
+  if (r->size_ < kTableBytes) {
+    ::close(fd);
+    return r->Corrupt(fmt::format("{} bytes, shorter than a header", r->size_));
+  }
+  void* map = ::mmap(nullptr, r->size_, PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) return Status(ErrorCode::kIo, fmt::format("cannot map {}", path));
+  r->base_ = static_cast<const char*>(map);
+  const char* h = r->base_;
+  if (std::memcmp(h, kSegmentMagic, sizeof(kSegmentMagic)) != 0) return r->Corrupt("not a coopscope segment (magic)");
+  uint32_t version = LoadFixed<uint32_t>(h + 8);
+  if (version != kSegmentFormatVersion)
+    return Status(ErrorCode::kCorrupt, fmt::format("store segment {} has format version {}; this coopscope reads {}",
+                                                   path, version, kSegmentFormatVersion));
+  std::string table(h, kTableBytes);
+  std::memset(table.data() + kHeaderCrcOffset, 0, 4);
+  if (Crc32(table.data(), table.size()) != LoadFixed<uint32_t>(h + kHeaderCrcOffset))
+    return r->Corrupt("header checksum mismatch");
+  uint64_t file_bytes = LoadFixed<uint64_t>(h + 24);
+  if (file_bytes != r->size_)
+    return r->Corrupt(fmt::format("{} bytes on disk, {} written (truncated or extended)", r->size_, file_bytes));
+  r->works_ = LoadFixed<uint32_t>(h + 16);
+  r->dict_count_ = LoadFixed<uint32_t>(h + 20);
+  r->updated_base_ = LoadFixed<int64_t>(h + 32);
+  if (LoadFixed<uint32_t>(h + 40) != kSections) return r->Corrupt("unexpected section count");
+  for (int s = 0; s < kSections; ++s) {
+    const char* e = h + kHeaderBytes + s * kSectionEntryBytes;
+    uint32_t kind = LoadFixed<uint32_t>(e);
+    if (kind != static_cast<uint32_t>(s + 1)) return r->Corrupt("section table out of order");
+    Sec sec{LoadFixed<uint32_t>(e + 4), LoadFixed<uint64_t>(e + 8), LoadFixed<uint64_t>(e + 16)};
+    if (sec.offset < kTableBytes || sec.offset > r->size_ || sec.bytes > r->size_ - sec.offset)
+      return r->Corrupt(fmt::format("section {} lies outside the file", kind));
+    r->sections_[kind] = sec;
+    if (verify_checksums && Crc32(h + sec.offset, sec.bytes) != sec.crc)
+      return r->Corrupt(fmt::format("section {} checksum mismatch", kind));
+  }
+  auto sec = [&](Section s) { return r->sections_[static_cast<uint32_t>(s)]; };
+  if (sec(Section::kIds).bytes != uint64_t{r->works_} * 8 || sec(Section::kOffsets).bytes != (uint64_t{r->works_} + 1) * 8 ||
+      sec(Section::kDictOffsets).bytes != (uint64_t{r->dict_count_} + 1) * 8 ||
+      sec(Section::kPostingOffsets).bytes != (uint64_t{r->dict_count_} + 1) * 8)
+    return r->Corrupt("section sizes disagree with the header counts");
+  r->ids_ = h + sec(Section::kIds).offset;
+  r->offsets_ = h + sec(Section::kOffsets).offset;
+  r->blobs_ = h + sec(Section::kBlobs).offset;
+  r->blobs_bytes_ = sec(Section::kBlobs).bytes;
+  r->dict_ = h + sec(Section::kDict).offset;
+  r->dict_bytes_ = sec(Section::kDict).bytes;
+  r->dict_offsets_ = h + sec(Section::kDictOffsets).offset;
+  r->postings_ = h + sec(Section::kPostings).offset;
+  r->postings_bytes_ = sec(Section::kPostings).bytes;
+  r->posting_offsets_ = h + sec(Section::kPostingOffsets).offset;
+  return r;
+}
+
+OpenAlexId SegmentReader::LoadId(uint32_t row) const { return LoadFixed<uint64_t>(ids_ + uint64_t{row} * 8); }
+
+int64_t SegmentReader::Find(OpenAlexId id) const {
+  uint32_t lo = 0, hi = works_;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (LoadId(mid) < id)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < works_ && LoadId(lo) == id ? lo : -1;
+}
+
+Result<int64_t> SegmentReader::Updated(uint32_t row) const {
+  uint64_t b = LoadFixed<uint64_t>(offsets_ + uint64_t{row} * 8), e = LoadFixed<uint64_t>(offsets_ + (uint64_t{row} + 1) * 8);
+  if (row >= works_ || b > e || e > blobs_bytes_) return Corrupt(fmt::format("row {} lies outside the works", row));
+  Cursor c(blobs_ + b, blobs_ + e);
+  uint64_t delta = c.Varint();
+  if (!c.ok()) return Corrupt(fmt::format("row {} is truncated", row));
+  return updated_base_ + static_cast<int64_t>(delta);
+}
+
+Status SegmentReader::Dict(uint32_t index, DictRef* out) const {
+  if (index >= dict_count_) return Corrupt(fmt::format("dictionary index {} out of range", index));
+  uint64_t b = LoadFixed<uint64_t>(dict_offsets_ + uint64_t{index} * 8);
+  uint64_t e = LoadFixed<uint64_t>(dict_offsets_ + (uint64_t{index} + 1) * 8);
+  if (b > e || e > dict_bytes_) return Corrupt(fmt::format("dictionary entry {} lies outside its section", index));
+  Cursor c(dict_ + b, dict_ + e);
+  InstitutionRef& r = out->ref;
+  r = InstitutionRef{};
+  r.id = c.Fixed<uint64_t>();
+  r.ror = c.Fixed<uint64_t>();
+  r.country = c.Fixed<uint16_t>();
+  uint8_t type = c.Fixed<uint8_t>();
+  r.type = type <= static_cast<uint8_t>(InstitutionType::kOther) ? static_cast<InstitutionType>(type)
+                                                                  : InstitutionType::kUnknown;
+  r.has_lineage = c.Fixed<uint8_t>() != 0;
+  uint64_t n = c.Varint();
+  out->lineage.clear();
+  for (uint64_t i = 0; i < n && c.ok(); ++i) out->lineage.push_back(c.Fixed<uint64_t>());
+  uint64_t name_len = c.Varint();
+  out->name.assign(c.Bytes(name_len));
+  if (!c.ok() || !c.at_end()) return Corrupt(fmt::format("dictionary entry {} does not decode", index));
+  r.lineage_begin = 0;
+  r.lineage_end = static_cast<uint32_t>(out->lineage.size());
+  r.name_begin = 0;
+  r.name_end = static_cast<uint32_t>(out->name.size());
+  return Status::Ok();
+}
+
+Status SegmentReader::Decode(uint32_t row, Work* w) const {
+  w->clear();
+  if (row >= works_) return Corrupt(fmt::format("row {} out of range", row));
+  uint64_t b = LoadFixed<uint64_t>(offsets_ + uint64_t{row} * 8), e = LoadFixed<uint64_t>(offsets_ + (uint64_t{row} + 1) * 8);
+  if (b > e || e > blobs_bytes_) return Corrupt(fmt::format("row {} lies outside the works section", row));
+  Cursor c(blobs_ + b, blobs_ + e);
+  w->id = LoadId(row);
+  w->updated_micros = updated_base_ + static_cast<int64_t>(c.Varint());
+  w->year = static_cast<int32_t>(c.Varint());
+  uint64_t n_local = c.Varint();
+  if (n_local > dict_count_ || n_local > e - b) return Corrupt(fmt::format("row {}: {} references", row, n_local));
+  thread_local std::vector<uint32_t> locals;
+  locals.resize(n_local);
+  for (uint64_t i = 0; i < n_local; ++i) {
+    uint64_t d = c.Varint();
+    if (d >= dict_count_) return Corrupt(fmt::format("row {}: dictionary index {} out of range", row, d));
+    locals[i] = static_cast<uint32_t>(d);
+  }
+  uint64_t n_auth = c.Varint();
+  if (!c.ok() || n_auth > e - b) return Corrupt(fmt::format("row {} does not decode", row));
+  DictRef ref;
+  w->authorships.resize(n_auth);
+  for (uint64_t a = 0; a < n_auth; ++a) {
+    Authorship& au = w->authorships[a];
+    uint64_t k = c.Varint();
+    if (k > e - b) return Corrupt(fmt::format("row {} does not decode", row));
+    au.inst_begin = static_cast<uint32_t>(w->institutions.size());
+    for (uint64_t i = 0; i < k; ++i) {
+      uint64_t local = c.Varint();
+      if (!c.ok() || local >= n_local) return Corrupt(fmt::format("row {}: reference {} out of range", row, local));
+      if (Status st = Dict(locals[local], &ref); !st.ok()) return st;
+      InstitutionRef inst = ref.ref;
+      inst.lineage_begin = static_cast<uint32_t>(w->lineage.size());
+      w->lineage.insert(w->lineage.end(), ref.lineage.begin(), ref.lineage.end());
+      inst.lineage_end = static_cast<uint32_t>(w->lineage.size());
+      inst.name_begin = static_cast<uint32_t>(w->text.size());
+      w->text.append(ref.name);
+      inst.name_end = static_cast<uint32_t>(w->text.size());
+      w->institutions.push_back(inst);
+    }
+    au.inst_end = static_cast<uint32_t>(w->institutions.size());
+    au.country_begin = au.country_end = static_cast<uint32_t>(w->countries.size());
+  }
+  uint64_t n_extra = c.Varint();
+  if (n_extra > e - b) return Corrupt(fmt::format("row {} does not decode", row));
+  for (uint64_t i = 0; i < n_extra; ++i) w->countries.push_back(c.Fixed<uint16_t>());
+  if (!c.ok() || !c.at_end()) return Corrupt(fmt::format("row {} does not decode", row));
+  if (n_extra > 0) {
+    if (w->authorships.empty()) return Corrupt(fmt::format("row {}: countries without authorships", row));
+    w->authorships[0].country_begin = 0;
+    w->authorships[0].country_end = static_cast<uint32_t>(n_extra);
+    for (size_t a = 1; a < w->authorships.size(); ++a)
+      w->authorships[a].country_begin = w->authorships[a].country_end = static_cast<uint32_t>(n_extra);
+  }
+  return Status::Ok();
+}
+
+Result<roaring_bitmap_t*> SegmentReader::Postings(uint32_t index) const {
+  if (index >= dict_count_) return Corrupt(fmt::format("posting list {} out of range", index));
+  uint64_t b = LoadFixed<uint64_t>(posting_offsets_ + uint64_t{index} * 8);
+  uint64_t e = LoadFixed<uint64_t>(posting_offsets_ + (uint64_t{index} + 1) * 8);
+  if (b > e || e > postings_bytes_) return Corrupt(fmt::format("posting list {} lies outside its section", index));
+  roaring_bitmap_t* bm = roaring_bitmap_portable_deserialize_safe(postings_ + b, e - b);
+  if (bm == nullptr) return Corrupt(fmt::format("posting list {} does not decode", index));
+  if (roaring_bitmap_get_cardinality(bm) > 0 && roaring_bitmap_maximum(bm) >= works_) {
+    roaring_bitmap_free(bm);
+    return Corrupt(fmt::format("posting list {} names a row past the end", index));
+  }
+  return bm;
+}
+
+Status SegmentReader::VerifyAll() const {
+  for (int s = 1; s <= kSections; ++s)
+    if (Crc32(base_ + sections_[s].offset, sections_[s].bytes) != sections_[s].crc)
+      return Corrupt(fmt::format("section {} checksum mismatch", s));
+  Work w;
+  for (uint32_t r = 0; r < works_; ++r) {
+    if (r > 0 && LoadId(r) <= LoadId(r - 1)) return Corrupt(fmt::format("ids out of order at row {}", r));
+    if (Status st = Decode(r, &w); !st.ok()) return st;
+  }
+  DictRef ref;
+  for (uint32_t d = 0; d < dict_count_; ++d) {
+    if (Status st = Dict(d, &ref); !st.ok()) return st;
+    auto bm = Postings(d);
+    if (!bm.ok()) return bm.status();
+    roaring_bitmap_free(bm.value());
+  }
+  return Status::Ok();
+}
+
+}  // namespace coopscope::store

@@ -1,0 +1,140 @@
+// Segments: immutable, memory-mapped files holding works in the compact form
+// of docs/store-format.md (format version 1).  A segment is self-contained: its
+// own dictionary of institution references, its works sorted by id with one
+// version per id, and posting lists from dictionary entries to work rows
+// (CRoaring), so segments built anywhere can be merged by listing them.
+//
+// SegmentWriter is owned by one thread.  SegmentReader is immutable once
+// opened and safe for concurrent readers; every decode is bounds-checked and
+// a damaged file gives a Status naming it, never a crash.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "io/status.h"
+#include "model/work.h"
+
+typedef struct roaring_bitmap_s roaring_bitmap_t;
+
+namespace coopscope::store {
+
+inline constexpr char kSegmentMagic[8] = {'C', 'O', 'O', 'P', 'S', 'E', 'G', '\n'};
+inline constexpr uint32_t kSegmentFormatVersion = 1;
+inline constexpr size_t kSegmentMaxWorks = size_t{1} << 20;  // flush threshold of a writer
+
+enum class Section : uint32_t { kIds = 1, kOffsets, kBlobs, kDict, kDictOffsets, kPostings, kPostingOffsets };
+inline constexpr int kSections = 7;
+
+// Stored form of one institution reference (a dictionary entry).
+struct DictRef {
+  InstitutionRef ref;  // lineage and name ranges point into lineage / name below
+  std::vector<OpenAlexId> lineage;
+  std::string name;
+};
+
+struct SegmentStats {
+  uint64_t works = 0;             // rows (one per distinct id)
+  uint64_t duplicates = 0;        // older versions dropped inside the segment
+  uint64_t authorships = 0;       // over the rows
+  uint64_t dict_entries = 0;
+  uint64_t bytes = 0;             // file size
+  uint32_t crc = 0;               // crc32 of the whole file
+  std::vector<uint64_t> section_bytes = std::vector<uint64_t>(kSections, 0);
+};
+
+class SegmentWriter {
+ public:
+  SegmentWriter();
+  ~SegmentWriter();
+  // Adds one version of a work; seq orders versions with equal updated_date
+  // (the later wins).
+  void Add(const Work& w, uint64_t seq);
+  size_t pending() const { return entries_.size(); }
+  // Writes the segment to `path` (through a temporary name, fsync, rename) and
+  // resets the writer.  Returns what was written.
+  Result<SegmentStats> Finish(const std::string& path);
+
+ private:
+  uint32_t Intern(const Work& w, const InstitutionRef& ref);
+  struct Entry {
+    OpenAlexId id;
+    int64_t updated;
+    uint64_t seq;
+    uint64_t blob_begin, blob_end;    // in blobs_ (without the updated field)
+    uint32_t local_begin, local_end;  // dictionary indices in locals_
+    uint32_t authorships;
+  };
+  std::vector<Entry> entries_;
+  std::string blobs_;
+  std::vector<uint32_t> locals_;
+  std::string dict_;                  // encoded entries, back to back
+  std::vector<uint64_t> dict_offsets_;
+  std::unordered_map<std::string, uint32_t> dict_index_;
+  std::string key_;                   // scratch
+  std::vector<uint32_t> local_scratch_;
+};
+
+class SegmentReader {
+ public:
+  // Maps the file and checks its header, section table and sizes.  With
+  // verify_checksums, also the crc32 of every section.
+  static Result<std::unique_ptr<SegmentReader>> Open(const std::string& path, bool verify_checksums);
+  ~SegmentReader();
+  SegmentReader(const SegmentReader&) = delete;
+  SegmentReader& operator=(const SegmentReader&) = delete;
+
+  const std::string& path() const { return path_; }
+  uint32_t works() const { return works_; }
+  uint32_t dict_size() const { return dict_count_; }
+  uint64_t file_bytes() const { return size_; }
+  OpenAlexId id(uint32_t row) const { return LoadId(row); }
+  // Row of a work id, or -1.
+  int64_t Find(OpenAlexId id) const;
+
+  // The updated_date (microseconds) of a row.
+  Result<int64_t> Updated(uint32_t row) const;
+  // Refills w with the row's work.
+  Status Decode(uint32_t row, Work* w) const;
+  // A dictionary entry.
+  Status Dict(uint32_t index, DictRef* out) const;
+  // The rows holding dictionary entry `index`; the caller frees the bitmap.
+  Result<roaring_bitmap_t*> Postings(uint32_t index) const;
+
+  // Checks every section's crc32 and decodes every row and posting list.
+  Status VerifyAll() const;
+
+ private:
+  SegmentReader() = default;
+  Status Corrupt(const std::string& what) const;
+  OpenAlexId LoadId(uint32_t row) const;
+
+  std::string path_;
+  const char* base_ = nullptr;
+  uint64_t size_ = 0;
+  uint32_t works_ = 0, dict_count_ = 0;
+  int64_t updated_base_ = 0;
+  struct Sec {
+    uint32_t crc = 0;
+    uint64_t offset = 0, bytes = 0;
+  };
+  Sec sections_[kSections + 1];
+  const char* ids_ = nullptr;
+  const char* offsets_ = nullptr;
+  const char* blobs_ = nullptr;
+  uint64_t blobs_bytes_ = 0;
+  const char* dict_ = nullptr;
+  uint64_t dict_bytes_ = 0;
+  const char* dict_offsets_ = nullptr;
+  const char* postings_ = nullptr;
+  uint64_t postings_bytes_ = 0;
+  const char* posting_offsets_ = nullptr;
+};
+
+uint32_t Crc32(const char* data, size_t size, uint32_t seed = 0);
+
+}  // namespace coopscope::store

@@ -1,0 +1,1131 @@
+#include "store/store.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <roaring/roaring.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <queue>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "io/byte_stream.h"
+#include "io/json_records.h"
+#include "sources/openalex/snapshot.h"
+#include "sources/openalex/work_parser.h"
+#include "store/encoding.h"
+#include "store/segment.h"
+#include "store/sqlite.h"
+
+namespace coopscope::store {
+namespace {
+
+constexpr int kOrdBits = 24, kPartBits = 16;  // order key = batch << 40 | ord << 16 | part
+constexpr size_t kCrcChunk = size_t{1} << 20;
+
+const char* kSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files(
+  id INTEGER PRIMARY KEY, batch INTEGER NOT NULL, ord INTEGER NOT NULL, path TEXT NOT NULL UNIQUE,
+  size INTEGER NOT NULL, crc32 INTEGER NOT NULL, part_key TEXT NOT NULL, records INTEGER NOT NULL,
+  rejected INTEGER NOT NULL, duplicates INTEGER NOT NULL, bytes INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS segments(
+  id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL, name TEXT NOT NULL UNIQUE, order_key INTEGER NOT NULL,
+  works INTEGER NOT NULL, authorships INTEGER NOT NULL, bytes INTEGER NOT NULL, crc32 INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS rejects(file_id INTEGER, path TEXT, line INTEGER, offset INTEGER, code INTEGER, reason TEXT);
+CREATE TABLE IF NOT EXISTS manifests(part_key TEXT PRIMARY KEY, manifest TEXT NOT NULL, record_count INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS merged_ids(id INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS merged_files(path TEXT PRIMARY KEY, size INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS registry_files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, format TEXT, records INTEGER);
+CREATE TABLE IF NOT EXISTS registry(idx INTEGER PRIMARY KEY, entry BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS live(segment_id INTEGER PRIMARY KEY, dead BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS totals(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS org_year(year INTEGER, org INTEGER, p INTEGER, p_frac REAL, p_int INTEGER,
+  PRIMARY KEY(year, org));
+CREATE TABLE IF NOT EXISTS country_pairs(year INTEGER, a INTEGER, b INTEGER, copubs INTEGER, PRIMARY KEY(year, a, b));
+)SQL";
+
+std::string SegmentPath(const std::string& dir, const std::string& name) { return dir + "/segments/" + name; }
+
+// ------------------------------------------------------------ registry rows
+
+void PutString(std::string* out, std::string_view s) {
+  PutVarint(out, s.size());
+  out->append(s);
+}
+template <typename T>
+void PutIds(std::string* out, const std::vector<T>& ids) {
+  PutVarint(out, ids.size());
+  for (T id : ids) PutVarint(out, id);
+}
+
+std::string EncodeEntry(const RegistryEntry& e) {
+  std::string out;
+  PutVarint(&out, e.openalex);
+  PutVarint(&out, e.ror);
+  PutString(&out, e.name);
+  PutVarint(&out, e.aliases.size());
+  for (const auto& a : e.aliases) PutString(&out, a);
+  PutFixed<uint16_t>(&out, e.country);
+  out.push_back(static_cast<char>(e.type));
+  PutFixed<double>(&out, e.lat);
+  PutFixed<double>(&out, e.lng);
+  out.push_back(e.active ? 1 : 0);
+  PutIds(&out, e.ror_parents);
+  PutIds(&out, e.ror_children);
+  PutIds(&out, e.openalex_parents);
+  PutIds(&out, e.openalex_children);
+  PutIds(&out, e.lineage);
+  return out;
+}
+
+bool DecodeEntry(std::string_view blob, RegistryEntry* e) {
+  Cursor c(blob.data(), blob.data() + blob.size());
+  auto str = [&] { return std::string(c.Bytes(c.Varint())); };
+  auto ids = [&](auto* v) {
+    uint64_t n = c.Varint();
+    if (n > blob.size()) n = 0;
+    v->clear();
+    for (uint64_t i = 0; i < n && c.ok(); ++i) v->push_back(c.Varint());
+  };
+  e->openalex = c.Varint();
+  e->ror = c.Varint();
+  e->name = str();
+  uint64_t n = c.Varint();
+  for (uint64_t i = 0; i < n && c.ok() && i < blob.size(); ++i) e->aliases.push_back(str());
+  e->country = c.Fixed<uint16_t>();
+  e->type = static_cast<InstitutionType>(c.Fixed<uint8_t>());
+  e->lat = c.Fixed<double>();
+  e->lng = c.Fixed<double>();
+  e->active = c.Fixed<uint8_t>() != 0;
+  ids(&e->ror_parents);
+  ids(&e->ror_children);
+  ids(&e->openalex_parents);
+  ids(&e->openalex_children);
+  ids(&e->lineage);
+  return c.ok() && c.at_end();
+}
+
+// ------------------------------------------------------------ small helpers
+
+Status MakeDir(const std::string& path) {
+  if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST)
+    return Status(ErrorCode::kIo, fmt::format("cannot create folder {}", path));
+  return Status::Ok();
+}
+
+Result<uint32_t> FileCrc(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status(ErrorCode::kNotFound, fmt::format("cannot open {}", path));
+  std::vector<char> buf(kCrcChunk);
+  uint32_t crc = 0;
+  for (;;) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0) {
+      ::close(fd);
+      return Status(ErrorCode::kIo, fmt::format("cannot read {}", path));
+    }
+    if (n == 0) break;
+    crc = Crc32(buf.data(), static_cast<size_t>(n), crc);
+  }
+  ::close(fd);
+  return crc;
+}
+
+Result<std::string> GetMeta(Db& db, const std::string& key) {
+  auto s = db.Prepare("SELECT value FROM meta WHERE key = ?");
+  if (!s.ok()) return s.status();
+  s->Bind(1, key);
+  Status st;
+  if (s->Step(&st)) return s->Text(0);
+  if (!st.ok()) return st;
+  return std::string();
+}
+
+Status SetMeta(Db& db, const std::string& key, const std::string& value) {
+  auto s = db.Prepare("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
+  if (!s.ok()) return s.status();
+  s->Bind(1, key).Bind(2, value);
+  return s->Run();
+}
+
+Result<int64_t> QueryInt(Db& db, const std::string& sql) {
+  auto s = db.Prepare(sql);
+  if (!s.ok()) return s.status();
+  Status st;
+  if (s->Step(&st)) return s->Int(0);
+  if (!st.ok()) return st;
+  return int64_t{0};
+}
+
+std::string PolicyText(const CountryPolicy& policy) {
+  std::string out;
+  for (const auto& r : policy.Rules()) out += (out.empty() ? "" : ";") + r;
+  return out;
+}
+
+struct SegmentRow {
+  int64_t id = 0, file_id = 0;
+  std::string name;
+  uint64_t order_key = 0, works = 0, authorships = 0, bytes = 0;
+  uint32_t crc = 0;
+};
+
+Result<std::vector<SegmentRow>> LoadSegmentRows(Db& db, bool live_only) {
+  auto s = db.Prepare(live_only ? "SELECT s.id, s.file_id, s.name, s.order_key, s.works, s.authorships, s.bytes, s.crc32 "
+                                  "FROM segments s JOIN live l ON l.segment_id = s.id ORDER BY s.id"
+                                : "SELECT id, file_id, name, order_key, works, authorships, bytes, crc32 FROM segments "
+                                  "ORDER BY id");
+  if (!s.ok()) return s.status();
+  std::vector<SegmentRow> rows;
+  Status st;
+  while (s->Step(&st))
+    rows.push_back(SegmentRow{s->Int(0), s->Int(1), s->Text(2), static_cast<uint64_t>(s->Int(3)),
+                              static_cast<uint64_t>(s->Int(4)), static_cast<uint64_t>(s->Int(5)),
+                              static_cast<uint64_t>(s->Int(6)), static_cast<uint32_t>(s->Int(7))});
+  if (!st.ok()) return st;
+  return rows;
+}
+
+Status LoadRegistry(Db& db, Registry* registry) {
+  auto s = db.Prepare("SELECT idx, entry FROM registry ORDER BY idx");
+  if (!s.ok()) return s.status();
+  Status st;
+  while (s->Step(&st)) {
+    RegistryEntry e;
+    if (!DecodeEntry(s->Blob(1), &e))
+      return Status(ErrorCode::kCorrupt, fmt::format("store catalog: registry row {} is damaged", s->Int(0)));
+    registry->AddEntry(std::move(e));
+  }
+  return st;
+}
+
+// ------------------------------------------------------------ generation
+
+// Everything a settle publishes, computed from the committed segments.
+struct Generation {
+  std::vector<std::string> dead;  // per segment (in rows order): portable roaring of dead rows
+  std::map<std::string, int64_t> totals;
+  std::map<std::pair<int, PartnerKey>, RankRow> org_year;
+  std::map<std::tuple<int, CountryCode, CountryCode>, uint64_t> pairs;
+  std::vector<Reject> manifest_rejects;
+};
+
+using Readers = std::vector<std::unique_ptr<SegmentReader>>;
+
+Status OpenReaders(const std::string& dir, const std::vector<SegmentRow>& rows, bool verify, Readers* out) {
+  for (const SegmentRow& r : rows) {
+    auto reader = SegmentReader::Open(SegmentPath(dir, r.name), verify);
+    if (!reader.ok()) return reader.status();
+    if (reader.value()->works() != r.works || reader.value()->file_bytes() != r.bytes)
+      return Status(ErrorCode::kCorrupt, fmt::format("store segment {} does not match its catalog row ({} works, {} "
+                                                     "bytes expected)",
+                                                     reader.value()->path(), r.works, r.bytes));
+    out->push_back(std::move(reader.value()));
+  }
+  return Status::Ok();
+}
+
+// De-duplication across segments (newest updated_date, then the later order
+// key), merged ids, the world tallies and the manifest checks.
+Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows, const Readers& readers,
+                                     const Registry& registry, const CountryPolicy& policy, unsigned threads) {
+  Generation g;
+  std::unordered_set<OpenAlexId> merged;
+  {
+    auto s = db.Prepare("SELECT id FROM merged_ids");
+    if (!s.ok()) return s.status();
+    Status st;
+    while (s->Step(&st)) merged.insert(static_cast<OpenAlexId>(s->Int(0)));
+    if (!st.ok()) return st;
+  }
+  const size_t n = readers.size();
+  std::vector<roaring_bitmap_t*> dead(n);
+  for (auto& d : dead) d = roaring_bitmap_create();
+  struct Head {
+    OpenAlexId id;
+    uint32_t seg, row;
+    bool operator>(const Head& o) const { return id != o.id ? id > o.id : seg > o.seg; }
+  };
+  std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heap;
+  for (uint32_t s = 0; s < n; ++s)
+    if (readers[s]->works() > 0) heap.push(Head{readers[s]->id(0), s, 0});
+  uint64_t accepted = 0, cross_duplicates = 0, merged_dropped = 0;
+  std::vector<Head> group;
+  Status err;
+  while (!heap.empty()) {
+    group.clear();
+    OpenAlexId id = heap.top().id;
+    while (!heap.empty() && heap.top().id == id) {
+      Head h = heap.top();
+      heap.pop();
+      group.push_back(h);
+      if (h.row + 1 < readers[h.seg]->works()) heap.push(Head{readers[h.seg]->id(h.row + 1), h.seg, h.row + 1});
+    }
+    ++accepted;
+    size_t win = 0;
+    if (group.size() > 1) {
+      int64_t best_updated = 0;
+      for (size_t i = 0; i < group.size(); ++i) {
+        auto u = readers[group[i].seg]->Updated(group[i].row);
+        if (!u.ok()) return u.status();
+        bool better = i == 0 || u.value() > best_updated ||
+                      (u.value() == best_updated && rows[group[i].seg].order_key > rows[group[win].seg].order_key);
+        if (better) {
+          win = i;
+          best_updated = u.value();
+        }
+      }
+      cross_duplicates += group.size() - 1;
+      for (size_t i = 0; i < group.size(); ++i)
+        if (i != win) roaring_bitmap_add(dead[group[i].seg], group[i].row);
+    }
+    if (merged.count(id)) {
+      ++merged_dropped;
+      roaring_bitmap_add(dead[group[win].seg], group[win].row);
+    }
+  }
+
+  // World tallies over the live works, one segment per task.
+  struct Local {
+    std::map<std::pair<int, PartnerKey>, RankRow> org_year;
+    std::map<std::tuple<int, CountryCode, CountryCode>, uint64_t> pairs;
+    Status error;
+    int first_year = 0, last_year = 0;
+  };
+  unsigned nthreads = std::max(1u, std::min<unsigned>(threads ? threads : std::thread::hardware_concurrency(),
+                                                      static_cast<unsigned>(std::max<size_t>(n, 1))));
+  std::vector<Local> locals(nthreads);
+  std::atomic<size_t> next{0};
+  Scope none = Scope::None();
+  auto work = [&](unsigned t) {
+    Local& L = locals[t];
+    FactsBuilder fb(none, registry, policy);
+    Work w;
+    WorkFacts facts;
+    FactsArena arena;
+    std::vector<PartnerKey> tops;
+    std::vector<std::pair<PartnerKey, double>> share;
+    for (;;) {
+      size_t s = next.fetch_add(1);
+      if (s >= n) break;
+      const SegmentReader& r = *readers[s];
+      for (uint32_t row = 0; row < r.works(); ++row) {
+        if (roaring_bitmap_contains(dead[s], row)) continue;
+        if (Status st = r.Decode(row, &w); !st.ok()) {
+          L.error = st;
+          return;
+        }
+        arena.countries.clear();
+        arena.partners.clear();
+        arena.member_list.clear();
+        fb.InScope(w);
+        fb.Build(w, &facts, &arena);
+        const int year = w.year;
+        if (year != 0) {
+          L.first_year = L.first_year == 0 ? year : std::min(L.first_year, year);
+          L.last_year = std::max(L.last_year, year);
+        }
+        // Country pairs of K(w); (c, c) holds the country's own P.
+        const CountryCode* k = arena.countries.data() + facts.countries_begin;
+        const size_t nk = facts.countries_end - facts.countries_begin;
+        for (size_t i = 0; i < nk; ++i)
+          for (size_t j = i; j < nk; ++j) ++L.pairs[{year, k[i], k[j]}];
+        // Organisations rolled up: every top-level ancestor, with its share
+        // of the authorships as f_S of INDICATORS.md.
+        share.clear();
+        const size_t n_auth = w.authorships.size();
+        for (const Authorship& a : w.authorships) {
+          const uint32_t refs = a.inst_end - a.inst_begin;
+          for (uint32_t i = a.inst_begin; i < a.inst_end; ++i) {
+            fb.RefPartners(i, &tops);
+            std::sort(tops.begin(), tops.end());
+            tops.erase(std::unique(tops.begin(), tops.end()), tops.end());
+            for (PartnerKey t : tops) {
+              auto it = std::find_if(share.begin(), share.end(), [&](const auto& x) { return x.first == t; });
+              if (it == share.end()) {
+                share.emplace_back(t, 0.0);
+                it = share.end() - 1;
+              }
+              it->second += 1.0 / refs;
+            }
+          }
+        }
+        for (const auto& [t, sum] : share) {
+          RankRow& row_out = L.org_year[{year, t}];
+          row_out.org = t;
+          ++row_out.p;
+          row_out.p_frac += n_auth > 0 ? sum / static_cast<double>(n_auth) : 0;
+          if (facts.flags & kFlagIntCollab) ++row_out.p_int_collab;
+        }
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < nthreads; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& th : pool) th.join();
+  int first_year = 0, last_year = 0;
+  for (Local& L : locals) {
+    if (!L.error.ok()) err = L.error;
+    for (auto& [key, row] : L.org_year) {
+      RankRow& into = g.org_year[key];
+      into.org = row.org;
+      into.p += row.p;
+      into.p_frac += row.p_frac;
+      into.p_int_collab += row.p_int_collab;
+    }
+    for (auto& [key, c] : L.pairs) g.pairs[key] += c;
+    if (L.first_year != 0) first_year = first_year == 0 ? L.first_year : std::min(first_year, L.first_year);
+    last_year = std::max(last_year, L.last_year);
+  }
+  for (size_t s = 0; s < n; ++s) {
+    roaring_bitmap_run_optimize(dead[s]);
+    std::string bytes(roaring_bitmap_portable_size_in_bytes(dead[s]), '\0');
+    roaring_bitmap_portable_serialize(dead[s], bytes.data());
+    g.dead.push_back(std::move(bytes));
+    roaring_bitmap_free(dead[s]);
+  }
+  if (!err.ok()) return err;
+
+  // Ledger sums and manifest checks.
+  auto sum = [&](const char* col) { return QueryInt(db, fmt::format("SELECT COALESCE(SUM({}), 0) FROM files", col)); };
+  auto read = sum("records"), rejected = sum("rejected"), dups = sum("duplicates"), bytes = sum("bytes");
+  auto files = QueryInt(db, "SELECT COUNT(*) FROM files");
+  for (auto* r : {&read, &rejected, &dups, &bytes, &files})
+    if (!r->ok()) return r->status();
+  std::unordered_map<std::string, std::pair<std::string, int64_t>> listed;
+  {
+    auto s = db.Prepare("SELECT part_key, manifest, record_count FROM manifests");
+    if (!s.ok()) return s.status();
+    Status st;
+    while (s->Step(&st)) listed[s->Text(0)] = {s->Text(1), s->Int(2)};
+    if (!st.ok()) return st;
+  }
+  int64_t checked = 0, mismatches = 0, absent = 0;
+  std::unordered_set<std::string> present;
+  {
+    auto s = db.Prepare("SELECT path, part_key, records FROM files ORDER BY batch, ord");
+    if (!s.ok()) return s.status();
+    Status st;
+    while (s->Step(&st)) {
+      std::string key = s->Text(1);
+      auto it = key.empty() ? listed.end() : listed.find(key);
+      if (it == listed.end()) continue;
+      present.insert(key);
+      ++checked;
+      if (it->second.second != s->Int(2)) {
+        ++mismatches;
+        g.manifest_rejects.push_back(Reject{s->Text(0), 0, 0, ErrorCode::kMismatch,
+                                            fmt::format("manifest {} lists {} records for part {}; the file holds {}",
+                                                        it->second.first, it->second.second, key, s->Int(2))});
+      }
+    }
+    if (!st.ok()) return st;
+  }
+  for (const auto& [key, where] : listed) absent += !present.count(key);
+  uint64_t stored_rows = 0, stored_auth = 0, seg_bytes = 0;
+  for (const SegmentRow& r : rows) {
+    stored_rows += r.works;
+    stored_auth += r.authorships;
+    seg_bytes += r.bytes;
+  }
+  g.totals = {{"read", read.value()},
+              {"accepted", static_cast<int64_t>(accepted)},
+              {"rejected", rejected.value()},
+              {"duplicates", dups.value() + static_cast<int64_t>(cross_duplicates)},
+              {"merged_dropped", static_cast<int64_t>(merged_dropped)},
+              {"merged_ids_loaded", static_cast<int64_t>(merged.size())},
+              {"files", files.value()},
+              {"bytes", bytes.value()},
+              {"manifest_parts_checked", checked},
+              {"manifest_mismatches", mismatches},
+              {"manifest_parts_absent", absent},
+              {"segments", static_cast<int64_t>(rows.size())},
+              {"segment_bytes", static_cast<int64_t>(seg_bytes)},
+              {"stored_rows", static_cast<int64_t>(stored_rows)},
+              {"stored_authorships", static_cast<int64_t>(stored_auth)},
+              {"first_year", first_year},
+              {"last_year", last_year}};
+  return g;
+}
+
+Status PublishGeneration(Db& db, const std::vector<SegmentRow>& rows, const Generation& g) {
+  if (Status st = db.Exec("BEGIN IMMEDIATE"); !st.ok()) return st;
+  auto fail = [&](Status st) {
+    db.Exec("ROLLBACK");
+    return st;
+  };
+  for (const char* sql : {"DELETE FROM live", "DELETE FROM totals", "DELETE FROM org_year", "DELETE FROM country_pairs",
+                          "DELETE FROM rejects WHERE file_id IS NULL AND code = 7"})
+    if (Status st = db.Exec(sql); !st.ok()) return fail(st);
+  static_assert(static_cast<int>(ErrorCode::kMismatch) == 7, "manifest rejects are deleted by code");
+  auto live = db.Prepare("INSERT INTO live(segment_id, dead) VALUES(?, ?)");
+  auto tot = db.Prepare("INSERT INTO totals(key, value) VALUES(?, ?)");
+  auto org = db.Prepare("INSERT INTO org_year(year, org, p, p_frac, p_int) VALUES(?, ?, ?, ?, ?)");
+  auto pair = db.Prepare("INSERT INTO country_pairs(year, a, b, copubs) VALUES(?, ?, ?, ?)");
+  auto rej = db.Prepare("INSERT INTO rejects(file_id, path, line, offset, code, reason) VALUES(NULL, ?, 0, 0, ?, ?)");
+  for (auto* s : {&live, &tot, &org, &pair, &rej})
+    if (!s->ok()) return fail(s->status());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    live->Bind(1, rows[i].id).BindBlob(2, g.dead[i]);
+    if (Status st = live->Run(); !st.ok()) return fail(st);
+  }
+  for (const auto& [k, v] : g.totals) {
+    tot->Bind(1, k).Bind(2, v);
+    if (Status st = tot->Run(); !st.ok()) return fail(st);
+  }
+  for (const auto& [key, r] : g.org_year) {
+    org->Bind(1, int64_t{key.first}).Bind(2, static_cast<int64_t>(key.second)).Bind(3, static_cast<int64_t>(r.p));
+    org->Bind(4, r.p_frac).Bind(5, static_cast<int64_t>(r.p_int_collab));
+    if (Status st = org->Run(); !st.ok()) return fail(st);
+  }
+  for (const auto& [key, c] : g.pairs) {
+    pair->Bind(1, int64_t{std::get<0>(key)}).Bind(2, int64_t{std::get<1>(key)}).Bind(3, int64_t{std::get<2>(key)});
+    pair->Bind(4, static_cast<int64_t>(c));
+    if (Status st = pair->Run(); !st.ok()) return fail(st);
+  }
+  for (const Reject& r : g.manifest_rejects) {
+    rej->Bind(1, r.file).Bind(2, static_cast<int64_t>(r.code)).Bind(3, r.reason);
+    if (Status st = rej->Run(); !st.ok()) return fail(st);
+  }
+  auto gen = QueryInt(db, "SELECT COALESCE(MAX(CAST(value AS INTEGER)), 0) FROM meta WHERE key = 'generation'");
+  if (!gen.ok()) return fail(gen.status());
+  if (Status st = SetMeta(db, "generation", std::to_string(gen.value() + 1)); !st.ok()) return fail(st);
+  if (Status st = db.Exec("DELETE FROM meta WHERE key = 'open_batch'"); !st.ok()) return fail(st);
+  return db.Exec("COMMIT");
+}
+
+// ------------------------------------------------------------ the lock
+
+class DirLock {
+ public:
+  ~DirLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Status Acquire(const std::string& dir) {
+    std::string path = dir + "/LOCK";
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) return Status(ErrorCode::kIo, fmt::format("cannot open {}", path));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0)
+      return Status(ErrorCode::kIo, fmt::format("another coopscope process is writing the store {}", dir));
+    return Status::Ok();
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+Status OpenCatalog(const std::string& dir, bool create, Db* db) {
+  std::string path = dir + "/store.db";
+  if (!create && ::access(path.c_str(), F_OK) != 0)
+    return Status(ErrorCode::kNotFound, fmt::format("{} is not a coopscope store (no store.db); create it with "
+                                                    "`coopscope store build {} INPUTS…`",
+                                                    dir, dir));
+  if (Status st = db->Open(path, create); !st.ok()) return st;
+  if (Status st = db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"); !st.ok()) return st;
+  return Status::Ok();
+}
+
+Status CheckFormat(Db& db, bool create) {
+  auto version = GetMeta(db, "format_version");
+  if (!version.ok()) return version.status();
+  if (version->empty()) {
+    if (!create) return Status(ErrorCode::kCorrupt, "store catalog has no format version");
+    return SetMeta(db, "format_version", std::to_string(kCatalogFormatVersion));
+  }
+  if (version.value() != std::to_string(kCatalogFormatVersion))
+    return Status(ErrorCode::kCorrupt, fmt::format("store catalog format version {}; this coopscope reads {}",
+                                                   version.value(), kCatalogFormatVersion));
+  return Status::Ok();
+}
+
+}  // namespace
+
+// ============================================================ ingest
+
+Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, RejectLog* rejects) {
+  IngestSummary summary;
+  const bool exists = ::access((dir + "/store.db").c_str(), F_OK) == 0;
+  if (o.update && !exists)
+    return Status(ErrorCode::kNotFound, fmt::format("{} is not a store; `coopscope store build` creates one", dir));
+  if (Status st = MakeDir(dir); !st.ok()) return st;
+  if (Status st = MakeDir(dir + "/segments"); !st.ok()) return st;
+  DirLock lock;
+  if (Status st = lock.Acquire(dir); !st.ok()) return st;
+  Db db;
+  if (Status st = OpenCatalog(dir, true, &db); !st.ok()) return st;
+  if (Status st = db.Exec(kSchema); !st.ok()) return st;
+  if (Status st = CheckFormat(db, true); !st.ok()) return st;
+
+  // Segment files a killed run wrote but never committed.
+  auto committed = LoadSegmentRows(db, false);
+  if (!committed.ok()) return committed.status();
+  {
+    std::unordered_set<std::string> known;
+    for (const auto& r : committed.value()) known.insert(r.name);
+    if (DIR* d = ::opendir((dir + "/segments").c_str())) {
+      while (dirent* e = ::readdir(d)) {
+        std::string name = e->d_name;
+        if (name == "." || name == "..") continue;
+        if (!known.count(name)) ::unlink(SegmentPath(dir, name).c_str());
+      }
+      ::closedir(d);
+    }
+  }
+
+  // Registry: replaced when files are given.
+  Registry registry;
+  if (!o.registries.empty()) {
+    RejectLog registry_rejects;
+    for (const auto& path : o.registries)
+      if (Status st = registry.Load(path, &registry_rejects); !st.ok())
+        return Status(st.code(), fmt::format("registry {}: {}", path, st.message()));
+    if (Status st = db.Exec("BEGIN IMMEDIATE; DELETE FROM registry; DELETE FROM registry_files;"); !st.ok()) return st;
+    auto ins = db.Prepare("INSERT INTO registry(idx, entry) VALUES(?, ?)");
+    auto files = db.Prepare("INSERT OR REPLACE INTO registry_files(path, size, format, records) VALUES(?, ?, ?, ?)");
+    if (!ins.ok()) return ins.status();
+    if (!files.ok()) return files.status();
+    for (size_t i = 0; i < registry.entries().size(); ++i) {
+      ins->Bind(1, static_cast<int64_t>(i)).BindBlob(2, EncodeEntry(registry.entries()[i]));
+      if (Status st = ins->Run(); !st.ok()) return st;
+    }
+    for (const auto& l : registry.loads()) {
+      auto size = FileSize(l.file);
+      files->Bind(1, l.file).Bind(2, static_cast<int64_t>(size.ok() ? size.value() : 0)).Bind(3, l.format);
+      files->Bind(4, static_cast<int64_t>(l.records));
+      if (Status st = files->Run(); !st.ok()) return st;
+    }
+    if (Status st = db.Exec("COMMIT"); !st.ok()) return st;
+  } else if (Status st = LoadRegistry(db, &registry); !st.ok()) {
+    return st;
+  }
+
+  auto inputs = DiscoverInputs(o.inputs);
+  if (!inputs.ok()) return inputs.status();
+  if (inputs->data_files.empty() && !exists) return Status(ErrorCode::kNotFound, "no work files among the inputs");
+
+  // Manifests and merged ids: recorded once, used by every settle.
+  if (Status st = db.Exec("BEGIN IMMEDIATE"); !st.ok()) return st;
+  {
+    auto man = db.Prepare("INSERT OR REPLACE INTO manifests(part_key, manifest, record_count) VALUES(?, ?, ?)");
+    if (!man.ok()) return man.status();
+    for (const Manifest& m : inputs->manifests)
+      for (const ManifestEntry& e : m.entries) {
+        man->Bind(1, e.part_key).Bind(2, m.path).Bind(3, static_cast<int64_t>(e.record_count));
+        if (Status st = man->Run(); !st.ok()) return st;
+      }
+    std::vector<std::string> merged_files = o.merged_id_files;
+    merged_files.insert(merged_files.end(), inputs->merged_id_files.begin(), inputs->merged_id_files.end());
+    auto seen = db.Prepare("SELECT size FROM merged_files WHERE path = ?");
+    auto note = db.Prepare("INSERT OR REPLACE INTO merged_files(path, size) VALUES(?, ?)");
+    auto ids = db.Prepare("INSERT OR IGNORE INTO merged_ids(id) VALUES(?)");
+    auto rej = db.Prepare("INSERT INTO rejects(file_id, path, line, offset, code, reason) VALUES(-1, ?, ?, ?, ?, ?)");
+    for (auto* s : {&seen, &note, &ids, &rej})
+      if (!s->ok()) return s->status();
+    for (const auto& path : merged_files) {
+      auto size = FileSize(path);
+      if (!size.ok()) return size.status();
+      seen->Reset();
+      seen->Bind(1, path);
+      Status st;
+      bool known = seen->Step(&st) && seen->Int(0) == static_cast<int64_t>(size.value());
+      seen->Reset();
+      if (known) continue;
+      std::unordered_set<OpenAlexId> set;
+      std::vector<Reject> local;
+      if (Status rs = ReadMergedIds(path, &set, &local); !rs.ok()) return rs;
+      for (OpenAlexId id : set) {
+        ids->Bind(1, static_cast<int64_t>(id));
+        if (Status is = ids->Run(); !is.ok()) return is;
+      }
+      for (const Reject& r : local) {
+        rej->Bind(1, r.file).Bind(2, static_cast<int64_t>(r.line)).Bind(3, static_cast<int64_t>(r.offset));
+        rej->Bind(4, static_cast<int64_t>(r.code)).Bind(5, r.reason);
+        if (Status is = rej->Run(); !is.ok()) return is;
+        rejects->Add(r);
+      }
+      note->Bind(1, path).Bind(2, static_cast<int64_t>(size.value()));
+      if (Status is = note->Run(); !is.ok()) return is;
+    }
+  }
+  // The batch: a killed run's batch is resumed, else a new one.
+  auto open_batch = GetMeta(db, "open_batch");
+  if (!open_batch.ok()) return open_batch.status();
+  int64_t batch = 0;
+  if (!open_batch->empty()) {
+    batch = std::stoll(open_batch.value());
+  } else {
+    auto max_batch = QueryInt(db, "SELECT COALESCE(MAX(batch), 0) FROM files");
+    if (!max_batch.ok()) return max_batch.status();
+    batch = max_batch.value() + 1;
+    if (Status st = SetMeta(db, "open_batch", std::to_string(batch)); !st.ok()) return st;
+  }
+  if (Status st = SetMeta(db, "policy", PolicyText(o.policy)); !st.ok()) return st;
+  if (Status st = db.Exec("COMMIT"); !st.ok()) return st;
+
+  // Which files are new.
+  struct Pending {
+    uint32_t ord;
+    std::string path;
+    uint64_t size;
+  };
+  std::vector<Pending> pending;
+  {
+    auto find = db.Prepare("SELECT size FROM files WHERE path = ?");
+    if (!find.ok()) return find.status();
+    for (uint32_t i = 0; i < inputs->data_files.size(); ++i) {
+      const std::string& path = inputs->data_files[i];
+      auto size = FileSize(path);
+      if (!size.ok()) return size.status();
+      find->Reset();
+      find->Bind(1, path);
+      Status st;
+      if (find->Step(&st)) {
+        if (find->Int(0) != static_cast<int64_t>(size.value()))
+          return Status(ErrorCode::kInvalidArgument,
+                        fmt::format("{} changed since it was ingested ({} bytes then, {} now); a snapshot's parts "
+                                    "never change: give the new part under its own name",
+                                    path, find->Int(0), size.value()));
+        ++summary.files_skipped;
+        continue;
+      }
+      if (!st.ok()) return st;
+      if (i >= (1u << kOrdBits)) return Status(ErrorCode::kInvalidArgument, "too many input files in one batch");
+      pending.push_back(Pending{i, path, size.value()});
+    }
+  }
+  // Largest first for balance; commits happen as files finish.
+  std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) { return a.size > b.size; });
+
+  unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<size_t>(pending.size(), 1))));
+  std::mutex db_mu;
+  std::atomic<size_t> next{0};
+  std::atomic<bool> stop{false};
+  Status first_error;
+  auto run = [&] {
+    JsonRecordReader reader(o.limits, nullptr);
+    WorkParser parser;
+    Work work;
+    SegmentWriter writer;
+    for (;;) {
+      size_t slot = next.fetch_add(1);
+      if (slot >= pending.size() || stop.load()) break;
+      const Pending& p = pending[slot];
+      std::vector<Reject> file_rejects;
+      ReadCounts counts;
+      std::vector<std::pair<std::string, SegmentStats>> written;
+      Status werr;
+      auto flush = [&] {
+        uint32_t part = static_cast<uint32_t>(written.size());
+        std::string name = fmt::format("b{:04}-f{:07}-p{:03}.seg", batch, p.ord, part);
+        auto stats = writer.Finish(SegmentPath(dir, name));
+        if (!stats.ok()) {
+          werr = stats.status();
+          return;
+        }
+        written.emplace_back(name, stats.value());
+      };
+      bool parsed = false;
+      RecordFn fn = [&](simdjson::ondemand::object& obj, const RecordPos&) -> Status {
+        Status st = parser.Parse(obj, &work);
+        parsed = st.ok();
+        return st;
+      };
+      reader.set_rejects(&file_rejects);
+      reader.set_progress(o.progress_bytes, o.progress_records);
+      reader.set_on_accept([&](const RecordPos& pos) {
+        if (!parsed) return;
+        writer.Add(work, pos.offset);
+        if (writer.pending() >= kSegmentMaxWorks && werr.ok()) flush();
+      });
+      Status st = reader.ReadFile(p.path, fn, &counts);
+      if (st.ok() && werr.ok() && (writer.pending() > 0 || written.empty())) flush();
+      if (st.ok()) st = werr;
+      auto crc = st.ok() ? FileCrc(p.path) : Result<uint32_t>(st);
+      if (st.ok() && written.size() >= (1u << kPartBits)) st = Status(ErrorCode::kInvalidArgument, "file too large");
+      if (st.ok() && !crc.ok()) st = crc.status();
+      std::lock_guard lock(db_mu);
+      if (!st.ok()) {
+        if (first_error.ok()) first_error = Status(st.code(), fmt::format("{}: {}", p.path, st.message()));
+        stop = true;
+        break;
+      }
+      // One transaction: the file's ledger row, its segments and rejects.
+      uint64_t dups = 0;
+      for (auto& [name, s] : written) dups += s.duplicates;
+      Status cs = db.Exec("BEGIN IMMEDIATE");
+      auto ins = db.Prepare(
+          "INSERT INTO files(batch, ord, path, size, crc32, part_key, records, rejected, duplicates, bytes) "
+          "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      if (cs.ok() && ins.ok()) {
+        ins->Bind(1, batch).Bind(2, int64_t{p.ord}).Bind(3, p.path).Bind(4, static_cast<int64_t>(p.size));
+        ins->Bind(5, int64_t{crc.value()}).Bind(6, PartKey(p.path)).Bind(7, static_cast<int64_t>(counts.records));
+        ins->Bind(8, static_cast<int64_t>(counts.rejected)).Bind(9, static_cast<int64_t>(dups));
+        ins->Bind(10, static_cast<int64_t>(counts.bytes));
+        cs = ins->Run();
+      } else if (cs.ok()) {
+        cs = ins.status();
+      }
+      const int64_t file_id = sqlite3_last_insert_rowid(db.raw());
+      auto seg = db.Prepare(
+          "INSERT INTO segments(file_id, name, order_key, works, authorships, bytes, crc32) VALUES(?, ?, ?, ?, ?, ?, ?)");
+      for (size_t part = 0; cs.ok() && part < written.size(); ++part) {
+        if (!seg.ok()) {
+          cs = seg.status();
+          break;
+        }
+        const SegmentStats& s = written[part].second;
+        uint64_t key = (static_cast<uint64_t>(batch) << (kOrdBits + kPartBits)) |
+                       (static_cast<uint64_t>(p.ord) << kPartBits) | part;
+        seg->Bind(1, file_id).Bind(2, written[part].first).Bind(3, static_cast<int64_t>(key));
+        seg->Bind(4, static_cast<int64_t>(s.works)).Bind(5, static_cast<int64_t>(s.authorships));
+        seg->Bind(6, static_cast<int64_t>(s.bytes)).Bind(7, int64_t{s.crc});
+        cs = seg->Run();
+      }
+      auto rej = db.Prepare("INSERT INTO rejects(file_id, path, line, offset, code, reason) VALUES(?, ?, ?, ?, ?, ?)");
+      for (size_t i = 0; cs.ok() && i < file_rejects.size(); ++i) {
+        if (!rej.ok()) {
+          cs = rej.status();
+          break;
+        }
+        const Reject& r = file_rejects[i];
+        rej->Bind(1, file_id).Bind(2, r.file).Bind(3, static_cast<int64_t>(r.line));
+        rej->Bind(4, static_cast<int64_t>(r.offset)).Bind(5, static_cast<int64_t>(r.code)).Bind(6, r.reason);
+        cs = rej->Run();
+      }
+      if (cs.ok()) cs = db.Exec("COMMIT");
+      if (!cs.ok()) {
+        db.Exec("ROLLBACK");
+        if (first_error.ok()) first_error = cs;
+        stop = true;
+        break;
+      }
+      for (Reject& r : file_rejects) rejects->Add(std::move(r));
+      ++summary.files_new;
+      summary.segments_written += written.size();
+      summary.records += counts.records;
+      summary.rejected += counts.rejected;
+      summary.bytes += counts.bytes;
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(run);
+  run();
+  for (auto& th : pool) th.join();
+  if (!first_error.ok()) return first_error;
+
+  // Settle and publish the new generation.
+  auto rows = LoadSegmentRows(db, false);
+  if (!rows.ok()) return rows.status();
+  Readers readers;
+  if (Status st = OpenReaders(dir, rows.value(), true, &readers); !st.ok()) return st;
+  auto gen = ComputeGeneration(db, rows.value(), readers, registry, o.policy, o.threads);
+  if (!gen.ok()) return gen.status();
+  if (Status st = PublishGeneration(db, rows.value(), gen.value()); !st.ok()) return st;
+  for (const Reject& r : gen->manifest_rejects) rejects->Add(r);
+  auto snap = Snapshot::Open(dir, false);
+  if (!snap.ok()) return snap.status();
+  summary.totals = snap.value()->totals();
+  return summary;
+}
+
+// ============================================================ snapshot
+
+struct Snapshot::Impl {
+  std::string dir;
+  Db db;
+  Registry registry;
+  StoreTotals totals;
+  std::vector<SegmentRow> rows;
+  Readers readers;
+  std::vector<roaring_bitmap_t*> dead;
+  std::string policy_text;
+  ~Impl() {
+    for (auto* d : dead) roaring_bitmap_free(d);
+    db.Exec("COMMIT");
+  }
+};
+
+Snapshot::Snapshot(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Snapshot::~Snapshot() = default;
+const Registry& Snapshot::registry() const { return impl_->registry; }
+const StoreTotals& Snapshot::totals() const { return impl_->totals; }
+
+CountryPolicy Snapshot::policy() const {
+  CountryPolicy p = CountryPolicy::Identity();
+  size_t start = 0;
+  const std::string& text = impl_->policy_text;
+  while (start < text.size()) {
+    size_t end = text.find(';', start);
+    if (end == std::string::npos) end = text.size();
+    p.AddRule(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return p;
+}
+
+Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool verify_checksums) {
+  auto impl = std::make_unique<Impl>();
+  impl->dir = dir;
+  if (Status st = OpenCatalog(dir, false, &impl->db); !st.ok()) return st;
+  // One read transaction for the snapshot's life: the generation seen stays
+  // the one committed when it began.
+  if (Status st = impl->db.Exec("BEGIN"); !st.ok()) return st;
+  if (Status st = CheckFormat(impl->db, false); !st.ok()) return st;
+  auto generation = GetMeta(impl->db, "generation");
+  if (!generation.ok()) return generation.status();
+  if (generation->empty())
+    return Status(ErrorCode::kNotFound, fmt::format("the store {} has no finished build yet; run `coopscope store "
+                                                    "build` again to finish it",
+                                                    dir));
+  auto policy = GetMeta(impl->db, "policy");
+  if (!policy.ok()) return policy.status();
+  impl->policy_text = policy.value();
+  if (Status st = LoadRegistry(impl->db, &impl->registry); !st.ok()) return st;
+  std::map<std::string, int64_t> t;
+  {
+    auto s = impl->db.Prepare("SELECT key, value FROM totals");
+    if (!s.ok()) return s.status();
+    Status st;
+    while (s->Step(&st)) t[s->Text(0)] = s->Int(1);
+    if (!st.ok()) return st;
+  }
+  StoreTotals& T = impl->totals;
+  IngestReport& g = T.ingest;
+  g.read = t["read"];
+  g.accepted = t["accepted"];
+  g.rejected = t["rejected"];
+  g.duplicates = t["duplicates"];
+  g.merged_dropped = t["merged_dropped"];
+  g.merged_ids_loaded = t["merged_ids_loaded"];
+  g.files = t["files"];
+  g.bytes = t["bytes"];
+  g.manifest_parts_checked = t["manifest_parts_checked"];
+  g.manifest_mismatches = t["manifest_mismatches"];
+  g.manifest_parts_absent = t["manifest_parts_absent"];
+  T.generation = std::stoull(generation.value());
+  T.segments = t["segments"];
+  T.segment_bytes = t["segment_bytes"];
+  T.stored_rows = t["stored_rows"];
+  T.stored_authorships = t["stored_authorships"];
+  T.live_works = g.accepted - g.merged_dropped;
+  T.first_year = static_cast<int>(t["first_year"]);
+  T.last_year = static_cast<int>(t["last_year"]);
+  T.policy = impl->policy_text;
+  auto rows = LoadSegmentRows(impl->db, true);
+  if (!rows.ok()) return rows.status();
+  impl->rows = std::move(rows.value());
+  if (Status st = OpenReaders(dir, impl->rows, verify_checksums, &impl->readers); !st.ok()) return st;
+  auto s = impl->db.Prepare("SELECT dead FROM live ORDER BY segment_id");
+  if (!s.ok()) return s.status();
+  Status st;
+  while (s->Step(&st)) {
+    std::string_view blob = s->Blob(0);
+    roaring_bitmap_t* bm = roaring_bitmap_portable_deserialize_safe(blob.data(), blob.size());
+    if (bm == nullptr) return Status(ErrorCode::kCorrupt, "store catalog: a deletion bitmap is damaged");
+    impl->dead.push_back(bm);
+  }
+  if (!st.ok()) return st;
+  if (impl->dead.size() != impl->readers.size())
+    return Status(ErrorCode::kCorrupt, "store catalog: deletion bitmaps and segments disagree");
+  return std::unique_ptr<Snapshot>(new Snapshot(std::move(impl)));
+}
+
+Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& policy, unsigned threads) const {
+  const Impl& I = *impl_;
+  const size_t n = I.readers.size();
+  struct Local {
+    std::vector<WorkFacts> facts;
+    FactsArena arena;
+    Status error;
+  };
+  unsigned nthreads = std::max(1u, std::min<unsigned>(threads ? threads : std::thread::hardware_concurrency(),
+                                                      static_cast<unsigned>(std::max<size_t>(n, 1))));
+  std::vector<Local> locals(nthreads);
+  std::atomic<size_t> next{0};
+  auto run = [&](unsigned t) {
+    Local& L = locals[t];
+    FactsBuilder fb(scope, I.registry, policy);
+    DictRef ref;
+    Work w;
+    std::vector<roaring_bitmap_t*> lists;
+    for (;;) {
+      size_t s = next.fetch_add(1);
+      if (s >= n) break;
+      const SegmentReader& r = *I.readers[s];
+      // The dictionary entries in S, then their works.
+      lists.clear();
+      for (uint32_t d = 0; d < r.dict_size(); ++d) {
+        if (Status st = r.Dict(d, &ref); !st.ok()) {
+          L.error = st;
+          break;
+        }
+        const RegistryEntry* entry = nullptr;
+        if (!fb.RefInScope(ref.ref, ref.lineage.data(), ref.lineage.size(), &entry)) continue;
+        auto bm = r.Postings(d);
+        if (!bm.ok()) {
+          L.error = bm.status();
+          break;
+        }
+        lists.push_back(bm.value());
+      }
+      roaring_bitmap_t* rows = roaring_bitmap_or_many(lists.size(), const_cast<const roaring_bitmap_t**>(lists.data()));
+      for (auto* l : lists) roaring_bitmap_free(l);
+      if (!L.error.ok()) {
+        roaring_bitmap_free(rows);
+        return;
+      }
+      roaring_bitmap_andnot_inplace(rows, I.dead[s]);
+      roaring_uint32_iterator_t* it = roaring_create_iterator(rows);
+      for (; it->has_value; roaring_advance_uint32_iterator(it)) {
+        if (Status st = r.Decode(it->current_value, &w); !st.ok()) {
+          L.error = st;
+          break;
+        }
+        if (!fb.InScope(w)) continue;
+        L.facts.emplace_back();
+        fb.Build(w, &L.facts.back(), &L.arena);
+      }
+      roaring_free_uint32_iterator(it);
+      roaring_bitmap_free(rows);
+      if (!L.error.ok()) return;
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < nthreads; ++t) pool.emplace_back(run, t);
+  run(0);
+  for (auto& th : pool) th.join();
+  Collected out;
+  std::vector<std::pair<OpenAlexId, std::pair<uint32_t, uint32_t>>> order;
+  for (uint32_t t = 0; t < nthreads; ++t) {
+    if (!locals[t].error.ok()) return locals[t].error;
+    for (uint32_t i = 0; i < locals[t].facts.size(); ++i) order.push_back({locals[t].facts[i].id, {t, i}});
+  }
+  std::sort(order.begin(), order.end());
+  for (const auto& [id, where] : order) AppendFacts(locals[where.first].facts[where.second], locals[where.first].arena, &out);
+  std::vector<const FactsArena*> arenas;
+  for (const Local& L : locals) arenas.push_back(&L.arena);
+  out.ingest = I.totals.ingest;
+  FinishCollected(arenas, &out);
+  return out;
+}
+
+Result<std::vector<RankRow>> Snapshot::Rank(int year) const {
+  Impl& I = *impl_;
+  auto s = I.db.Prepare("SELECT org, p, p_frac, p_int FROM org_year WHERE year = ?");
+  if (!s.ok()) return s.status();
+  s->Bind(1, int64_t{year});
+  std::vector<RankRow> out;
+  Status st;
+  while (s->Step(&st)) {
+    RankRow r;
+    r.org = static_cast<PartnerKey>(s->Int(0));
+    r.p = static_cast<uint64_t>(s->Int(1));
+    r.p_frac = s->Real(2);
+    r.p_int_collab = static_cast<uint64_t>(s->Int(3));
+    const RegistryEntry* e =
+        (r.org & kRorKeyBit) ? I.registry.FindRor(r.org & ~kRorKeyBit) : I.registry.FindOpenAlex(r.org);
+    if (e != nullptr) {
+      r.name = e->name;
+      r.country = e->country;
+      r.type = e->type;
+      r.ror = e->ror;
+    }
+    out.push_back(std::move(r));
+  }
+  if (!st.ok()) return st;
+  return out;
+}
+
+Result<std::vector<CountryPairRow>> Snapshot::Countries(int year) const {
+  auto s = impl_->db.Prepare("SELECT a, b, copubs FROM country_pairs WHERE year = ? ORDER BY a, b");
+  if (!s.ok()) return s.status();
+  s->Bind(1, int64_t{year});
+  std::vector<CountryPairRow> out;
+  Status st;
+  while (s->Step(&st))
+    out.push_back(CountryPairRow{static_cast<CountryCode>(s->Int(0)), static_cast<CountryCode>(s->Int(1)),
+                                 static_cast<uint64_t>(s->Int(2))});
+  if (!st.ok()) return st;
+  return out;
+}
+
+std::vector<Reject> Snapshot::Rejects() const {
+  std::vector<Reject> out;
+  auto s = impl_->db.Prepare("SELECT path, line, offset, code, reason FROM rejects");
+  if (!s.ok()) return out;
+  Status st;
+  while (s->Step(&st))
+    out.push_back(Reject{s->Text(0), static_cast<uint64_t>(s->Int(1)), static_cast<uint64_t>(s->Int(2)),
+                         static_cast<ErrorCode>(s->Int(3)), s->Text(4)});
+  std::sort(out.begin(), out.end(), RejectBefore);
+  return out;
+}
+
+std::vector<std::string> Snapshot::Verify(unsigned threads) const {
+  Impl& I = *impl_;
+  std::vector<std::string> problems;
+  // Every committed segment, live or not, against its catalog row.
+  auto all = LoadSegmentRows(I.db, false);
+  if (!all.ok()) return {all.status().message()};
+  Readers readers;
+  for (const SegmentRow& r : all.value()) {
+    auto reader = SegmentReader::Open(SegmentPath(I.dir, r.name), true);
+    if (!reader.ok()) {
+      problems.push_back(reader.status().message());
+      continue;
+    }
+    if (Status st = reader.value()->VerifyAll(); !st.ok()) {
+      problems.push_back(st.message());
+      continue;
+    }
+    auto crc = FileCrc(reader.value()->path());
+    if (!crc.ok() || crc.value() != r.crc || reader.value()->works() != r.works)
+      problems.push_back(fmt::format("store segment {} differs from the one committed (checksum or work count)",
+                                     reader.value()->path()));
+    readers.push_back(std::move(reader.value()));
+  }
+  if (!problems.empty() || all->size() != I.rows.size()) {
+    if (all->size() != I.rows.size())
+      problems.push_back(fmt::format("{} segments are committed but the generation lists {}: the last build did not "
+                                     "finish; run it again",
+                                     all->size(), I.rows.size()));
+    return problems;
+  }
+  auto gen = ComputeGeneration(I.db, all.value(), readers, I.registry, policy(), threads);
+  if (!gen.ok()) return {gen.status().message()};
+  std::map<std::string, int64_t> stored;
+  auto s = I.db.Prepare("SELECT key, value FROM totals");
+  Status st;
+  if (s.ok())
+    while (s->Step(&st)) stored[s->Text(0)] = s->Int(1);
+  for (const auto& [k, v] : gen->totals)
+    if (stored[k] != v) problems.push_back(fmt::format("total {}: stored {}, recomputed {}", k, stored[k], v));
+  const IngestReport& g = I.totals.ingest;
+  if (g.read != g.accepted + g.rejected + g.duplicates)
+    problems.push_back(fmt::format("counts do not reconcile: read {} != accepted {} + rejected {} + duplicates {}",
+                                   g.read, g.accepted, g.rejected, g.duplicates));
+  auto dead = I.db.Prepare("SELECT dead FROM live ORDER BY segment_id");
+  size_t i = 0;
+  if (dead.ok())
+    for (; dead->Step(&st); ++i)
+      if (i >= gen->dead.size() || dead->Blob(0) != gen->dead[i])
+        problems.push_back(fmt::format("the superseded rows of segment {} differ from a recomputation",
+                                       i < all->size() ? all.value()[i].name : "?"));
+  auto orgs = QueryInt(I.db, "SELECT COUNT(*) FROM org_year");
+  if (orgs.ok() && static_cast<size_t>(orgs.value()) != gen->org_year.size())
+    problems.push_back("the organisation tallies differ from a recomputation");
+  return problems;
+}
+
+}  // namespace coopscope::store

@@ -1,0 +1,114 @@
+// The store: the works of an OpenAlex snapshot ingested once into immutable
+// segments (store/segment.h) catalogued in SQLite (store.db), then queried for
+// any organisation without re-reading the JSON (docs/store-format.md).
+//
+// Writers: Ingest() (build and update) holds an exclusive lock on the store
+// directory; every input file is committed to the ledger in the same SQLite
+// transaction as its segments, so a killed run resumes without loss or double
+// counting.  Settling (de-duplication across segments, merged ids, the world
+// tallies) publishes a new generation atomically.
+// Readers: a Snapshot sees the last committed generation, whatever a writer
+// does meanwhile.  A Snapshot is immutable and thread-safe once opened.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "indicators/engine.h"
+#include "io/limits.h"
+#include "io/reject.h"
+#include "registry/country_policy.h"
+#include "registry/registry.h"
+#include "scope/scope.h"
+
+namespace coopscope::store {
+
+inline constexpr int kCatalogFormatVersion = 1;
+
+struct IngestOptions {
+  std::vector<std::string> inputs;           // work files or folders (as for `indicators`)
+  std::vector<std::string> registries;       // replace the stored registry when given
+  std::vector<std::string> merged_id_files;  // beyond those found in snapshot folders
+  Limits limits;
+  unsigned threads = 0;                      // 0 = all cores
+  CountryPolicy policy;                      // for the world tallies (rank, countries)
+  bool update = false;                       // false: build (create or resume); true: the store must exist
+  std::atomic<uint64_t>* progress_bytes = nullptr;
+  std::atomic<uint64_t>* progress_records = nullptr;
+};
+
+// The store-wide figures of the last generation.
+struct StoreTotals {
+  IngestReport ingest;  // in_scope unused
+  uint64_t generation = 0;
+  uint64_t segments = 0;
+  uint64_t segment_bytes = 0;
+  uint64_t live_works = 0;        // accepted minus merged
+  uint64_t stored_rows = 0;       // rows in segments, superseded ones included
+  uint64_t stored_authorships = 0;
+  int first_year = 0, last_year = 0;
+  std::string policy;             // country rules the tallies used
+};
+
+struct IngestSummary {
+  uint64_t files_new = 0, files_skipped = 0, segments_written = 0;
+  uint64_t records = 0, rejected = 0;
+  uint64_t bytes = 0;  // decompressed bytes of the new files
+  StoreTotals totals;
+};
+
+// Builds or updates the store in `dir`.  Rejects of the new files go to
+// `rejects` (and to the catalog).  An error leaves the store as committed.
+Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& options, RejectLog* rejects);
+
+struct RankRow {
+  PartnerKey org = 0;
+  std::string name;
+  CountryCode country = kNoCountry;
+  InstitutionType type = InstitutionType::kUnknown;
+  RorId ror = 0;
+  uint64_t p = 0;
+  double p_frac = 0;
+  uint64_t p_int_collab = 0;
+};
+
+struct CountryPairRow {
+  CountryCode a = kNoCountry, b = kNoCountry;  // a < b; a == b: the country's own P
+  uint64_t copubs = 0;
+};
+
+class Snapshot {
+ public:
+  // Opens the last committed generation.  verify_checksums checks the crc32
+  // of every segment section (all of them are read by then).
+  static Result<std::unique_ptr<Snapshot>> Open(const std::string& dir, bool verify_checksums);
+  ~Snapshot();
+
+  const Registry& registry() const;
+  const StoreTotals& totals() const;
+  CountryPolicy policy() const;  // the policy the stored tallies used
+
+  // The facts of W(S) with the ingest figures, equal to CollectWorks over
+  // the same inputs.
+  Result<Collected> Collect(const Scope& scope, const CountryPolicy& policy, unsigned threads) const;
+  // Organisations of one year rolled up to their top-level ancestors.
+  Result<std::vector<RankRow>> Rank(int year) const;
+  // Country × country co-publications of one year.
+  Result<std::vector<CountryPairRow>> Countries(int year) const;
+  // Every segment fully decoded and checked against the catalog; the
+  // generation's totals recomputed and compared.  Returns the problems found.
+  std::vector<std::string> Verify(unsigned threads) const;
+  // Catalog rows: file ledger and rejects.
+  std::vector<Reject> Rejects() const;
+
+  struct Impl;
+
+ private:
+  explicit Snapshot(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace coopscope::store
