@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS live(segment_id INTEGER PRIMARY KEY, dead BLOB NOT NU
 CREATE TABLE IF NOT EXISTS totals(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS org_year(year INTEGER, org INTEGER, p INTEGER, p_frac REAL, p_int INTEGER,
   PRIMARY KEY(year, org));
+CREATE TABLE IF NOT EXISTS orgs(org INTEGER PRIMARY KEY, name TEXT, country INTEGER, ror INTEGER);
 CREATE TABLE IF NOT EXISTS country_pairs(year INTEGER, a INTEGER, b INTEGER, copubs INTEGER, PRIMARY KEY(year, a, b));
 )SQL";
 
@@ -215,9 +216,54 @@ struct Generation {
   std::vector<std::string> dead;  // per segment (in rows order): portable roaring of dead rows
   std::map<std::string, int64_t> totals;
   std::map<std::pair<int, PartnerKey>, RankRow> org_year;
+  std::unordered_map<PartnerKey, PartnerInfo> orgs;  // names of the ranked organisations
   std::map<std::tuple<int, CountryCode, CountryCode>, uint64_t> pairs;
   std::vector<Reject> manifest_rejects;
 };
+
+// ROR id -> OpenAlex id pairs the works state (institutions the registry
+// knows by one id only).
+using RorToOpenAlex = std::unordered_map<RorId, OpenAlexId>;
+
+PartnerKey KeyOf(const RegistryEntry& e, const RorToOpenAlex& learned) {
+  if (e.openalex) return e.openalex;
+  auto it = learned.find(e.ror);
+  return it != learned.end() ? it->second : (e.ror | kRorKeyBit);
+}
+
+const RegistryEntry* FindKey(const Registry& registry, PartnerKey key) {
+  return (key & kRorKeyBit) ? registry.FindRor(key & ~kRorKeyBit) : registry.FindOpenAlex(key);
+}
+
+// The top-level organisations a partner key rolls up to through ROR parent
+// relations (OpenAlex lineage was already followed by the facts): the
+// ancestors without a ROR parent, or the key itself.
+void RollUp(const Registry& registry, const RorToOpenAlex& learned, PartnerKey key, RorId ror_hint,
+            std::vector<PartnerKey>* out) {
+  out->clear();
+  const RegistryEntry* e = FindKey(registry, key);
+  if (e == nullptr && ror_hint != 0) e = registry.FindRor(ror_hint);  // an OpenAlex id the registry lacks
+  if (e == nullptr || e->ror_parents.empty()) {
+    out->push_back(key);
+    return;
+  }
+  std::vector<const RegistryEntry*> todo{e};
+  std::unordered_set<const RegistryEntry*> seen{e};
+  while (!todo.empty()) {
+    const RegistryEntry* x = todo.back();
+    todo.pop_back();
+    bool has_parent = false;
+    for (RorId p : x->ror_parents)
+      if (const RegistryEntry* pe = registry.FindRor(p)) {
+        has_parent = true;
+        if (seen.insert(pe).second) todo.push_back(pe);
+      }
+    if (!has_parent) out->push_back(KeyOf(*x, learned));
+  }
+  if (out->empty()) out->push_back(key);  // a cycle without a root
+  std::sort(out->begin(), out->end());
+  out->erase(std::unique(out->begin(), out->end()), out->end());
+}
 
 using Readers = std::vector<std::unique_ptr<SegmentReader>>;
 
@@ -294,10 +340,22 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
     }
   }
 
+  RorToOpenAlex learned;
+  {
+    DictRef ref;
+    for (const auto& r : readers)
+      for (uint32_t d = 0; d < r->dict_size(); ++d) {
+        if (Status st = r->Dict(d, &ref); !st.ok()) return st;
+        if (ref.ref.id != 0 && ref.ref.ror != 0) learned.emplace(ref.ref.ror, ref.ref.id);
+      }
+  }
+
   // World tallies over the live works, one segment per task.
   struct Local {
     std::map<std::pair<int, PartnerKey>, RankRow> org_year;
     std::map<std::tuple<int, CountryCode, CountryCode>, uint64_t> pairs;
+    std::unordered_map<PartnerKey, std::vector<PartnerKey>> rolled;
+    FactsArena arena;
     Status error;
     int first_year = 0, last_year = 0;
   };
@@ -311,8 +369,8 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
     FactsBuilder fb(none, registry, policy);
     Work w;
     WorkFacts facts;
-    FactsArena arena;
-    std::vector<PartnerKey> tops;
+    FactsArena& arena = L.arena;
+    std::vector<PartnerKey> tops, direct;
     std::vector<std::pair<PartnerKey, double>> share;
     for (;;) {
       size_t s = next.fetch_add(1);
@@ -346,7 +404,28 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
         for (const Authorship& a : w.authorships) {
           const uint32_t refs = a.inst_end - a.inst_begin;
           for (uint32_t i = a.inst_begin; i < a.inst_end; ++i) {
-            fb.RefPartners(i, &tops);
+            fb.RefPartners(i, &direct);
+            tops.clear();
+            auto roll = [&](PartnerKey d, RorId hint) -> const std::vector<PartnerKey>& {
+              auto [it, fresh] = L.rolled.try_emplace(d);
+              if (fresh) {
+                auto info = arena.partner_info.find(d);
+                RollUp(registry, learned, d, hint ? hint : (info != arena.partner_info.end() ? info->second.ror : 0),
+                       &it->second);
+              }
+              return it->second;
+            };
+            for (PartnerKey d : direct) {
+              const auto& up = roll(d, 0);
+              tops.insert(tops.end(), up.begin(), up.end());
+            }
+            // The unit itself may have ROR parents its lineage does not list.
+            const InstitutionRef& ref = w.institutions[i];
+            PartnerKey self = ref.id ? ref.id : (ref.ror ? (ref.ror | kRorKeyBit) : 0);
+            if (self != 0) {
+              const auto& up = roll(self, ref.ror);
+              if (!(up.size() == 1 && up[0] == self)) tops.insert(tops.end(), up.begin(), up.end());
+            }
             std::sort(tops.begin(), tops.end());
             tops.erase(std::unique(tops.begin(), tops.end()), tops.end());
             for (PartnerKey t : tops) {
@@ -384,9 +463,21 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
       into.p_int_collab += row.p_int_collab;
     }
     for (auto& [key, c] : L.pairs) g.pairs[key] += c;
+    for (auto& [key, info] : L.arena.partner_info)
+      if (!info.name.empty()) g.orgs.try_emplace(key, info);
     if (L.first_year != 0) first_year = first_year == 0 ? L.first_year : std::min(first_year, L.first_year);
     last_year = std::max(last_year, L.last_year);
   }
+  // Names of the ranked organisations: the registry's, else as works state them.
+  for (const auto& [key, row] : g.org_year) {
+    if (const RegistryEntry* e = FindKey(registry, key.second)) {
+      g.orgs[key.second] = PartnerInfo{e->name, policy.Map(e->country), e->ror};
+    }
+  }
+  std::unordered_set<PartnerKey> ranked;
+  for (const auto& [key, row] : g.org_year) ranked.insert(key.second);
+  for (auto it = g.orgs.begin(); it != g.orgs.end();)
+    it = it->second.name.empty() || !ranked.count(it->first) ? g.orgs.erase(it) : std::next(it);
   for (size_t s = 0; s < n; ++s) {
     roaring_bitmap_run_optimize(dead[s]);
     std::string bytes(roaring_bitmap_portable_size_in_bytes(dead[s]), '\0');
@@ -465,6 +556,7 @@ Status PublishGeneration(Db& db, const std::vector<SegmentRow>& rows, const Gene
     return st;
   };
   for (const char* sql : {"DELETE FROM live", "DELETE FROM totals", "DELETE FROM org_year", "DELETE FROM country_pairs",
+                          "DELETE FROM orgs",
                           "DELETE FROM rejects WHERE file_id IS NULL AND code = 7"})
     if (Status st = db.Exec(sql); !st.ok()) return fail(st);
   static_assert(static_cast<int>(ErrorCode::kMismatch) == 7, "manifest rejects are deleted by code");
@@ -473,7 +565,8 @@ Status PublishGeneration(Db& db, const std::vector<SegmentRow>& rows, const Gene
   auto org = db.Prepare("INSERT INTO org_year(year, org, p, p_frac, p_int) VALUES(?, ?, ?, ?, ?)");
   auto pair = db.Prepare("INSERT INTO country_pairs(year, a, b, copubs) VALUES(?, ?, ?, ?)");
   auto rej = db.Prepare("INSERT INTO rejects(file_id, path, line, offset, code, reason) VALUES(NULL, ?, 0, 0, ?, ?)");
-  for (auto* s : {&live, &tot, &org, &pair, &rej})
+  auto names = db.Prepare("INSERT INTO orgs(org, name, country, ror) VALUES(?, ?, ?, ?)");
+  for (auto* s : {&live, &tot, &org, &pair, &rej, &names})
     if (!s->ok()) return fail(s->status());
   for (size_t i = 0; i < rows.size(); ++i) {
     live->Bind(1, rows[i].id).BindBlob(2, g.dead[i]);
@@ -492,6 +585,11 @@ Status PublishGeneration(Db& db, const std::vector<SegmentRow>& rows, const Gene
     pair->Bind(1, int64_t{std::get<0>(key)}).Bind(2, int64_t{std::get<1>(key)}).Bind(3, int64_t{std::get<2>(key)});
     pair->Bind(4, static_cast<int64_t>(c));
     if (Status st = pair->Run(); !st.ok()) return fail(st);
+  }
+  for (const auto& [key, info] : g.orgs) {
+    names->Bind(1, static_cast<int64_t>(key)).Bind(2, info.name).Bind(3, int64_t{info.country});
+    names->Bind(4, static_cast<int64_t>(info.ror));
+    if (Status st = names->Run(); !st.ok()) return fail(st);
   }
   for (const Reject& r : g.manifest_rejects) {
     rej->Bind(1, r.file).Bind(2, static_cast<int64_t>(r.code)).Bind(3, r.reason);
@@ -1022,7 +1120,9 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
 
 Result<std::vector<RankRow>> Snapshot::Rank(int year) const {
   Impl& I = *impl_;
-  auto s = I.db.Prepare("SELECT org, p, p_frac, p_int FROM org_year WHERE year = ?");
+  auto s = I.db.Prepare(
+      "SELECT y.org, y.p, y.p_frac, y.p_int, o.name, o.country, o.ror FROM org_year y LEFT JOIN orgs o ON o.org = y.org "
+      "WHERE y.year = ?");
   if (!s.ok()) return s.status();
   s->Bind(1, int64_t{year});
   std::vector<RankRow> out;
@@ -1033,14 +1133,12 @@ Result<std::vector<RankRow>> Snapshot::Rank(int year) const {
     r.p = static_cast<uint64_t>(s->Int(1));
     r.p_frac = s->Real(2);
     r.p_int_collab = static_cast<uint64_t>(s->Int(3));
-    const RegistryEntry* e =
-        (r.org & kRorKeyBit) ? I.registry.FindRor(r.org & ~kRorKeyBit) : I.registry.FindOpenAlex(r.org);
-    if (e != nullptr) {
-      r.name = e->name;
-      r.country = e->country;
-      r.type = e->type;
-      r.ror = e->ror;
-    }
+    r.name = s->Text(4);
+    r.country = static_cast<CountryCode>(s->Int(5));
+    r.ror = static_cast<RorId>(s->Int(6));
+    const RegistryEntry* e = FindKey(I.registry, r.org);
+    if (e == nullptr && r.ror != 0) e = I.registry.FindRor(r.ror);
+    if (e != nullptr) r.type = e->type;
     out.push_back(std::move(r));
   }
   if (!st.ok()) return st;
