@@ -104,10 +104,12 @@ Commands& State() {
 
 void AddOrgOptions(CLI::App* cmd, OrgOptions* o) {
   cmd->add_option("--org", o->orgs,
-                  "Organisation: ROR id, OpenAlex institution id (I…) or a registry name; repeatable");
+                  "Organisation: ROR id, OpenAlex institution id (I…) or a registry name; repeatable")
+      ->allow_extra_args(false);
   cmd->add_option("--scope", o->scope_file, "Scope file (TOML): name, roots, include, exclude, home_country");
   cmd->add_option("--registry", o->registries,
-                  "ROR v2 dump (.json, .json.gz, .zip) or OpenAlex institutions (.jsonl[.gz]); repeatable");
+                  "ROR v2 dump (.json, .json.gz, .zip) or OpenAlex institutions (.jsonl[.gz]); repeatable")
+      ->allow_extra_args(false);
   cmd->add_option("--home", o->home, "Home country h(S) (ISO alpha-2); default: the roots' registry country");
 }
 
@@ -207,7 +209,9 @@ int RunIndicatorsFromStore(const IndicatorsOptions& o, const CountryPolicy& poli
     return Fail(kExitUsage, "--registry cannot be combined with --store: the store holds the registry it was built "
                             "with (`coopscope store update --registry …` replaces it)");
   if (!o.merged_ids.empty()) return Fail(kExitUsage, "--merged-ids belongs to `coopscope store update` with --store");
-  auto snap = store::Snapshot::Open(o.store, false);
+  // Checksums of every section read: a damaged segment is an error, never a
+  // silently wrong answer.
+  auto snap = store::Snapshot::Open(o.store, true);
   if (!snap.ok()) return Fail(ExitFor(snap.status()), snap.status().message());
   std::unique_ptr<Scope> scope;
   if (int rc = BuildScope(o.org, snap.value()->registry(), &scope); rc != kExitOk) return rc;
@@ -578,8 +582,10 @@ void RegisterCommands(CLI::App& app) {
       ->add_option("--dedup-memory-mb", o.dedup_memory_mb,
                    "Memory for de-duplication before spilling sorted runs to $TMPDIR")
       ->capture_default_str();
-  c.indicators->add_option("--merged-ids", o.merged_ids, "OpenAlex merged_ids/works CSV(.gz) files; repeatable");
-  c.indicators->add_option("--country-rule", o.country_rules, "Count a country as another: XX=YY; repeatable");
+  c.indicators->add_option("--merged-ids", o.merged_ids, "OpenAlex merged_ids/works CSV(.gz) files; repeatable")
+      ->allow_extra_args(false);
+  c.indicators->add_option("--country-rule", o.country_rules, "Count a country as another: XX=YY; repeatable")
+      ->allow_extra_args(false);
   c.indicators->add_flag("--no-overseas-as-fr", o.no_overseas, "Keep French overseas codes (GF, RE, NC…) apart");
   c.indicators->add_flag("--no-hk-mo-as-cn", o.no_hkmo, "Keep HK and MO apart from CN");
   c.indicators->add_option("--top", o.top, "Partners shown in the table")->capture_default_str();

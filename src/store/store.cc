@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <queue>
@@ -224,6 +225,7 @@ struct Generation {
 // ROR id -> OpenAlex id pairs the works state (institutions the registry
 // knows by one id only).
 using RorToOpenAlex = std::unordered_map<RorId, OpenAlexId>;
+using OpenAlexToRor = std::unordered_map<OpenAlexId, RorId>;
 
 PartnerKey KeyOf(const RegistryEntry& e, const RorToOpenAlex& learned) {
   if (e.openalex) return e.openalex;
@@ -238,11 +240,14 @@ const RegistryEntry* FindKey(const Registry& registry, PartnerKey key) {
 // The top-level organisations a partner key rolls up to through ROR parent
 // relations (OpenAlex lineage was already followed by the facts): the
 // ancestors without a ROR parent, or the key itself.
-void RollUp(const Registry& registry, const RorToOpenAlex& learned, PartnerKey key, RorId ror_hint,
+void RollUp(const Registry& registry, const RorToOpenAlex& learned, const OpenAlexToRor& rors, PartnerKey key,
             std::vector<PartnerKey>* out) {
   out->clear();
   const RegistryEntry* e = FindKey(registry, key);
-  if (e == nullptr && ror_hint != 0) e = registry.FindRor(ror_hint);  // an OpenAlex id the registry lacks
+  if (e == nullptr && !(key & kRorKeyBit)) {  // an OpenAlex id the registry lacks: its ROR, as works state it
+    auto it = rors.find(key);
+    if (it != rors.end()) e = registry.FindRor(it->second);
+  }
   if (e == nullptr || e->ror_parents.empty()) {
     out->push_back(key);
     return;
@@ -341,12 +346,16 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
   }
 
   RorToOpenAlex learned;
+  OpenAlexToRor rors;
   {
     DictRef ref;
     for (const auto& r : readers)
       for (uint32_t d = 0; d < r->dict_size(); ++d) {
         if (Status st = r->Dict(d, &ref); !st.ok()) return st;
-        if (ref.ref.id != 0 && ref.ref.ror != 0) learned.emplace(ref.ref.ror, ref.ref.id);
+        if (ref.ref.id != 0 && ref.ref.ror != 0) {
+          learned.emplace(ref.ref.ror, ref.ref.id);
+          rors.emplace(ref.ref.id, ref.ref.ror);
+        }
       }
   }
 
@@ -354,7 +363,7 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
   struct Local {
     std::map<std::pair<int, PartnerKey>, RankRow> org_year;
     std::map<std::tuple<int, CountryCode, CountryCode>, uint64_t> pairs;
-    std::unordered_map<PartnerKey, std::vector<PartnerKey>> rolled;
+    std::unordered_map<PartnerKey, std::vector<PartnerKey>> rolled;  // key -> its top-level organisations
     FactsArena arena;
     Status error;
     int first_year = 0, last_year = 0;
@@ -406,24 +415,20 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
           for (uint32_t i = a.inst_begin; i < a.inst_end; ++i) {
             fb.RefPartners(i, &direct);
             tops.clear();
-            auto roll = [&](PartnerKey d, RorId hint) -> const std::vector<PartnerKey>& {
+            auto roll = [&](PartnerKey d) -> const std::vector<PartnerKey>& {
               auto [it, fresh] = L.rolled.try_emplace(d);
-              if (fresh) {
-                auto info = arena.partner_info.find(d);
-                RollUp(registry, learned, d, hint ? hint : (info != arena.partner_info.end() ? info->second.ror : 0),
-                       &it->second);
-              }
+              if (fresh) RollUp(registry, learned, rors, d, &it->second);
               return it->second;
             };
             for (PartnerKey d : direct) {
-              const auto& up = roll(d, 0);
+              const auto& up = roll(d);
               tops.insert(tops.end(), up.begin(), up.end());
             }
             // The unit itself may have ROR parents its lineage does not list.
             const InstitutionRef& ref = w.institutions[i];
             PartnerKey self = ref.id ? ref.id : (ref.ror ? (ref.ror | kRorKeyBit) : 0);
             if (self != 0) {
-              const auto& up = roll(self, ref.ror);
+              const auto& up = roll(self);
               if (!(up.size() == 1 && up[0] == self)) tops.insert(tops.end(), up.begin(), up.end());
             }
             std::sort(tops.begin(), tops.end());
@@ -707,7 +712,15 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
     return st;
   }
 
-  auto inputs = DiscoverInputs(o.inputs);
+  // The ledger knows files by their canonical path, however they are named.
+  std::vector<std::string> canonical;
+  for (const auto& path : o.inputs) {
+    std::error_code ec;
+    auto c = std::filesystem::canonical(path, ec);
+    if (ec) return Status(ErrorCode::kNotFound, fmt::format("cannot open {}", path));
+    canonical.push_back(c.string());
+  }
+  auto inputs = DiscoverInputs(canonical);
   if (!inputs.ok()) return inputs.status();
   if (inputs->data_files.empty() && !exists) return Status(ErrorCode::kNotFound, "no work files among the inputs");
 

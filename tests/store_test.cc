@@ -1,0 +1,272 @@
+// The store (docs/store-format.md): answers equal to streaming, updates equal
+// to fresh builds, crash safety, and damaged segments detected.  Indicator
+// definitions: docs/indicators.md.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+
+#include <chrono>
+#include <filesystem>
+#include <random>
+
+#include "synth/generate.h"
+#include "test_util.h"
+
+namespace coopscope::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kRor = SharedData("ror-records-subset/ror_v2_subset_latest.json.gz");
+const std::string kRealRegistries =
+    " --registry " + kRor + " --registry " + SharedData("openalex-snapshot-sample-2023/institutions");
+const std::string kRealInputs = " " + SharedData("openalex-works-openalexpro") + " " +
+                                SharedData("openalex-snapshot-sample-2023") + " " +
+                                SharedData("openalex-entities-2025/W2741809807.json");
+
+void Generate(const std::string& out, uint64_t works, uint64_t seed, int parts) {
+  GenerateOptions g;
+  g.out_dir = out;
+  g.works = works;
+  g.seed = seed;
+  g.parts = parts;
+  g.registry = kRor;
+  g.threads = 2;
+  ASSERT_TRUE(RunGenerate(g).ok());
+}
+
+// Streaming JSON and store JSON for one organisation.
+void ExpectSameAnswer(const std::string& org, const std::string& registries, const std::string& inputs,
+                      const std::string& store, const std::string& scratch) {
+  auto streamed = RunCli("indicators -q --format json --org " + org + registries + inputs, scratch);
+  ASSERT_EQ(streamed.exit_code, 0) << streamed.err;
+  auto stored = RunCli("indicators -q --format json --org " + org + " --store " + store, scratch);
+  ASSERT_EQ(stored.exit_code, 0) << stored.err;
+  EXPECT_EQ(streamed.out, stored.out) << "org " << org;
+  EXPECT_NE(stored.out.find("\"p\""), std::string::npos);
+}
+
+TEST(Store, RealSamplesAnswerLikeStreaming) {
+  TempDir dir;
+  std::string store = dir.File("store");
+  auto built = RunCli("store build -q " + store + kRealRegistries + kRealInputs, dir.path().string());
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  for (const char* org : {"I55633929", "I1294671590", "02feahw73", "I4210165038"})
+    ExpectSameAnswer(org, kRealRegistries, kRealInputs, store, dir.path().string());
+  auto verify = RunCli("store verify " + store, dir.path().string());
+  EXPECT_EQ(verify.exit_code, 0) << verify.err;
+  auto info = RunCli("store info " + store, dir.path().string());
+  EXPECT_NE(info.out.find("records read     570 = accepted 367 + rejected 0 + duplicates 203"), std::string::npos)
+      << info.out;
+  // Building again reads nothing new and changes no answer.
+  auto again = RunCli("store build " + store + kRealInputs, dir.path().string());
+  EXPECT_NE(again.err.find("0 new files ingested"), std::string::npos) << again.err;
+  ExpectSameAnswer("I55633929", kRealRegistries, kRealInputs, store, dir.path().string());
+}
+
+class StoreGenerated : public ::testing::TestWithParam<uint64_t> {};
+
+TEST_P(StoreGenerated, AnswersLikeStreamingAndRanksConsistently) {
+  TempDir dir;
+  Generate(dir.File("data"), 6000, GetParam(), 5);
+  std::string store = dir.File("store");
+  auto built = RunCli("store build -q --threads 2 " + store + " --registry " + kRor + " " + dir.File("data"),
+                      dir.path().string());
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  for (const char* org : {"02feahw73", "I1294671590", "I5000000757"})
+    ExpectSameAnswer(org, " --registry " + kRor, " " + dir.File("data"), store, dir.path().string());
+  // The ranking's CNRS row counts what `indicators --org 02feahw73` counts
+  // (the ROR root with its descendants), year by year.
+  auto rank = RunCli("rank --format csv --top 1 --year 2020 --store " + store, dir.path().string());
+  ASSERT_EQ(rank.exit_code, 0) << rank.err;
+  auto ind = RunCli("indicators -q --format csv --years 2020 --window 0 --org 02feahw73 --store " + store,
+                    dir.path().string());
+  ASSERT_EQ(ind.exit_code, 0) << ind.err;
+  ASSERT_NE(rank.out.find("1,I1294671590,02feahw73,"), std::string::npos) << rank.out;
+  std::string row = rank.out.substr(rank.out.find("1,I1294671590"));
+  std::vector<std::string> cells;
+  std::string cell;
+  for (char ch : row) {
+    if (ch == ',' || ch == '\n') {
+      cells.push_back(cell);
+      cell.clear();
+      if (ch == '\n') break;
+    } else {
+      cell += ch;
+    }
+  }
+  ASSERT_GE(cells.size(), 10u);
+  EXPECT_NE(ind.out.find("year,2020,2020," + cells[6] + ","), std::string::npos) << ind.out << "\nrank P " << cells[6];
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, StoreGenerated, ::testing::Values(3, 11));
+
+// The parts of a generated snapshot, in path order.
+std::vector<fs::path> Parts(const std::string& root) {
+  std::vector<fs::path> parts;
+  for (const auto& e : fs::recursive_directory_iterator(root + "/works"))
+    if (e.is_regular_file() && e.path().filename().string().rfind("part_", 0) == 0) parts.push_back(e.path());
+  std::sort(parts.begin(), parts.end());
+  return parts;
+}
+
+TEST(Store, UpdateEqualsFreshBuild) {
+  TempDir dir;
+  Generate(dir.File("all"), 8000, 21, 6);
+  auto parts = Parts(dir.File("all"));
+  ASSERT_GE(parts.size(), 4u);
+  // A: the older partitions; B: the newer ones and merged ids.
+  for (size_t i = 0; i < parts.size(); ++i) {
+    fs::path rel = fs::relative(parts[i], dir.File("all"));
+    fs::path to = fs::path(dir.File(i < parts.size() / 2 ? "A" : "B")) / rel;
+    fs::create_directories(to.parent_path());
+    fs::copy_file(parts[i], to);
+    fs::path all_copy = fs::path(dir.File("final")) / rel;
+    fs::create_directories(all_copy.parent_path());
+    fs::copy_file(parts[i], all_copy);
+  }
+  // Ids merged away: taken from the last part.
+  std::string last = ReadFile(parts.back().string());
+  std::string merged = "merge_date,id,merge_into_id\n";
+  size_t pos = 0;
+  for (int k = 0; k < 25 && (pos = last.find("\"id\": \"https://openalex.org/W", pos)) != std::string::npos; ++k) {
+    pos += 28;  // the W of the id
+    merged += "2025-09-01," + last.substr(pos, last.find('"', pos) - pos) + ",W1\n";
+  }
+  WriteFile(dir.File("B/merged_ids/works/2025-09-01.csv"), merged);
+  WriteFile(dir.File("final/merged_ids/works/2025-09-01.csv"), merged);
+
+  const std::string d = dir.path().string();
+  ASSERT_EQ(RunCli("store build -q " + dir.File("s1") + " --registry " + kRor + " " + dir.File("A"), d).exit_code, 0);
+  auto upd = RunCli("store update -q " + dir.File("s1") + " " + dir.File("B"), d);
+  ASSERT_EQ(upd.exit_code, 0) << upd.err;
+  ASSERT_EQ(RunCli("store build -q " + dir.File("s2") + " --registry " + kRor + " " + dir.File("final"), d).exit_code,
+            0);
+  for (const std::string& q : {std::string("indicators -q --format json --org 02feahw73"),
+                               std::string("indicators -q --format json --org I5000000757"),
+                               std::string("rank --format csv --top 0 --year 2021"),
+                               std::string("countries --format csv --top 0 --year 2019")}) {
+    auto a = RunCli(q + " --store " + dir.File("s1"), d);
+    auto b = RunCli(q + " --store " + dir.File("s2"), d);
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    EXPECT_EQ(a.out, b.out) << q;
+  }
+  // And both equal streaming over the final data.
+  ExpectSameAnswer("02feahw73", " --registry " + kRor, " " + dir.File("final"), dir.File("s1"), d);
+  auto info = RunCli("store info " + dir.File("s1"), d);
+  EXPECT_NE(info.out.find("merged away      25"), std::string::npos) << info.out;
+  EXPECT_EQ(RunCli("store verify " + dir.File("s1"), d).exit_code, 0);
+}
+
+// Runs `coopscope args` and kills it with SIGKILL after `delay_us`.
+void RunAndKill(const std::string& args, int delay_us) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null = ::open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    dup2(null, 2);
+    execl("/bin/sh", "sh", "-c", (std::string("exec ") + COOPSCOPE_BINARY + " " + args).c_str(), nullptr);
+    _exit(127);
+  }
+  usleep(delay_us);
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+}
+
+TEST(StoreSlow, KilledBuildsResumeWithoutLossOrDoubleCounting) {
+  TempDir dir;
+  const std::string d = dir.path().string();
+  Generate(dir.File("data"), 12000, 5, 16);
+  const std::string build_args = " --registry " + kRor + " --threads 2 " + dir.File("data");
+  ASSERT_EQ(RunCli("store build -q " + dir.File("ref") + build_args, d).exit_code, 0);
+  const std::string query = "indicators -q --format json --org 02feahw73 --store ";
+  auto reference = RunCli(query + dir.File("ref"), d);
+  ASSERT_EQ(reference.exit_code, 0);
+  auto ref_info = RunCli("store info " + dir.File("ref"), d);
+  // Time one build, then kill builds at spread positions within it.
+  auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(RunCli("store build -q " + dir.File("timed") + build_args, d).exit_code, 0);
+  int total_us = static_cast<int>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count());
+  std::mt19937 rng(42);
+  const int kKills = 20;
+  for (int k = 0; k < kKills; ++k) {
+    std::string store = dir.File("k" + std::to_string(k));
+    int delay = std::uniform_int_distribution<int>(total_us * k / kKills, total_us * (k + 1) / kKills)(rng);
+    RunAndKill("store build -q " + store + build_args, delay);
+    // A second kill during the resumed run, for half of them.
+    if (k % 2) RunAndKill("store build -q " + store + build_args, delay / 2);
+    auto resumed = RunCli("store build -q " + store + build_args, d);
+    ASSERT_EQ(resumed.exit_code, 0) << "kill " << k << " after " << delay << " us: " << resumed.err;
+    auto verify = RunCli("store verify " + store, d);
+    EXPECT_EQ(verify.exit_code, 0) << "kill " << k << ": " << verify.err;
+    auto answer = RunCli(query + store, d);
+    EXPECT_EQ(answer.out, reference.out) << "kill " << k << " after " << delay << " us";
+    auto info = RunCli("store info " + store, d);
+    auto counts = [](const std::string& s) { return s.substr(s.find("records read"), s.find("merged away") - s.find("records read")); };
+    EXPECT_EQ(counts(info.out), counts(ref_info.out)) << "kill " << k;
+    fs::remove_all(store);
+  }
+}
+
+TEST(Store, DamagedSegmentsAreDetected) {
+  TempDir dir;
+  const std::string d = dir.path().string();
+  Generate(dir.File("data"), 2000, 9, 2);
+  const std::string store = dir.File("store");
+  ASSERT_EQ(RunCli("store build -q " + store + " --registry " + kRor + " " + dir.File("data"), d).exit_code, 0);
+  std::vector<fs::path> segs;
+  for (const auto& e : fs::directory_iterator(store + "/segments")) segs.push_back(e.path());
+  std::sort(segs.begin(), segs.end());
+  ASSERT_EQ(segs.size(), 2u);
+  const std::string query = "indicators -q --format json --org 02feahw73 --store " + store;
+  ASSERT_EQ(RunCli(query, d).exit_code, 0);
+
+  // One altered byte in the middle of the works.
+  std::string bytes = ReadFile(segs[0].string());
+  std::string altered = bytes;
+  altered[altered.size() / 2] ^= 0x5a;
+  WriteFile(segs[0].string(), altered);
+  auto q1 = RunCli(query, d);
+  EXPECT_EQ(q1.exit_code, 4);
+  EXPECT_NE(q1.err.find(segs[0].filename().string()), std::string::npos) << q1.err;
+  EXPECT_NE(q1.err.find("damaged"), std::string::npos) << q1.err;
+  auto v1 = RunCli("store verify " + store, d);
+  EXPECT_EQ(v1.exit_code, 4);
+  EXPECT_NE(v1.err.find(segs[0].filename().string()), std::string::npos) << v1.err;
+
+  // Truncated.
+  WriteFile(segs[0].string(), bytes.substr(0, bytes.size() - 100));
+  auto q2 = RunCli(query, d);
+  EXPECT_EQ(q2.exit_code, 4);
+  EXPECT_NE(q2.err.find("truncated"), std::string::npos) << q2.err;
+  // Missing.
+  fs::remove(segs[0]);
+  auto q3 = RunCli(query, d);
+  EXPECT_EQ(q3.exit_code, 4);
+  EXPECT_NE(q3.err.find("missing"), std::string::npos) << q3.err;
+  // Restored: answers again.
+  WriteFile(segs[0].string(), bytes);
+  EXPECT_EQ(RunCli(query, d).exit_code, 0);
+  EXPECT_EQ(RunCli("store verify " + store, d).exit_code, 0);
+}
+
+TEST(Store, ClearErrorsForMisuse) {
+  TempDir dir;
+  const std::string d = dir.path().string();
+  auto not_store = RunCli("indicators --org I1 --store " + dir.File("nothing"), d);
+  EXPECT_EQ(not_store.exit_code, 4);
+  EXPECT_NE(not_store.err.find("is not a coopscope store"), std::string::npos) << not_store.err;
+  auto update_missing = RunCli("store update " + dir.File("nothing") + kRealInputs, d);
+  EXPECT_EQ(update_missing.exit_code, 4);
+  EXPECT_NE(update_missing.err.find("store build"), std::string::npos) << update_missing.err;
+  auto bad_by = RunCli("rank --store " + dir.File("nothing") + " --year 2020 --by h_index", d);
+  EXPECT_EQ(bad_by.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace coopscope::testing
