@@ -64,14 +64,8 @@ void AppendFacts(const WorkFacts& facts, const FactsArena& from, Collected* out)
 void FinishCollected(const std::vector<const FactsArena*>& arenas, Collected* out) {
   out->ingest.in_scope = out->works.size();
   for (const FactsArena* arena : arenas) {
-    for (auto& [key, info] : arena->partner_info) {
-      PartnerInfo& mine = out->arena.partner_info[key];
-      if (mine.name.empty() && !info.name.empty())
-        mine = info;
-      else if (mine.country == kNoCountry)
-        mine.country = info.country;
-    }
-    for (auto& [id, name] : arena->root_names) out->arena.root_names.emplace(id, name);
+    for (const auto& [key, info] : arena->partner_info) MergePartnerInfo(info, &out->arena.partner_info[key]);
+    for (const auto& [id, name] : arena->root_names) MergeRootName(name, &out->arena.root_names[id]);
   }
   out->inferred_home = MostFrequentCountry(out->arena.member_list);
 }

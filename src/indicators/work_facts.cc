@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <tuple>
 
 namespace coopscope {
 namespace {
@@ -76,6 +77,19 @@ void FactsBuilder::RefPartners(size_t ref, std::vector<PartnerKey>* out) const {
   if (ref >= ref_inst_.size() || ref_inst_[ref] < 0) return;
   const Inst& inst = insts_[ref_inst_[ref]];
   out->assign(inst_partners_.begin() + inst.partners_begin, inst_partners_.begin() + inst.partners_end);
+}
+
+void MergePartnerInfo(const PartnerInfo& c, PartnerInfo* into) {
+  auto rank = [](const PartnerInfo& x) {
+    return std::make_tuple(!x.from_registry, x.ror == 0, x.name.empty(), x.country == kNoCountry);
+  };
+  auto a = rank(c), b = rank(*into);
+  if (a < b || (a == b && std::tie(c.name, c.ror, c.country) < std::tie(into->name, into->ror, into->country)))
+    *into = c;
+}
+
+void MergeRootName(std::string_view candidate, std::string* into) {
+  if (!candidate.empty() && (into->empty() || candidate < *into)) into->assign(candidate);
 }
 
 CountryCode MostFrequentCountry(const std::vector<CountryCode>& mentions) {
@@ -173,9 +187,8 @@ void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
   }
 
   for (const Inst& inst : insts_)
-    if (inst.in_scope && inst.id != 0 && !inst.name.empty() && scope_.IsRoot(inst.id) &&
-        !arena->root_names.count(inst.id))
-      arena->root_names.emplace(inst.id, std::string(inst.name));
+    if (inst.in_scope && inst.id != 0 && !inst.name.empty() && scope_.IsRoot(inst.id))
+      MergeRootName(inst.name, &arena->root_names[inst.id]);
 
   // K(w).
   std::sort(countries_.begin(), countries_.end());
@@ -265,16 +278,12 @@ void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
     for (size_t i = before; i < partners_.size(); ++i) {
       PartnerKey key = partners_[i];
       PartnerInfo& info = arena->partner_info[key];
-      if (!info.name.empty()) continue;
+      if (info.from_registry) continue;
       const RegistryEntry* e = (key & kRorKeyBit) ? registry_.FindRor(key & ~kRorKeyBit) : registry_.FindOpenAlex(key);
       if (e != nullptr) {
-        info.name = e->name;
-        info.country = policy_.Map(e->country);
-        info.ror = e->ror;
+        info = PartnerInfo{e->name, policy_.Map(e->country), e->ror, true};
       } else if (key == inst.key) {
-        info.name = std::string(inst.name);
-        info.country = inst.country;
-        info.ror = inst.ror;
+        MergePartnerInfo(PartnerInfo{std::string(inst.name), inst.country, inst.ror, false}, &info);
       }
     }
   }

@@ -64,7 +64,16 @@ struct PartnerInfo {
   std::string name;
   CountryCode country = kNoCountry;
   RorId ror = 0;
+  bool from_registry = false;  // the registry's record, the same for every work
 };
+
+// Keeps in *into the better of two descriptions of one partner: the
+// registry's, else the most complete (ROR, name, country), ties going to the
+// smaller values.  A total order, so the result never depends on the order in
+// which works, threads or segments are met.
+void MergePartnerInfo(const PartnerInfo& candidate, PartnerInfo* into);
+// The same for a root's display name: the smaller non-empty one.
+void MergeRootName(std::string_view candidate, std::string* into);
 
 // Storage of the variable-length parts of WorkFacts (one per thread).
 struct FactsArena {

@@ -468,15 +468,14 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
       into.p_int_collab += row.p_int_collab;
     }
     for (auto& [key, c] : L.pairs) g.pairs[key] += c;
-    for (auto& [key, info] : L.arena.partner_info)
-      if (!info.name.empty()) g.orgs.try_emplace(key, info);
+    for (const auto& [key, info] : L.arena.partner_info) MergePartnerInfo(info, &g.orgs[key]);
     if (L.first_year != 0) first_year = first_year == 0 ? L.first_year : std::min(first_year, L.first_year);
     last_year = std::max(last_year, L.last_year);
   }
   // Names of the ranked organisations: the registry's, else as works state them.
   for (const auto& [key, row] : g.org_year) {
     if (const RegistryEntry* e = FindKey(registry, key.second)) {
-      g.orgs[key.second] = PartnerInfo{e->name, policy.Map(e->country), e->ror};
+      g.orgs[key.second] = PartnerInfo{e->name, policy.Map(e->country), e->ror, true};
     }
   }
   std::unordered_set<PartnerKey> ranked;
