@@ -271,6 +271,12 @@ std::string NormalizeName(std::string_view text) {
   return out;
 }
 
+void Registry::Reserve(size_t n) {
+  entries_.reserve(n);
+  by_openalex_.reserve(n);
+  by_ror_.reserve(n);
+}
+
 void Registry::AddEntry(RegistryEntry entry) {
   RegistryEntry& e = Upsert(entry.openalex, entry.ror);
   e = std::move(entry);

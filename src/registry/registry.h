@@ -57,6 +57,8 @@ class Registry {
   // Adds an entry kept earlier (by the store), merged on its ids like a
   // loaded record.
   void AddEntry(RegistryEntry entry);
+  // Room for n entries, before adding many.
+  void Reserve(size_t n);
   void AddLoadStats(RegistryLoadStats stats) { loads_.push_back(std::move(stats)); }
 
   // Look-ups; nullptr when unknown.

@@ -21,6 +21,7 @@ constexpr uint64_t kHeaderBytes = 64;
 constexpr uint64_t kSectionEntryBytes = 24;
 constexpr uint64_t kTableBytes = kHeaderBytes + kSectionEntryBytes * kSections;
 constexpr uint64_t kAlign = 8;
+constexpr uint64_t kOffsetBytes = 4;  // u32 offsets: a section holds at most 4 GiB
 constexpr uint32_t kHeaderCrcOffset = 44;
 
 void Pad(std::string* out) {
@@ -115,6 +116,15 @@ void SegmentWriter::Add(const Work& w, uint64_t seq) {
   entries_.push_back(e);
 }
 
+void SegmentWriter::Clear() {
+  entries_.clear();
+  blobs_.clear();
+  locals_.clear();
+  dict_.clear();
+  dict_offsets_.clear();
+  dict_index_.clear();
+}
+
 Result<SegmentStats> SegmentWriter::Finish(const std::string& path) {
   SegmentStats stats;
   std::vector<uint32_t> order(entries_.size());
@@ -143,18 +153,18 @@ Result<SegmentStats> SegmentWriter::Finish(const std::string& path) {
   for (uint32_t r = 0; r < rows.size(); ++r) {
     const Entry& e = entries_[rows[r]];
     PutFixed<uint64_t>(&ids, e.id);
-    PutFixed<uint64_t>(&offsets, blobs.size());
+    PutFixed<uint32_t>(&offsets, static_cast<uint32_t>(blobs.size()));
     PutVarint(&blobs, static_cast<uint64_t>(e.updated - base));
     blobs.append(blobs_, e.blob_begin, e.blob_end - e.blob_begin);
     for (uint32_t i = e.local_begin; i < e.local_end; ++i) lists[locals_[i]].push_back(r);
     stats.authorships += e.authorships;
   }
-  PutFixed<uint64_t>(&offsets, blobs.size());
-  for (uint64_t off : dict_offsets_) PutFixed<uint64_t>(&dict_offsets, off);
-  PutFixed<uint64_t>(&dict_offsets, dict_.size());
+  PutFixed<uint32_t>(&offsets, static_cast<uint32_t>(blobs.size()));
+  for (uint64_t off : dict_offsets_) PutFixed<uint32_t>(&dict_offsets, static_cast<uint32_t>(off));
+  PutFixed<uint32_t>(&dict_offsets, static_cast<uint32_t>(dict_.size()));
   std::string buf;
   for (const auto& list : lists) {
-    PutFixed<uint64_t>(&posting_offsets, postings.size());
+    PutFixed<uint32_t>(&posting_offsets, static_cast<uint32_t>(postings.size()));
     roaring_bitmap_t* bm = roaring_bitmap_of_ptr(list.size(), list.data());
     roaring_bitmap_run_optimize(bm);
     buf.resize(roaring_bitmap_portable_size_in_bytes(bm));
@@ -162,7 +172,11 @@ Result<SegmentStats> SegmentWriter::Finish(const std::string& path) {
     roaring_bitmap_free(bm);
     postings.append(buf);
   }
-  PutFixed<uint64_t>(&posting_offsets, postings.size());
+  PutFixed<uint32_t>(&posting_offsets, static_cast<uint32_t>(postings.size()));
+  if (std::max({blobs.size(), dict_.size(), postings.size()}) > UINT32_MAX) {
+    Clear();
+    return Status(ErrorCode::kInvalidArgument, fmt::format("segment {} would exceed 4 GiB in one section", path));
+  }
 
   const std::string* bodies[kSections] = {&ids, &offsets, &blobs, &dict_, &dict_offsets, &postings, &posting_offsets};
   std::string file(kTableBytes, '\0');
@@ -175,7 +189,6 @@ Result<SegmentStats> SegmentWriter::Finish(const std::string& path) {
     PutFixed<uint32_t>(&table, Crc32(bodies[s]->data(), bodies[s]->size()));
     PutFixed<uint64_t>(&table, offset);
     PutFixed<uint64_t>(&table, bodies[s]->size());
-    stats.section_bytes[s] = bodies[s]->size();
     Pad(&file);
   }
   std::string header;
@@ -199,12 +212,7 @@ Result<SegmentStats> SegmentWriter::Finish(const std::string& path) {
   stats.bytes = file.size();
   stats.crc = Crc32(file.data(), file.size());
   Status st = WriteAllAndSync(path, file);
-  entries_.clear();
-  blobs_.clear();
-  locals_.clear();
-  dict_.clear();
-  dict_offsets_.clear();
-  dict_index_.clear();
+  Clear();
   if (!st.ok()) return st;
   return stats;
 }
@@ -268,9 +276,10 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& pa
       return r->Corrupt(fmt::format("section {} checksum mismatch", kind));
   }
   auto sec = [&](Section s) { return r->sections_[static_cast<uint32_t>(s)]; };
-  if (sec(Section::kIds).bytes != uint64_t{r->works_} * 8 || sec(Section::kOffsets).bytes != (uint64_t{r->works_} + 1) * 8 ||
-      sec(Section::kDictOffsets).bytes != (uint64_t{r->dict_count_} + 1) * 8 ||
-      sec(Section::kPostingOffsets).bytes != (uint64_t{r->dict_count_} + 1) * 8)
+  if (sec(Section::kIds).bytes != uint64_t{r->works_} * 8 ||
+      sec(Section::kOffsets).bytes != (uint64_t{r->works_} + 1) * kOffsetBytes ||
+      sec(Section::kDictOffsets).bytes != (uint64_t{r->dict_count_} + 1) * kOffsetBytes ||
+      sec(Section::kPostingOffsets).bytes != (uint64_t{r->dict_count_} + 1) * kOffsetBytes)
     return r->Corrupt("section sizes disagree with the header counts");
   r->ids_ = h + sec(Section::kIds).offset;
   r->offsets_ = h + sec(Section::kOffsets).offset;
@@ -283,6 +292,14 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& pa
   r->postings_bytes_ = sec(Section::kPostings).bytes;
   r->posting_offsets_ = h + sec(Section::kPostingOffsets).offset;
   return r;
+}
+
+Status SegmentReader::Range(const char* offsets, uint32_t index, uint64_t limit, const char* what, uint64_t* begin,
+                            uint64_t* end) const {
+  *begin = LoadFixed<uint32_t>(offsets + uint64_t{index} * kOffsetBytes);
+  *end = LoadFixed<uint32_t>(offsets + (uint64_t{index} + 1) * kOffsetBytes);
+  if (*begin > *end || *end > limit) return Corrupt(fmt::format("{} {} lies outside its section", what, index));
+  return Status::Ok();
 }
 
 OpenAlexId SegmentReader::LoadId(uint32_t row) const { return LoadFixed<uint64_t>(ids_ + uint64_t{row} * 8); }
@@ -300,8 +317,9 @@ int64_t SegmentReader::Find(OpenAlexId id) const {
 }
 
 Result<int64_t> SegmentReader::Updated(uint32_t row) const {
-  uint64_t b = LoadFixed<uint64_t>(offsets_ + uint64_t{row} * 8), e = LoadFixed<uint64_t>(offsets_ + (uint64_t{row} + 1) * 8);
-  if (row >= works_ || b > e || e > blobs_bytes_) return Corrupt(fmt::format("row {} lies outside the works", row));
+  if (row >= works_) return Corrupt(fmt::format("row {} out of range", row));
+  uint64_t b = 0, e = 0;
+  if (Status st = Range(offsets_, row, blobs_bytes_, "row", &b, &e); !st.ok()) return st;
   Cursor c(blobs_ + b, blobs_ + e);
   uint64_t delta = c.Varint();
   if (!c.ok()) return Corrupt(fmt::format("row {} is truncated", row));
@@ -310,9 +328,8 @@ Result<int64_t> SegmentReader::Updated(uint32_t row) const {
 
 Status SegmentReader::Dict(uint32_t index, DictRef* out) const {
   if (index >= dict_count_) return Corrupt(fmt::format("dictionary index {} out of range", index));
-  uint64_t b = LoadFixed<uint64_t>(dict_offsets_ + uint64_t{index} * 8);
-  uint64_t e = LoadFixed<uint64_t>(dict_offsets_ + (uint64_t{index} + 1) * 8);
-  if (b > e || e > dict_bytes_) return Corrupt(fmt::format("dictionary entry {} lies outside its section", index));
+  uint64_t b = 0, e = 0;
+  if (Status st = Range(dict_offsets_, index, dict_bytes_, "dictionary entry", &b, &e); !st.ok()) return st;
   Cursor c(dict_ + b, dict_ + e);
   InstitutionRef& r = out->ref;
   r = InstitutionRef{};
@@ -339,8 +356,8 @@ Status SegmentReader::Dict(uint32_t index, DictRef* out) const {
 Status SegmentReader::Decode(uint32_t row, Work* w) const {
   w->clear();
   if (row >= works_) return Corrupt(fmt::format("row {} out of range", row));
-  uint64_t b = LoadFixed<uint64_t>(offsets_ + uint64_t{row} * 8), e = LoadFixed<uint64_t>(offsets_ + (uint64_t{row} + 1) * 8);
-  if (b > e || e > blobs_bytes_) return Corrupt(fmt::format("row {} lies outside the works section", row));
+  uint64_t b = 0, e = 0;
+  if (Status st = Range(offsets_, row, blobs_bytes_, "row", &b, &e); !st.ok()) return st;
   Cursor c(blobs_ + b, blobs_ + e);
   w->id = LoadId(row);
   w->updated_micros = updated_base_ + static_cast<int64_t>(c.Varint());
@@ -395,9 +412,8 @@ Status SegmentReader::Decode(uint32_t row, Work* w) const {
 
 Result<roaring_bitmap_t*> SegmentReader::Postings(uint32_t index) const {
   if (index >= dict_count_) return Corrupt(fmt::format("posting list {} out of range", index));
-  uint64_t b = LoadFixed<uint64_t>(posting_offsets_ + uint64_t{index} * 8);
-  uint64_t e = LoadFixed<uint64_t>(posting_offsets_ + (uint64_t{index} + 1) * 8);
-  if (b > e || e > postings_bytes_) return Corrupt(fmt::format("posting list {} lies outside its section", index));
+  uint64_t b = 0, e = 0;
+  if (Status st = Range(posting_offsets_, index, postings_bytes_, "posting list", &b, &e); !st.ok()) return st;
   roaring_bitmap_t* bm = roaring_bitmap_portable_deserialize_safe(postings_ + b, e - b);
   if (bm == nullptr) return Corrupt(fmt::format("posting list {} does not decode", index));
   if (roaring_bitmap_get_cardinality(bm) > 0 && roaring_bitmap_maximum(bm) >= works_) {

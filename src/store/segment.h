@@ -25,7 +25,8 @@ namespace coopscope::store {
 
 inline constexpr char kSegmentMagic[8] = {'C', 'O', 'O', 'P', 'S', 'E', 'G', '\n'};
 inline constexpr uint32_t kSegmentFormatVersion = 1;
-inline constexpr size_t kSegmentMaxWorks = size_t{1} << 20;  // flush threshold of a writer
+inline constexpr size_t kSegmentMaxWorks = size_t{1} << 20;  // flush thresholds of a writer
+inline constexpr size_t kSegmentMaxPendingBytes = size_t{1} << 30;
 
 enum class Section : uint32_t { kIds = 1, kOffsets, kBlobs, kDict, kDictOffsets, kPostings, kPostingOffsets };
 inline constexpr int kSections = 7;
@@ -44,7 +45,6 @@ struct SegmentStats {
   uint64_t dict_entries = 0;
   uint64_t bytes = 0;             // file size
   uint32_t crc = 0;               // crc32 of the whole file
-  std::vector<uint64_t> section_bytes = std::vector<uint64_t>(kSections, 0);
 };
 
 class SegmentWriter {
@@ -58,8 +58,11 @@ class SegmentWriter {
   // Writes the segment to `path` (through a temporary name, fsync, rename) and
   // resets the writer.  Returns what was written.
   Result<SegmentStats> Finish(const std::string& path);
+  // Bytes held for the next segment (flush well before a section reaches 4 GiB).
+  size_t pending_bytes() const { return blobs_.size() + dict_.size(); }
 
  private:
+  void Clear();
   uint32_t Intern(const Work& w, const InstitutionRef& ref);
   struct Entry {
     OpenAlexId id;
@@ -112,6 +115,9 @@ class SegmentReader {
   SegmentReader() = default;
   Status Corrupt(const std::string& what) const;
   OpenAlexId LoadId(uint32_t row) const;
+  // [begin, end) of entry `index` of an offsets section, checked against limit.
+  Status Range(const char* offsets, uint32_t index, uint64_t limit, const char* what, uint64_t* begin,
+               uint64_t* end) const;
 
   std::string path_;
   const char* base_ = nullptr;

@@ -198,6 +198,9 @@ Result<std::vector<SegmentRow>> LoadSegmentRows(Db& db, bool live_only) {
 }
 
 Status LoadRegistry(Db& db, Registry* registry) {
+  auto count = QueryInt(db, "SELECT COUNT(*) FROM registry");
+  if (!count.ok()) return count.status();
+  registry->Reserve(static_cast<size_t>(count.value()));
   auto s = db.Prepare("SELECT idx, entry FROM registry ORDER BY idx");
   if (!s.ok()) return s.status();
   Status st;
@@ -856,7 +859,8 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
       reader.set_on_accept([&](const RecordPos& pos) {
         if (!parsed) return;
         writer.Add(work, pos.offset);
-        if (writer.pending() >= kSegmentMaxWorks && werr.ok()) flush();
+        if ((writer.pending() >= kSegmentMaxWorks || writer.pending_bytes() >= kSegmentMaxPendingBytes) && werr.ok())
+          flush();
       });
       Status st = reader.ReadFile(p.path, fn, &counts);
       if (st.ok() && werr.ok() && (writer.pending() > 0 || written.empty())) flush();
