@@ -149,12 +149,7 @@ def prepare_data(args, coopscope):
     """Returns (plain_folder, gz_folder, meta); generates what is absent."""
     tag = 'quick' if args.quick else 'full'
     base = os.path.join(args.out, f'data-{tag}')
-    plain, gz = os.path.join(base, 'plain'), os.path.join(base, 'gz')
-    meta_path = os.path.join(base, 'bench-data.json')
-    meta = None
-    if os.path.exists(meta_path):
-        with open(meta_path) as f:
-            meta = json.load(f)
+    plain, gz, meta = load_data(base)
     wanted = {'seed': args.seed, 'parts': args.parts}
     if args.works:
         wanted['works'] = args.works
@@ -177,22 +172,40 @@ def prepare_data(args, coopscope):
         shutil.rmtree(calib)
         works = int(math.ceil(target_bytes(args) * 1.03 / per_work))
         log(f'about {per_work:.0f} bytes per work: {works} works for {target_bytes(args) / 1e9:.2f} GB')
+    plain, gz, meta = generate_data(coopscope, base, works, args.seed, args.parts, args.registry,
+                                    {'target_bytes': target_bytes(args) if not args.works else 0})
+    if not args.works and meta['plain_bytes'] < target_bytes(args):
+        log(f'warning: generated {meta["plain_bytes"] / 1e9:.3f} GB, under the {target_bytes(args) / 1e9:.2f} GB asked')
+    return plain, gz, meta
+
+
+def load_data(base):
+    """(plain folder, gz folder, meta or None) of generated data under base."""
+    meta_path = os.path.join(base, 'bench-data.json')
+    meta = None
+    if os.path.exists(meta_path):
+        with open(meta_path) as f:
+            meta = json.load(f)
+    return os.path.join(base, 'plain'), os.path.join(base, 'gz'), meta
+
+
+def generate_data(coopscope, base, works, seed, parts, registry, extra_meta=None):
+    """Writes the same works as plain and .gz parts under base, with bench-data.json."""
+    plain, gz, _ = load_data(base)
+    meta_path = os.path.join(base, 'bench-data.json')
     os.makedirs(base, exist_ok=True)
     if os.path.exists(meta_path):
         os.remove(meta_path)
     t0 = time.perf_counter()
-    generate(coopscope, plain, works, args.seed, args.parts, 'none', args.registry)
+    generate(coopscope, plain, works, seed, parts, 'none', registry)
     t1 = time.perf_counter()
-    generate(coopscope, gz, works, args.seed, args.parts, 'gz', args.registry)
+    generate(coopscope, gz, works, seed, parts, 'gz', registry)
     t2 = time.perf_counter()
-    meta = {'works': works, 'seed': args.seed, 'parts': args.parts, 'registry': args.registry,
-            'target_bytes': target_bytes(args) if not args.works else 0,
+    meta = {'works': works, 'seed': seed, 'parts': parts, 'registry': registry, **(extra_meta or {}),
             'plain_bytes': total_size(data_files(plain, '.jsonl')),
             'gz_bytes': total_size(data_files(gz, '.gz')),
             'generate_plain_seconds': round(t1 - t0, 1), 'generate_gz_seconds': round(t2 - t1, 1),
             'generated': datetime.datetime.now().isoformat(timespec='seconds')}
-    if not args.works and meta['plain_bytes'] < target_bytes(args):
-        log(f'warning: generated {meta["plain_bytes"] / 1e9:.3f} GB, under the {target_bytes(args) / 1e9:.2f} GB asked')
     with open(meta_path, 'w') as f:
         json.dump(meta, f, indent=1)
     return plain, gz, meta

@@ -212,12 +212,7 @@ def parse_info(text):
 def prepare_data(args, coopscope):
     """(plain folder, gz folder, meta) under OUT/data-store-N; generated when absent or different."""
     base_dir = os.path.join(args.out, f'data-store-{args.works}')
-    plain, gz = os.path.join(base_dir, 'plain'), os.path.join(base_dir, 'gz')
-    meta_path = os.path.join(base_dir, 'bench-data.json')
-    meta = None
-    if os.path.exists(meta_path):
-        with open(meta_path) as f:
-            meta = json.load(f)
+    plain, gz, meta = base.load_data(base_dir)
     have = (meta is not None and base.data_files(plain, '.jsonl') and base.data_files(gz, '.gz')
             and meta.get('works') == args.works and meta.get('seed') == args.seed
             and meta.get('parts') == args.parts)
@@ -227,22 +222,7 @@ def prepare_data(args, coopscope):
                 f'{args.parts} parts')
         log(f'using the data in {base_dir}: {meta["works"]:,} works, {meta["plain_bytes"] / 1e9:.3f} GB plain')
         return plain, gz, meta
-    os.makedirs(base_dir, exist_ok=True)
-    if os.path.exists(meta_path):
-        os.remove(meta_path)
-    t0 = time.perf_counter()
-    base.generate(coopscope, plain, args.works, args.seed, args.parts, 'none', args.registry)
-    t1 = time.perf_counter()
-    base.generate(coopscope, gz, args.works, args.seed, args.parts, 'gz', args.registry)
-    t2 = time.perf_counter()
-    meta = {'works': args.works, 'seed': args.seed, 'parts': args.parts, 'registry': args.registry,
-            'plain_bytes': base.total_size(base.data_files(plain, '.jsonl')),
-            'gz_bytes': base.total_size(base.data_files(gz, '.gz')),
-            'generate_plain_seconds': round(t1 - t0, 1), 'generate_gz_seconds': round(t2 - t1, 1),
-            'generated': datetime.datetime.now().isoformat(timespec='seconds')}
-    with open(meta_path, 'w') as f:
-        json.dump(meta, f, indent=1)
-    return plain, gz, meta
+    return base.generate_data(coopscope, base_dir, args.works, args.seed, args.parts, args.registry)
 
 
 def best_of(runs):
