@@ -14,3 +14,19 @@ cmake --build --preset release --target coopscope
   --registry "$DATA/openalex-snapshot-sample-2023/institutions" \
   --window 4 \
   "$DATA/openalex-works-openalexpro" "$DATA/openalex-snapshot-sample-2023" "$DATA/openalex-entities-2025/W2741809807.json"
+
+# The same inputs ingested once into a store, then the same question answered from it.
+STORE=build/sample-store
+rm -rf "$STORE"
+./build/release/coopscope store build "$STORE" \
+  --registry "$DATA/ror-records-subset/ror_v2_subset_latest.json.gz" \
+  --registry "$DATA/openalex-snapshot-sample-2023/institutions" \
+  "$DATA/openalex-works-openalexpro" "$DATA/openalex-snapshot-sample-2023" "$DATA/openalex-entities-2025/W2741809807.json"
+./build/release/coopscope store info "$STORE"
+./build/release/coopscope indicators --store "$STORE" --org I55633929 --window 4 --format json -q > build/sample-store.json
+./build/release/coopscope indicators --org I55633929 --window 4 --format json -q \
+  --registry "$DATA/ror-records-subset/ror_v2_subset_latest.json.gz" \
+  --registry "$DATA/openalex-snapshot-sample-2023/institutions" \
+  "$DATA/openalex-works-openalexpro" "$DATA/openalex-snapshot-sample-2023" "$DATA/openalex-entities-2025/W2741809807.json" \
+  > build/sample-stream.json
+cmp build/sample-store.json build/sample-stream.json && echo "The store's answer is identical to the streaming answer (build/sample-store.json)."
