@@ -10,6 +10,7 @@
 
 #include "io/csv.h"
 #include "match/affiliation_matcher.h"
+#include "registry/country_policy.h"
 #include "registry/registry.h"
 
 namespace coopscope {
@@ -196,9 +197,11 @@ Result<GoldSet> LoadMagnet(const std::string& dir, const Registry& registry) {
 Result<GoldSet> LoadDataesrCountries(const std::string& dir, std::string_view file) {
   GoldSet set{"dataesr-" + std::string(file.substr(file.find('/') + 1, file.find('.') - file.find('/') - 1)),
               std::string(file),
-              "country given by the dataESR matcher (not hand-checked: its README warns of errors)",
+              "country given by the dataESR matcher (not hand-checked: its README warns of errors; "
+              "overseas codes counted as FR, as it does)",
               {},
-              0};
+              0,
+              true};
   std::ifstream in(dir + "/" + set.file, std::ios::binary);
   if (!in) return Status(ErrorCode::kNotFound, fmt::format("cannot open {}", set.file));
   std::string line;
@@ -267,6 +270,7 @@ void EvalFigures::Add(const EvalFigures& o) {
 EvalFigures Evaluate(const GoldSet& set, const AffiliationMatcher& matcher, size_t limit,
                      std::vector<std::string>* errors) {
   EvalFigures f;
+  const CountryPolicy policy = set.countries_under_policy ? CountryPolicy() : CountryPolicy::Identity();
   size_t n = limit == 0 ? set.rows.size() : std::min(limit, set.rows.size());
   std::vector<AffiliationMatch> matches(n);
   auto start = std::chrono::steady_clock::now();
@@ -280,7 +284,7 @@ EvalFigures Evaluate(const GoldSet& set, const AffiliationMatcher& matcher, size
       ++f.country_gold;
       if (m.country != kNoCountry) {
         ++f.country_predicted;
-        if (m.country == g.country)
+        if (policy.Map(m.country) == policy.Map(g.country))
           ++f.country_correct;
         else if (errors)
           errors->push_back(fmt::format("{}\tcountry\t{}\texpected {}\tgot {}", set.name, g.text, CountryName(g.country),

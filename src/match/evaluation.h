@@ -40,6 +40,9 @@ struct GoldSet {
   std::string note;   // what the gold is, and its caveats
   std::vector<GoldRow> rows;
   size_t unreadable = 0;  // records without a string
+  // The gold countries follow the default CountryPolicy (overseas → FR,
+  // HK/MO → CN): answers are compared after the same mapping.
+  bool countries_under_policy = false;
 };
 
 // Reads every known gold set under `data_dir` (../shared/data).  A missing

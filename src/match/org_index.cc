@@ -86,9 +86,11 @@ std::vector<UnitCode> FindUnitCodes(const AffiliationText& text) {
   return out;
 }
 
-OrgIndex::OrgIndex(const Registry& registry) : registry_(registry) {
+OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : registry_(registry), weights_(weights) {
   const auto& entries = registry.entries();
   city_tokens_.resize(entries.size());
+  std::vector<uint32_t> last_entry_of_token(1, 0);
+  token_orgs_.assign(1, 0);
   for (uint32_t i = 0; i < entries.size(); ++i) {
     const RegistryEntry& e = entries[i];
     if (e.ror == 0) continue;  // the matcher answers with ROR ids
@@ -98,8 +100,27 @@ OrgIndex::OrgIndex(const Registry& registry) : registry_(registry) {
       IndexName(i, a, acronym ? NameKind::kAcronym : NameKind::kAlias);
     }
     city_tokens_[i] = NameTokens(e.city);
+    // Count each word once per organisation.
+    token_orgs_.resize(vocabulary_.size() + 1, 0);
+    last_entry_of_token.resize(vocabulary_.size() + 1, UINT32_MAX);
+    for (uint32_t t : pending_tokens_)
+      if (last_entry_of_token[t] != i) {
+        last_entry_of_token[t] = i;
+        ++token_orgs_[t];
+      }
+    pending_tokens_.clear();
   }
+  // The rarity of every name, now that the counts are known.
+  for (auto& [hash, refs] : by_name_)
+    for (auto& r : refs) r.rarest = RarestOf(r);
+  name_tokens_.clear();
   cnrs_ = registry.FindRor(ParseRorId(kCnrsRorId));
+}
+
+uint32_t OrgIndex::RarestOf(const NameRef& ref) const {
+  uint32_t rarest = UINT32_MAX;
+  for (uint32_t t : name_tokens_[ref.name]) rarest = std::min(rarest, token_orgs_[t]);
+  return rarest;
 }
 
 uint32_t OrgIndex::TokenId(std::string_view token) const {
@@ -115,9 +136,12 @@ void OrgIndex::IndexName(uint32_t entry, std::string_view name, NameKind kind) {
   }
   if (text.tokens.empty() || text.tokens.size() > kMaxNameTokens) return;
   uint64_t h = kSpanSeed;
+  std::vector<uint32_t> ids;
   for (const auto& t : text.tokens) {
     auto [it, inserted] = vocabulary_.try_emplace(t.text, static_cast<uint32_t>(vocabulary_.size() + 1));
     h = Extend(h, it->second);
+    ids.push_back(it->second);
+    pending_tokens_.push_back(it->second);
   }
   auto& refs = by_name_[h];
   for (auto& r : refs)
@@ -125,7 +149,8 @@ void OrgIndex::IndexName(uint32_t entry, std::string_view name, NameKind kind) {
       r.kind = std::min(r.kind, kind);  // the strongest kind of name wins
       return;
     }
-  refs.push_back({entry, kind, static_cast<uint8_t>(text.tokens.size())});
+  refs.push_back({entry, kind, static_cast<uint8_t>(text.tokens.size()), 0, static_cast<uint32_t>(name_tokens_.size())});
+  name_tokens_.push_back(std::move(ids));
   max_name_tokens_ = std::max(max_name_tokens_, text.tokens.size());
   ++names_indexed_;
 }
@@ -199,6 +224,8 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
         bool city = CityAppears(e, text);
         bool weak = ref.kind == NameKind::kAcronym || ref.tokens == 1;
         if (weak && !country_agrees && !city) continue;  // needs support
+        bool distinctive = ref.rarest <= weights_.distinctive_max_orgs;
+        if (!distinctive && !country_agrees && !city) continue;  // a generic name needs support too
         size_t letters = tokens[b].text.size();
         if (ref.kind == NameKind::kAcronym && !all_upper && letters < kAcronymCaseFreeLength) continue;
         double score = ref.kind == NameKind::kDisplay ? weights_.display_name

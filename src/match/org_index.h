@@ -39,6 +39,10 @@ struct OrgWeights {
   double unit_code_lab = 0.95;  // a lab whose registry names carry the unit code found
   double unit_code_parent = 0.8;// CNRS inferred from a CNRS unit code
   double min_score = 0.7;       // candidates below are refused
+  // A name counts without the support of the country or the city only if
+  // one of its words is this rare: used by at most this many organisations'
+  // names ("emory", "verona"; not "department of biological sciences").
+  uint32_t distinctive_max_orgs = 20;
 };
 
 enum class NameKind : uint8_t { kDisplay, kAlias, kAcronym };
@@ -64,7 +68,7 @@ struct OrgCandidate {
 
 class OrgIndex {
  public:
-  explicit OrgIndex(const Registry& registry);
+  explicit OrgIndex(const Registry& registry, const OrgWeights& weights = {});
 
   // The accepted candidates of a parsed string, best first.  `country` is the
   // string's own country (kNoCountry when unknown): a candidate elsewhere is
@@ -83,7 +87,10 @@ class OrgIndex {
     uint32_t entry;
     NameKind kind;
     uint8_t tokens;
+    uint32_t rarest = 0;  // the fewest organisations sharing one of its words
+    uint32_t name = 0;    // index into name_tokens_ while building
   };
+  uint32_t RarestOf(const NameRef& ref) const;
   uint32_t TokenId(std::string_view token) const;
   void IndexName(uint32_t entry, std::string_view name, NameKind kind);
   bool CityAppears(const RegistryEntry& e, const AffiliationText& text) const;
@@ -91,6 +98,9 @@ class OrgIndex {
   const Registry& registry_;
   OrgWeights weights_;
   std::unordered_map<std::string, uint32_t> vocabulary_;
+  std::vector<uint32_t> token_orgs_;  // per token id: organisations using it in a name
+  std::vector<uint32_t> pending_tokens_;               // while building: the current organisation's words
+  std::vector<std::vector<uint32_t>> name_tokens_;     // while building: each name's words
   std::unordered_map<uint64_t, std::vector<NameRef>> by_name_;
   std::unordered_map<std::string, std::vector<uint32_t>> by_unit_code_;
   std::vector<std::vector<std::string>> city_tokens_;  // per entry
