@@ -377,11 +377,12 @@ void PrintEvalRow(const std::string& name, const EvalFigures& f) {
   auto pct = [](double v, size_t denominator) {
     return denominator == 0 ? std::string("    -") : fmt::format("{:.3f}", v);
   };
-  fmt::print("{:<40} {:>6} | {:>6} {:>5} {:>5} | {:>6} {:>6} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5}\n", name, f.rows,
+  fmt::print("{:<46} {:>6} | {:>6} {:>5} {:>5} | {:>6} {:>6} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5}\n", name, f.rows,
              f.country_gold, pct(f.CountryPrecision(), f.country_predicted), pct(f.CountryRecall(), f.country_gold),
              f.org_gold, f.org_gold_in_registry, f.org_none_expected, pct(f.OrgPrecision(), f.org_predicted),
              pct(f.OrgPrecisionInRegistry(), f.org_predicted_in_registry), pct(f.OrgRecall(), f.org_gold),
-             pct(f.OrgRecallInRegistry(), f.org_gold_in_registry), f.org_false_on_none);
+             pct(f.OrgRecallInRegistry(), f.org_gold_in_registry), pct(f.OrgPrecisionLineage(), f.org_predicted),
+             f.org_false_on_none);
 }
 
 int RunMatchEval(const MatchEvalOptions& o) {
@@ -395,8 +396,9 @@ int RunMatchEval(const MatchEvalOptions& o) {
   std::vector<std::string> errors;
   fmt::print("Affiliation matcher on the gold sets of {} ({} organisations in the registry)\n\n", o.data_dir,
              registry.size());
-  fmt::print("{:<40} {:>6} | {:>6} {:>5} {:>5} | {:>6} {:>6} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5}\n", "set", "rows",
-             "c.gold", "c.P", "c.R", "o.gold", "in reg", "none", "o.P", "P.reg", "o.R", "R.reg", "FP.none");
+  fmt::print("{:<46} {:>6} | {:>6} {:>5} {:>5} | {:>6} {:>6} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5}\n", "set",
+             "rows", "c.gold", "c.P", "c.R", "o.gold", "in reg", "none", "o.P", "P.reg", "o.R", "R.reg", "P.lin",
+             "FP.none");
   EvalFigures total;
   for (const GoldSet& set : sets.value()) {
     EvalFigures f = Evaluate(set, matcher, o.limit, o.errors_file.empty() ? nullptr : &errors);
@@ -409,6 +411,7 @@ int RunMatchEval(const MatchEvalOptions& o) {
       "o.gold: rows expecting an organisation, 'in reg' of which the registry holds one; none: rows expecting none.\n"
       "o.P: organisation precision over every prediction; P.reg: over rows whose gold is in the registry;\n"
       "o.R: recall over all rows expecting an organisation; R.reg: over those whose gold is in the registry;\n"
+      "P.lin: o.P counting an answer right when the expected id is the answer or one of its registry ancestors;\n"
       "FP.none: organisations given where the gold says none.  The best organisation counts (right when it is one of\n"
       "the expected ids).\n");
   for (const GoldSet& set : sets.value()) fmt::print("  {}: {} — {}\n", set.name, set.file, set.note);

@@ -262,6 +262,7 @@ void EvalFigures::Add(const EvalFigures& o) {
   org_none_expected += o.org_none_expected;
   org_predicted += o.org_predicted;
   org_correct += o.org_correct;
+  org_correct_lineage += o.org_correct_lineage;
   org_predicted_in_registry += o.org_predicted_in_registry;
   org_false_on_none += o.org_false_on_none;
   seconds += o.seconds;
@@ -307,6 +308,8 @@ EvalFigures Evaluate(const GoldSet& set, const AffiliationMatcher& matcher, size
     if (!g.none_expected && !g.absent) ++f.org_predicted_in_registry;
     if (g.none_expected) ++f.org_false_on_none;
     bool right = Contains(g.rors, m.organisation->ror);
+    if (right || std::any_of(m.ancestors.begin(), m.ancestors.end(), [&](RorId a) { return Contains(g.rors, a); }))
+      ++f.org_correct_lineage;
     if (right)
       ++f.org_correct;
     else if (errors)

@@ -60,6 +60,7 @@ struct EvalFigures {
   size_t org_none_expected = 0; // rows expecting no organisation
   size_t org_predicted = 0;     // rows with a gold (any kind) given an organisation
   size_t org_correct = 0;       // the best organisation is one of the expected
+  size_t org_correct_lineage = 0;  // … or one of its registry ancestors is
   size_t org_predicted_in_registry = 0;  // predictions on rows whose gold is in the registry
   size_t org_false_on_none = 0;          // an organisation where none was expected
   double seconds = 0;                    // matching time, one thread
@@ -70,6 +71,7 @@ struct EvalFigures {
   double OrgPrecisionInRegistry() const { return Ratio(org_correct, org_predicted_in_registry); }
   double OrgRecall() const { return Ratio(org_correct, org_gold); }
   double OrgRecallInRegistry() const { return Ratio(org_correct, org_gold_in_registry); }
+  double OrgPrecisionLineage() const { return Ratio(org_correct_lineage, org_predicted); }
   static double Ratio(size_t a, size_t b) { return b == 0 ? 0.0 : static_cast<double>(a) / static_cast<double>(b); }
   void Add(const EvalFigures& o);
 };

@@ -212,6 +212,9 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       h = Extend(h, ids[k]);
       auto it = by_name_.find(h);
       if (it == by_name_.end()) continue;
+      // A name cut inside a hyphenated word ("University of Milan" in
+      // "University of Milan-Bicocca") is not that name.
+      if (end < tokens.size() && tokens[end].sep_before == '-' && tokens[end].segment == tokens[k].segment) continue;
       bool all_upper = true;
       for (size_t q = b; q < end; ++q) all_upper &= tokens[q].upper || tokens[q].digits;
       // Score every organisation of this name; keep the best if it is alone.

@@ -42,7 +42,7 @@ struct OrgWeights {
   // A name counts without the support of the country or the city only if
   // one of its words is this rare: used by at most this many organisations'
   // names ("emory", "verona"; not "department of biological sciences").
-  uint32_t distinctive_max_orgs = 20;
+  uint32_t distinctive_max_orgs = 60;
 };
 
 enum class NameKind : uint8_t { kDisplay, kAlias, kAcronym };
