@@ -85,9 +85,12 @@ Commands& State() {
   return commands;
 }
 
+// One file per --registry, so that a positional argument after it is not
+// taken for a second registry.
 void AddRegistryOption(CLI::App* cmd, std::vector<std::string>* registries) {
   cmd->add_option("--registry", *registries,
-                  "ROR v2 dump (.json, .json.gz, .zip) or OpenAlex institutions (.jsonl[.gz]); repeatable");
+                  "ROR v2 dump (.json, .json.gz, .zip) or OpenAlex institutions (.jsonl[.gz]); repeatable")
+      ->allow_extra_args(false);
 }
 
 void AddOrgOptions(CLI::App* cmd, OrgOptions* o) {
