@@ -40,7 +40,8 @@ TEST(MatchCountry, FrenchGermanSpanish) {
   EXPECT_EQ(CountryOf("Institut für Physik, Universität Heidelberg, D-69120 Heidelberg, Deutschland"), "DE");
   EXPECT_EQ(CountryOf("Lehrstuhl für Informatik, Wien, Österreich"), "AT");
   EXPECT_EQ(CountryOf("Departamento de Física, Universidad de Buenos Aires, Argentina"), "AR");
-  EXPECT_EQ(CountryOf("Instituto de Física, Madrid, Alemania"), "");  // Madrid vs Germany: conflicting → unknown
+  EXPECT_EQ(CountryOf("Instituto de Física, Madrid, Alemania"), "DE");  // the trailing country outweighs a city
+  EXPECT_EQ(CountryOf("Instituto de Física, España, Alemania"), "");    // two countries: unknown
   EXPECT_EQ(CountryOf("Hospital Universitario, Sevilla, España"), "ES");
   EXPECT_EQ(CountryOf("Laboratorio, Ciudad de México, México"), "MX");
   EXPECT_EQ(CountryOf("Laboratoire, Genève, Suisse"), "CH");

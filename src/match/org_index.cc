@@ -40,6 +40,16 @@ bool IsUnitQualifier(std::string_view t) {
          t == "cea" || t == "ifremer" || t == "s" || t == "n" || t == "no";
 }
 
+// The first words of names that say what kind of sub-unit they are
+// ("Department of Biological Sciences"): such names are generic however rare
+// their other words.
+bool IsSubunitHead(std::string_view t) {
+  static constexpr std::array<std::string_view, 16> kHeads = {
+      "department", "dept", "departement", "departamento", "dipartimento", "abteilung", "faculty", "faculte",
+      "facultad", "division", "section", "chair", "lehrstuhl", "school", "service", "unit"};
+  return std::find(kHeads.begin(), kHeads.end(), t) != kHeads.end();
+}
+
 bool ParseUnitNumber(std::string_view digits, uint32_t* number) {
   if (digits.size() < kUnitMinDigits || digits.size() > kUnitMaxDigits) return false;
   if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
@@ -149,7 +159,8 @@ void OrgIndex::IndexName(uint32_t entry, std::string_view name, NameKind kind) {
       r.kind = std::min(r.kind, kind);  // the strongest kind of name wins
       return;
     }
-  refs.push_back({entry, kind, static_cast<uint8_t>(text.tokens.size()), 0, static_cast<uint32_t>(name_tokens_.size())});
+  refs.push_back({entry, kind, static_cast<uint8_t>(text.tokens.size()), 0,
+                  static_cast<uint32_t>(name_tokens_.size()), IsSubunitHead(text.tokens.front().text)});
   name_tokens_.push_back(std::move(ids));
   max_name_tokens_ = std::max(max_name_tokens_, text.tokens.size());
   ++names_indexed_;
@@ -227,7 +238,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
         bool city = CityAppears(e, text);
         bool weak = ref.kind == NameKind::kAcronym || ref.tokens == 1;
         if (weak && !country_agrees && !city) continue;  // needs support
-        bool distinctive = ref.rarest <= weights_.distinctive_max_orgs;
+        bool distinctive = ref.rarest <= weights_.distinctive_max_orgs && !ref.subunit;
         if (!distinctive && !country_agrees && !city) continue;  // a generic name needs support too
         size_t letters = tokens[b].text.size();
         if (ref.kind == NameKind::kAcronym && !all_upper && letters < kAcronymCaseFreeLength) continue;

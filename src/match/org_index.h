@@ -89,6 +89,7 @@ class OrgIndex {
     uint8_t tokens;
     uint32_t rarest = 0;  // the fewest organisations sharing one of its words
     uint32_t name = 0;    // index into name_tokens_ while building
+    bool subunit = false; // "Department of …", "Faculty of …": a generic kind of unit
   };
   uint32_t RarestOf(const NameRef& ref) const;
   uint32_t TokenId(std::string_view token) const;
