@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <cmath>
@@ -13,6 +14,9 @@
 #include "app/progress.h"
 #include "indicators/engine.h"
 #include "indicators/report.h"
+#include "io/csv.h"
+#include "match/affiliation_matcher.h"
+#include "match/evaluation.h"
 #include "registry/registry.h"
 #include "scope/scope.h"
 #include "sources/openalex/snapshot.h"
@@ -78,8 +82,26 @@ struct RankOptions {
   std::string format = "table";
 };
 
+struct MatchCommandOptions {
+  std::string text;
+  bool explain = false;
+  std::vector<std::string> registries;
+  std::string input, column, output;
+};
+
+struct MatchEvalOptions {
+  std::vector<std::string> registries;
+  std::string data_dir = "../shared/data";
+  size_t limit = 0;
+  std::string errors_file;
+};
+
 struct Commands {
   CLI::App* indicators = nullptr;
+  CLI::App* match = nullptr;
+  CLI::App* match_eval = nullptr;
+  MatchCommandOptions match_opts;
+  MatchEvalOptions eval_opts;
   CLI::App* scope_show = nullptr;
   CLI::App* generate = nullptr;
   CLI::App* store_build = nullptr;
@@ -102,14 +124,20 @@ Commands& State() {
   return commands;
 }
 
+// One file per --registry, so that a positional argument after it is not
+// taken for a second registry.
+void AddRegistryOption(CLI::App* cmd, std::vector<std::string>* registries) {
+  cmd->add_option("--registry", *registries,
+                  "ROR v2 dump (.json, .json.gz, .zip) or OpenAlex institutions (.jsonl[.gz]); repeatable")
+      ->allow_extra_args(false);
+}
+
 void AddOrgOptions(CLI::App* cmd, OrgOptions* o) {
   cmd->add_option("--org", o->orgs,
                   "Organisation: ROR id, OpenAlex institution id (I…) or a registry name; repeatable")
       ->allow_extra_args(false);
   cmd->add_option("--scope", o->scope_file, "Scope file (TOML): name, roots, include, exclude, home_country");
-  cmd->add_option("--registry", o->registries,
-                  "ROR v2 dump (.json, .json.gz, .zip) or OpenAlex institutions (.jsonl[.gz]); repeatable")
-      ->allow_extra_args(false);
+  AddRegistryOption(cmd, &o->registries);
   cmd->add_option("--home", o->home, "Home country h(S) (ISO alpha-2); default: the roots' registry country");
 }
 
@@ -139,6 +167,18 @@ struct OrgContext {
   std::unique_ptr<Scope> scope;
 };
 
+// Loads every --registry file; prints the rejects' count.  Returns an exit code.
+int LoadRegistries(const std::vector<std::string>& paths, Registry* registry, RejectLog* rejects) {
+  for (const std::string& path : paths) {
+    Status st = registry->Load(path, rejects);
+    if (!st.ok()) return Fail(kExitInput, fmt::format("registry {}: {}", path, st.message()));
+  }
+  if (rejects->size() > 0)
+    fmt::print(stderr, "coopscope: {} registry records rejected (first: {})\n", rejects->size(),
+               rejects->Sorted().front().ToString());
+  return kExitOk;
+}
+
 int BuildScope(const OrgOptions& o, const Registry& registry, std::unique_ptr<Scope>* out) {
   ScopeSpec spec;
   if (!o.scope_file.empty()) {
@@ -159,13 +199,7 @@ int BuildScope(const OrgOptions& o, const Registry& registry, std::unique_ptr<Sc
 }
 
 int BuildOrg(const OrgOptions& o, OrgContext* ctx) {
-  for (const std::string& path : o.registries) {
-    Status st = ctx->registry.Load(path, &ctx->registry_rejects);
-    if (!st.ok()) return Fail(kExitInput, fmt::format("registry {}: {}", path, st.message()));
-  }
-  if (ctx->registry_rejects.size() > 0)
-    fmt::print(stderr, "coopscope: {} registry records rejected (first: {})\n", ctx->registry_rejects.size(),
-               ctx->registry_rejects.Sorted().front().ToString());
+  if (int rc = LoadRegistries(o.registries, &ctx->registry, &ctx->registry_rejects); rc != kExitOk) return rc;
   return BuildScope(o, ctx->registry, &ctx->scope);
 }
 
@@ -550,6 +584,160 @@ int RunScopeShow(const OrgOptions& o) {
   return kExitOk;
 }
 
+
+// A CSV field, quoted when it must be.
+std::string CsvField(std::string_view text) {
+  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+void PrintMatch(const AffiliationMatch& m, bool explain) {
+  fmt::print("country: {}", m.country ? CountryName(m.country) : "unknown");
+  if (m.country) fmt::print(" (score {:.2f})", m.country_score);
+  fmt::print("\n");
+  if (m.organisation != nullptr) {
+    fmt::print("ror: {}\nname: {}\nscore: {:.2f}\n", FormatRorId(m.organisation->ror), m.organisation->name,
+               m.organisation_score);
+    std::string ancestors;
+    for (RorId a : m.ancestors) ancestors += (ancestors.empty() ? "" : " ") + FormatRorId(a);
+    if (!ancestors.empty()) fmt::print("ancestors: {}\n", ancestors);
+  } else {
+    fmt::print("ror: unknown\n");
+  }
+  if (!explain) return;
+  fmt::print("evidence:\n");
+  for (const auto& n : m.notes) fmt::print("  {}\n", n);
+  for (const auto& e : m.country_evidence) fmt::print("  {}\n", e);
+  for (const auto& c : m.candidates) fmt::print("  {}\n", c.why);
+  if (m.candidates.empty()) fmt::print("  no organisation accepted\n");
+}
+
+// The strings of --input: one per line, or one CSV column by header name.
+Result<std::vector<std::string>> ReadMatchInput(const std::string& path, const std::string& column) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(ErrorCode::kNotFound, fmt::format("cannot open {}", path));
+  std::vector<std::string> out;
+  if (column.empty()) {
+    std::string line;
+    while (std::getline(in, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (!line.empty()) out.push_back(std::move(line));
+    }
+    return out;
+  }
+  char delimiter = path.ends_with(".tsv") ? '\t' : ',';
+  CsvReader reader(in, delimiter);
+  std::vector<std::string> fields;
+  Status st;
+  if (!reader.Next(&fields, &st)) return st.ok() ? Status(ErrorCode::kParse, path + ": empty") : st;
+  int index = ColumnIndex(fields, column);
+  if (index < 0) return Status(ErrorCode::kInvalidArgument, fmt::format("{}: no column \"{}\"", path, column));
+  while (reader.Next(&fields, &st))
+    out.push_back(static_cast<size_t>(index) < fields.size() ? fields[index] : std::string());
+  if (!st.ok()) return Status(st.code(), fmt::format("{}: {}", path, st.message()));
+  return out;
+}
+
+int RunMatch(const MatchCommandOptions& o) {
+  if (o.input.empty() && o.text.empty())
+    return Fail(kExitUsage, "give an affiliation string, or --input FILE (or: coopscope match eval)");
+  Registry registry;
+  RejectLog rejects;
+  if (int rc = LoadRegistries(o.registries, &registry, &rejects); rc != kExitOk) return rc;
+  if (o.registries.empty())
+    fmt::print(stderr, "coopscope: no --registry: countries only, no organisations\n");
+  auto matcher = o.registries.empty() ? std::make_unique<AffiliationMatcher>()
+                                      : std::make_unique<AffiliationMatcher>(registry);
+  if (o.input.empty()) {
+    MatchOptions options;
+    options.explain = o.explain;
+    PrintMatch(matcher->Match(o.text, options), o.explain);
+    return kExitOk;
+  }
+  auto strings = ReadMatchInput(o.input, o.column);
+  if (!strings.ok()) return Fail(ExitFor(strings.status()), strings.status().message());
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (!o.output.empty()) {
+    file.open(o.output, std::ios::binary | std::ios::trunc);
+    if (!file) return Fail(kExitInput, fmt::format("cannot write {}", o.output));
+    out = &file;
+  }
+  *out << "string,country,ror,score\n";
+  auto start = std::chrono::steady_clock::now();
+  for (const std::string& s : strings.value()) {
+    AffiliationMatch m = matcher->Match(s);
+    double score = m.organisation ? m.organisation_score : m.country_score;
+    *out << CsvField(s) << ',' << CountryName(m.country) << ','
+         << (m.organisation ? FormatRorId(m.organisation->ror) : std::string()) << ','
+         << (m.organisation || m.country ? fmt::format("{:.2f}", score) : std::string()) << '\n';
+  }
+  out->flush();
+  if (!*out) return Fail(kExitInput, fmt::format("cannot write {}", o.output.empty() ? "stdout" : o.output));
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  fmt::print(stderr, "coopscope: matched {} strings in {:.2f} s ({:.0f} strings/s, one thread)\n",
+             strings->size(), seconds, seconds > 0 ? static_cast<double>(strings->size()) / seconds : 0.0);
+  return kExitOk;
+}
+
+void PrintEvalRow(const std::string& name, const EvalFigures& f) {
+  auto pct = [](double v, size_t denominator) {
+    return denominator == 0 ? std::string("    -") : fmt::format("{:.3f}", v);
+  };
+  fmt::print("{:<46} {:>6} | {:>6} {:>5} {:>5} | {:>6} {:>6} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5}\n", name, f.rows,
+             f.country_gold, pct(f.CountryPrecision(), f.country_predicted), pct(f.CountryRecall(), f.country_gold),
+             f.org_gold, f.org_gold_in_registry, f.org_none_expected, pct(f.OrgPrecision(), f.org_predicted),
+             pct(f.OrgPrecisionInRegistry(), f.org_predicted_in_registry), pct(f.OrgRecall(), f.org_gold),
+             pct(f.OrgRecallInRegistry(), f.org_gold_in_registry), pct(f.OrgPrecisionLineage(), f.org_predicted),
+             f.org_false_on_none);
+}
+
+int RunMatchEval(const MatchEvalOptions& o) {
+  if (o.registries.empty()) return Fail(kExitUsage, "match eval needs --registry (the ROR dump the gold is matched against)");
+  Registry registry;
+  RejectLog rejects;
+  if (int rc = LoadRegistries(o.registries, &registry, &rejects); rc != kExitOk) return rc;
+  auto sets = LoadGoldSets(o.data_dir, registry);
+  if (!sets.ok()) return Fail(ExitFor(sets.status()), sets.status().message());
+  AffiliationMatcher matcher(registry);
+  std::vector<std::string> errors;
+  fmt::print("Affiliation matcher on the gold sets of {} ({} organisations in the registry)\n\n", o.data_dir,
+             registry.size());
+  fmt::print("{:<46} {:>6} | {:>6} {:>5} {:>5} | {:>6} {:>6} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5}\n", "set",
+             "rows", "c.gold", "c.P", "c.R", "o.gold", "in reg", "none", "o.P", "P.reg", "o.R", "R.reg", "P.lin",
+             "FP.none");
+  EvalFigures total;
+  for (const GoldSet& set : sets.value()) {
+    EvalFigures f = Evaluate(set, matcher, o.limit, o.errors_file.empty() ? nullptr : &errors);
+    PrintEvalRow(set.name, f);
+    total.Add(f);
+  }
+  PrintEvalRow("all", total);
+  fmt::print(
+      "\nc.gold: rows with an expected country; c.P, c.R: country precision and recall.\n"
+      "o.gold: rows expecting an organisation, 'in reg' of which the registry holds one; none: rows expecting none.\n"
+      "o.P: organisation precision over every prediction; P.reg: over rows whose gold is in the registry;\n"
+      "o.R: recall over all rows expecting an organisation; R.reg: over those whose gold is in the registry;\n"
+      "P.lin: o.P counting an answer right when the expected id is the answer or one of its registry ancestors;\n"
+      "FP.none: organisations given where the gold says none.  The best organisation counts (right when it is one of\n"
+      "the expected ids).\n");
+  for (const GoldSet& set : sets.value()) fmt::print("  {}: {} — {}\n", set.name, set.file, set.note);
+  fmt::print("\nspeed: {} strings in {:.2f} s = {:.0f} strings/s on one thread\n", total.rows, total.seconds,
+             total.seconds > 0 ? static_cast<double>(total.rows) / total.seconds : 0.0);
+  if (!o.errors_file.empty()) {
+    std::ofstream err(o.errors_file, std::ios::binary | std::ios::trunc);
+    for (const auto& e : errors) err << e << '\n';
+    if (!err) return Fail(kExitInput, fmt::format("cannot write {}", o.errors_file));
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 std::string ExitCodeHelp() {
@@ -595,6 +783,20 @@ void RegisterCommands(CLI::App& app) {
       ->capture_default_str();
   c.indicators->add_option("--resamples", o.resamples, "Bootstrap resamples for stability intervals")
       ->capture_default_str();
+
+  c.match = app.add_subcommand("match", "Affiliation strings → country and ROR organisation");
+  MatchCommandOptions& m = c.match_opts;
+  c.match->add_option("text", m.text, "An affiliation string");
+  c.match->add_flag("--explain", m.explain, "Print the evidence behind the answer");
+  AddRegistryOption(c.match, &m.registries);
+  c.match->add_option("--input", m.input, "Match a file: one string per line, or a CSV column (--column)");
+  c.match->add_option("--column", m.column, "With --input: the CSV (or .tsv) column holding the strings");
+  c.match->add_option("-o,--output", m.output, "With --input: write the CSV here instead of standard output");
+  c.match_eval = c.match->add_subcommand("eval", "Precision and recall on the gold sets of ../shared/data");
+  AddRegistryOption(c.match_eval, &c.eval_opts.registries);
+  c.match_eval->add_option("--data", c.eval_opts.data_dir, "The shared data folder")->capture_default_str();
+  c.match_eval->add_option("--limit", c.eval_opts.limit, "Rows per gold set (0: all)")->capture_default_str();
+  c.match_eval->add_option("--errors", c.eval_opts.errors_file, "Write every wrong answer here (TSV)");
 
   CLI::App* scope = app.add_subcommand("scope", "Organisation scopes");
   scope->require_subcommand(1);
@@ -673,6 +875,8 @@ int RunSelected(CLI::App&) {
     if (c.store_verify->parsed()) return RunStoreVerify(c.store_dir, c.verify_threads);
     if (c.rank->parsed()) return RunRank(c.rank_opts);
     if (c.countries->parsed()) return RunCountries(c.rank_opts);
+    if (c.match_eval->parsed()) return RunMatchEval(c.eval_opts);
+    if (c.match->parsed()) return RunMatch(c.match_opts);
     if (c.generate->parsed()) {
       Status st = RunGenerate(c.gen);
       return st.ok() ? kExitOk : Fail(ExitFor(st), st.message());

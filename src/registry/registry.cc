@@ -60,7 +60,7 @@ struct RorRecord {
         for (auto n : names) {
           object no;
           if (n.get_object().get(no)) continue;
-          bool display = false;
+          bool display = false, acronym = false;
           std::string text;
           for (auto f : no) {
             std::string_view k = Key(f);
@@ -69,9 +69,14 @@ struct RorRecord {
             else if (k == "types") {
               array types;
               if (!f.value().get_array().get(types))
-                for (auto t : types) display |= Str(t.value_unsafe()) == "ror_display";
+                for (auto t : types) {
+                  std::string_view type = Str(t.value_unsafe());
+                  display |= type == "ror_display";
+                  acronym |= type == "acronym";
+                }
             }
           }
+          if (acronym && !text.empty()) entry.acronyms.push_back(text);
           if (display && entry.name.empty())
             entry.name = text;
           else if (!text.empty())
@@ -105,6 +110,8 @@ struct RorRecord {
               entry.lat = Num(f.value());
             else if (k == "lng" && std::isnan(entry.lng))
               entry.lng = Num(f.value());
+            else if (k == "name" && entry.city.empty())
+              entry.city = std::string(Str(f.value()));
           }
           break;  // the first location is the organisation's seat
         }
@@ -161,7 +168,9 @@ struct OpenAlexInstitution {
         if (v.get_array().get(list)) continue;
         for (auto a : list) {
           std::string_view s = Str(a.value_unsafe());
-          if (!s.empty()) entry.aliases.emplace_back(s);
+          if (s.empty()) continue;
+          entry.aliases.emplace_back(s);
+          if (key == "display_name_acronyms") entry.acronyms.emplace_back(s);
         }
       } else if (key == "geo") {
         object geo;
@@ -174,6 +183,8 @@ struct OpenAlexInstitution {
             entry.lng = Num(f.value());
           else if (k == "country_code" && entry.country == kNoCountry)
             entry.country = MakeCountry(Str(f.value()));
+          else if (k == "city")
+            entry.city = std::string(Str(f.value()));
         }
       } else if (key == "lineage") {
         array list;
@@ -313,6 +324,8 @@ void MergeEntry(RegistryEntry& into, RegistryEntry&& from) {
   else if (!from.name.empty() && from.name != into.name)
     into.aliases.push_back(std::move(from.name));
   for (auto& a : from.aliases) into.aliases.push_back(std::move(a));
+  for (auto& a : from.acronyms) into.acronyms.push_back(std::move(a));
+  if (into.city.empty()) into.city = std::move(from.city);
   if (into.country == kNoCountry) into.country = from.country;
   if (into.type == InstitutionType::kUnknown) into.type = from.type;
   if (!into.geocoded() && from.geocoded()) {

@@ -27,6 +27,8 @@ struct RegistryEntry {
   RorId ror = 0;                     // 0 when only OpenAlex knows it
   std::string name;                  // display name
   std::vector<std::string> aliases;  // labels, aliases, acronyms, alternatives
+  std::vector<std::string> acronyms;  // the aliases typed as acronyms (also in `aliases`)
+  std::string city;                   // the seat's city (ROR geonames name, OpenAlex geo.city)
   CountryCode country = kNoCountry;
   InstitutionType type = InstitutionType::kUnknown;
   double lat = NAN, lng = NAN;

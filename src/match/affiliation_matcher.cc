@@ -1,0 +1,51 @@
+#include "match/affiliation_matcher.h"
+
+#include <fmt/format.h>
+
+#include "registry/registry.h"
+
+namespace coopscope {
+
+AffiliationMatcher::AffiliationMatcher() = default;
+AffiliationMatcher::~AffiliationMatcher() = default;
+
+AffiliationMatcher::AffiliationMatcher(const Registry& registry) : orgs_(std::make_unique<OrgIndex>(registry)) {
+  places_.AddRegistryCities(registry, kRegistryCityMinOrgs, kRegistryCityMinShare);
+}
+
+AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOptions& options) const {
+  AffiliationMatch m;
+  const bool explain = options.explain;
+  AffiliationText text = ParseAffiliation(raw);
+  if (explain)
+    for (const auto& r : text.removed) m.notes.push_back(fmt::format("ignored \"{}\" (e-mail, ORCID or URL)", r));
+  std::vector<CountryEvidence> evidence = CollectCountryEvidence(text, places_, country_weights_, explain);
+  // The string's own country first: it vets the organisations.
+  CountryDecision own = DecideCountry(evidence, country_weights_, false);
+  if (orgs_ != nullptr) {
+    m.candidates = orgs_->Match(text, own.country, explain);
+    // The best organisation named in the string (not the CNRS inferred from
+    // a unit code, which may be abroad) is country evidence too.
+    for (const OrgCandidate& c : m.candidates) {
+      if (c.parent_by_code || c.entry->country == kNoCountry) continue;
+      CountryEvidence ev;
+      ev.country = c.entry->country;
+      ev.weight = country_weights_.organisation;
+      if (explain) ev.reason = fmt::format("organisation {} {}", FormatRorId(c.entry->ror), c.entry->name);
+      evidence.push_back(std::move(ev));
+      break;
+    }
+    if (!m.candidates.empty()) {
+      m.organisation = m.candidates.front().entry;
+      m.organisation_score = std::min(1.0, m.candidates.front().score);
+      m.ancestors = orgs_->Ancestors(m.organisation->ror);
+    }
+  }
+  CountryDecision decision = DecideCountry(evidence, country_weights_, explain);
+  m.country = decision.country;
+  m.country_score = decision.score;
+  m.country_evidence = std::move(decision.evidence);
+  return m;
+}
+
+}  // namespace coopscope

@@ -1,0 +1,359 @@
+#include "match/country_evidence.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+#include "match/place_tables.h"
+#include "registry/registry.h"
+
+namespace coopscope {
+namespace {
+
+// Words after which a country name is part of an organisation's name
+// ("University of Georgia", "Universidad de Chile", "Hospital of Wales").
+bool IsLinkWord(std::string_view w) {
+  static constexpr std::array<std::string_view, 22> kLinks = {
+      "of", "de", "du", "des", "di", "del", "della", "der", "fur", "the", "and", "y",
+      "et", "und", "da", "do", "dos", "das", "la", "le", "l", "d"};
+  return std::find(kLinks.begin(), kLinks.end(), w) != kLinks.end();
+}
+
+// Tokens that are part of a postal address but name no place.
+bool IsPostalWord(std::string_view w) {
+  return w == "cedex" || w == "bp" || w == "cs" || w == "po" || w == "box" || w == "p" || w == "o";
+}
+
+bool HasDigit(std::string_view w) {
+  return std::any_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+constexpr size_t kZipDigits = 5;       // a US ZIP code
+constexpr size_t kPostalMinDigits = 4; // the shortest code after a postal prefix ("A-1090")
+
+std::string Join(const std::vector<AffiliationToken>& tokens, size_t b, size_t e) {
+  std::string out;
+  for (size_t k = b; k < e; ++k) {
+    if (k > b) out.push_back(' ');
+    out += tokens[k].text;
+  }
+  return out;
+}
+
+// One segment being read from the right.
+struct SegmentReader {
+  const std::vector<AffiliationToken>& tokens;
+  std::vector<bool> noise;  // per token of the segment
+  size_t first, b, e;       // the segment's first token; the current core [b, e)
+  bool zip = false;         // a 5-digit code was stripped
+
+  SegmentReader(const std::vector<AffiliationToken>& t, size_t first_token, size_t last_token)
+      : tokens(t), noise(last_token - first_token, false), first(first_token), b(first_token), e(last_token) {}
+
+  bool IsNoise(size_t k) const { return noise[k - first]; }
+  void Strip() {
+    while (b < e && IsNoise(e - 1)) {
+      if (tokens[e - 1].digits && tokens[e - 1].text.size() == kZipDigits) zip = true;
+      --e;
+    }
+    while (b < e && IsNoise(b)) ++b;
+  }
+  size_t size() const { return e - b; }
+};
+
+}  // namespace
+
+PlaceIndex::PlaceIndex() {
+  for (const auto& row : CountryNames())
+    for (auto name : row.names) Add(name, {PlaceKind::kCountry, MakeCountry(row.code), kNoCountry});
+  for (const auto& r : RegionNames()) {
+    if (!r.name.empty()) Add(r.name, {PlaceKind::kRegion, MakeCountry(r.country), kNoCountry});
+    if (!r.abbreviation.empty()) region_codes_[NormalizeName(r.abbreviation)] = MakeCountry(r.country);
+  }
+  for (const auto& a : AmbiguousPlaces())
+    Add(a.name, {PlaceKind::kAmbiguous, MakeCountry(a.country_a), MakeCountry(a.country_b)});
+  for (const auto& row : PostalPrefixes())
+    for (auto p : row.names) postal_prefixes_[NormalizeName(p)] = MakeCountry(row.code);
+  for (const auto& row : CityNames())
+    for (auto name : row.names) Add(name, {PlaceKind::kCity, MakeCountry(row.code), kNoCountry});
+}
+
+void PlaceIndex::Add(std::string_view name, PlaceHit hit) {
+  std::vector<std::string> tokens = NameTokens(name);
+  if (tokens.empty()) return;
+  max_tokens_ = std::max(max_tokens_, tokens.size());
+  auto& hits = phrases_[JoinTokens(tokens)];
+  for (const auto& h : hits)
+    if (h.kind == hit.kind && h.country == hit.country) return;
+  hits.push_back(hit);
+}
+
+void PlaceIndex::AddRegistryCities(const Registry& registry, size_t min_orgs, double min_share) {
+  std::unordered_map<std::string, std::map<CountryCode, size_t>> counts;
+  for (const RegistryEntry& e : registry.entries())
+    if (!e.city.empty() && e.country != kNoCountry) ++counts[JoinTokens(NameTokens(e.city))][e.country];
+  for (const auto& [city, by_country] : counts) {
+    if (city.empty() || phrases_.count(city)) continue;
+    size_t total = 0, best = 0;
+    CountryCode best_country = kNoCountry;
+    for (const auto& [country, n] : by_country) {
+      total += n;
+      if (n > best) best = n, best_country = country;
+    }
+    if (total < min_orgs || best < min_share * static_cast<double>(total)) continue;
+    Add(city, {PlaceKind::kCity, best_country, kNoCountry});
+  }
+}
+
+const std::vector<PlaceHit>* PlaceIndex::Find(std::string_view phrase) const {
+  auto it = phrases_.find(std::string(phrase));
+  return it == phrases_.end() ? nullptr : &it->second;
+}
+
+CountryCode PlaceIndex::RegionCode(std::string_view folded) const {
+  auto it = region_codes_.find(std::string(folded));
+  return it == region_codes_.end() ? kNoCountry : it->second;
+}
+
+CountryCode PlaceIndex::PostalPrefix(std::string_view folded) const {
+  auto it = postal_prefixes_.find(std::string(folded));
+  return it == postal_prefixes_.end() ? kNoCountry : it->second;
+}
+
+namespace {
+
+const PlaceHit* FirstOfKind(const std::vector<PlaceHit>* hits, std::initializer_list<PlaceKind> kinds) {
+  if (hits == nullptr) return nullptr;
+  for (const auto& h : *hits)
+    if (std::find(kinds.begin(), kinds.end(), h.kind) != kinds.end()) return &h;
+  return nullptr;
+}
+
+// The longest suffix of the core that is a country, ambiguous name or region.
+struct SuffixHit {
+  PlaceHit hit;
+  size_t length = 0;
+};
+SuffixHit LongestPlaceSuffix(const SegmentReader& r, const PlaceIndex& places) {
+  size_t longest = std::min(places.max_tokens(), r.size());
+  for (size_t len = longest; len >= 1; --len) {
+    std::string phrase = Join(r.tokens, r.e - len, r.e);
+    if (const PlaceHit* h = FirstOfKind(places.Find(phrase),
+                                        {PlaceKind::kRegion, PlaceKind::kCountry, PlaceKind::kAmbiguous}))
+      return {*h, len};
+  }
+  return {};
+}
+
+struct SegmentFacts {
+  CountryCode region = kNoCountry;  // the segment is (or ends with) a region of this country
+};
+
+}  // namespace
+
+std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text, const PlaceIndex& places,
+                                                    const CountryWeights& w, bool explain) {
+  std::vector<CountryEvidence> out;
+  const auto& tokens = text.tokens;
+  std::vector<SegmentFacts> facts(text.segments.size());
+  // Evidence of a segment waiting to learn whether the next segment is a
+  // region of another country (which makes it a place of that country).
+  struct Pending {
+    CountryEvidence evidence;
+    size_t segment;
+  };
+  std::vector<Pending> places_in_segments;
+
+  auto add = [&](CountryCode country, CountryCode other, double weight, uint32_t group, bool trailing,
+                 bool region_code, std::string_view what, std::string_view phrase) {
+    CountryEvidence ev;
+    ev.country = country;
+    ev.other = other;
+    ev.weight = weight;
+    ev.group = group;
+    ev.trailing = trailing;
+    ev.region_code = region_code;
+    if (explain) ev.reason = fmt::format("{} \"{}\"", what, phrase);
+    return ev;
+  };
+
+  for (size_t s = 0; s < text.segments.size(); ++s) {
+    const AffiliationSegment& seg = text.segments[s];
+    SegmentReader r(tokens, seg.first, seg.last);
+    // Postal prefixes ("D-69120") and codes are noise once read.
+    for (size_t k = seg.first; k < seg.last; ++k) {
+      const AffiliationToken& t = tokens[k];
+      if (HasDigit(t.text) || IsPostalWord(t.text)) r.noise[k - seg.first] = true;
+      if (k + 1 < seg.last && t.upper && tokens[k + 1].digits && tokens[k + 1].sep_before == '-' &&
+          tokens[k + 1].text.size() >= kPostalMinDigits) {
+        if (CountryCode c = places.PostalPrefix(t.text); c != kNoCountry) {
+          r.noise[k - seg.first] = true;
+          out.push_back(add(c, kNoCountry, w.postal_prefix, seg.group, false, false, "postal prefix",
+                            t.text + "-" + tokens[k + 1].text));
+        }
+      }
+    }
+    r.Strip();
+    bool trailing_segment = seg.last_in_group;
+    // 1. A country (or a region, or an ambiguous name) at the end.
+    SuffixHit suffix = LongestPlaceSuffix(r, places);
+    if (suffix.length > 0 && suffix.hit.kind != PlaceKind::kRegion) {
+      bool whole = suffix.length == r.size();
+      bool linked = !whole && IsLinkWord(tokens[r.e - suffix.length - 1].text);
+      std::string phrase = Join(tokens, r.e - suffix.length, r.e);
+      if (whole || (trailing_segment && !linked)) {
+        double weight = whole ? (trailing_segment ? w.trailing_country : w.country_segment) : w.trailing_in_name;
+        auto ev = add(suffix.hit.country, suffix.hit.other, weight, seg.group, trailing_segment && whole, false,
+                      suffix.hit.kind == PlaceKind::kAmbiguous ? "ambiguous place" : "country", phrase);
+        if (whole)
+          places_in_segments.push_back({std::move(ev), s});
+        else
+          out.push_back(std::move(ev));
+        r.e -= suffix.length;
+        r.Strip();
+        suffix = LongestPlaceSuffix(r, places);
+      } else {
+        continue;  // a country inside a name: no evidence from this segment
+      }
+    }
+    // 2. A region: a name, or an abbreviation in capitals.
+    CountryCode region = kNoCountry;
+    if (suffix.length > 0 && suffix.hit.kind == PlaceKind::kRegion) {
+      bool whole = suffix.length == r.size();
+      bool linked = !whole && IsLinkWord(tokens[r.e - suffix.length - 1].text);
+      if (!linked) {
+        region = suffix.hit.country;
+        out.push_back(add(region, kNoCountry, r.zip ? w.region_with_zip : w.region_name, seg.group, false, false,
+                          "region", Join(tokens, r.e - suffix.length, r.e)));
+        r.e -= suffix.length;
+        r.Strip();
+      }
+    } else if (r.size() > 0 && tokens[r.e - 1].upper) {
+      if (CountryCode c = places.RegionCode(tokens[r.e - 1].text); c != kNoCountry) {
+        region = c;
+        out.push_back(add(c, kNoCountry, r.zip ? w.region_with_zip : w.region_code, seg.group, false, !r.zip,
+                          r.zip ? "region and ZIP code" : "region code", tokens[r.e - 1].text));
+        --r.e;
+        r.Strip();
+      }
+    }
+    facts[s].region = region;
+    // 3. What is left, whole: a city, a country or an ambiguous name.
+    if (r.size() == 0) continue;
+    std::string rest = Join(tokens, r.b, r.e);
+    const std::vector<PlaceHit>* hits = places.Find(rest);
+    const PlaceHit* h = FirstOfKind(hits, {PlaceKind::kCountry, PlaceKind::kAmbiguous, PlaceKind::kCity});
+    if (h == nullptr) continue;
+    if (region != kNoCountry && h->country != region && h->other != region) continue;  // "Paris TX"
+    double weight = h->kind == PlaceKind::kCity ? w.city : w.country_segment;
+    const char* what = h->kind == PlaceKind::kCity ? "city" : h->kind == PlaceKind::kAmbiguous ? "ambiguous place"
+                                                                                              : "country";
+    places_in_segments.push_back({add(h->country, h->other, weight, seg.group, false, false, what, rest), s});
+  }
+  // A place followed, in the same affiliation, by a region of another
+  // country is a place of that country ("Paris, TX"; "Lebanon, NH").
+  for (auto& p : places_in_segments) {
+    size_t next = p.segment + 1;
+    if (next < text.segments.size() && text.segments[next].group == text.segments[p.segment].group) {
+      CountryCode region = facts[next].region;
+      if (region != kNoCountry && region != p.evidence.country && region != p.evidence.other) continue;
+    }
+    out.push_back(std::move(p.evidence));
+  }
+  // A region abbreviation contradicted by a trailing country of the same
+  // affiliation is a local abbreviation ("Perth, WA, Australia").
+  std::vector<CountryEvidence> kept;
+  kept.reserve(out.size());
+  for (auto& ev : out) {
+    if (ev.region_code) {
+      bool contradicted = std::any_of(out.begin(), out.end(), [&](const CountryEvidence& o) {
+        return o.trailing && o.group == ev.group && o.country != ev.country && o.other == kNoCountry;
+      });
+      if (contradicted) continue;
+    }
+    kept.push_back(std::move(ev));
+  }
+  return kept;
+}
+
+namespace {
+
+CountryCode SovereignOf(CountryCode territory) {
+  for (const auto& t : Territories())
+    if (MakeCountry(t.territory) == territory) return MakeCountry(t.sovereign);
+  return kNoCountry;
+}
+
+}  // namespace
+
+CountryDecision DecideCountry(const std::vector<CountryEvidence>& evidence, const CountryWeights& w,
+                              bool explain) {
+  CountryDecision d;
+  std::array<double, kCountrySlots> sum{};
+  std::vector<CountryCode> seen;
+  auto credit = [&](CountryCode c, double weight) {
+    if (c == kNoCountry) return;
+    if (sum[CountryIndex(c)] == 0) seen.push_back(c);
+    sum[CountryIndex(c)] += weight;
+  };
+  for (const auto& ev : evidence) {
+    if (ev.other == kNoCountry) credit(ev.country, ev.weight);
+    if (explain)
+      d.evidence.push_back(ev.other == kNoCountry
+                               ? fmt::format("{} → {} (+{})", ev.reason, CountryName(ev.country), ev.weight)
+                               : fmt::format("{} → {} or {}", ev.reason, CountryName(ev.country),
+                                             CountryName(ev.other)));
+  }
+  // An ambiguous name counts for the side other evidence already supports.
+  for (const auto& ev : evidence) {
+    if (ev.other == kNoCountry) continue;
+    double a = sum[CountryIndex(ev.country)], b = sum[CountryIndex(ev.other)];
+    if (a == 0 && b == 0) {
+      if (explain) d.evidence.push_back(fmt::format("{}: nothing else decides, ignored", ev.reason));
+      continue;
+    }
+    CountryCode side = a >= b ? ev.country : ev.other;
+    credit(side, ev.weight);
+    if (explain) d.evidence.push_back(fmt::format("{} read as {} (+{})", ev.reason, CountryName(side), ev.weight));
+  }
+  // Territories absorb their sovereign.
+  for (CountryCode c : seen) {
+    CountryCode sovereign = SovereignOf(c);
+    if (sovereign == kNoCountry || sum[CountryIndex(c)] == 0) continue;
+    double s = sum[CountryIndex(sovereign)];
+    if (s == 0) continue;
+    sum[CountryIndex(c)] += s;
+    sum[CountryIndex(sovereign)] = 0;
+    if (explain)
+      d.evidence.push_back(fmt::format("{} is a territory of {}: its evidence counts for {}", CountryName(c),
+                                       CountryName(sovereign), CountryName(c)));
+  }
+  CountryCode best = kNoCountry;
+  double top = 0, second = 0;
+  for (CountryCode c : seen) {
+    double v = sum[CountryIndex(c)];
+    if (v > top) {
+      second = top;
+      top = v;
+      best = c;
+    } else if (v > second) {
+      second = v;
+    }
+  }
+  if (best == kNoCountry || top < w.min_score) {
+    if (explain) d.evidence.push_back("country: not enough evidence, unknown");
+    return d;
+  }
+  if (second >= w.conflict_ratio * top) {
+    if (explain)
+      d.evidence.push_back(fmt::format("country: conflicting evidence ({} vs {}), unknown", top, second));
+    return d;
+  }
+  d.country = best;
+  d.score = std::min(1.0, top / w.strong) * top / (top + second);
+  return d;
+}
+
+}  // namespace coopscope

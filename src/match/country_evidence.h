@@ -1,0 +1,106 @@
+// Country evidence in an affiliation string, and the decision it supports.
+//
+// PlaceIndex folds the tables of place_tables.h (and, optionally, the cities
+// where the registry's organisations sit) into a phrase index.
+// CollectCountryEvidence reads an AffiliationText segment by segment from the
+// right: a trailing country name weighs most, then a country named as a
+// segment of its own, a region with a ZIP code, a region, a postal prefix and
+// a city.  A place followed by a region of another country is that country's
+// place ("Paris, TX", "Lebanon, NH"); a country name inside a longer name
+// ("Beth Israel Deaconess Medical Center", "University of Georgia") is not
+// evidence.  DecideCountry sums the evidence per country and abstains when
+// the best country is weak or contradicted: a wrong country is worse than
+// none.
+//
+// PlaceIndex is immutable after construction and thread-safe to read.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "match/affiliation_text.h"
+#include "model/country.h"
+
+namespace coopscope {
+
+class Registry;
+
+// The weights of country evidence: named, documented in docs/matcher.md.
+struct CountryWeights {
+  double trailing_country = 10;     // the last segment of an affiliation is a country
+  double trailing_in_name = 6;      // the last segment ends with a country ("… Tokyo Japan")
+  double country_segment = 6;       // another segment is a country ("Guadeloupe, France")
+  double region_with_zip = 8;       // "CA 94305", "Boston, MA 02115"
+  double region_name = 5;           // "Massachusetts", "Ontario", "New South Wales"
+  double region_code = 3;           // "GA", "ON" in capitals, without a ZIP code
+  double postal_prefix = 5;         // "D-69120", "F-75005"
+  double city = 3;                  // "Tbilisi", "Boston"
+  double organisation = 4;          // the country of the matched organisation
+  double min_score = 3;             // below this, no country
+  double conflict_ratio = 0.5;      // abstain when the runner-up has this share of the best
+  double strong = 10;               // evidence this strong gives a score of 1
+};
+
+enum class PlaceKind : uint8_t { kCountry, kRegion, kAmbiguous, kCity };
+
+struct PlaceHit {
+  PlaceKind kind = PlaceKind::kCountry;
+  CountryCode country = kNoCountry;
+  CountryCode other = kNoCountry;  // the second country of an ambiguous name
+};
+
+class PlaceIndex {
+ public:
+  PlaceIndex();  // from the tables of place_tables.h
+
+  // Adds the cities of the registry's organisations where at least
+  // `min_orgs` organisations sit and `min_share` of them in one country;
+  // names already in the tables keep their meaning.
+  void AddRegistryCities(const Registry& registry, size_t min_orgs, double min_share);
+
+  // Hits for an exact folded phrase ("new mexico"); nullptr when none.
+  const std::vector<PlaceHit>* Find(std::string_view phrase) const;
+  // The country of a region abbreviation written in capitals ("GA" → US).
+  CountryCode RegionCode(std::string_view folded) const;
+  // The country of a postal prefix ("d" of "D-69120" → DE).
+  CountryCode PostalPrefix(std::string_view folded) const;
+  size_t max_tokens() const { return max_tokens_; }
+  size_t size() const { return phrases_.size(); }
+
+ private:
+  void Add(std::string_view name, PlaceHit hit);
+  std::unordered_map<std::string, std::vector<PlaceHit>> phrases_;
+  std::unordered_map<std::string, CountryCode> region_codes_, postal_prefixes_;
+  size_t max_tokens_ = 1;
+};
+
+struct CountryEvidence {
+  CountryCode country = kNoCountry;
+  CountryCode other = kNoCountry;  // set for an ambiguous name: one of the two
+  double weight = 0;
+  bool trailing = false;      // a trailing country (the strongest kind)
+  bool region_code = false;   // an abbreviation without ZIP code
+  uint32_t group = 0;
+  std::string reason;         // filled when explaining
+};
+
+// All the country evidence of a parsed string.
+std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text, const PlaceIndex& places,
+                                                    const CountryWeights& weights, bool explain);
+
+struct CountryDecision {
+  CountryCode country = kNoCountry;  // kNoCountry: unknown (no evidence, or conflicting)
+  double score = 0;                  // 0..1
+  std::vector<std::string> evidence; // filled when explaining
+};
+
+// Sums the evidence per country and decides, abstaining on weak or
+// conflicting evidence.  Territories (GP, RE, HK…) absorb their sovereign's
+// evidence and keep their own code.
+CountryDecision DecideCountry(const std::vector<CountryEvidence>& evidence, const CountryWeights& weights,
+                              bool explain);
+
+}  // namespace coopscope

@@ -1,0 +1,303 @@
+#include "match/org_index.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+
+#include "match/place_tables.h"
+#include "registry/registry.h"
+
+namespace coopscope {
+namespace {
+
+constexpr uint32_t kUnknownToken = 0;     // token id of words no name uses
+constexpr size_t kMaxNameTokens = 24;     // longer names are not indexed
+constexpr uint64_t kSpanSeed = 0x9E3779B97F4A7C15ull;
+constexpr uint64_t kSpanMultiplier = 0xD6E8FEB86659FD93ull;
+constexpr size_t kMaxAncestorDepth = 8;   // ROR hierarchies are shallow; guards against cycles
+constexpr uint32_t kFirstCnrsUmrNumber = 2000;  // UMR/UMS numbers from here on are CNRS units
+constexpr size_t kUnitMinDigits = 3, kUnitMaxDigits = 4;
+constexpr size_t kAcronymCaseFreeLength = 5;  // longer acronyms may be written in lower case ("Inserm")
+
+uint64_t Extend(uint64_t hash, uint32_t token) {
+  uint64_t h = (hash ^ token) * kSpanMultiplier;
+  return h ^ (h >> 29);
+}
+
+// Unit types whose every unit is a CNRS unit, and types shared with other
+// institutes (told apart by number or by "CNRS" written beside them).
+bool IsCnrsOnlyUnitType(std::string_view t) {
+  return t == "irl" || t == "uar" || t == "upr" || t == "fre" || t == "umi" || t == "usr";
+}
+bool IsSharedUnitType(std::string_view t) { return t == "umr" || t == "ums"; }
+bool IsUnitType(std::string_view t) { return IsCnrsOnlyUnitType(t) || IsSharedUnitType(t); }
+
+// Words written between a unit type and its number ("UMR CNRS 5505").
+bool IsUnitQualifier(std::string_view t) {
+  return t == "cnrs" || t == "inserm" || t == "inrae" || t == "inra" || t == "ird" || t == "mnhn" ||
+         t == "cea" || t == "ifremer" || t == "s" || t == "n" || t == "no";
+}
+
+// The first words of names that say what kind of sub-unit they are
+// ("Department of Biological Sciences"): such names are generic however rare
+// their other words.
+bool IsSubunitHead(std::string_view t) {
+  static constexpr std::array<std::string_view, 16> kHeads = {
+      "department", "dept", "departement", "departamento", "dipartimento", "abteilung", "faculty", "faculte",
+      "facultad", "division", "section", "chair", "lehrstuhl", "school", "service", "unit"};
+  return std::find(kHeads.begin(), kHeads.end(), t) != kHeads.end();
+}
+
+bool ParseUnitNumber(std::string_view digits, uint32_t* number) {
+  if (digits.size() < kUnitMinDigits || digits.size() > kUnitMaxDigits) return false;
+  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+  std::from_chars(digits.data(), digits.data() + digits.size(), *number);
+  return true;
+}
+
+bool SameOrTerritory(CountryCode a, CountryCode b) {
+  if (a == b) return true;
+  for (const auto& t : Territories()) {
+    CountryCode ter = MakeCountry(t.territory), sov = MakeCountry(t.sovereign);
+    if ((a == ter && b == sov) || (a == sov && b == ter)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string UnitCode::Key() const { return fmt::format("{} {}", type, number); }
+
+std::vector<UnitCode> FindUnitCodes(const AffiliationText& text) {
+  std::vector<UnitCode> out;
+  const auto& t = text.tokens;
+  for (size_t k = 0; k < t.size(); ++k) {
+    std::string_view word = t[k].text;
+    UnitCode code;
+    bool qualified_cnrs = false;
+    size_t letters = 0;
+    while (letters < word.size() && word[letters] >= 'a' && word[letters] <= 'z') ++letters;
+    if (letters < word.size()) {  // "umr5505"
+      if (!IsUnitType(word.substr(0, letters)) || !ParseUnitNumber(word.substr(letters), &code.number)) continue;
+      code.type = std::string(word.substr(0, letters));
+    } else {
+      if (!IsUnitType(word)) continue;
+      size_t n = k + 1;
+      while (n < t.size() && IsUnitQualifier(t[n].text)) qualified_cnrs |= t[n++].text == "cnrs";
+      if (n >= t.size() || !ParseUnitNumber(t[n].text, &code.number)) continue;
+      code.type = std::string(word);
+    }
+    code.cnrs = IsCnrsOnlyUnitType(code.type) || qualified_cnrs ||
+                (code.number >= kFirstCnrsUmrNumber && code.number < 10000);
+    out.push_back(std::move(code));
+  }
+  return out;
+}
+
+OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : registry_(registry), weights_(weights) {
+  const auto& entries = registry.entries();
+  city_tokens_.resize(entries.size());
+  std::vector<uint32_t> last_entry_of_token(1, 0);
+  token_orgs_.assign(1, 0);
+  for (uint32_t i = 0; i < entries.size(); ++i) {
+    const RegistryEntry& e = entries[i];
+    if (e.ror == 0) continue;  // the matcher answers with ROR ids
+    IndexName(i, e.name, NameKind::kDisplay);
+    for (const auto& a : e.aliases) {
+      bool acronym = std::find(e.acronyms.begin(), e.acronyms.end(), a) != e.acronyms.end();
+      IndexName(i, a, acronym ? NameKind::kAcronym : NameKind::kAlias);
+    }
+    city_tokens_[i] = NameTokens(e.city);
+    // Count each word once per organisation.
+    token_orgs_.resize(vocabulary_.size() + 1, 0);
+    last_entry_of_token.resize(vocabulary_.size() + 1, UINT32_MAX);
+    for (uint32_t t : pending_tokens_)
+      if (last_entry_of_token[t] != i) {
+        last_entry_of_token[t] = i;
+        ++token_orgs_[t];
+      }
+    pending_tokens_.clear();
+  }
+  // The rarity of every name, now that the counts are known.
+  for (auto& [hash, refs] : by_name_)
+    for (auto& r : refs) r.rarest = RarestOf(r);
+  name_tokens_.clear();
+  cnrs_ = registry.FindRor(ParseRorId(kCnrsRorId));
+}
+
+uint32_t OrgIndex::RarestOf(const NameRef& ref) const {
+  uint32_t rarest = UINT32_MAX;
+  for (uint32_t t : name_tokens_[ref.name]) rarest = std::min(rarest, token_orgs_[t]);
+  return rarest;
+}
+
+uint32_t OrgIndex::TokenId(std::string_view token) const {
+  auto it = vocabulary_.find(std::string(token));
+  return it == vocabulary_.end() ? kUnknownToken : it->second;
+}
+
+void OrgIndex::IndexName(uint32_t entry, std::string_view name, NameKind kind) {
+  AffiliationText text = ParseAffiliation(name);
+  for (const UnitCode& code : FindUnitCodes(text)) {
+    auto& list = by_unit_code_[code.Key()];
+    if (std::find(list.begin(), list.end(), entry) == list.end()) list.push_back(entry);
+  }
+  if (text.tokens.empty() || text.tokens.size() > kMaxNameTokens) return;
+  uint64_t h = kSpanSeed;
+  std::vector<uint32_t> ids;
+  for (const auto& t : text.tokens) {
+    auto [it, inserted] = vocabulary_.try_emplace(t.text, static_cast<uint32_t>(vocabulary_.size() + 1));
+    h = Extend(h, it->second);
+    ids.push_back(it->second);
+    pending_tokens_.push_back(it->second);
+  }
+  auto& refs = by_name_[h];
+  for (auto& r : refs)
+    if (r.entry == entry) {
+      r.kind = std::min(r.kind, kind);  // the strongest kind of name wins
+      return;
+    }
+  refs.push_back({entry, kind, static_cast<uint8_t>(text.tokens.size()), 0,
+                  static_cast<uint32_t>(name_tokens_.size()), IsSubunitHead(text.tokens.front().text)});
+  name_tokens_.push_back(std::move(ids));
+  max_name_tokens_ = std::max(max_name_tokens_, text.tokens.size());
+  ++names_indexed_;
+}
+
+bool OrgIndex::CityAppears(const RegistryEntry& e, const AffiliationText& text) const {
+  const auto& city = city_tokens_[&e - registry_.entries().data()];
+  if (city.empty() || city.size() > text.tokens.size()) return false;
+  for (size_t i = 0; i + city.size() <= text.tokens.size(); ++i) {
+    size_t k = 0;
+    while (k < city.size() && text.tokens[i + k].text == city[k]) ++k;
+    if (k == city.size()) return true;
+  }
+  return false;
+}
+
+std::vector<RorId> OrgIndex::Ancestors(RorId ror) const {
+  std::vector<RorId> out;
+  std::vector<RorId> frontier = {ror};
+  for (size_t depth = 0; depth < kMaxAncestorDepth && !frontier.empty(); ++depth) {
+    std::vector<RorId> next;
+    for (RorId id : frontier) {
+      const RegistryEntry* e = registry_.FindRor(id);
+      if (e == nullptr) continue;
+      for (RorId p : e->ror_parents)
+        if (p != ror && std::find(out.begin(), out.end(), p) == out.end()) {
+          out.push_back(p);
+          next.push_back(p);
+        }
+    }
+    frontier = std::move(next);
+  }
+  return out;
+}
+
+std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCode country, bool explain) const {
+  const auto& tokens = text.tokens;
+  const auto& entries = registry_.entries();
+  std::vector<uint32_t> ids(tokens.size());
+  for (size_t k = 0; k < tokens.size(); ++k) ids[k] = TokenId(tokens[k].text);
+
+  std::vector<OrgCandidate> accepted;
+  auto describe = [&](const RegistryEntry& e, NameKind kind, size_t b, size_t end, double score,
+                      std::string_view notes) {
+    if (!explain) return std::string();
+    std::string span;
+    for (size_t k = b; k < end; ++k) span += (k > b ? " " : "") + tokens[k].text;
+    const char* kind_name = kind == NameKind::kDisplay ? "name" : kind == NameKind::kAlias ? "alias" : "acronym";
+    return fmt::format("{} \"{}\" → {} {} ({}{}; score {:.2f})", kind_name, span, FormatRorId(e.ror), e.name,
+                       e.country ? CountryName(e.country) : "--", notes, score);
+  };
+
+  for (size_t b = 0; b < tokens.size(); ++b) {
+    if (ids[b] == kUnknownToken) continue;
+    uint64_t h = kSpanSeed;
+    uint32_t group = text.segments[tokens[b].segment].group;
+    for (size_t end = b + 1; end <= tokens.size() && end - b <= max_name_tokens_; ++end) {
+      size_t k = end - 1;
+      if (ids[k] == kUnknownToken || text.segments[tokens[k].segment].group != group) break;
+      h = Extend(h, ids[k]);
+      auto it = by_name_.find(h);
+      if (it == by_name_.end()) continue;
+      // A name cut inside a hyphenated word ("University of Milan" in
+      // "University of Milan-Bicocca") is not that name.
+      if (end < tokens.size() && tokens[end].sep_before == '-' && tokens[end].segment == tokens[k].segment) continue;
+      bool all_upper = true;
+      for (size_t q = b; q < end; ++q) all_upper &= tokens[q].upper || tokens[q].digits;
+      // Score every organisation of this name; keep the best if it is alone.
+      std::vector<OrgCandidate> here;
+      for (const NameRef& ref : it->second) {
+        if (ref.tokens != end - b) continue;  // a hash collision
+        const RegistryEntry& e = entries[ref.entry];
+        bool country_agrees = country != kNoCountry && e.country != kNoCountry && SameOrTerritory(country, e.country);
+        if (country != kNoCountry && e.country != kNoCountry && !country_agrees) continue;  // elsewhere
+        bool city = CityAppears(e, text);
+        bool weak = ref.kind == NameKind::kAcronym || ref.tokens == 1;
+        if (weak && !country_agrees && !city) continue;  // needs support
+        bool distinctive = ref.rarest <= weights_.distinctive_max_orgs && !ref.subunit;
+        if (!distinctive && !country_agrees && !city) continue;  // a generic name needs support too
+        size_t letters = tokens[b].text.size();
+        if (ref.kind == NameKind::kAcronym && !all_upper && letters < kAcronymCaseFreeLength) continue;
+        double score = ref.kind == NameKind::kDisplay ? weights_.display_name
+                       : ref.kind == NameKind::kAlias ? weights_.alias
+                                                      : weights_.acronym;
+        if (country_agrees) score += weights_.country_agrees;
+        if (city) score += weights_.city_appears;
+        if (!e.active) score += weights_.inactive;
+        score = std::min(score, 1.0);
+        if (score < weights_.min_score) continue;
+        std::string notes = std::string(country_agrees ? ", country agrees" : "") + (city ? ", city appears" : "") +
+                            (e.active ? "" : ", inactive");
+        here.push_back({&e, score, static_cast<uint32_t>(b), static_cast<uint32_t>(end), false,
+                        describe(e, ref.kind, b, end, score, notes)});
+      }
+      if (here.empty()) continue;
+      std::sort(here.begin(), here.end(), [](const auto& x, const auto& y) { return x.score > y.score; });
+      if (here.size() > 1 && here[1].score >= here[0].score) continue;  // several organisations: ambiguous
+      accepted.push_back(std::move(here[0]));
+    }
+  }
+  // A name inside a longer accepted name is part of it ("University of
+  // California" in "University of California, Davis").
+  std::vector<OrgCandidate> out;
+  for (auto& c : accepted) {
+    bool inside = std::any_of(accepted.begin(), accepted.end(), [&](const OrgCandidate& o) {
+      return o.first_token <= c.first_token && c.last_token <= o.last_token &&
+             o.last_token - o.first_token > c.last_token - c.first_token;
+    });
+    if (!inside) out.push_back(std::move(c));
+  }
+  // French unit codes: the lab when a registry record carries the code, and
+  // the CNRS for CNRS units.
+  for (const UnitCode& code : FindUnitCodes(text)) {
+    auto it = by_unit_code_.find(code.Key());
+    if (it != by_unit_code_.end() && it->second.size() == 1) {
+      const RegistryEntry& lab = entries[it->second.front()];
+      out.push_back({&lab, weights_.unit_code_lab, 0, 0, false,
+                     explain ? fmt::format("unit code \"{}\" → {} {} (named in its registry record; score {:.2f})",
+                                           code.Key(), FormatRorId(lab.ror), lab.name, weights_.unit_code_lab)
+                             : std::string()});
+    }
+    if (code.cnrs && cnrs_ != nullptr)
+      out.push_back({cnrs_, weights_.unit_code_parent, 0, 0, true,
+                     explain ? fmt::format("unit code \"{}\" is a CNRS unit → {} {} (score {:.2f})", code.Key(),
+                                           FormatRorId(cnrs_->ror), cnrs_->name, weights_.unit_code_parent)
+                             : std::string()});
+  }
+  // One candidate per organisation, best first; equal scores: the longer name.
+  std::stable_sort(out.begin(), out.end(), [](const OrgCandidate& x, const OrgCandidate& y) {
+    if (x.score != y.score) return x.score > y.score;
+    return x.last_token - x.first_token > y.last_token - y.first_token;
+  });
+  std::vector<OrgCandidate> unique;
+  for (auto& c : out)
+    if (std::none_of(unique.begin(), unique.end(), [&](const OrgCandidate& u) { return u.entry == c.entry; }))
+      unique.push_back(std::move(c));
+  return unique;
+}
+
+}  // namespace coopscope

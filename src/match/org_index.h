@@ -1,0 +1,116 @@
+// Organisation look-up for the affiliation matcher: every name of every
+// registry organisation (display name, labels in several languages, aliases,
+// acronyms) folded into token ids and indexed by the hash of its token
+// sequence, so that all the names inside a string are found with one hash
+// probe per (start, length) span; plus French research unit codes ("UMR
+// 5505", "IRL 3757") found in the registry's names.
+//
+// Candidates are scored (docs/matcher.md): the kind of name, agreement with
+// the string's country and city, and refused below a floor.  Short or
+// acronym names count only with the support of the country or the city.
+//
+// Built once from a Registry (which must outlive it), then immutable and
+// thread-safe to read.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "match/affiliation_text.h"
+#include "model/country.h"
+#include "model/ids.h"
+
+namespace coopscope {
+
+class Registry;
+struct RegistryEntry;
+
+// The scores of organisation candidates: named, documented in docs/matcher.md.
+struct OrgWeights {
+  double display_name = 0.85;   // the ROR display name or a label
+  double alias = 0.75;          // an alias
+  double acronym = 0.6;         // an acronym: needs the country or the city
+  double country_agrees = 0.1;  // the string's country is the organisation's
+  double city_appears = 0.1;    // the organisation's city is in the string
+  double inactive = -0.1;       // withdrawn or inactive records rank lower
+  double unit_code_lab = 0.95;  // a lab whose registry names carry the unit code found
+  double unit_code_parent = 0.8;// CNRS inferred from a CNRS unit code
+  double min_score = 0.7;       // candidates below are refused
+  // A name counts without the support of the country or the city only if
+  // one of its words is this rare: used by at most this many organisations'
+  // names ("emory", "verona"; not "department of biological sciences").
+  uint32_t distinctive_max_orgs = 60;
+};
+
+enum class NameKind : uint8_t { kDisplay, kAlias, kAcronym };
+
+// A French research unit code found in a string: "UMR 5505" → {"umr", 5505}.
+struct UnitCode {
+  std::string type;  // umr, irl, uar, upr, fre, umi, usr, ums (folded)
+  uint32_t number = 0;
+  bool cnrs = false;  // a CNRS unit by its type or number, or "CNRS" written beside it
+  std::string Key() const;  // "umr 5505"
+};
+
+// The unit codes of a parsed string or name.
+std::vector<UnitCode> FindUnitCodes(const AffiliationText& text);
+
+struct OrgCandidate {
+  const RegistryEntry* entry = nullptr;
+  double score = 0;
+  uint32_t first_token = 0, last_token = 0;  // the span that named it (empty: found by a unit code)
+  bool parent_by_code = false;               // the CNRS inferred from a unit code, not named
+  std::string why;                           // filled when explaining
+};
+
+class OrgIndex {
+ public:
+  explicit OrgIndex(const Registry& registry, const OrgWeights& weights = {});
+
+  // The accepted candidates of a parsed string, best first.  `country` is the
+  // string's own country (kNoCountry when unknown): a candidate elsewhere is
+  // refused.
+  std::vector<OrgCandidate> Match(const AffiliationText& text, CountryCode country, bool explain) const;
+
+  const Registry& registry() const { return registry_; }
+  const OrgWeights& weights() const { return weights_; }
+  size_t names() const { return names_indexed_; }
+  // The ROR ids of an organisation's ancestors (ROR parents, transitively),
+  // nearest first.
+  std::vector<RorId> Ancestors(RorId ror) const;
+
+ private:
+  struct NameRef {
+    uint32_t entry;
+    NameKind kind;
+    uint8_t tokens;
+    uint32_t rarest = 0;  // the fewest organisations sharing one of its words
+    uint32_t name = 0;    // index into name_tokens_ while building
+    bool subunit = false; // "Department of …", "Faculty of …": a generic kind of unit
+  };
+  uint32_t RarestOf(const NameRef& ref) const;
+  uint32_t TokenId(std::string_view token) const;
+  void IndexName(uint32_t entry, std::string_view name, NameKind kind);
+  bool CityAppears(const RegistryEntry& e, const AffiliationText& text) const;
+
+  const Registry& registry_;
+  OrgWeights weights_;
+  std::unordered_map<std::string, uint32_t> vocabulary_;
+  std::vector<uint32_t> token_orgs_;  // per token id: organisations using it in a name
+  std::vector<uint32_t> pending_tokens_;               // while building: the current organisation's words
+  std::vector<std::vector<uint32_t>> name_tokens_;     // while building: each name's words
+  std::unordered_map<uint64_t, std::vector<NameRef>> by_name_;
+  std::unordered_map<std::string, std::vector<uint32_t>> by_unit_code_;
+  std::vector<std::vector<std::string>> city_tokens_;  // per entry
+  const RegistryEntry* cnrs_ = nullptr;
+  size_t max_name_tokens_ = 1;
+  size_t names_indexed_ = 0;
+};
+
+// The CNRS (ROR 02feahw73), parent of the units whose codes are found.
+inline constexpr std::string_view kCnrsRorId = "02feahw73";
+
+}  // namespace coopscope

@@ -1,0 +1,61 @@
+// The place-name tables of the affiliation matcher, written as data: country
+// names and their common variants (English, French, German, Spanish),
+// sub-national regions (US states, Canadian provinces, Australian states, the
+// nations of the United Kingdom), postal-code prefixes, research cities, and
+// the names that are several places at once (Georgia the country and the US
+// state).
+//
+// Every name is stored as written by people; the matcher folds it with
+// NormalizeName before use.  The tables are immutable static data:
+// thread-safe to read.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+namespace coopscope {
+
+// One line of a table: an ISO 3166-1 alpha-2 code and the names meaning it.
+struct PlaceNames {
+  std::string_view code;  // ISO2 ("US", "FR", "GP", …)
+  std::vector<std::string_view> names;
+};
+
+// Countries and territories, with variants in several languages.
+const std::vector<PlaceNames>& CountryNames();
+
+// A region of a country: a full name and the postal abbreviation used in
+// addresses ("California", "CA").
+struct RegionName {
+  std::string_view country;       // ISO2 of the country holding the region
+  std::string_view name;          // "New Mexico", "Ontario", "Scotland"
+  std::string_view abbreviation;  // "NM", "ON", ""; matched only in upper case
+};
+const std::vector<RegionName>& RegionNames();
+
+// Names that are a country and a region of another country at once
+// ("Georgia"): they count only when other evidence agrees with one side.
+struct AmbiguousPlace {
+  std::string_view name;
+  std::string_view country_a, country_b;
+};
+const std::vector<AmbiguousPlace>& AmbiguousPlaces();
+
+// Postal prefixes written before a postal code ("D-69120", "F-75005",
+// "CH-8092"), mapped to their country.
+const std::vector<PlaceNames>& PostalPrefixes();
+
+// Cities where research is done whose name means one country.  Cities whose
+// name is shared by well-known places of several countries (Cambridge,
+// Birmingham, Athens, Valencia, London Ontario…) are left out on purpose.
+const std::vector<PlaceNames>& CityNames();
+
+// Territories that are part of a larger country in everyday addresses
+// ("Pointe-à-Pitre, Guadeloupe, France"): evidence for the sovereign does not
+// contradict the territory, and the territory's own code is kept.
+struct TerritoryOf {
+  std::string_view territory, sovereign;
+};
+const std::vector<TerritoryOf>& Territories();
+
+}  // namespace coopscope

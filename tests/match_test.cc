@@ -1,0 +1,253 @@
+// The affiliation matcher: the known traps (US states and cities that are
+// country names, hospitals named after places, Paris TX, e-mails and ORCIDs,
+// French overseas territories), strings in French, German and Spanish, unit
+// codes, explanations, abstention, and a precision floor on a slice of a real
+// gold set (../shared/data).
+#include "match/affiliation_matcher.h"
+
+#include <gtest/gtest.h>
+
+#include "engine_util.h"
+#include "match/evaluation.h"
+#include "registry/country_policy.h"
+#include "registry/registry.h"
+#include "test_util.h"
+
+namespace coopscope::testing {
+namespace {
+
+// Countries only: no registry.
+std::string CountryOf(std::string_view text) {
+  static const AffiliationMatcher matcher;
+  return CountryName(matcher.Match(text).country);
+}
+
+TEST(MatchCountry, TrailingCountryAndVariants) {
+  EXPECT_EQ(CountryOf("Department of Physics, University of Tokyo, Tokyo, Japan"), "JP");
+  EXPECT_EQ(CountryOf("Dept. of Chemistry, Some College, U.S.A."), "US");
+  EXPECT_EQ(CountryOf("Some Institute, USA"), "US");
+  EXPECT_EQ(CountryOf("Some Institute, United Kingdom"), "GB");
+  EXPECT_EQ(CountryOf("Some Institute, Edinburgh, Scotland"), "GB");
+  EXPECT_EQ(CountryOf("Some Institute, Leeds, England"), "GB");
+  EXPECT_EQ(CountryOf("Some Institute, UK"), "GB");
+}
+
+TEST(MatchCountry, FrenchGermanSpanish) {
+  EXPECT_EQ(CountryOf("Laboratoire de Physique, Université de Lyon, 69007 Lyon, France"), "FR");
+  EXPECT_EQ(CountryOf("Département de chimie, Université Laval, Québec, Canada"), "CA");
+  EXPECT_EQ(CountryOf("Institut de recherche, New York, Etats-Unis"), "US");
+  EXPECT_EQ(CountryOf("Institut für Physik, Universität, 12489 Berlin, Allemagne"), "DE");
+  EXPECT_EQ(CountryOf("Institut für Physik, Universität Heidelberg, D-69120 Heidelberg, Deutschland"), "DE");
+  EXPECT_EQ(CountryOf("Lehrstuhl für Informatik, Wien, Österreich"), "AT");
+  EXPECT_EQ(CountryOf("Departamento de Física, Universidad de Buenos Aires, Argentina"), "AR");
+  EXPECT_EQ(CountryOf("Instituto de Física, Madrid, Alemania"), "DE");  // the trailing country outweighs a city
+  EXPECT_EQ(CountryOf("Instituto de Física, España, Alemania"), "");    // two countries: unknown
+  EXPECT_EQ(CountryOf("Hospital Universitario, Sevilla, España"), "ES");
+  EXPECT_EQ(CountryOf("Laboratorio, Ciudad de México, México"), "MX");
+  EXPECT_EQ(CountryOf("Laboratoire, Genève, Suisse"), "CH");
+  EXPECT_EQ(CountryOf("Institut, Bruxelles, Belgique"), "BE");
+}
+
+TEST(MatchCountry, UsStatesAndZipCodes) {
+  EXPECT_EQ(CountryOf("Department of Biology, Stanford University, Stanford, CA 94305 USA"), "US");
+  EXPECT_EQ(CountryOf("Stanford University, Stanford, CA 94305"), "US");
+  EXPECT_EQ(CountryOf("Department of Medicine, Boston, Massachusetts"), "US");
+  EXPECT_EQ(CountryOf("Harvard Medical School, Boston, MA 02115"), "US");
+}
+
+TEST(MatchCountry, GeorgiaTheStateAndTheCountry) {
+  EXPECT_EQ(CountryOf("Emory University, Atlanta, GA"), "US");
+  EXPECT_EQ(CountryOf("Emory University, Atlanta, Georgia"), "US");
+  EXPECT_EQ(CountryOf("Emory University, Atlanta, GA 30322, USA"), "US");
+  EXPECT_EQ(CountryOf("Ivane Javakhishvili Tbilisi State University, Tbilisi, Georgia"), "GE");
+  EXPECT_EQ(CountryOf("Department of Physics, Tbilisi, Géorgie"), "GE");
+  // Nothing tells which Georgia: unknown, not a guess.
+  EXPECT_EQ(CountryOf("Department of Physics, Georgia"), "");
+  // "Georgia" inside an organisation's name is no evidence.
+  EXPECT_EQ(CountryOf("Department of Physics, University of Georgia"), "");
+  EXPECT_EQ(CountryOf("Georgia Institute of Technology, Atlanta, GA 30332"), "US");
+}
+
+TEST(MatchCountry, NewMexicoJordanLebanon) {
+  EXPECT_EQ(CountryOf("Department of Chemistry, University of New Mexico, Albuquerque, NM 87131"), "US");
+  EXPECT_EQ(CountryOf("Sandia National Laboratories, Albuquerque, New Mexico"), "US");
+  EXPECT_EQ(CountryOf("Los Alamos National Laboratory, Los Alamos, New Mexico, USA"), "US");
+  EXPECT_EQ(CountryOf("University of Jordan, Amman, Jordan"), "JO");
+  EXPECT_EQ(CountryOf("Faculty of Medicine, Amman, Jordan"), "JO");
+  EXPECT_EQ(CountryOf("Dartmouth-Hitchcock Medical Center, Lebanon, NH"), "US");
+  EXPECT_EQ(CountryOf("Dartmouth-Hitchcock Medical Center, Lebanon, NH 03756, USA"), "US");
+  EXPECT_EQ(CountryOf("Dartmouth-Hitchcock Medical Center, Lebanon, New Hampshire"), "US");
+  EXPECT_EQ(CountryOf("American University of Beirut, Beirut, Lebanon"), "LB");
+}
+
+TEST(MatchCountry, HospitalsNamedAfterPlaces) {
+  EXPECT_EQ(CountryOf("Beth Israel Deaconess Medical Center, Boston"), "US");
+  EXPECT_EQ(CountryOf("Beth Israel Deaconess Medical Center, Harvard Medical School, Boston, MA, USA"), "US");
+  EXPECT_EQ(CountryOf("Beth Israel Deaconess Medical Center"), "");  // no place at all: unknown
+  EXPECT_EQ(CountryOf("Department of Surgery, Hospital of Wales"), "");
+  EXPECT_EQ(CountryOf("National University of Singapore, Singapore"), "SG");
+}
+
+TEST(MatchCountry, ParisTexasIsNotFrance) {
+  EXPECT_EQ(CountryOf("Paris Junior College, Paris, TX"), "US");
+  EXPECT_EQ(CountryOf("Paris Junior College, Paris, Texas, USA"), "US");
+  EXPECT_EQ(CountryOf("Institut Pasteur, Paris"), "FR");
+  EXPECT_EQ(CountryOf("Institut Pasteur, 75015 Paris, France"), "FR");
+}
+
+TEST(MatchCountry, EmailAndOrcidIgnored) {
+  EXPECT_EQ(CountryOf("Department of Physics, jane.doe@univ-paris.fr"), "");
+  EXPECT_EQ(CountryOf("ORCID: 0000-0002-1825-0097, Department of Physics, Kyoto, Japan"), "JP");
+  EXPECT_EQ(CountryOf("Department of Physics, Kyoto, Japan. Electronic address: someone@kyoto-u.ac.jp"), "JP");
+  EXPECT_EQ(CountryOf("Universität Wien, Wien, Austria; e-mail: name@univie.ac.at"), "AT");
+  EXPECT_EQ(CountryOf("https://orcid.org/0000-0002-1825-0097 Lab, Lisbon, Portugal"), "PT");
+}
+
+TEST(MatchCountry, FrenchOverseasKeepTheirCodes) {
+  EXPECT_EQ(CountryOf("Université des Antilles, Pointe-à-Pitre, Guadeloupe"), "GP");
+  EXPECT_EQ(CountryOf("Université des Antilles, Pointe-à-Pitre, Guadeloupe, France"), "GP");
+  EXPECT_EQ(CountryOf("CHU de La Réunion, Saint-Denis, La Réunion"), "RE");
+  EXPECT_EQ(CountryOf("Université de La Réunion, 97430 Le Tampon, Réunion, France"), "RE");
+  EXPECT_EQ(CountryOf("CHU de Martinique, Fort-de-France, Martinique"), "MQ");
+  EXPECT_EQ(CountryOf("Institut Pasteur de la Guyane, Cayenne, Guyane"), "GF");
+  EXPECT_EQ(CountryOf("CIRAD, 97379 Kourou Cedex, France"), "GF");
+  EXPECT_EQ(CountryOf("Centre hospitalier, Mamoudzou, Mayotte"), "YT");
+  EXPECT_EQ(CountryOf("Université de la Nouvelle-Calédonie, Nouméa, Nouvelle-Calédonie"), "NC");
+  EXPECT_EQ(CountryOf("Université de la Polynésie française, Papeete, Polynésie française"), "PF");
+  // The policy, not the matcher, counts them as France.
+  EXPECT_EQ(CountryName(CountryPolicy().Map(MakeCountry(CountryOf("Pointe-à-Pitre, Guadeloupe")))), "FR");
+}
+
+TEST(MatchCountry, UnknownStaysUnknown) {
+  EXPECT_EQ(CountryOf(""), "");
+  EXPECT_EQ(CountryOf("Department of Physics"), "");
+  EXPECT_EQ(CountryOf("Institute of Chemistry, Faculty of Sciences"), "");
+  // Two countries with the same weight: no answer rather than a guess.
+  EXPECT_EQ(CountryOf("Institut Pasteur, Paris, France; Max Planck Institute, Berlin, Germany"), "");
+  EXPECT_EQ(CountryOf("Laboratory, Lyon, Japan"), "JP");  // the trailing country outweighs a city
+}
+
+TEST(MatchCountry, ExplanationNamesTheEvidence) {
+  AffiliationMatcher matcher;
+  MatchOptions explain;
+  explain.explain = true;
+  AffiliationMatch m = matcher.Match("Emory University, Atlanta, Georgia, jane@emory.edu", explain);
+  EXPECT_EQ(CountryName(m.country), "US");
+  std::string all;
+  for (const auto& e : m.country_evidence) all += e + "\n";
+  for (const auto& n : m.notes) all += n + "\n";
+  EXPECT_NE(all.find("city \"atlanta\" → US"), std::string::npos) << all;
+  EXPECT_NE(all.find("\"georgia\" read as US"), std::string::npos) << all;
+  EXPECT_NE(all.find("ignored \"jane@emory.edu\""), std::string::npos) << all;
+  m = matcher.Match("Department of Physics, Georgia", explain);
+  all.clear();
+  for (const auto& e : m.country_evidence) all += e + "\n";
+  EXPECT_NE(all.find("nothing else decides"), std::string::npos) << all;
+}
+
+class MatchOrganisation : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    registry_ = new Registry();
+    RejectLog rejects;
+    ASSERT_TRUE(registry_->Load(kRorSubset, &rejects).ok());
+    matcher_ = new AffiliationMatcher(*registry_);
+  }
+  static void TearDownTestSuite() {
+    delete matcher_;
+    delete registry_;
+  }
+  static std::string RorOf(std::string_view text) {
+    AffiliationMatch m = matcher_->Match(text);
+    return m.organisation ? FormatRorId(m.organisation->ror) : "";
+  }
+  static Registry* registry_;
+  static AffiliationMatcher* matcher_;
+};
+Registry* MatchOrganisation::registry_ = nullptr;
+AffiliationMatcher* MatchOrganisation::matcher_ = nullptr;
+
+TEST_F(MatchOrganisation, NamesInSeveralLanguages) {
+  EXPECT_EQ(RorOf("Department of Chemistry, Emory University, Atlanta, GA 30322, USA"), "03czfpz43");
+  EXPECT_EQ(RorOf("Departamento de Física, Universidad de Buenos Aires, Argentina"), "0081fs513");
+  EXPECT_EQ(RorOf("Institut für Physik, Humboldt-Universität zu Berlin, 12489 Berlin, Allemagne"), "01hcx6992");
+  EXPECT_EQ(RorOf("Laboratoire de Physique, Université de Lyon, 69007 Lyon, France"), "01rk35k63");
+  EXPECT_EQ(RorOf("Université des Antilles, Pointe-à-Pitre, Guadeloupe, France"), "02ryfmr77");
+}
+
+TEST_F(MatchOrganisation, UnitCodesGiveTheLabAndCnrs) {
+  AffiliationMatch m = matcher_->Match("CNRS UMR 5505, Toulouse, France");
+  ASSERT_NE(m.organisation, nullptr);
+  EXPECT_EQ(FormatRorId(m.organisation->ror), "01rx4qw44");  // IRIT names "UMR 5505" among its aliases
+  std::vector<std::string> ancestors;
+  for (RorId a : m.ancestors) ancestors.push_back(FormatRorId(a));
+  EXPECT_NE(std::find(ancestors.begin(), ancestors.end(), "02feahw73"), ancestors.end());
+  // The same code without "CNRS" beside it, and glued.
+  EXPECT_EQ(RorOf("IRIT, UMR5505, Toulouse"), "01rx4qw44");
+  // A CNRS unit the registry does not name: the CNRS itself.
+  EXPECT_EQ(RorOf("UAR 3286, Strasbourg, France"), "02feahw73");
+  // An international research laboratory abroad: the lab, CNRS among its ancestors; the country stays Japan.
+  m = matcher_->Match("ELyTMaX, IRL 3757, Sendai, Japan");
+  ASSERT_NE(m.organisation, nullptr);
+  EXPECT_EQ(CountryName(m.country), "JP");
+  EXPECT_NE(std::find(m.ancestors.begin(), m.ancestors.end(), ParseRorId("02feahw73")), m.ancestors.end());
+  // UMR 1xxx are not CNRS units (INRAE, Inserm).
+  m = matcher_->Match("UMR 1347, Dijon, France");
+  EXPECT_TRUE(m.organisation == nullptr || FormatRorId(m.organisation->ror) != "02feahw73");
+}
+
+TEST_F(MatchOrganisation, AcronymsNeedContext) {
+  // "CNRS" alone is an acronym with nothing around it: refused.
+  EXPECT_EQ(RorOf("CNRS"), "");
+  // With the country it is accepted.
+  EXPECT_EQ(RorOf("CNRS, Paris, France"), "02feahw73");
+}
+
+TEST_F(MatchOrganisation, RefusesWhenCountryContradicts) {
+  // The organisation named is French; the string is clearly in Japan.
+  AffiliationMatch m = matcher_->Match("Université de Lyon, Kyoto, Japan");
+  EXPECT_EQ(m.organisation, nullptr);
+}
+
+TEST_F(MatchOrganisation, ExplainsTheOrganisation) {
+  MatchOptions explain;
+  explain.explain = true;
+  AffiliationMatch m = matcher_->Match("CNRS UMR 5505, Toulouse, France", explain);
+  std::string all;
+  for (const auto& c : m.candidates) all += c.why + "\n";
+  EXPECT_NE(all.find("unit code \"umr 5505\" is a CNRS unit → 02feahw73"), std::string::npos) << all;
+  EXPECT_NE(all.find("01rx4qw44"), std::string::npos) << all;
+}
+
+TEST_F(MatchOrganisation, UnknownStaysUnknown) {
+  EXPECT_EQ(RorOf("Department of Biological Sciences"), "");
+  EXPECT_EQ(RorOf("Universidad"), "");
+  EXPECT_EQ(RorOf(""), "");
+}
+
+// A slice of the publisher-asserted gold set: the floors are the figures
+// measured (docs/matcher.md) less a margin; a regression fails here.
+TEST_F(MatchOrganisation, PrecisionFloorOnRealGold) {
+  auto sets = LoadGoldSets(SharedData(""), *registry_);
+  ASSERT_TRUE(sets.ok()) << sets.status().message();
+  constexpr size_t kSlice = 3000;
+  const GoldSet* crossref = nullptr;
+  const GoldSet* dataesr = nullptr;
+  for (const auto& s : sets.value()) {
+    if (s.name == "crossref-asserted") crossref = &s;
+    if (s.name == "dataesr-missing_country_code") dataesr = &s;
+  }
+  ASSERT_NE(crossref, nullptr);
+  ASSERT_NE(dataesr, nullptr);
+  EvalFigures f = Evaluate(*crossref, *matcher_, kSlice);
+  EXPECT_EQ(f.rows, kSlice);
+  EXPECT_GE(f.CountryPrecision(), 0.97);
+  EXPECT_GE(f.OrgPrecisionInRegistry(), 0.87);
+  EXPECT_GE(f.OrgRecallInRegistry(), 0.70);
+  EvalFigures d = Evaluate(*dataesr, *matcher_, kSlice);
+  EXPECT_GE(d.CountryPrecision(), 0.985);
+  EXPECT_GE(d.CountryRecall(), 0.90);
+}
+
+}  // namespace
+}  // namespace coopscope::testing
