@@ -17,4 +17,9 @@ std::string ExitCodeHelp();
 void RegisterCommands(CLI::App& app);
 int RunSelected(CLI::App& app);
 
+// Groups of subcommands that live in their own file (src/app/<group>_commands.cc,
+// using app/cli_common.h).  Register adds the subcommands; Run returns the exit
+// code of the one parsed, or -1 when none of the group's was parsed.
+// RegisterCommands and RunSelected call every group listed here.
+
 }  // namespace coopscope
