@@ -7,7 +7,7 @@ PACKAGES=(
   libsimdjson-dev libisal-dev isal libzstd-dev zstd libzip-dev
   libcli11-dev libfmt-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsqlite3-dev libroaring-dev
+  libsqlite3-dev libroaring-dev libcpp-httplib-dev
   python3
 )
 missing=()

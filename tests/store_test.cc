@@ -161,22 +161,6 @@ TEST(Store, UpdateEqualsFreshBuild) {
   EXPECT_EQ(RunCli("store verify " + dir.File("s1"), d).exit_code, 0);
 }
 
-// Runs `coopscope args` and kills it with SIGKILL after `delay_us`.
-void RunAndKill(const std::string& args, int delay_us) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    int null = ::open("/dev/null", O_WRONLY);
-    dup2(null, 1);
-    dup2(null, 2);
-    execl("/bin/sh", "sh", "-c", (std::string("exec ") + COOPSCOPE_BINARY + " " + args).c_str(), nullptr);
-    _exit(127);
-  }
-  usleep(delay_us);
-  kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
-}
-
 TEST(StoreSlow, KilledBuildsResumeWithoutLossOrDoubleCounting) {
   TempDir dir;
   const std::string d = dir.path().string();

@@ -2,7 +2,11 @@
 // running the CLI.
 #pragma once
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -60,6 +64,22 @@ inline CommandResult RunCli(const std::string& args, const std::string& scratch)
   r.out = ReadFile(out);
   r.err = ReadFile(err);
   return r;
+}
+
+// Starts `coopscope args` and kills it with SIGKILL after DELAY_US.
+inline void RunAndKill(const std::string& args, int delay_us) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null = ::open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    dup2(null, 2);
+    execl("/bin/sh", "sh", "-c", (std::string("exec ") + COOPSCOPE_BINARY + " " + args).c_str(), nullptr);
+    _exit(127);
+  }
+  usleep(delay_us);
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
 }
 
 }  // namespace coopscope::testing

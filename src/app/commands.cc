@@ -748,11 +748,13 @@ void RegisterCommands(CLI::App& app) {
   c.generate->add_option("--first-year", g.first_year)->capture_default_str();
   c.generate->add_option("--last-year", g.last_year)->capture_default_str();
   c.generate->add_option("--threads", g.threads, "Writer threads (default: all cores)");
+  RegisterFetchCommands(app);
 }
 
 int RunSelected(CLI::App&) {
   Commands& c = State();
   try {
+    if (int rc = RunFetchCommands(); rc != -1) return rc;
     if (c.indicators->parsed()) return RunIndicators(c.ind);
     if (c.scope_show->parsed()) return RunScopeShow(c.scope_org);
     if (c.store_build->parsed()) return RunStoreIngest(c.store, false);
