@@ -230,6 +230,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       for (size_t q = b; q < end; ++q) all_upper &= tokens[q].upper || tokens[q].digits;
       // Score every organisation of this name; keep the best if it is alone.
       std::vector<OrgCandidate> here;
+      std::vector<int> support;  // what, besides the kind of name, speaks for each
       for (const NameRef& ref : it->second) {
         if (ref.tokens != end - b) continue;  // a hash collision
         const RegistryEntry& e = entries[ref.entry];
@@ -254,11 +255,20 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
                             (e.active ? "" : ", inactive");
         here.push_back({&e, score, static_cast<uint32_t>(b), static_cast<uint32_t>(end), false,
                         describe(e, ref.kind, b, end, score, notes)});
+        support.push_back(2 * country_agrees + 2 * city + e.active);
       }
       if (here.empty()) continue;
-      std::sort(here.begin(), here.end(), [](const auto& x, const auto& y) { return x.score > y.score; });
-      if (here.size() > 1 && here[1].score >= here[0].score) continue;  // several organisations: ambiguous
-      accepted.push_back(std::move(here[0]));
+      // Several organisations carry this name: one is taken only when the
+      // country, the city or its being active tells it apart, not when it merely
+      // holds the name as its display name and the others as an alias
+      // ("Ecole Normale Supérieure": Bujumbura's name, an alias in Paris).
+      size_t best = 0;
+      for (size_t q = 1; q < here.size(); ++q)
+        if (support[q] > support[best] || (support[q] == support[best] && here[q].score > here[best].score)) best = q;
+      bool ambiguous = false;
+      for (size_t q = 0; q < here.size(); ++q) ambiguous |= q != best && support[q] >= support[best];
+      if (ambiguous) continue;
+      accepted.push_back(std::move(here[best]));
     }
   }
   // A name inside a longer accepted name is part of it ("University of
@@ -297,6 +307,16 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
   for (auto& c : out)
     if (std::none_of(unique.begin(), unique.end(), [&](const OrgCandidate& u) { return u.entry == c.entry; }))
       unique.push_back(std::move(c));
+  // A unit and its parent institution both named: the institution.
+  if (!unique.empty() && unique.front().last_token > unique.front().first_token) {
+    std::vector<RorId> ancestors = Ancestors(unique.front().entry->ror);
+    for (size_t q = 1; q < unique.size(); ++q)
+      if (unique[q].last_token > unique[q].first_token &&
+          std::find(ancestors.begin(), ancestors.end(), unique[q].entry->ror) != ancestors.end()) {
+        std::rotate(unique.begin(), unique.begin() + q, unique.begin() + q + 1);
+        break;
+      }
+  }
   return unique;
 }
 
