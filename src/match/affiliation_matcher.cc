@@ -11,6 +11,7 @@ AffiliationMatcher::~AffiliationMatcher() = default;
 
 AffiliationMatcher::AffiliationMatcher(const Registry& registry) : orgs_(std::make_unique<OrgIndex>(registry)) {
   places_.AddRegistryCities(registry, kRegistryCityMinOrgs, kRegistryCityMinShare);
+  places_.AddInnerPlaces(registry, kInnerPlaceMinOrgs, kInnerPlaceMinShare);
 }
 
 AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOptions& options) const {

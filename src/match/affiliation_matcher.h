@@ -63,5 +63,9 @@ class AffiliationMatcher {
 // organisations sit there, nearly all in one country.
 inline constexpr size_t kRegistryCityMinOrgs = 3;
 inline constexpr double kRegistryCityMinShare = 0.9;
+// A city or region counts inside a name when this many organisations carry it
+// in a name, this share of them in the place's country.
+inline constexpr size_t kInnerPlaceMinOrgs = 3;
+inline constexpr double kInnerPlaceMinShare = 0.95;
 
 }  // namespace coopscope

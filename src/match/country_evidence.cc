@@ -107,6 +107,58 @@ void PlaceIndex::AddRegistryCities(const Registry& registry, size_t min_orgs, do
   }
 }
 
+namespace {
+const PlaceHit* FirstOfKind(const std::vector<PlaceHit>* hits, std::initializer_list<PlaceKind> kinds);
+}  // namespace
+
+void PlaceIndex::AddInnerPlaces(const Registry& registry, size_t min_orgs, double min_share) {
+  // The single country of a city or region phrase; kNoCountry for countries,
+  // ambiguous names and phrases that are no place.
+  auto place_country = [&](const std::string& phrase) {
+    const std::vector<PlaceHit>* hits = Find(phrase);
+    if (hits == nullptr || FirstOfKind(hits, {PlaceKind::kCountry, PlaceKind::kAmbiguous}) != nullptr) return kNoCountry;
+    const PlaceHit* h = FirstOfKind(hits, {PlaceKind::kCity, PlaceKind::kRegion});
+    return h == nullptr ? kNoCountry : h->country;
+  };
+  struct Tally {
+    size_t total = 0, own = 0;
+    size_t last_entry = SIZE_MAX;
+  };
+  std::unordered_map<std::string, Tally> tallies;
+  const auto& entries = registry.entries();
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const RegistryEntry& e = entries[i];
+    if (e.country == kNoCountry) continue;
+    auto scan = [&](const std::string& name) {
+      std::vector<std::string> words = NameTokens(name);
+      for (size_t b = 0; b < words.size(); ++b) {
+        std::string phrase;
+        for (size_t len = 1; len <= max_tokens_ && b + len <= words.size(); ++len) {
+          if (len > 1) phrase.push_back(' ');
+          phrase += words[b + len - 1];
+          CountryCode c = place_country(phrase);
+          if (c == kNoCountry) continue;
+          Tally& t = tallies[phrase];
+          if (t.last_entry == i) continue;  // each organisation once
+          t.last_entry = i;
+          ++t.total;
+          t.own += e.country == c;
+        }
+      }
+    };
+    scan(e.name);
+    for (const auto& a : e.aliases) scan(a);
+  }
+  for (const auto& [phrase, t] : tallies)
+    if (t.total >= min_orgs && t.own >= min_share * static_cast<double>(t.total))
+      inner_places_.emplace(phrase, place_country(phrase));
+}
+
+CountryCode PlaceIndex::InnerPlace(std::string_view phrase) const {
+  auto it = inner_places_.find(std::string(phrase));
+  return it == inner_places_.end() ? kNoCountry : it->second;
+}
+
 const std::vector<PlaceHit>* PlaceIndex::Find(std::string_view phrase) const {
   auto it = phrases_.find(std::string(phrase));
   return it == phrases_.end() ? nullptr : &it->second;
@@ -245,7 +297,24 @@ std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text,
     std::string rest = Join(tokens, r.b, r.e);
     const std::vector<PlaceHit>* hits = places.Find(rest);
     const PlaceHit* h = FirstOfKind(hits, {PlaceKind::kCountry, PlaceKind::kAmbiguous, PlaceKind::kCity});
-    if (h == nullptr) continue;
+    if (h == nullptr) {
+      // 4. A city or a region inside the segment, usually in a name
+      // ("University of Tokyo", "University of Colorado School of Medicine"):
+      // the longest phrase at each word.  Countries inside names stay out
+      // (step 1), and so do ambiguous names.
+      for (size_t b = r.b; b < r.e; ++b) {
+        for (size_t len = std::min(places.max_tokens(), r.e - b); len > 0; --len) {
+          std::string phrase = Join(tokens, b, b + len);
+          CountryCode in = places.InnerPlace(phrase);
+          if (in == kNoCountry || (region != kNoCountry && in != region)) continue;
+          places_in_segments.push_back(
+              {add(in, kNoCountry, w.inner_place, seg.group, false, false, "place inside a name", phrase), s});
+          b += len - 1;
+          break;
+        }
+      }
+      continue;
+    }
     if (region != kNoCountry && h->country != region && h->other != region) continue;  // "Paris TX"
     double weight = h->kind == PlaceKind::kCity ? w.city : w.country_segment;
     const char* what = h->kind == PlaceKind::kCity ? "city" : h->kind == PlaceKind::kAmbiguous ? "ambiguous place"

@@ -38,6 +38,7 @@ struct CountryWeights {
   double region_code = 3;           // "GA", "ON" in capitals, without a ZIP code
   double postal_prefix = 5;         // "D-69120", "F-75005"
   double city = 3;                  // "Tbilisi", "Boston"
+  double inner_place = 3;           // a city or region inside a longer segment ("University of Tokyo")
   double organisation = 4;          // the country of the matched organisation
   double min_score = 3;             // below this, no country
   double conflict_ratio = 0.5;      // abstain when the runner-up has this share of the best
@@ -61,6 +62,15 @@ class PlaceIndex {
   // names already in the tables keep their meaning.
   void AddRegistryCities(const Registry& registry, size_t min_orgs, double min_share);
 
+  // Learns which cities and regions may count when met inside a longer name
+  // ("University of Tokyo"): those that at least `min_orgs` organisations
+  // carry in one of their names, `min_share` of them in the place's own
+  // country.  "York" (York University CA, University of York GB, New York…)
+  // or "Canterbury" (NZ, GB) do not qualify; "Tokyo" and "Colorado" do.
+  void AddInnerPlaces(const Registry& registry, size_t min_orgs, double min_share);
+  // The country of a city or region allowed inside a name; kNoCountry otherwise.
+  CountryCode InnerPlace(std::string_view phrase) const;
+
   // Hits for an exact folded phrase ("new mexico"); nullptr when none.
   const std::vector<PlaceHit>* Find(std::string_view phrase) const;
   // The country of a region abbreviation written in capitals ("GA" → US).
@@ -73,7 +83,7 @@ class PlaceIndex {
  private:
   void Add(std::string_view name, PlaceHit hit);
   std::unordered_map<std::string, std::vector<PlaceHit>> phrases_;
-  std::unordered_map<std::string, CountryCode> region_codes_, postal_prefixes_;
+  std::unordered_map<std::string, CountryCode> region_codes_, postal_prefixes_, inner_places_;
   size_t max_tokens_ = 1;
 };
 

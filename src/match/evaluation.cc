@@ -290,6 +290,9 @@ EvalFigures Evaluate(const GoldSet& set, const AffiliationMatcher& matcher, size
         else if (errors)
           errors->push_back(fmt::format("{}\tcountry\t{}\texpected {}\tgot {}", set.name, g.text, CountryName(g.country),
                                         CountryName(m.country)));
+      } else if (errors) {
+        errors->push_back(fmt::format("{}	country-missed	{}	expected {}	got --", set.name, g.text,
+                                      CountryName(g.country)));
       }
     }
     bool has_gold = g.none_expected || g.absent || !g.rors.empty();
