@@ -139,6 +139,7 @@ class Builder {
         AffiliationToken t;
         t.text = folded.substr(start, end - start);
         t.upper = upper;
+        t.capital = start == 0 && !word.empty() && word.front() >= 'A' && word.front() <= 'Z';
         t.digits = AllDigits(t.text);
         t.sep_before = sep_before;
         t.segment = static_cast<uint32_t>(out_->segments.size());

@@ -22,6 +22,7 @@ struct AffiliationToken {
   std::string text;       // folded: lower case ASCII, accents removed
   bool upper = false;     // letters only, all capitals, in the raw text
   bool digits = false;    // only digits
+  bool capital = false;   // written with an ASCII capital first ("Kenya", "UCLA")
   char sep_before = ' ';  // the raw character before the token ('-', '.', ' ', …)
   uint32_t segment = 0;   // index into AffiliationText::segments
 };

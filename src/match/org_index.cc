@@ -19,7 +19,8 @@ constexpr uint64_t kSpanMultiplier = 0xD6E8FEB86659FD93ull;
 constexpr size_t kMaxAncestorDepth = 8;   // ROR hierarchies are shallow; guards against cycles
 constexpr uint32_t kFirstCnrsUmrNumber = 2000;  // UMR/UMS numbers from here on are CNRS units
 constexpr size_t kUnitMinDigits = 3, kUnitMaxDigits = 4;
-constexpr size_t kAcronymCaseFreeLength = 5;  // longer acronyms may be written in lower case ("Inserm")
+constexpr size_t kAcronymCaseFreeLength = 5;
+constexpr size_t kUniqueNameMinTokens = 3;  // a name this long, carried by one organisation only, is distinctive  // longer acronyms may be written in lower case ("Inserm")
 
 uint64_t Extend(uint64_t hash, uint32_t token) {
   uint64_t h = (hash ^ token) * kSpanMultiplier;
@@ -48,6 +49,13 @@ bool IsSubunitHead(std::string_view t) {
       "department", "dept", "departement", "departamento", "dipartimento", "abteilung", "faculty", "faculte",
       "facultad", "division", "section", "chair", "lehrstuhl", "school", "service", "unit"};
   return std::find(kHeads.begin(), kHeads.end(), t) != kHeads.end();
+}
+
+// Words that join a name to what precedes it without being part of it.
+bool IsNameLinkWord(std::string_view t) {
+  static constexpr std::array<std::string_view, 12> kLinks = {"and", "of",  "the", "at", "for", "in",
+                                                              "de",  "des", "du",  "et", "und", "y"};
+  return std::find(kLinks.begin(), kLinks.end(), t) != kLinks.end();
 }
 
 bool ParseUnitNumber(std::string_view digits, uint32_t* number) {
@@ -147,7 +155,8 @@ void OrgIndex::IndexName(uint32_t entry, std::string_view name, NameKind kind) {
   if (text.tokens.empty() || text.tokens.size() > kMaxNameTokens) return;
   uint64_t h = kSpanSeed;
   std::vector<uint32_t> ids;
-  for (const auto& t : text.tokens) {
+  for (size_t k = 0; k < text.tokens.size(); ++k) {
+    const auto& t = text.tokens[k];
     auto [it, inserted] = vocabulary_.try_emplace(t.text, static_cast<uint32_t>(vocabulary_.size() + 1));
     h = Extend(h, it->second);
     ids.push_back(it->second);
@@ -226,6 +235,11 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       // A name cut inside a hyphenated word ("University of Milan" in
       // "University of Milan-Bicocca") is not that name.
       if (end < tokens.size() && tokens[end].sep_before == '-' && tokens[end].segment == tokens[k].segment) continue;
+      // A capitalised word before the name, in the same segment, may make it
+      // part of a longer name ("Medical Research Institute" in "Kenya Medical
+      // Research Institute").
+      bool cut_before = b > 0 && tokens[b - 1].segment == tokens[b].segment && tokens[b - 1].capital &&
+                        !IsNameLinkWord(tokens[b - 1].text);
       bool all_upper = true;
       for (size_t q = b; q < end; ++q) all_upper &= tokens[q].upper || tokens[q].digits;
       // Score every organisation of this name; keep the best if it is alone.
@@ -239,7 +253,12 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
         bool city = CityAppears(e, text);
         bool weak = ref.kind == NameKind::kAcronym || ref.tokens == 1;
         if (weak && !country_agrees && !city) continue;  // needs support
-        bool distinctive = ref.rarest <= weights_.distinctive_max_orgs && !ref.subunit;
+        // A rare word makes a name distinctive, and so does a name of three
+        // words or more that no other organisation carries ("Southern Medical
+        // University"), unless it may be the end of a longer name.
+        bool distinctive = (ref.rarest <= weights_.distinctive_max_orgs ||
+                            (ref.tokens >= kUniqueNameMinTokens && it->second.size() == 1 && !cut_before)) &&
+                           !ref.subunit;
         if (!distinctive && !country_agrees && !city) continue;  // a generic name needs support too
         size_t letters = tokens[b].text.size();
         if (ref.kind == NameKind::kAcronym && !all_upper && letters < kAcronymCaseFreeLength) continue;
