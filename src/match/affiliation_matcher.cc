@@ -29,6 +29,7 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
     // a unit code, which may be abroad) is country evidence too.
     for (const OrgCandidate& c : m.candidates) {
       if (c.parent_by_code || c.entry->country == kNoCountry) continue;
+      if (!c.supported) break;  // a name of common words: its country is not evidence
       CountryEvidence ev;
       ev.country = c.entry->country;
       ev.weight = country_weights_.organisation;

@@ -20,7 +20,11 @@ constexpr size_t kMaxAncestorDepth = 8;   // ROR hierarchies are shallow; guards
 constexpr uint32_t kFirstCnrsUmrNumber = 2000;  // UMR/UMS numbers from here on are CNRS units
 constexpr size_t kUnitMinDigits = 3, kUnitMaxDigits = 4;
 constexpr size_t kAcronymCaseFreeLength = 5;
-constexpr size_t kUniqueNameMinTokens = 3;  // a name this long, carried by one organisation only, is distinctive  // longer acronyms may be written in lower case ("Inserm")
+constexpr size_t kUniqueNameMinTokens = 3;
+// An organisation found by name alone gives its country to the string only
+// when one of the name's words is used by at most this many organisations.
+constexpr uint32_t kCountryRareWordOrgs = 30;
+constexpr size_t kUniqueNameMinTokens_unused = 0;  // a name this long, carried by one organisation only, is distinctive  // longer acronyms may be written in lower case ("Inserm")
 
 uint64_t Extend(uint64_t hash, uint32_t token) {
   uint64_t h = (hash ^ token) * kSpanMultiplier;
@@ -274,6 +278,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
                             (e.active ? "" : ", inactive");
         here.push_back({&e, score, static_cast<uint32_t>(b), static_cast<uint32_t>(end), false,
                         describe(e, ref.kind, b, end, score, notes)});
+        here.back().supported = country_agrees || city || ref.rarest <= kCountryRareWordOrgs;
         support.push_back(2 * country_agrees + 2 * city + e.active);
       }
       if (here.empty()) continue;

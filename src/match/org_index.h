@@ -64,6 +64,7 @@ struct OrgCandidate {
   uint32_t first_token = 0, last_token = 0;  // the span that named it (empty: found by a unit code)
   bool parent_by_code = false;               // the CNRS inferred from a unit code, not named
   std::string why;                           // filled when explaining
+  bool supported = true;                     // the country or the city agrees, or its name has a rare word
 };
 
 class OrgIndex {
