@@ -225,6 +225,37 @@ TEST_F(MatchOrganisation, UnknownStaysUnknown) {
   EXPECT_EQ(RorOf(""), "");
 }
 
+// Regressions of the error study (docs/matcher.md, "What changed").
+TEST_F(MatchOrganisation, PlacesInsideNamesCountWhenTheRegistryAgrees) {
+  auto country = [](std::string_view text) { return CountryName(matcher_->Match(text).country); };
+  EXPECT_EQ(country("Graduate School of Medicine, University of Tokyo"), "JP");
+  EXPECT_EQ(country("Department of Surgery, University of Colorado"), "US");
+  // York, Durham, Canterbury name organisations of several countries: no evidence from them.
+  EXPECT_NE(country("Department of Psychology, Durham University"), "US");
+  EXPECT_NE(country("School of Biological Sciences, University of Canterbury"), "GB");
+  // Without a registry, no place inside a name counts.
+  EXPECT_EQ(CountryOf("Graduate School of Medicine, University of Tokyo"), "");
+}
+
+TEST_F(MatchOrganisation, NamesDoNotCrossACommaTheyLack) {
+  EXPECT_EQ(RorOf("Faculty of Health Sciences, University of Macau"), "01r4q9n85");  // not "Health Sciences University"
+  EXPECT_EQ(RorOf("University of California Davis"), "05rrcem69");  // a name's own comma may be left out
+}
+
+TEST_F(MatchOrganisation, TheEndOfALongerNameIsNotThatName) {
+  // "Medical Research Institute" is the tail of "Kenya Medical Research Institute".
+  EXPECT_NE(RorOf("Centre for Global Health Research, Kenya Medical Research Institute"), "0582gcw47");
+  // A name of three words that one organisation alone carries counts.
+  EXPECT_EQ(RorOf("Southern Medical University"), "01vjw4z39");
+}
+
+TEST_F(MatchOrganisation, AGenericUnitDoesNotOutrankTheNamedUniversity) {
+  AffiliationMatch m = matcher_->Match("Institute of Biophysics, Goethe University Frankfurt");
+  ASSERT_NE(m.organisation, nullptr);
+  EXPECT_EQ(FormatRorId(m.organisation->ror), "04cvxnb49");
+  EXPECT_EQ(CountryName(m.country), "DE");
+}
+
 // A slice of the publisher-asserted gold set: the floors are the figures
 // measured (docs/matcher.md) less a margin; a regression fails here.
 TEST_F(MatchOrganisation, PrecisionFloorOnRealGold) {

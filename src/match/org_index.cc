@@ -14,6 +14,7 @@ namespace {
 
 constexpr uint32_t kUnknownToken = 0;     // token id of words no name uses
 constexpr size_t kMaxNameTokens = 24;     // longer names are not indexed
+constexpr uint32_t kSegmentBreak = UINT32_MAX;  // hashed where a name or a span crosses a comma
 constexpr uint64_t kSpanSeed = 0x9E3779B97F4A7C15ull;
 constexpr uint64_t kSpanMultiplier = 0xD6E8FEB86659FD93ull;
 constexpr size_t kMaxAncestorDepth = 8;   // ROR hierarchies are shallow; guards against cycles
@@ -157,23 +158,36 @@ void OrgIndex::IndexName(uint32_t entry, std::string_view name, NameKind kind) {
     if (std::find(list.begin(), list.end(), entry) == list.end()) list.push_back(entry);
   }
   if (text.tokens.empty() || text.tokens.size() > kMaxNameTokens) return;
-  uint64_t h = kSpanSeed;
+  // A name with a comma ("University of California, Davis") is indexed with
+  // and without the break; one without a comma only without, so that a
+  // string's span across a comma ("Health Sciences, University of Macau")
+  // does not read as a name that has none ("Health Sciences University").
+  uint64_t h = kSpanSeed, h_break = kSpanSeed;
   std::vector<uint32_t> ids;
   for (size_t k = 0; k < text.tokens.size(); ++k) {
     const auto& t = text.tokens[k];
     auto [it, inserted] = vocabulary_.try_emplace(t.text, static_cast<uint32_t>(vocabulary_.size() + 1));
+    if (k > 0 && t.segment != text.tokens[k - 1].segment) h_break = Extend(h_break, kSegmentBreak);
     h = Extend(h, it->second);
+    h_break = Extend(h_break, it->second);
     ids.push_back(it->second);
     pending_tokens_.push_back(it->second);
   }
-  auto& refs = by_name_[h];
-  for (auto& r : refs)
-    if (r.entry == entry) {
-      r.kind = std::min(r.kind, kind);  // the strongest kind of name wins
-      return;
+  const auto name_index = static_cast<uint32_t>(name_tokens_.size());
+  bool added = false;
+  for (uint64_t hash : {h, h_break}) {
+    if (hash == h_break && h_break == h && added) break;
+    auto& refs = by_name_[hash];
+    auto same = std::find_if(refs.begin(), refs.end(), [&](const NameRef& r) { return r.entry == entry; });
+    if (same != refs.end()) {
+      same->kind = std::min(same->kind, kind);  // the strongest kind of name wins
+      continue;
     }
-  refs.push_back({entry, kind, static_cast<uint8_t>(text.tokens.size()), 0,
-                  static_cast<uint32_t>(name_tokens_.size()), IsSubunitHead(text.tokens.front().text)});
+    refs.push_back({entry, kind, static_cast<uint8_t>(text.tokens.size()), 0, name_index,
+                    IsSubunitHead(text.tokens.front().text)});
+    added = true;
+  }
+  if (!added) return;
   name_tokens_.push_back(std::move(ids));
   max_name_tokens_ = std::max(max_name_tokens_, text.tokens.size());
   ++names_indexed_;
@@ -233,6 +247,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
     for (size_t end = b + 1; end <= tokens.size() && end - b <= max_name_tokens_; ++end) {
       size_t k = end - 1;
       if (ids[k] == kUnknownToken || text.segments[tokens[k].segment].group != group) break;
+      if (k > b && tokens[k].segment != tokens[k - 1].segment) h = Extend(h, kSegmentBreak);
       h = Extend(h, ids[k]);
       auto it = by_name_.find(h);
       if (it == by_name_.end()) continue;
