@@ -150,8 +150,11 @@ void PlaceIndex::AddInnerPlaces(const Registry& registry, size_t min_orgs, doubl
     for (const auto& a : e.aliases) scan(a);
   }
   for (const auto& [phrase, t] : tallies)
-    if (t.total >= min_orgs && t.own >= min_share * static_cast<double>(t.total))
+    if (t.total >= min_orgs && t.own >= min_share * static_cast<double>(t.total)) {
       inner_places_.emplace(phrase, place_country(phrase));
+      inner_first_words_.insert(phrase.substr(0, phrase.find(' ')));
+      inner_max_tokens_ = std::max<size_t>(inner_max_tokens_, 1 + std::count(phrase.begin(), phrase.end(), ' '));
+    }
 }
 
 CountryCode PlaceIndex::InnerPlace(std::string_view phrase) const {
@@ -303,8 +306,9 @@ std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text,
       // the longest phrase at each word.  Countries inside names stay out
       // (step 1), and so do ambiguous names.
       for (size_t b = r.b; b < r.e; ++b) {
-        for (size_t len = std::min(places.max_tokens(), r.e - b); len > 0; --len) {
-          std::string phrase = Join(tokens, b, b + len);
+        if (!places.StartsInnerPlace(tokens[b].text)) continue;  // most words start none: one probe
+        for (size_t len = std::min(places.inner_max_tokens(), r.e - b); len > 0; --len) {
+          std::string phrase = len == 1 ? tokens[b].text : Join(tokens, b, b + len);
           CountryCode in = places.InnerPlace(phrase);
           if (in == kNoCountry || (region != kNoCountry && in != region)) continue;
           places_in_segments.push_back(

@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "match/affiliation_text.h"
@@ -70,6 +71,9 @@ class PlaceIndex {
   void AddInnerPlaces(const Registry& registry, size_t min_orgs, double min_share);
   // The country of a city or region allowed inside a name; kNoCountry otherwise.
   CountryCode InnerPlace(std::string_view phrase) const;
+  // Whether some place allowed inside a name starts with this word.
+  bool StartsInnerPlace(const std::string& word) const { return inner_first_words_.contains(word); }
+  size_t inner_max_tokens() const { return inner_max_tokens_; }
 
   // Hits for an exact folded phrase ("new mexico"); nullptr when none.
   const std::vector<PlaceHit>* Find(std::string_view phrase) const;
@@ -85,6 +89,8 @@ class PlaceIndex {
   std::unordered_map<std::string, std::vector<PlaceHit>> phrases_;
   std::unordered_map<std::string, CountryCode> region_codes_, postal_prefixes_, inner_places_;
   size_t max_tokens_ = 1;
+  std::unordered_set<std::string> inner_first_words_;
+  size_t inner_max_tokens_ = 0;
 };
 
 struct CountryEvidence {

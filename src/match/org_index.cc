@@ -347,7 +347,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
     if (std::none_of(unique.begin(), unique.end(), [&](const OrgCandidate& u) { return u.entry == c.entry; }))
       unique.push_back(std::move(c));
   // A unit and its parent institution both named: the institution.
-  if (!unique.empty() && unique.front().last_token > unique.front().first_token) {
+  if (unique.size() > 1 && unique.front().last_token > unique.front().first_token) {
     std::vector<RorId> ancestors = Ancestors(unique.front().entry->ror);
     for (size_t q = 1; q < unique.size(); ++q)
       if (unique[q].last_token > unique[q].first_token &&
