@@ -159,7 +159,13 @@ TEST(ReadersWosTagged, OldAndNewStylesHandChecked) {
   ReadResult r = ReadAll(kWosTagged);
   ASSERT_TRUE(r.status.ok());
   EXPECT_EQ(r.counts.records, 34u);
-  EXPECT_EQ(r.counts.rejected, 0u);
+  // The test file holds one damaged record ("AUGilles, H": no space after the
+  // tag, line 416); it is rejected where its PT line starts.
+  EXPECT_EQ(r.counts.rejected, 1u);
+  ASSERT_EQ(r.rejects.size(), 1u);
+  EXPECT_EQ(r.rejects[0].line, 415u);
+  EXPECT_EQ(r.rejects[0].offset, 19624u);
+  EXPECT_NE(r.rejects[0].reason.find("line 416"), std::string::npos);
   // Old upper-case style, line 3: one address, no authors named.
   const RawWork& a = r.by_id.at("WOS:A1979GV55600001");
   EXPECT_EQ(r.pos.at("WOS:A1979GV55600001").line, 3u);

@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include "io/byte_stream.h"
+#include "io/mapped_file.h"
 #include "sources/bibtex/bibtex_reader.h"
 #include "sources/hal/hal_reader.h"
 #include "sources/scopus/scopus_reader.h"
@@ -145,9 +146,24 @@ void ReadExportText(std::string_view text, uint64_t base_offset, InputFormat for
 
 Status ReadExportFile(const std::string& path, InputFormat format, const Limits& limits, const RawRecordFn& fn,
                       std::vector<Reject>* rejects, ReadCounts* counts) {
-  auto data = ReadWholeFile(path);
-  if (!data.ok()) return data.status();
-  std::string_view text = data.value();
+  // Plain files are mapped (no copy); compressed ones decompressed in memory.
+  auto kind = DetectCompression(path);
+  if (!kind.ok()) return kind.status();
+  MappedFile mapped;
+  std::string decompressed;
+  std::string_view text;
+  if (kind.value() == Compression::kNone) {
+    auto m = MappedFile::Open(path);
+    if (!m.ok()) return m.status();
+    mapped = std::move(m.value());
+    text = mapped.view();
+  } else {
+    auto data = ReadWholeFile(path);
+    if (!data.ok()) return data.status();
+    decompressed = std::move(data.value());
+    text = decompressed;
+  }
+  const uint64_t bytes = text.size();
   if (format == InputFormat::kAuto) format = DetectInputFormatOfText(text.substr(0, kSniffBytes), path);
   if (format == InputFormat::kAuto || format == InputFormat::kOpenAlex)
     return Status(ErrorCode::kParse, fmt::format("{}: not a known export format (give --input-format)", path));
@@ -156,7 +172,7 @@ Status ReadExportFile(const std::string& path, InputFormat format, const Limits&
     text.remove_prefix(kBom.size());
     base = kBom.size();
   }
-  counts->bytes += data.value().size();
+  counts->bytes += bytes;
   ExportSink sink(path, limits, fn, rejects, counts);
   ReadExportText(text, base, format, &sink);
   return Status::Ok();
