@@ -175,7 +175,8 @@ void ReadBibtex(std::string_view text, uint64_t base, ExportSink* sink) {
     for (size_t a = clean.find(" and "); a != std::string::npos; a = clean.find(" and ", a + 5)) ++authors;
     w.authors = authors;
     w.year = FindYear(f.year);
-    w.doi = NormalizeDoi(f.doi);
+    CleanValue(f.doi, &clean2);
+    w.doi = NormalizeDoi(clean2);
     CleanValue(f.unique_id, &clean2);
     if (!clean2.empty()) {
       w.source_id = clean2;

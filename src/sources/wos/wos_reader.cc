@@ -145,6 +145,10 @@ void ReadWosTagged(std::string_view text, uint64_t base, ExportSink* sink) {
     if (line.starts_with("   ")) {
       if (!open) continue;
       std::string_view value = TrimSpaces(line);
+      // Each address is one line ending with '.'; a continuation that does
+      // not is not an address (a record whose CR tag is missing continues
+      // C1 with its references): the field ends there.
+      if (list == &f.c1 && !value.ends_with('.')) list = nullptr;
       if (list != nullptr) list->push_back(value);
       // A continued single-valued field (a long DOI is never wrapped; titles
       // are not read): nothing to add.

@@ -8,7 +8,10 @@
 // Sci & Technol, …, Peoples R China" (the authors of each address are named,
 // and linked to the AF list), and old upper-case "UNIV PARIS 11,INST
 // OPTIQUE,F-91405 ORSAY,FRANCE." without authors (every author is then given
-// every address).  When C1 is empty the reprint address (RP) stands in.
+// every address).  In tagged files each address is one line ending with '.';
+// C1 ends at a continuation line that does not (a record of the metaknowledge
+// test file lacks its CR tag, its references following C1).  When C1 is
+// empty the reprint address (RP) stands in.
 // Year: PY, else the early-access date EA.  Rejected: a record without year,
 // without UT and DOI, not closed by ER, with a line that is neither a tag nor
 // a continuation, or (tab) whose field count differs from the header's.
