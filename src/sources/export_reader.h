@@ -79,4 +79,17 @@ void ReadExportText(std::string_view text, uint64_t base_offset, InputFormat for
 int32_t FindYear(std::string_view text);
 std::string_view TrimSpaces(std::string_view s);
 
+// Calls fn on each non-empty, trimmed item of a ';'-separated list.
+template <typename Fn>
+void ForEachListItem(std::string_view list, Fn fn) {
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t end = list.find(';', start);
+    if (end == std::string_view::npos) end = list.size();
+    std::string_view item = TrimSpaces(list.substr(start, end - start));
+    if (!item.empty()) fn(item);
+    start = end + 1;
+  }
+}
+
 }  // namespace coopscope
