@@ -96,6 +96,8 @@ TEST(ReadersDetect, FormatsFromContent) {
   is(kIrsteaBib, InputFormat::kBibtex);
   is(kWorksUnique, InputFormat::kOpenAlex);
   is(SharedData("wos-scientopy-ble/searchCriteria.txt"), InputFormat::kAuto);
+  EXPECT_EQ(DetectInputFormatOfText("[{\"halId_s\":\"hal-1\"}]", "x.json"), InputFormat::kHal);
+  EXPECT_EQ(DetectInputFormatOfText("[{\"id\":\"https://openalex.org/W1\"}]", "x.json"), InputFormat::kOpenAlex);
   EXPECT_FALSE(ParseInputFormat("endnote").ok());
   EXPECT_EQ(ParseInputFormat("wos-tab").value(), InputFormat::kWosTab);
 }

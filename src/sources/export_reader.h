@@ -51,6 +51,10 @@ class ExportSink {
   // A record of `bytes` bytes starting at pos: checks its size and UTF-8,
   // then hands it on (or rejects it).
   void Deliver(const RawWork& w, const RecordPos& pos, std::string_view bytes);
+  // Deliver, unless the record has no year ("no publication year
+  // (YEAR_FIELDS)") or neither a source id nor a DOI ("no ID_FIELDS").
+  void DeliverIfComplete(const RawWork& w, const RecordPos& pos, std::string_view bytes, std::string_view year_fields,
+                         std::string_view id_fields);
   void Reject(const RecordPos& pos, std::string reason, ErrorCode code = ErrorCode::kParse);
   const Limits& limits() const { return limits_; }
   const std::string& path() const { return path_; }

@@ -249,15 +249,7 @@ void ReadBibtex(std::string_view text, uint64_t base, ExportSink* sink) {
         AddScopusAffiliations(clean, {}, &w);
       }
     }
-    if (w.year == 0) {
-      sink->Reject(pos, "no publication year (year)");
-      continue;
-    }
-    if (w.source_id.empty() && w.doi.empty()) {
-      sink->Reject(pos, "no key, DOI or id");
-      continue;
-    }
-    sink->Deliver(w, pos, bytes);
+    sink->DeliverIfComplete(w, pos, bytes, "year", "key, DOI or id");
   }
 }
 

@@ -99,15 +99,7 @@ void ReadScopusCsv(std::string_view text, uint64_t base, ExportSink* sink) {
     }
     w.authors = authors;
     AddScopusAffiliations(get(c_aff), get(c_with), &w);
-    if (w.year == 0) {
-      sink->Reject(pos, "no publication year (Year)");
-      continue;
-    }
-    if (w.source_id.empty() && w.doi.empty()) {
-      sink->Reject(pos, "no EID and no DOI");
-      continue;
-    }
-    sink->Deliver(w, pos, reader.record());
+    sink->DeliverIfComplete(w, pos, reader.record(), "Year", "EID and no DOI");
   }
 }
 
