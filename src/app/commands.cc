@@ -31,6 +31,7 @@ namespace {
 struct IndicatorsOptions {
   OrgOptions org;
   std::vector<std::string> inputs;
+  std::string input_format = "auto";
   std::string years;
   int window = 4;
   std::string format = "table";
@@ -390,6 +391,9 @@ int RunIndicators(const IndicatorsOptions& o) {
   if (inputs->data_files.empty()) return Fail(kExitInput, "no work files among the inputs");
 
   RunOptions run;
+  auto input_format = ParseInputFormat(o.input_format);
+  if (!input_format.ok()) return Fail(kExitUsage, input_format.status().message());
+  run.input_format = input_format.value();
   run.limits.max_record_bytes = o.max_record_bytes;
   run.limits.dedup_memory_bytes = o.dedup_memory_mb << 20;
   run.threads = o.threads;
@@ -635,9 +639,13 @@ std::string ExitCodeHelp() {
 void RegisterCommands(CLI::App& app) {
   Commands& c = State();
   IndicatorsOptions& o = c.ind;
-  c.indicators = app.add_subcommand("indicators", "Collaboration indicators of an organisation from OpenAlex works");
+  c.indicators = app.add_subcommand("indicators", "Collaboration indicators of an organisation from OpenAlex works or WoS/Scopus/BibTeX/HAL exports");
   AddOrgOptions(c.indicators, &o.org);
-  c.indicators->add_option("inputs", o.inputs, "Work files or folders (JSONL, .gz, .zst, API pages, snapshot folders)");
+  c.indicators->add_option("inputs", o.inputs, "Work files or folders (OpenAlex JSONL, .gz, .zst, API pages, snapshot folders; WoS, Scopus, BibTeX, HAL exports)");
+  c.indicators
+      ->add_option("--input-format", o.input_format,
+                    "auto (by content), openalex, wos (tagged), wos-tab, scopus (CSV), bibtex or hal (API JSON)")
+      ->capture_default_str();
   c.indicators->add_option("--store", o.store, "Answer from a store built by `coopscope store build` instead of files");
   c.indicators->add_option("--years", o.years, "Year or range, e.g. 2015-2022 (default: the years in the data)");
   c.indicators->add_option("--window", o.window, "Moving window width in years (0: none)")->capture_default_str();
@@ -749,10 +757,12 @@ void RegisterCommands(CLI::App& app) {
   c.generate->add_option("--last-year", g.last_year)->capture_default_str();
   c.generate->add_option("--threads", g.threads, "Writer threads (default: all cores)");
   RegisterFetchCommands(app);
+  RegisterReadCommands(app);
 }
 
 int RunSelected(CLI::App&) {
   Commands& c = State();
+  if (int rc = RunReadCommands(); rc != -1) return rc;
   try {
     if (int rc = RunFetchCommands(); rc != -1) return rc;
     if (c.indicators->parsed()) return RunIndicators(c.ind);

@@ -23,5 +23,7 @@ int RunSelected(CLI::App& app);
 // RegisterCommands and RunSelected call every group listed here.
 void RegisterFetchCommands(CLI::App& app);
 int RunFetchCommands();
+void RegisterReadCommands(CLI::App& app);  // coopscope read (app/read_commands.cc)
+int RunReadCommands();
 
 }  // namespace coopscope

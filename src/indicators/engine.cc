@@ -10,6 +10,8 @@
 #include "indicators/dedup.h"
 #include "io/byte_stream.h"
 #include "io/json_records.h"
+#include "match/affiliation_matcher.h"
+#include "match/work_resolver.h"
 #include "sources/openalex/work_parser.h"
 
 namespace coopscope {
@@ -23,6 +25,7 @@ struct Task {
   bool range = false;
   uint32_t range_index = 0;  // order of the range within its file
   uint64_t size = 0;
+  InputFormat format = InputFormat::kOpenAlex;
 };
 
 struct TaskResult {
@@ -43,7 +46,10 @@ struct Worker {
   IdRuns ids;
   std::vector<WorkFacts> facts;
   FactsArena arena;
+  std::unique_ptr<WorkResolver> resolver;  // for exports, made on first use
 };
+
+bool IsExport(InputFormat f) { return f != InputFormat::kOpenAlex && f != InputFormat::kAuto; }
 
 }  // namespace
 
@@ -91,6 +97,16 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
     if (!size.ok()) return size.status();
     auto kind = DetectCompression(path);
     if (!kind.ok()) return kind.status();
+    InputFormat format = options.input_format;
+    if (format == InputFormat::kAuto) {
+      auto detected = DetectInputFormat(path);
+      if (!detected.ok()) return detected.status();
+      format = detected.value();
+    }
+    if (IsExport(format)) {  // exports are read whole
+      tasks.push_back(Task{f, 0, 0, false, 0, size.value(), format});
+      continue;
+    }
     uint64_t split = std::max<uint64_t>(options.limits.split_bytes, 1);
     if (kind.value() == Compression::kNone && size.value() > split) {
       uint32_t index = 0;
@@ -105,6 +121,15 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
   std::vector<size_t> order(tasks.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return tasks[a].size > tasks[b].size; });
+
+  // The matcher of exports' affiliation strings, built once for all threads.
+  std::unique_ptr<AffiliationMatcher> own_matcher;
+  const AffiliationMatcher* matcher = options.matcher;
+  if (matcher == nullptr && std::any_of(tasks.begin(), tasks.end(), [](const Task& t) { return IsExport(t.format); })) {
+    own_matcher = registry.size() > 0 ? std::make_unique<AffiliationMatcher>(registry)
+                                      : std::make_unique<AffiliationMatcher>();
+    matcher = own_matcher.get();
+  }
 
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<size_t>(tasks.size(), 1))));
@@ -141,7 +166,7 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
         parsed = st.ok();
         return st;
       };
-      reader.set_on_accept([&](const RecordPos& pos) {
+      auto reader_accept = [&](const RecordPos& pos) {
         if (!parsed) return;
         uint32_t facts_index = kNoFacts;
         if (w.builder.InScope(w.work)) {
@@ -155,9 +180,25 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
           if (first_error.ok()) first_error = added;
           stop = true;
         }
-      });
-      Status st = task.range ? reader.ReadRange(path, task.begin, task.end, fn, &result.counts)
-                             : reader.ReadFile(path, fn, &result.counts);
+      };
+      reader.set_on_accept(reader_accept);
+      Status st;
+      if (IsExport(task.format)) {
+        if (!w.resolver) w.resolver = std::make_unique<WorkResolver>(*matcher);
+        RawRecordFn raw_fn = [&](const RawWork& raw, const RecordPos& pos) -> Status {
+          if (stop.load(std::memory_order_relaxed)) return Status::Ok();
+          w.resolver->Resolve(raw, &w.work);
+          parsed = true;
+          reader_accept(pos);
+          if (options.progress_records) options.progress_records->fetch_add(1, std::memory_order_relaxed);
+          return Status::Ok();
+        };
+        st = ReadExportFile(path, task.format, options.limits, raw_fn, &result.rejects, &result.counts);
+        if (options.progress_bytes) options.progress_bytes->fetch_add(task.size, std::memory_order_relaxed);
+      } else {
+        st = task.range ? reader.ReadRange(path, task.begin, task.end, fn, &result.counts)
+                        : reader.ReadFile(path, fn, &result.counts);
+      }
       if (!st.ok() || (options.strict && !result.rejects.empty())) {
         std::lock_guard lock(error_mu);
         if (first_error.ok())

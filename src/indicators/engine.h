@@ -16,6 +16,7 @@
 #include "indicators/work_facts.h"
 #include "io/limits.h"
 #include "io/reject.h"
+#include "sources/export_reader.h"
 #include "sources/openalex/snapshot.h"
 
 namespace coopscope {
@@ -35,8 +36,16 @@ struct IngestReport {
   uint64_t merged_ids_loaded = 0;
 };
 
+class AffiliationMatcher;
+
 struct RunOptions {
   Limits limits;
+  // The format of every input (--input-format); kAuto: each file's is
+  // detected from its content (OpenAlex JSON when not an export).
+  InputFormat input_format = InputFormat::kAuto;
+  // Resolves the affiliation strings of exports (WoS, Scopus, BibTeX, HAL);
+  // null: built from the registry when an export is among the inputs.
+  const AffiliationMatcher* matcher = nullptr;
   unsigned threads = 0;  // 0 = all cores
   bool strict = false;   // stop at the first reject
   std::vector<std::string> merged_id_files;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+
 namespace coopscope {
 
 bool CsvReader::Next(std::vector<std::string>* fields, Status* status) {
@@ -62,6 +64,73 @@ bool CsvReader::Next(std::vector<std::string>* fields, Status* status) {
   }
   fields->push_back(std::move(field));
   return true;
+}
+
+bool CsvViewReader::Next(std::vector<std::string_view>* fields, Status* status) {
+  fields->clear();
+  if (pos_ == 0 && text_.starts_with("\xEF\xBB\xBF")) pos_ = 3;
+  if (pos_ >= text_.size()) return false;
+  offset_ = pos_;
+  line_ = next_line_;
+  size_t used = 0;  // unescaped_ buffers used by this record
+  const char* d = text_.data();
+  const size_t n = text_.size();
+  size_t i = pos_;
+  for (;;) {
+    if (i < n && d[i] == '"') {
+      // Quoted field: up to the closing quote not followed by another quote.
+      size_t start = ++i;
+      bool doubled = false;
+      for (;;) {
+        const void* q = std::memchr(d + i, '"', n - i);
+        if (q == nullptr) {
+          *status = Status(ErrorCode::kParse, fmt::format("line {}: a quoted field is not closed", line_));
+          pos_ = n;
+          return false;
+        }
+        size_t qi = static_cast<size_t>(static_cast<const char*>(q) - d);
+        if (qi + 1 < n && d[qi + 1] == '"') {
+          doubled = true;
+          i = qi + 2;
+          continue;
+        }
+        i = qi + 1;
+        std::string_view raw = text_.substr(start, qi - start);
+        for (char c : raw) next_line_ += c == '\n';
+        if (!doubled) {
+          fields->push_back(raw);
+        } else {
+          if (used == unescaped_.size()) unescaped_.emplace_back();
+          std::string& u = unescaped_[used++];
+          u.clear();
+          for (size_t k = 0; k < raw.size(); ++k) {
+            u.push_back(raw[k]);
+            if (raw[k] == '"') ++k;
+          }
+          fields->push_back(u);
+        }
+        break;
+      }
+      // After the closing quote: a delimiter, a line end or the end.
+      while (i < n && d[i] != delimiter_ && d[i] != '\n') ++i;
+    } else {
+      size_t start = i;
+      while (i < n && d[i] != delimiter_ && d[i] != '\n') ++i;
+      size_t end = i;
+      if (end > start && d[end - 1] == '\r' && (i == n || d[i] == '\n')) --end;
+      fields->push_back(text_.substr(start, end - start));
+    }
+    if (i >= n) {
+      pos_ = n;
+      return true;
+    }
+    if (d[i] == '\n') {
+      ++next_line_;
+      pos_ = i + 1;
+      return true;
+    }
+    ++i;  // delimiter
+  }
 }
 
 int ColumnIndex(const std::vector<std::string>& header, const std::string& name) {

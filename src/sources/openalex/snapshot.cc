@@ -8,6 +8,7 @@
 
 #include "io/byte_stream.h"
 #include "io/line_reader.h"
+#include "sources/export_reader.h"
 
 namespace coopscope {
 namespace fs = std::filesystem;
@@ -22,6 +23,18 @@ bool IsDataName(const std::string& name) {
   for (std::string_view ext : {".jsonl", ".json", ".ndjson", ".gz", ".zst", ".jsonl.gz", ".jsonl.zst"})
     if (name.ends_with(ext)) return !name.ends_with(".csv.gz");
   return name.starts_with("part_");  // snapshot parts as synced, without extension
+}
+
+// Exports of other sources met in a folder (WoS .txt/.isi/.ciw, Scopus .csv,
+// .bib, HAL .json) count when their content says which format they are, so
+// that a README or a query file beside them is not read as data.
+bool IsExportData(const fs::path& path) {
+  std::string name = path.filename().string();
+  bool candidate = false;
+  for (std::string_view ext : {".txt", ".isi", ".ciw", ".bib", ".csv", ".tsv"}) candidate = candidate || name.ends_with(ext);
+  if (!candidate) return false;
+  auto format = DetectInputFormat(path.string());
+  return format.ok() && format.value() != InputFormat::kAuto && format.value() != InputFormat::kOpenAlex;
 }
 
 bool IsCsvName(const std::string& name) {
@@ -48,7 +61,7 @@ void Walk(const fs::path& dir, InputSet* set, bool merged_area) {
     } else if (IsManifestName(name)) {
       auto manifest = ReadManifest(child.string());
       if (manifest.ok()) set->manifests.push_back(std::move(manifest.value()));
-    } else if (!snapshot_root && IsDataName(name)) {
+    } else if (!snapshot_root && (IsDataName(name) || IsExportData(child))) {
       set->data_files.push_back(child.string());
     }
   }
