@@ -67,12 +67,23 @@ bool ParseDictEntry(Cursor& c, DictRef* out, uint64_t* posting_bytes) {
   out->lineage.clear();
   for (uint64_t i = 0; i < n && c.ok(); ++i) out->lineage.push_back(c.Varint());
   uint64_t name_len = c.Varint();
-  out->name.assign(c.Bytes(name_len));
+  out->name = c.Bytes(name_len);
   *posting_bytes = c.Varint();
   r.lineage_begin = 0;
   r.lineage_end = static_cast<uint32_t>(out->lineage.size());
   r.name_begin = 0;
   r.name_end = static_cast<uint32_t>(out->name.size());
+  return c.ok();
+}
+
+// Steps over one dictionary entry, returning its posting list's length.
+bool SkipDictEntry(Cursor& c, uint64_t* posting_bytes) {
+  c.Varint();
+  c.Varint();
+  c.Bytes(2 + 1 + 1);
+  for (uint64_t n = c.Varint(); n > 0 && c.ok(); --n) c.Varint();
+  c.Bytes(c.Varint());
+  *posting_bytes = c.Varint();
   return c.ok();
 }
 
@@ -375,13 +386,12 @@ Status SegmentReader::Load() {
   dict_offsets_.resize(uint64_t{dict_count_} + 1);
   posting_offsets_.resize(uint64_t{dict_count_} + 1);
   Cursor c(dict_.data(), dict_.data() + dict_.size());
-  DictRef ref;
   uint64_t postings = 0;
   for (uint32_t d = 0; d < dict_count_; ++d) {
     dict_offsets_[d] = static_cast<uint32_t>(c.position() - dict_.data());
     posting_offsets_[d] = postings;
     uint64_t bytes = 0;
-    if (!ParseDictEntry(c, &ref, &bytes) || bytes > sec(Section::kPostings).bytes)
+    if (!SkipDictEntry(c, &bytes) || bytes > sec(Section::kPostings).bytes)
       return Corrupt(fmt::format("dictionary entry {} does not decode", d));
     postings += bytes;
   }

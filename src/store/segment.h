@@ -36,7 +36,7 @@ inline constexpr uint32_t kRowBlock = 16;  // rows per row-index entry
 struct DictRef {
   InstitutionRef ref;  // lineage and name ranges point into lineage / name below
   std::vector<OpenAlexId> lineage;
-  std::string name;
+  std::string_view name;  // into the reader's dictionary: valid while the reader lives
 };
 
 struct SegmentStats {

@@ -1005,6 +1005,19 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool ve
   auto policy = GetMeta(impl->db, "policy");
   if (!policy.ok()) return policy.status();
   impl->policy_text = policy.value();
+  // The segments are opened (ids decoded, dictionaries decompressed) on a
+  // second thread while this one loads the registry from the catalog.
+  auto rows = LoadSegmentRows(impl->db, true);
+  if (!rows.ok()) return rows.status();
+  impl->rows = std::move(rows.value());
+  Status opened;
+  std::thread opener([&] { opened = OpenReaders(dir, impl->rows, verify_checksums, &impl->readers); });
+  struct Join {
+    std::thread& t;
+    ~Join() {
+      if (t.joinable()) t.join();
+    }
+  } join{opener};
   if (Status st = LoadRegistry(impl->db, &impl->registry); !st.ok()) return st;
   std::map<std::string, int64_t> t;
   {
@@ -1036,10 +1049,6 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool ve
   T.first_year = static_cast<int>(t["first_year"]);
   T.last_year = static_cast<int>(t["last_year"]);
   T.policy = impl->policy_text;
-  auto rows = LoadSegmentRows(impl->db, true);
-  if (!rows.ok()) return rows.status();
-  impl->rows = std::move(rows.value());
-  if (Status st = OpenReaders(dir, impl->rows, verify_checksums, &impl->readers); !st.ok()) return st;
   auto s = impl->db.Prepare("SELECT dead FROM live ORDER BY segment_id");
   if (!s.ok()) return s.status();
   Status st;
@@ -1050,6 +1059,8 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool ve
     impl->dead.push_back(bm);
   }
   if (!st.ok()) return st;
+  opener.join();
+  if (!opened.ok()) return opened;
   if (impl->dead.size() != impl->readers.size())
     return Status(ErrorCode::kCorrupt, "store catalog: deletion bitmaps and segments disagree");
   return std::unique_ptr<Snapshot>(new Snapshot(std::move(impl)));
