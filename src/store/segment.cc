@@ -380,22 +380,23 @@ Status SegmentReader::Load() {
   unsigned long long raw = ZSTD_getFrameContentSize(packed, packed_bytes);
   if (raw == ZSTD_CONTENTSIZE_ERROR || raw == ZSTD_CONTENTSIZE_UNKNOWN || raw > UINT32_MAX)
     return Corrupt("the dictionary does not decompress");
-  dict_.resize(raw);
-  size_t got = ZSTD_decompress(dict_.data(), dict_.size(), packed, packed_bytes);
+  dict_.reset(new char[raw]);
+  dict_bytes_ = raw;
+  size_t got = ZSTD_decompress(dict_.get(), dict_bytes_, packed, packed_bytes);
   if (ZSTD_isError(got) || got != raw) return Corrupt("the dictionary does not decompress");
   dict_offsets_.resize(uint64_t{dict_count_} + 1);
   posting_offsets_.resize(uint64_t{dict_count_} + 1);
-  Cursor c(dict_.data(), dict_.data() + dict_.size());
+  Cursor c(dict_.get(), dict_.get() + dict_bytes_);
   uint64_t postings = 0;
   for (uint32_t d = 0; d < dict_count_; ++d) {
-    dict_offsets_[d] = static_cast<uint32_t>(c.position() - dict_.data());
+    dict_offsets_[d] = static_cast<uint32_t>(c.position() - dict_.get());
     posting_offsets_[d] = postings;
     uint64_t bytes = 0;
     if (!SkipDictEntry(c, &bytes) || bytes > sec(Section::kPostings).bytes)
       return Corrupt(fmt::format("dictionary entry {} does not decode", d));
     postings += bytes;
   }
-  dict_offsets_[dict_count_] = static_cast<uint32_t>(dict_.size());
+  dict_offsets_[dict_count_] = static_cast<uint32_t>(dict_bytes_);
   posting_offsets_[dict_count_] = postings;
   if (!c.at_end()) return Corrupt("dictionary longer than its entry count");
   if (postings != sec(Section::kPostings).bytes) return Corrupt("posting lists disagree with the dictionary");
@@ -435,7 +436,7 @@ Result<int64_t> SegmentReader::Updated(uint32_t row) const {
 
 Status SegmentReader::Dict(uint32_t index, DictRef* out) const {
   if (index >= dict_count_) return Corrupt(fmt::format("dictionary index {} out of range", index));
-  Cursor c(dict_.data() + dict_offsets_[index], dict_.data() + dict_offsets_[index + 1]);
+  Cursor c(dict_.get() + dict_offsets_[index], dict_.get() + dict_offsets_[index + 1]);
   uint64_t bytes = 0;
   if (!ParseDictEntry(c, out, &bytes) || !c.at_end())
     return Corrupt(fmt::format("dictionary entry {} does not decode", index));

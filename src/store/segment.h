@@ -135,7 +135,8 @@ class SegmentReader {
   const char* row_index_ = nullptr;    // u32 per block of kRowBlock rows, + 1
   const char* blobs_ = nullptr;
   uint64_t blobs_bytes_ = 0;
-  std::string dict_;                   // the decompressed dictionary
+  std::unique_ptr<char[]> dict_;       // the decompressed dictionary (not zero-filled first)
+  uint64_t dict_bytes_ = 0;
   std::vector<uint32_t> dict_offsets_;       // per entry + 1, in dict_
   std::vector<uint64_t> posting_offsets_;    // per entry + 1, in the postings section
   const char* postings_ = nullptr;
