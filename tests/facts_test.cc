@@ -106,6 +106,26 @@ TEST(Facts, JointLabLinksTwoUniversitiesIntoOneUnit) {
   EXPECT_EQ(w.Partners(), (std::vector<PartnerKey>{20, 30}));
 }
 
+TEST(Facts, RankPFracRegressionBareMentionOfAnInScopeInstitution) {
+  // Regression (rank p_frac for CNRS exceeded indicators p_frac, P equal): lab
+  // I10 is in S through the lineage one authorship states; a second
+  // authorship names I10 only through affiliations[] (no lineage).  The
+  // institution is in S, so both authorships count: f = (1 + 1) / 2, as the
+  // ranking counts it.  Before the fix the bare mention counted 0 (f = 1/2).
+  OneWork w;
+  w.Compute({"I1294671590"},
+            "{\"id\":\"W9\",\"publication_year\":2020,\"authorships\":["
+            "{\"institutions\":[" +
+                Inst("I10", "FR", "facility", L("I10") + "," + L("I1294671590")) +
+                "]},"
+                "{\"institutions\":[],\"affiliations\":[{\"institution_ids\":[" +
+                L("I10") + "]}]}]}");
+  ASSERT_TRUE(w.in_scope);
+  ASSERT_EQ(w.work.institutions.size(), 2u);
+  EXPECT_FALSE(w.work.institutions[1].has_lineage);
+  EXPECT_DOUBLE_EQ(w.facts.frac, 1.0);
+}
+
 TEST(Facts, CountryPolicyAndNoCountry) {
   OneWork w;
   // RE (La Réunion) counts as FR, HK as CN; an authorship without institution

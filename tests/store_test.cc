@@ -99,7 +99,10 @@ TEST_P(StoreGenerated, AnswersLikeStreamingAndRanksConsistently) {
     }
   }
   ASSERT_GE(cells.size(), 10u);
-  EXPECT_NE(ind.out.find("year,2020,2020," + cells[6] + ","), std::string::npos) << ind.out << "\nrank P " << cells[6];
+  // P and p_frac alike (regression: p_frac differed, a bare mention of an
+  // in-scope institution counted for the ranking only).
+  EXPECT_NE(ind.out.find("year,2020,2020," + cells[6] + "," + cells[7] + ","), std::string::npos)
+      << ind.out << "\nrank P " << cells[6] << " p_frac " << cells[7];
 }
 
 INSTANTIATE_TEST_SUITE_P(Seeds, StoreGenerated, ::testing::Values(3, 11));

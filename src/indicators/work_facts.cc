@@ -112,18 +112,6 @@ void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
     if (ref_entry_[i] == nullptr && have_registry)
       ref_entry_[i] = registry_.Find(w.institutions[i].id, w.institutions[i].ror);
 
-  // Fractional weight f_S(w): authorships without institutions stay in N(w).
-  const size_t n_authors = w.authorships.size();
-  double frac = 0;
-  for (const Authorship& a : w.authorships) {
-    uint32_t k = a.inst_end - a.inst_begin;
-    if (k == 0) continue;
-    uint32_t in = 0;
-    for (uint32_t i = a.inst_begin; i < a.inst_end; ++i) in += ref_in_scope_[i];
-    frac += static_cast<double>(in) / k;
-  }
-  facts->frac = n_authors > 0 ? frac / static_cast<double>(n_authors) : 0;
-
   // Distinct institutions with their country, type, coordinates and lineage.
   insts_.clear();
   lineage_.clear();
@@ -185,6 +173,23 @@ void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
     inst.lineage_end = static_cast<uint32_t>(lineage_.size());
     insts_.push_back(inst);
   }
+
+  // Fractional weight f_S(w): authorships without institutions stay in N(w).
+  // Membership is the institution's, not the mention's: a bare mention (an
+  // affiliations[] id without lineage) of an institution another mention of
+  // the work places in S counts in S, as the partner tallies and the ranking
+  // count it (regression: rank p_frac exceeded indicators p_frac).
+  const size_t n_authors = w.authorships.size();
+  double frac = 0;
+  for (const Authorship& a : w.authorships) {
+    uint32_t k = a.inst_end - a.inst_begin;
+    if (k == 0) continue;
+    uint32_t in = 0;
+    for (uint32_t i = a.inst_begin; i < a.inst_end; ++i)
+      in += ref_inst_[i] >= 0 ? insts_[ref_inst_[i]].in_scope : ref_in_scope_[i];
+    frac += static_cast<double>(in) / k;
+  }
+  facts->frac = n_authors > 0 ? frac / static_cast<double>(n_authors) : 0;
 
   for (const Inst& inst : insts_)
     if (inst.in_scope && inst.id != 0 && !inst.name.empty() && scope_.IsRoot(inst.id))

@@ -66,6 +66,7 @@ class Cursor {
   }
   bool ok() const { return ok_; }
   bool at_end() const { return p_ == end_; }
+  const char* position() const { return p_; }
 
  private:
   uint64_t Fail() {

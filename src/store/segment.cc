@@ -4,6 +4,7 @@
 #include <isa-l/crc.h>
 #include <roaring/roaring.h>
 #include <sys/mman.h>
+#include <zstd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +24,68 @@ constexpr uint64_t kTableBytes = kHeaderBytes + kSectionEntryBytes * kSections;
 constexpr uint64_t kAlign = 8;
 constexpr uint64_t kOffsetBytes = 4;  // u32 offsets: a section holds at most 4 GiB
 constexpr uint32_t kHeaderCrcOffset = 44;
+constexpr int kDictZstdLevel = 3;      // the dictionary is small: a stronger level costs little time
+constexpr uint8_t kPostingsList = 0;   // posting list as varint row deltas (short lists)
+constexpr uint8_t kPostingsRoaring = 1;  // as a CRoaring portable bitmap
+
+uint64_t RowBlocks(uint64_t works) { return (works + kRowBlock - 1) / kRowBlock; }
+
+// A posting list in the smaller of its two encodings.
+void EncodePostings(const std::vector<uint32_t>& rows, std::string* out, std::string* scratch) {
+  out->clear();
+  out->push_back(static_cast<char>(kPostingsList));
+  PutVarint(out, rows.size());
+  uint32_t prev = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    PutVarint(out, i == 0 ? rows[i] : rows[i] - prev);
+    prev = rows[i];
+  }
+  roaring_bitmap_t* bm = roaring_bitmap_of_ptr(rows.size(), rows.data());
+  roaring_bitmap_run_optimize(bm);
+  size_t size = roaring_bitmap_portable_size_in_bytes(bm);
+  if (size + 1 < out->size()) {
+    scratch->resize(size);
+    roaring_bitmap_portable_serialize(bm, scratch->data());
+    out->assign(1, static_cast<char>(kPostingsRoaring));
+    out->append(*scratch);
+  }
+  roaring_bitmap_free(bm);
+}
+
+// One dictionary entry (docs/store-format.md); the reader's only parser.
+bool ParseDictEntry(Cursor& c, DictRef* out, uint64_t* posting_bytes) {
+  InstitutionRef& r = out->ref;
+  r = InstitutionRef{};
+  r.id = c.Varint();
+  r.ror = c.Varint();
+  r.country = c.Fixed<uint16_t>();
+  uint8_t type = c.Fixed<uint8_t>();
+  r.type = type <= static_cast<uint8_t>(InstitutionType::kOther) ? static_cast<InstitutionType>(type)
+                                                                  : InstitutionType::kUnknown;
+  r.has_lineage = c.Fixed<uint8_t>() != 0;
+  uint64_t n = c.Varint();
+  out->lineage.clear();
+  for (uint64_t i = 0; i < n && c.ok(); ++i) out->lineage.push_back(c.Varint());
+  uint64_t name_len = c.Varint();
+  out->name = c.Bytes(name_len);
+  *posting_bytes = c.Varint();
+  r.lineage_begin = 0;
+  r.lineage_end = static_cast<uint32_t>(out->lineage.size());
+  r.name_begin = 0;
+  r.name_end = static_cast<uint32_t>(out->name.size());
+  return c.ok();
+}
+
+// Steps over one dictionary entry, returning its posting list's length.
+bool SkipDictEntry(Cursor& c, uint64_t* posting_bytes) {
+  c.Varint();
+  c.Varint();
+  c.Bytes(2 + 1 + 1);
+  for (uint64_t n = c.Varint(); n > 0 && c.ok(); --n) c.Varint();
+  c.Bytes(c.Varint());
+  *posting_bytes = c.Varint();
+  return c.ok();
+}
 
 void Pad(std::string* out) {
   while (out->size() % kAlign) out->push_back('\0');
@@ -57,13 +120,14 @@ SegmentWriter::~SegmentWriter() = default;
 
 uint32_t SegmentWriter::Intern(const Work& w, const InstitutionRef& ref) {
   key_.clear();
-  PutFixed<uint64_t>(&key_, ref.id);
-  PutFixed<uint64_t>(&key_, ref.ror);
+  // The stored form (without its posting length) doubles as the key.
+  PutVarint(&key_, ref.id);
+  PutVarint(&key_, ref.ror);
   PutFixed<uint16_t>(&key_, ref.country);
   key_.push_back(static_cast<char>(ref.type));
   key_.push_back(static_cast<char>(ref.has_lineage ? 1 : 0));
   PutVarint(&key_, ref.lineage_end - ref.lineage_begin);
-  for (uint32_t i = ref.lineage_begin; i < ref.lineage_end; ++i) PutFixed<uint64_t>(&key_, w.lineage[i]);
+  for (uint32_t i = ref.lineage_begin; i < ref.lineage_end; ++i) PutVarint(&key_, w.lineage[i]);
   std::string_view name = w.InstitutionName(ref);
   PutVarint(&key_, name.size());
   key_.append(name);
@@ -148,37 +212,45 @@ Result<SegmentStats> SegmentWriter::Finish(const std::string& path) {
   for (size_t i = 0; i < rows.size(); ++i)
     base = i == 0 ? entries_[rows[i]].updated : std::min(base, entries_[rows[i]].updated);
 
-  std::string ids, offsets, blobs, dict_offsets, postings, posting_offsets;
+  std::string ids, row_index, blobs, postings, row;
   std::vector<std::vector<uint32_t>> lists(dict_offsets_.size());
   for (uint32_t r = 0; r < rows.size(); ++r) {
     const Entry& e = entries_[rows[r]];
-    PutFixed<uint64_t>(&ids, e.id);
-    PutFixed<uint32_t>(&offsets, static_cast<uint32_t>(blobs.size()));
-    PutVarint(&blobs, static_cast<uint64_t>(e.updated - base));
-    blobs.append(blobs_, e.blob_begin, e.blob_end - e.blob_begin);
+    PutVarint(&ids, r == 0 ? e.id : e.id - entries_[rows[r - 1]].id);
+    if (r % kRowBlock == 0) PutFixed<uint32_t>(&row_index, static_cast<uint32_t>(blobs.size()));
+    row.clear();
+    PutVarint(&row, static_cast<uint64_t>(e.updated - base));
+    row.append(blobs_, e.blob_begin, e.blob_end - e.blob_begin);
+    PutVarint(&blobs, row.size());
+    blobs.append(row);
     for (uint32_t i = e.local_begin; i < e.local_end; ++i) lists[locals_[i]].push_back(r);
     stats.authorships += e.authorships;
   }
-  PutFixed<uint32_t>(&offsets, static_cast<uint32_t>(blobs.size()));
-  for (uint64_t off : dict_offsets_) PutFixed<uint32_t>(&dict_offsets, static_cast<uint32_t>(off));
-  PutFixed<uint32_t>(&dict_offsets, static_cast<uint32_t>(dict_.size()));
-  std::string buf;
-  for (const auto& list : lists) {
-    PutFixed<uint32_t>(&posting_offsets, static_cast<uint32_t>(postings.size()));
-    roaring_bitmap_t* bm = roaring_bitmap_of_ptr(list.size(), list.data());
-    roaring_bitmap_run_optimize(bm);
-    buf.resize(roaring_bitmap_portable_size_in_bytes(bm));
-    roaring_bitmap_portable_serialize(bm, buf.data());
-    roaring_bitmap_free(bm);
-    postings.append(buf);
+  PutFixed<uint32_t>(&row_index, static_cast<uint32_t>(blobs.size()));
+  // The dictionary: each entry followed by its posting list's length, the
+  // whole compressed as one zstd frame.
+  std::string raw_dict, list, scratch;
+  for (size_t d = 0; d < lists.size(); ++d) {
+    EncodePostings(lists[d], &list, &scratch);
+    uint64_t begin = dict_offsets_[d], end = d + 1 < dict_offsets_.size() ? dict_offsets_[d + 1] : dict_.size();
+    raw_dict.append(dict_, begin, end - begin);
+    PutVarint(&raw_dict, list.size());
+    postings.append(list);
   }
-  PutFixed<uint32_t>(&posting_offsets, static_cast<uint32_t>(postings.size()));
-  if (std::max({blobs.size(), dict_.size(), postings.size()}) > UINT32_MAX) {
+  if (std::max({blobs.size(), raw_dict.size()}) > UINT32_MAX) {
     Clear();
     return Status(ErrorCode::kInvalidArgument, fmt::format("segment {} would exceed 4 GiB in one section", path));
   }
+  std::string dict(ZSTD_compressBound(raw_dict.size()), '\0');
+  size_t packed = ZSTD_compress(dict.data(), dict.size(), raw_dict.data(), raw_dict.size(), kDictZstdLevel);
+  if (ZSTD_isError(packed)) {
+    Clear();
+    return Status(ErrorCode::kIo, fmt::format("segment {}: dictionary compression failed: {}", path,
+                                              ZSTD_getErrorName(packed)));
+  }
+  dict.resize(packed);
 
-  const std::string* bodies[kSections] = {&ids, &offsets, &blobs, &dict_, &dict_offsets, &postings, &posting_offsets};
+  const std::string* bodies[kSections] = {&ids, &row_index, &blobs, &dict, &postings};
   std::string file(kTableBytes, '\0');
   Pad(&file);
   std::string table;
@@ -276,50 +348,86 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& pa
       return r->Corrupt(fmt::format("section {} checksum mismatch", kind));
   }
   auto sec = [&](Section s) { return r->sections_[static_cast<uint32_t>(s)]; };
-  if (sec(Section::kIds).bytes != uint64_t{r->works_} * 8 ||
-      sec(Section::kOffsets).bytes != (uint64_t{r->works_} + 1) * kOffsetBytes ||
-      sec(Section::kDictOffsets).bytes != (uint64_t{r->dict_count_} + 1) * kOffsetBytes ||
-      sec(Section::kPostingOffsets).bytes != (uint64_t{r->dict_count_} + 1) * kOffsetBytes)
+  if (sec(Section::kRowIndex).bytes != (RowBlocks(r->works_) + 1) * kOffsetBytes)
     return r->Corrupt("section sizes disagree with the header counts");
-  r->ids_ = h + sec(Section::kIds).offset;
-  r->offsets_ = h + sec(Section::kOffsets).offset;
+  r->row_index_ = h + sec(Section::kRowIndex).offset;
   r->blobs_ = h + sec(Section::kBlobs).offset;
   r->blobs_bytes_ = sec(Section::kBlobs).bytes;
-  r->dict_ = h + sec(Section::kDict).offset;
-  r->dict_bytes_ = sec(Section::kDict).bytes;
-  r->dict_offsets_ = h + sec(Section::kDictOffsets).offset;
   r->postings_ = h + sec(Section::kPostings).offset;
-  r->postings_bytes_ = sec(Section::kPostings).bytes;
-  r->posting_offsets_ = h + sec(Section::kPostingOffsets).offset;
+  if (Status st = r->Load(); !st.ok()) return st;
   return r;
 }
 
-Status SegmentReader::Range(const char* offsets, uint32_t index, uint64_t limit, const char* what, uint64_t* begin,
-                            uint64_t* end) const {
-  *begin = LoadFixed<uint32_t>(offsets + uint64_t{index} * kOffsetBytes);
-  *end = LoadFixed<uint32_t>(offsets + (uint64_t{index} + 1) * kOffsetBytes);
-  if (*begin > *end || *end > limit) return Corrupt(fmt::format("{} {} lies outside its section", what, index));
+Status SegmentReader::Load() {
+  auto sec = [&](Section s) { return sections_[static_cast<uint32_t>(s)]; };
+  // Ids: the first absolute, then strictly positive deltas.
+  {
+    const char* p = base_ + sec(Section::kIds).offset;
+    Cursor c(p, p + sec(Section::kIds).bytes);
+    ids_.resize(works_);
+    OpenAlexId prev = 0;
+    for (uint32_t r = 0; r < works_; ++r) {
+      uint64_t v = c.Varint();
+      if (!c.ok() || (r > 0 && (v == 0 || v > UINT64_MAX - prev)))
+        return Corrupt(fmt::format("ids do not decode or are out of order at row {}", r));
+      prev = ids_[r] = r == 0 ? v : prev + v;
+    }
+    if (!c.at_end()) return Corrupt("ids section longer than the work count");
+  }
+  // The dictionary, decompressed, with its entries and posting lists indexed.
+  const char* packed = base_ + sec(Section::kDict).offset;
+  const uint64_t packed_bytes = sec(Section::kDict).bytes;
+  unsigned long long raw = ZSTD_getFrameContentSize(packed, packed_bytes);
+  if (raw == ZSTD_CONTENTSIZE_ERROR || raw == ZSTD_CONTENTSIZE_UNKNOWN || raw > UINT32_MAX)
+    return Corrupt("the dictionary does not decompress");
+  dict_.reset(new char[raw]);
+  dict_bytes_ = raw;
+  size_t got = ZSTD_decompress(dict_.get(), dict_bytes_, packed, packed_bytes);
+  if (ZSTD_isError(got) || got != raw) return Corrupt("the dictionary does not decompress");
+  dict_offsets_.resize(uint64_t{dict_count_} + 1);
+  posting_offsets_.resize(uint64_t{dict_count_} + 1);
+  Cursor c(dict_.get(), dict_.get() + dict_bytes_);
+  uint64_t postings = 0;
+  for (uint32_t d = 0; d < dict_count_; ++d) {
+    dict_offsets_[d] = static_cast<uint32_t>(c.position() - dict_.get());
+    posting_offsets_[d] = postings;
+    uint64_t bytes = 0;
+    if (!SkipDictEntry(c, &bytes) || bytes > sec(Section::kPostings).bytes)
+      return Corrupt(fmt::format("dictionary entry {} does not decode", d));
+    postings += bytes;
+  }
+  dict_offsets_[dict_count_] = static_cast<uint32_t>(dict_bytes_);
+  posting_offsets_[dict_count_] = postings;
+  if (!c.at_end()) return Corrupt("dictionary longer than its entry count");
+  if (postings != sec(Section::kPostings).bytes) return Corrupt("posting lists disagree with the dictionary");
   return Status::Ok();
 }
 
-OpenAlexId SegmentReader::LoadId(uint32_t row) const { return LoadFixed<uint64_t>(ids_ + uint64_t{row} * 8); }
+Status SegmentReader::Row(uint32_t row, uint64_t* begin, uint64_t* end) const {
+  if (row >= works_) return Corrupt(fmt::format("row {} out of range", row));
+  const uint64_t block = row / kRowBlock;
+  const uint64_t b = LoadFixed<uint32_t>(row_index_ + block * kOffsetBytes);
+  const uint64_t e = LoadFixed<uint32_t>(row_index_ + (block + 1) * kOffsetBytes);
+  if (b > e || e > blobs_bytes_) return Corrupt(fmt::format("row block {} lies outside its section", block));
+  Cursor c(blobs_ + b, blobs_ + e);
+  for (uint32_t skip = row % kRowBlock; skip > 0 && c.ok(); --skip) c.Bytes(c.Varint());
+  uint64_t n = c.Varint();
+  const char* p = c.position();
+  c.Bytes(n);
+  if (!c.ok()) return Corrupt(fmt::format("row {} is truncated", row));
+  *begin = static_cast<uint64_t>(p - blobs_);
+  *end = *begin + n;
+  return Status::Ok();
+}
 
 int64_t SegmentReader::Find(OpenAlexId id) const {
-  uint32_t lo = 0, hi = works_;
-  while (lo < hi) {
-    uint32_t mid = lo + (hi - lo) / 2;
-    if (LoadId(mid) < id)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo < works_ && LoadId(lo) == id ? lo : -1;
+  auto it = std::lower_bound(ids_.begin(), ids_.end(), id);
+  return it != ids_.end() && *it == id ? it - ids_.begin() : -1;
 }
 
 Result<int64_t> SegmentReader::Updated(uint32_t row) const {
-  if (row >= works_) return Corrupt(fmt::format("row {} out of range", row));
   uint64_t b = 0, e = 0;
-  if (Status st = Range(offsets_, row, blobs_bytes_, "row", &b, &e); !st.ok()) return st;
+  if (Status st = Row(row, &b, &e); !st.ok()) return st;
   Cursor c(blobs_ + b, blobs_ + e);
   uint64_t delta = c.Varint();
   if (!c.ok()) return Corrupt(fmt::format("row {} is truncated", row));
@@ -328,38 +436,19 @@ Result<int64_t> SegmentReader::Updated(uint32_t row) const {
 
 Status SegmentReader::Dict(uint32_t index, DictRef* out) const {
   if (index >= dict_count_) return Corrupt(fmt::format("dictionary index {} out of range", index));
-  uint64_t b = 0, e = 0;
-  if (Status st = Range(dict_offsets_, index, dict_bytes_, "dictionary entry", &b, &e); !st.ok()) return st;
-  Cursor c(dict_ + b, dict_ + e);
-  InstitutionRef& r = out->ref;
-  r = InstitutionRef{};
-  r.id = c.Fixed<uint64_t>();
-  r.ror = c.Fixed<uint64_t>();
-  r.country = c.Fixed<uint16_t>();
-  uint8_t type = c.Fixed<uint8_t>();
-  r.type = type <= static_cast<uint8_t>(InstitutionType::kOther) ? static_cast<InstitutionType>(type)
-                                                                  : InstitutionType::kUnknown;
-  r.has_lineage = c.Fixed<uint8_t>() != 0;
-  uint64_t n = c.Varint();
-  out->lineage.clear();
-  for (uint64_t i = 0; i < n && c.ok(); ++i) out->lineage.push_back(c.Fixed<uint64_t>());
-  uint64_t name_len = c.Varint();
-  out->name.assign(c.Bytes(name_len));
-  if (!c.ok() || !c.at_end()) return Corrupt(fmt::format("dictionary entry {} does not decode", index));
-  r.lineage_begin = 0;
-  r.lineage_end = static_cast<uint32_t>(out->lineage.size());
-  r.name_begin = 0;
-  r.name_end = static_cast<uint32_t>(out->name.size());
+  Cursor c(dict_.get() + dict_offsets_[index], dict_.get() + dict_offsets_[index + 1]);
+  uint64_t bytes = 0;
+  if (!ParseDictEntry(c, out, &bytes) || !c.at_end())
+    return Corrupt(fmt::format("dictionary entry {} does not decode", index));
   return Status::Ok();
 }
 
 Status SegmentReader::Decode(uint32_t row, Work* w) const {
   w->clear();
-  if (row >= works_) return Corrupt(fmt::format("row {} out of range", row));
   uint64_t b = 0, e = 0;
-  if (Status st = Range(offsets_, row, blobs_bytes_, "row", &b, &e); !st.ok()) return st;
+  if (Status st = Row(row, &b, &e); !st.ok()) return st;
   Cursor c(blobs_ + b, blobs_ + e);
-  w->id = LoadId(row);
+  w->id = ids_[row];
   w->updated_micros = updated_base_ + static_cast<int64_t>(c.Varint());
   w->year = static_cast<int32_t>(c.Varint());
   uint64_t n_local = c.Varint();
@@ -412,13 +501,36 @@ Status SegmentReader::Decode(uint32_t row, Work* w) const {
 
 Result<roaring_bitmap_t*> SegmentReader::Postings(uint32_t index) const {
   if (index >= dict_count_) return Corrupt(fmt::format("posting list {} out of range", index));
-  uint64_t b = 0, e = 0;
-  if (Status st = Range(posting_offsets_, index, postings_bytes_, "posting list", &b, &e); !st.ok()) return st;
-  roaring_bitmap_t* bm = roaring_bitmap_portable_deserialize_safe(postings_ + b, e - b);
-  if (bm == nullptr) return Corrupt(fmt::format("posting list {} does not decode", index));
-  if (roaring_bitmap_get_cardinality(bm) > 0 && roaring_bitmap_maximum(bm) >= works_) {
-    roaring_bitmap_free(bm);
-    return Corrupt(fmt::format("posting list {} names a row past the end", index));
+  const char* b = postings_ + posting_offsets_[index];
+  const char* e = postings_ + posting_offsets_[index + 1];
+  auto bad = [&] { return Corrupt(fmt::format("posting list {} does not decode", index)); };
+  if (b == e) return bad();
+  roaring_bitmap_t* bm = nullptr;
+  if (static_cast<uint8_t>(*b) == kPostingsList) {
+    Cursor c(b + 1, e);
+    uint64_t n = c.Varint();
+    if (n > static_cast<uint64_t>(e - b)) return bad();
+    thread_local std::vector<uint32_t> rows;
+    rows.resize(n);
+    uint64_t prev = 0;
+    for (uint64_t i = 0; i < n; ++i) {
+      uint64_t v = c.Varint();
+      if (i > 0 && v == 0) return bad();
+      prev = i == 0 ? v : prev + v;
+      if (prev >= works_) return Corrupt(fmt::format("posting list {} names a row past the end", index));
+      rows[i] = static_cast<uint32_t>(prev);
+    }
+    if (!c.ok() || !c.at_end()) return bad();
+    bm = roaring_bitmap_of_ptr(n, rows.data());
+  } else if (static_cast<uint8_t>(*b) == kPostingsRoaring) {
+    bm = roaring_bitmap_portable_deserialize_safe(b + 1, e - b - 1);
+    if (bm == nullptr) return bad();
+    if (roaring_bitmap_get_cardinality(bm) > 0 && roaring_bitmap_maximum(bm) >= works_) {
+      roaring_bitmap_free(bm);
+      return Corrupt(fmt::format("posting list {} names a row past the end", index));
+    }
+  } else {
+    return bad();
   }
   return bm;
 }
@@ -428,10 +540,18 @@ Status SegmentReader::VerifyAll() const {
     if (Crc32(base_ + sections_[s].offset, sections_[s].bytes) != sections_[s].crc)
       return Corrupt(fmt::format("section {} checksum mismatch", s));
   Work w;
+  uint64_t b = 0, e = 0;
   for (uint32_t r = 0; r < works_; ++r) {
-    if (r > 0 && LoadId(r) <= LoadId(r - 1)) return Corrupt(fmt::format("ids out of order at row {}", r));
     if (Status st = Decode(r, &w); !st.ok()) return st;
+    // Each block's rows fill it exactly.
+    if (r % kRowBlock == kRowBlock - 1 || r + 1 == works_) {
+      if (Status st = Row(r, &b, &e); !st.ok()) return st;
+      if (e != LoadFixed<uint32_t>(row_index_ + (uint64_t{r} / kRowBlock + 1) * kOffsetBytes))
+        return Corrupt(fmt::format("row block {} has bytes after its last row", r / kRowBlock));
+    }
   }
+  if (LoadFixed<uint32_t>(row_index_ + RowBlocks(works_) * kOffsetBytes) != blobs_bytes_)
+    return Corrupt("rows section longer than its rows");
   DictRef ref;
   for (uint32_t d = 0; d < dict_count_; ++d) {
     if (Status st = Dict(d, &ref); !st.ok()) return st;

@@ -1,5 +1,5 @@
 // Segments: immutable, memory-mapped files holding works in the compact form
-// of docs/store-format.md (format version 1).  A segment is self-contained: its
+// of docs/store-format.md (format version 2).  A segment is self-contained: its
 // own dictionary of institution references, its works sorted by id with one
 // version per id, and posting lists from dictionary entries to work rows
 // (CRoaring), so segments built anywhere can be merged by listing them.
@@ -24,18 +24,19 @@ typedef struct roaring_bitmap_s roaring_bitmap_t;
 namespace coopscope::store {
 
 inline constexpr char kSegmentMagic[8] = {'C', 'O', 'O', 'P', 'S', 'E', 'G', '\n'};
-inline constexpr uint32_t kSegmentFormatVersion = 1;
+inline constexpr uint32_t kSegmentFormatVersion = 2;
 inline constexpr size_t kSegmentMaxWorks = size_t{1} << 20;  // flush thresholds of a writer
 inline constexpr size_t kSegmentMaxPendingBytes = size_t{1} << 30;
 
-enum class Section : uint32_t { kIds = 1, kOffsets, kBlobs, kDict, kDictOffsets, kPostings, kPostingOffsets };
-inline constexpr int kSections = 7;
+enum class Section : uint32_t { kIds = 1, kRowIndex, kBlobs, kDict, kPostings };
+inline constexpr int kSections = 5;
+inline constexpr uint32_t kRowBlock = 16;  // rows per row-index entry
 
 // Stored form of one institution reference (a dictionary entry).
 struct DictRef {
   InstitutionRef ref;  // lineage and name ranges point into lineage / name below
   std::vector<OpenAlexId> lineage;
-  std::string name;
+  std::string_view name;  // into the reader's dictionary: valid while the reader lives
 };
 
 struct SegmentStats {
@@ -95,7 +96,7 @@ class SegmentReader {
   uint32_t works() const { return works_; }
   uint32_t dict_size() const { return dict_count_; }
   uint64_t file_bytes() const { return size_; }
-  OpenAlexId id(uint32_t row) const { return LoadId(row); }
+  OpenAlexId id(uint32_t row) const { return ids_[row]; }
   // Row of a work id, or -1.
   int64_t Find(OpenAlexId id) const;
 
@@ -114,10 +115,11 @@ class SegmentReader {
  private:
   SegmentReader() = default;
   Status Corrupt(const std::string& what) const;
-  OpenAlexId LoadId(uint32_t row) const;
-  // [begin, end) of entry `index` of an offsets section, checked against limit.
-  Status Range(const char* offsets, uint32_t index, uint64_t limit, const char* what, uint64_t* begin,
-               uint64_t* end) const;
+  // [begin, end) of a row's bytes in the blobs section.
+  Status Row(uint32_t row, uint64_t* begin, uint64_t* end) const;
+  // Decompresses the dictionary and indexes its entries and posting lists;
+  // decodes the ids.
+  Status Load();
 
   std::string path_;
   const char* base_ = nullptr;
@@ -129,16 +131,15 @@ class SegmentReader {
     uint64_t offset = 0, bytes = 0;
   };
   Sec sections_[kSections + 1];
-  const char* ids_ = nullptr;
-  const char* offsets_ = nullptr;
+  std::vector<OpenAlexId> ids_;        // decoded from the delta-coded section
+  const char* row_index_ = nullptr;    // u32 per block of kRowBlock rows, + 1
   const char* blobs_ = nullptr;
   uint64_t blobs_bytes_ = 0;
-  const char* dict_ = nullptr;
+  std::unique_ptr<char[]> dict_;       // the decompressed dictionary (not zero-filled first)
   uint64_t dict_bytes_ = 0;
-  const char* dict_offsets_ = nullptr;
+  std::vector<uint32_t> dict_offsets_;       // per entry + 1, in dict_
+  std::vector<uint64_t> posting_offsets_;    // per entry + 1, in the postings section
   const char* postings_ = nullptr;
-  uint64_t postings_bytes_ = 0;
-  const char* posting_offsets_ = nullptr;
 };
 
 uint32_t Crc32(const char* data, size_t size, uint32_t seed = 0);

@@ -276,14 +276,21 @@ void RollUp(const Registry& registry, const RorToOpenAlex& learned, const OpenAl
 
 using Readers = std::vector<std::unique_ptr<SegmentReader>>;
 
+// Opens one committed segment and checks it against its catalog row.
+Result<std::unique_ptr<SegmentReader>> OpenReader(const std::string& dir, const SegmentRow& r, bool verify) {
+  auto reader = SegmentReader::Open(SegmentPath(dir, r.name), verify);
+  if (!reader.ok()) return reader.status();
+  if (reader.value()->works() != r.works || reader.value()->file_bytes() != r.bytes)
+    return Status(ErrorCode::kCorrupt, fmt::format("store segment {} does not match its catalog row ({} works, {} "
+                                                   "bytes expected)",
+                                                   reader.value()->path(), r.works, r.bytes));
+  return reader;
+}
+
 Status OpenReaders(const std::string& dir, const std::vector<SegmentRow>& rows, bool verify, Readers* out) {
   for (const SegmentRow& r : rows) {
-    auto reader = SegmentReader::Open(SegmentPath(dir, r.name), verify);
+    auto reader = OpenReader(dir, r, verify);
     if (!reader.ok()) return reader.status();
-    if (reader.value()->works() != r.works || reader.value()->file_bytes() != r.bytes)
-      return Status(ErrorCode::kCorrupt, fmt::format("store segment {} does not match its catalog row ({} works, {} "
-                                                     "bytes expected)",
-                                                     reader.value()->path(), r.works, r.bytes));
     out->push_back(std::move(reader.value()));
   }
   return Status::Ok();
@@ -971,9 +978,29 @@ struct Snapshot::Impl {
   Registry registry;
   StoreTotals totals;
   std::vector<SegmentRow> rows;
-  Readers readers;
+  // Segments are opened on first use (Collect; rank, countries and info read
+  // only the catalog), each once, by whichever thread needs it first.
+  bool verify_checksums = false;
+  struct Lazy {
+    std::once_flag once;
+    std::unique_ptr<SegmentReader> reader;
+    Status status;
+  };
+  std::unique_ptr<Lazy[]> readers;
   std::vector<roaring_bitmap_t*> dead;
   std::string policy_text;
+  Result<const SegmentReader*> Reader(size_t s) const {
+    Lazy& l = readers[s];
+    std::call_once(l.once, [&] {
+      auto r = OpenReader(dir, rows[s], verify_checksums);
+      if (r.ok())
+        l.reader = std::move(r.value());
+      else
+        l.status = r.status();
+    });
+    if (!l.status.ok()) return l.status;
+    return static_cast<const SegmentReader*>(l.reader.get());
+  }
   ~Impl() {
     for (auto* d : dead) roaring_bitmap_free(d);
     db.Exec("COMMIT");
@@ -1015,6 +1042,11 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool ve
   auto policy = GetMeta(impl->db, "policy");
   if (!policy.ok()) return policy.status();
   impl->policy_text = policy.value();
+  auto rows = LoadSegmentRows(impl->db, true);
+  if (!rows.ok()) return rows.status();
+  impl->rows = std::move(rows.value());
+  impl->verify_checksums = verify_checksums;
+  impl->readers = std::make_unique<Impl::Lazy[]>(impl->rows.size());
   if (Status st = LoadRegistry(impl->db, &impl->registry); !st.ok()) return st;
   std::map<std::string, int64_t> t;
   {
@@ -1046,10 +1078,6 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool ve
   T.first_year = static_cast<int>(t["first_year"]);
   T.last_year = static_cast<int>(t["last_year"]);
   T.policy = impl->policy_text;
-  auto rows = LoadSegmentRows(impl->db, true);
-  if (!rows.ok()) return rows.status();
-  impl->rows = std::move(rows.value());
-  if (Status st = OpenReaders(dir, impl->rows, verify_checksums, &impl->readers); !st.ok()) return st;
   auto s = impl->db.Prepare("SELECT dead FROM live ORDER BY segment_id");
   if (!s.ok()) return s.status();
   Status st;
@@ -1060,14 +1088,14 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool ve
     impl->dead.push_back(bm);
   }
   if (!st.ok()) return st;
-  if (impl->dead.size() != impl->readers.size())
+  if (impl->dead.size() != impl->rows.size())
     return Status(ErrorCode::kCorrupt, "store catalog: deletion bitmaps and segments disagree");
   return std::unique_ptr<Snapshot>(new Snapshot(std::move(impl)));
 }
 
 Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& policy, unsigned threads) const {
   const Impl& I = *impl_;
-  const size_t n = I.readers.size();
+  const size_t n = I.rows.size();
   struct Local {
     std::vector<WorkFacts> facts;
     FactsArena arena;
@@ -1086,7 +1114,12 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
     for (;;) {
       size_t s = next.fetch_add(1);
       if (s >= n) break;
-      const SegmentReader& r = *I.readers[s];
+      auto opened = I.Reader(s);
+      if (!opened.ok()) {
+        L.error = opened.status();
+        return;
+      }
+      const SegmentReader& r = *opened.value();
       // The dictionary entries in S, then their works.
       lists.clear();
       for (uint32_t d = 0; d < r.dict_size(); ++d) {

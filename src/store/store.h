@@ -82,8 +82,9 @@ struct CountryPairRow {
 
 class Snapshot {
  public:
-  // Opens the last committed generation.  verify_checksums checks the crc32
-  // of every segment section (all of them are read by then).
+  // Opens the last committed generation.  Segments are opened when a query
+  // first reads them (Collect; Rank, Countries and totals read the catalog
+  // only); verify_checksums then checks the crc32 of each of their sections.
   static Result<std::unique_ptr<Snapshot>> Open(const std::string& dir, bool verify_checksums);
   ~Snapshot();
 
