@@ -8,6 +8,7 @@ PACKAGES=(
   libcli11-dev libfmt-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libroaring-dev
+  libssl-dev libexpat1-dev
   python3
 )
 missing=()

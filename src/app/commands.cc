@@ -737,22 +737,25 @@ void RegisterCommands(CLI::App& app) {
 
   c.generate = app.add_subcommand("generate", "Write synthetic OpenAlex works (deterministic by seed)");
   GenerateOptions& g = c.gen;
-  c.generate->add_option("--out", g.out_dir, "Folder to write (a snapshot layout: works/…/part_NNN)")->required();
+  // --out and --registry are checked in RunSelected: `generate hr` has its own.
+  c.generate->add_option("--out", g.out_dir, "Folder to write (a snapshot layout: works/…/part_NNN)");
   c.generate->add_option("--works", g.works, "Number of works")->capture_default_str();
   c.generate->add_option("--seed", g.seed, "Random seed")->capture_default_str();
   c.generate->add_option("--parts", g.parts, "Number of part files")->capture_default_str();
   c.generate->add_option("--compression", g.compression, "none, gz or zst")->capture_default_str();
-  c.generate->add_option("--registry", g.registry, "ROR v2 dump to draw CNRS units and partners from")->required();
+  c.generate->add_option("--registry", g.registry, "ROR v2 dump to draw CNRS units and partners from (required)");
   c.generate->add_option("--cnrs-share", g.cnrs_share, "Share of works with a CNRS unit")->capture_default_str();
   c.generate->add_option("--duplicate-share", g.duplicate_share, "Share of works written twice")->capture_default_str();
   c.generate->add_option("--first-year", g.first_year)->capture_default_str();
   c.generate->add_option("--last-year", g.last_year)->capture_default_str();
   c.generate->add_option("--threads", g.threads, "Writer threads (default: all cores)");
+  RegisterHrCommands(app);
 }
 
 int RunSelected(CLI::App&) {
   Commands& c = State();
   try {
+    if (int rc = RunHrCommands(); rc >= 0) return rc;
     if (c.indicators->parsed()) return RunIndicators(c.ind);
     if (c.scope_show->parsed()) return RunScopeShow(c.scope_org);
     if (c.store_build->parsed()) return RunStoreIngest(c.store, false);
@@ -764,6 +767,7 @@ int RunSelected(CLI::App&) {
     if (c.match_eval->parsed()) return RunMatchEval(c.eval_opts);
     if (c.match->parsed()) return RunMatch(c.match_opts);
     if (c.generate->parsed()) {
+      if (c.gen.out_dir.empty() || c.gen.registry.empty()) return Fail(kExitUsage, "generate needs --out and --registry");
       Status st = RunGenerate(c.gen);
       return st.ok() ? kExitOk : Fail(ExitFor(st), st.message());
     }
