@@ -245,7 +245,7 @@ Result<std::unique_ptr<HrDb>> HrDb::Open(const std::string& path, bool create) {
 }
 
 Status HrDb::Init(bool create) {
-  if (Status st = db_.Exec("PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
+  if (Status st = db_.Exec("PRAGMA page_size=16384; PRAGMA journal_mode=DELETE; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-262144;"
                            "PRAGMA temp_store=MEMORY;");
       !st.ok())
     return st;
