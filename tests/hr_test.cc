@@ -179,6 +179,61 @@ TEST(HrImport, OneBadRowAmongManyWritesNothing) {
   EXPECT_EQ(Count(*db, hr::RecordKind::kMissions), 20000u);
 }
 
+// Two validating threads give the same tables, errors, lines and offsets as
+// one, also when a quoted line break crosses the split point.
+TEST(HrImport, TwoThreadsEqualOne) {
+  std::string people = "person_id,nationality,category,unit,start_date\n";
+  for (int i = 0; i < 300; ++i) people += fmt::format("P{},FR,engineer,U1,2012-01-01\n", i);
+  // A dropped identifying column holds quoted line breaks (validated cells
+  // may not), so the middle of the file falls inside a record.
+  for (const char* name_break : {" ", "\n"})
+  for (bool bad : {false, true}) {
+    SCOPED_TRACE(bad ? "with errors" : "valid");
+    SCOPED_TRACE(*name_break == '\n' ? "line breaks in quotes" : "one line a row");
+    std::string missions = "person_id,name,unit,country,city,institution,start_date,end_date,purpose,instrument\n";
+    for (int i = 0; i < 3000; ++i)
+      missions += fmt::format("P{},\"Smith{}Jr, \"\"{}\"\"\",U1,DE,Bonn,\"Inst, {}\",2021-{:02}-{:02},2021-12-31,research,ANR\n",
+                              i % 300, name_break, i, i, 1 + i % 12, 1 + i % 28);
+    std::string m = missions;
+    if (bad) {
+      m.replace(m.find(",DE,", m.size() / 3), 4, ",D1,");       // in the first half
+      m.replace(m.find(",DE,", 2 * m.size() / 3), 4, ",D2,");   // in the second half
+    }
+    std::vector<std::string> outputs;
+    std::vector<std::string> error_texts;
+    for (size_t min_bytes : {size_t(1) << 40, size_t(1)}) {
+      TempDir dir;
+      WriteFile(dir.File("people.csv"), people);
+      WriteFile(dir.File("missions.csv"), m);
+      auto db = OpenDb(dir);
+      hr::ImportOptions o;
+      o.parallel_min_bytes = min_bytes;
+      auto s = db->Import({dir.File("people.csv"), dir.File("missions.csv")}, o);
+      ASSERT_TRUE(s.ok());
+      EXPECT_EQ(s->committed, !bad);
+      std::string errors;
+      for (const auto& e : s->errors) errors += e.ToString().substr(dir.path().string().size()) + "\n";
+      error_texts.push_back(errors);
+      std::string rows;
+      // Each database has its own salt: compare everything but the pseudonym.
+      auto q = db->sql().Prepare("SELECT * FROM missions ORDER BY 5, 6");
+      Status st;
+      while (q->Step(&st))
+        for (int c = 1; c < 9; ++c) rows += q->Text(c) + "|";
+      outputs.push_back(rows);
+      if (!bad) {
+        EXPECT_EQ(s->files[1].rows, 3000u);
+        EXPECT_EQ(Count(*db, hr::RecordKind::kMissions), 3000u);
+      }
+    }
+    EXPECT_TRUE(outputs[0] == outputs[1]);
+    EXPECT_EQ(error_texts[0], error_texts[1]);
+    if (bad) {
+      EXPECT_EQ(std::count(error_texts[0].begin(), error_texts[0].end(), '\n'), 2) << error_texts[0];
+    }
+  }
+}
+
 TEST(HrImport, ReimportChangesNothingAndCorrectionsUpdateOnlyTheirRows) {
   TempDir dir;
   auto db = OpenDb(dir);

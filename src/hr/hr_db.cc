@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <unordered_map>
+#include <thread>
 #include <unordered_set>
 
 #include "io/csv_view.h"
@@ -123,6 +124,8 @@ class RowSource {
 class CsvSource : public RowSource {
  public:
   CsvSource(std::string_view text, char delimiter) : csv_(text, delimiter) {}
+  CsvSource(std::string_view text, char delimiter, uint64_t first_line, uint64_t base_offset)
+      : csv_(text, delimiter, first_line, base_offset) {}
   bool Next(std::vector<std::string>* fields, size_t* count, uint64_t* line, uint64_t* offset, Status* st) override {
     bool ok = csv_.Next(fields, count, st);
     *line = csv_.line();
@@ -368,13 +371,11 @@ Result<ImportSummary> HrDb::Import(const std::vector<std::string>& files, const 
   }
   auto in_ledger = db_.Prepare("SELECT 1 FROM ledger WHERE sha256 = ?1");
   if (!in_ledger.ok()) return in_ledger.status();
-  // Person ids met in this call: the pseudonym is computed once per id.
+  // Person ids met in a file: the pseudonym is computed once per id.
   struct PersonEntry {
     std::string pseudonym;
     bool known = false, purged = false;
   };
-  std::unordered_map<std::string, PersonEntry> persons;
-  persons.reserve(known_people.size() + 1024);
 
   for (Input& in : inputs) {
     const RecordSchema& schema = SchemaOf(in.kind);
@@ -458,98 +459,165 @@ Result<ImportSummary> HrDb::Import(const std::vector<std::string>& files, const 
     if (!before.ok()) return before.status();
     auto upsert = db_.Prepare(UpsertSql(schema));
     if (!upsert.ok()) return upsert.status();
-    std::vector<std::string> values(schema.columns.size());
-    // Valid rows wait here, each as its natural key and its cells joined by
-    // kSep (validated text holds no control character), to be checked for
-    // repeated keys and written in key order (sequential B-tree inserts).
-    // One arena holds every valid row's cells and key, without a per-row
-    // allocation; Pending points into it.
-    constexpr char kSep = '\x1f';
+    // Valid rows wait in an arena (cells and natural key, no per-row
+    // allocation), to be checked for repeated keys and written in key order
+    // (sequential B-tree inserts).  A large CSV is validated by two threads,
+    // each over half of the rows with its own arena.
+    constexpr char kSep = '\x1f';  // joins key cells: validated text holds no control character
     struct Pending {
       uint64_t prefix;  // the key's first 8 bytes, big-endian: most comparisons end here
+      uint32_t chunk;   // whose arena
       size_t key_begin, key_end, cells;  // cells: index of the row's first cell bound in `bounds`
       uint64_t line, offset;
     };
-    std::vector<Pending> pending;
-    std::string arena;
-    arena.reserve(2 * in.content.size() + 4096);  // pseudonyms and keys outgrow the raw text
-    AdviseHuge(arena.data(), arena.capacity());
-    std::vector<size_t> bounds;  // per row: columns + 1 offsets into the arena
-    // Sized once from the line count: growing these by doubling costs copies and page faults.
-    const size_t max_rows = static_cast<size_t>(std::count(in.content.begin(), in.content.end(), '\n')) + 1;
-    pending.reserve(in.xlsx ? 0 : max_rows);
-    bounds.reserve(in.xlsx ? 0 : max_rows * (values.size() + 1));
-    AdviseHuge(pending.data(), pending.capacity() * sizeof(Pending));
-    AdviseHuge(bounds.data(), bounds.capacity() * sizeof(size_t));
+    struct Chunk {
+      RowSource* rows = nullptr;
+      size_t bytes = 0;
+      uint64_t stop_at = UINT64_MAX;  // the first offset left to the next chunk
+      bool overran = false;           // a record crossed stop_at: this chunk read on to the end
+      std::vector<Pending> pending;
+      std::string arena;
+      std::vector<size_t> bounds;  // per row: columns + 1 offsets into the arena
+      std::vector<ImportError> errors;
+      uint64_t error_count = 0, rows_read = 0, purged_skipped = 0;
+      std::unordered_map<std::string, PersonEntry> persons;
+      Status st;
+    };
+    const size_t ncols = schema.columns.size();
+    auto validate = [&](Chunk& ch, uint32_t chunk_index) {
+      auto fail = [&](ImportError e) {
+        ++ch.error_count;
+        if (ch.errors.size() < options.max_errors_kept) ch.errors.push_back(std::move(e));
+      };
+      // Sized once from the line count: growing by doubling costs copies and page faults.
+      ch.arena.reserve(2 * ch.bytes + 4096);  // pseudonyms and keys outgrow the raw text
+      AdviseHuge(ch.arena.data(), ch.arena.capacity());
+      if (!in.xlsx) {
+        size_t max_rows = ch.bytes / 8 + 16;  // a row is at least 8 bytes (the required cells)
+        ch.pending.reserve(max_rows);
+        ch.bounds.reserve(max_rows * (ncols + 1));
+        AdviseHuge(ch.pending.data(), ch.pending.capacity() * sizeof(Pending));
+        AdviseHuge(ch.bounds.data(), ch.bounds.capacity() * sizeof(size_t));
+      }
+      std::vector<std::string> cells;
+      std::vector<std::string> values(ncols);
+      size_t n = 0;
+      uint64_t line = 0, offset = 0;
+      while (ch.rows->Next(&cells, &n, &line, &offset, &ch.st)) {
+        if (offset >= ch.stop_at) {
+          if (offset == ch.stop_at) break;  // the next chunk starts here
+          ch.overran = true;                // a quoted line break crossed the split
+          ch.stop_at = UINT64_MAX;
+        }
+        if (n == 1 && cells[0].empty()) continue;  // a blank line
+        ++ch.rows_read;
+        if (n != width) {
+          fail({in.path, line, offset, "", "", fmt::format("{} fields as in the header, found {}", width, n)});
+          continue;
+        }
+        bool row_ok = true;
+        for (auto& v : values) v.clear();
+        for (size_t i = 0; i < width; ++i) {
+          int c = column_of[i];
+          if (c < 0) continue;
+          const ColumnSpec& spec = schema.columns[c];
+          if (!utf8_ok && !simdjson::validate_utf8(cells[i])) {
+            fail({in.path, line, offset, std::string(spec.name), cells[i], "valid UTF-8 text"});
+            row_ok = false;
+            continue;
+          }
+          std::string expected = ValidateField(spec, cells[i], &values[c]);
+          if (!expected.empty()) {
+            fail({in.path, line, offset, std::string(spec.name), cells[i], expected});
+            row_ok = false;
+          }
+        }
+        if (!row_ok) continue;
+        if (start_col >= 0 && end_col >= 0 && !values[end_col].empty() && values[end_col] < values[start_col]) {
+          fail({in.path, line, offset, std::string(schema.end_column), values[end_col],
+                fmt::format("a date on or after {} {}", schema.start_column, values[start_col])});
+          continue;
+        }
+        if (person_col >= 0) {
+          auto [it, fresh] = ch.persons.try_emplace(values[person_col]);
+          PersonEntry& person = it->second;
+          if (fresh) {
+            person.pseudonym = Pseudonym(values[person_col]);
+            person.known = known_people.count(person.pseudonym) > 0;
+            person.purged = purged.count(person.pseudonym) > 0;
+          }
+          if (person.purged) {
+            ++ch.purged_skipped;
+            continue;
+          }
+          if (needs_person && !person.known) {
+            fail({in.path, line, offset, "person_id", it->first,
+                  "a person_id present in people (imported before or in the same call)"});
+            continue;
+          }
+          values[person_col] = person.pseudonym;
+        }
+        std::string& arena = ch.arena;
+        Pending p{0, chunk_index, arena.size(), 0, ch.bounds.size(), line, offset};
+        for (int k : key_cols) (arena += values[k]) += kSep;
+        p.key_end = arena.size();
+        for (size_t b = 0; b < 8; ++b)
+          p.prefix = (p.prefix << 8) |
+                     (p.key_begin + b < p.key_end ? static_cast<unsigned char>(arena[p.key_begin + b]) : 0);
+        for (const std::string& v : values) {
+          ch.bounds.push_back(arena.size());
+          arena += v;
+        }
+        ch.bounds.push_back(arena.size());
+        ch.pending.push_back(p);
+      }
+      if (!ch.st.ok()) fail({in.path, line, offset, "", "", "well-formed CSV: " + ch.st.message()});
+    };
+
+    // The split: the first record boundary after the middle of the rows.
+    std::vector<Chunk> chunks(1);
+    chunks[0].rows = rows.get();
+    chunks[0].bytes = in.content.size();
+    std::unique_ptr<RowSource> second_rows;
+    if (!in.xlsx && in.content.size() >= options.parallel_min_bytes && std::thread::hardware_concurrency() > 1) {
+      size_t mid = in.content.find('\n', static_cast<size_t>(offset) + (in.content.size() - offset) / 2);
+      if (mid != std::string_view::npos && mid + 1 < in.content.size()) {
+        size_t split = mid + 1;
+        uint64_t first_line = 1 + static_cast<uint64_t>(std::count(in.content.begin(), in.content.begin() + split, '\n'));
+        second_rows = std::make_unique<CsvSource>(in.content.substr(split), GuessDelimiter(in.path, in.content),
+                                                  first_line, split);
+        chunks.resize(2);
+        chunks[0].stop_at = split;
+        chunks[0].bytes = split;
+        chunks[1].rows = second_rows.get();
+        chunks[1].bytes = in.content.size() - split;
+      }
+    }
+    {
+      std::thread helper;
+      if (chunks.size() == 2) helper = std::thread([&] { validate(chunks[1], 1); });
+      validate(chunks[0], 0);
+      if (helper.joinable()) helper.join();
+    }
+    if (chunks[0].overran) chunks.resize(1);  // the first chunk read everything
+    const size_t first_error = summary.errors.size();
+    std::vector<Pending> pending = std::move(chunks[0].pending);
+    for (size_t c = 0; c < chunks.size(); ++c) {
+      Chunk& ch = chunks[c];
+      if (c > 0) pending.insert(pending.end(), ch.pending.begin(), ch.pending.end());
+      fi.rows += ch.rows_read;
+      fi.purged_skipped += ch.purged_skipped;
+      for (auto& e : ch.errors) error(std::move(e));
+      summary.error_count += ch.error_count - ch.errors.size();
+      if (in.kind == RecordKind::kPeople)
+        for (const auto& [id, person] : ch.persons)
+          if (!person.purged) known_people.insert(person.pseudonym);
+    }
     auto key_of = [&](const Pending& p) {
+      const std::string& arena = chunks[p.chunk].arena;
       return std::string_view(arena).substr(p.key_begin, p.key_end - p.key_begin);
     };
-    const size_t first_error = summary.errors.size();
     uint64_t changed = 0;
-
-    while (rows->Next(&fields, &n, &line, &offset, &st)) {
-      if (n == 1 && fields[0].empty()) continue;  // a blank line
-      ++fi.rows;
-      if (n != width) {
-        error({in.path, line, offset, "", "", fmt::format("{} fields as in the header, found {}", width, n)});
-        continue;
-      }
-      bool row_ok = true;
-      for (auto& v : values) v.clear();
-      for (size_t i = 0; i < width; ++i) {
-        int c = column_of[i];
-        if (c < 0) continue;
-        const ColumnSpec& spec = schema.columns[c];
-        if (!utf8_ok && !simdjson::validate_utf8(fields[i])) {
-          error({in.path, line, offset, std::string(spec.name), fields[i], "valid UTF-8 text"});
-          row_ok = false;
-          continue;
-        }
-        std::string expected = ValidateField(spec, fields[i], &values[c]);
-        if (!expected.empty()) {
-          error({in.path, line, offset, std::string(spec.name), fields[i], expected});
-          row_ok = false;
-        }
-      }
-      if (!row_ok) continue;
-      if (start_col >= 0 && end_col >= 0 && !values[end_col].empty() && values[end_col] < values[start_col]) {
-        error({in.path, line, offset, std::string(schema.end_column), values[end_col],
-               fmt::format("a date on or after {} {}", schema.start_column, values[start_col])});
-        continue;
-      }
-      if (person_col >= 0) {
-        auto [it, fresh] = persons.try_emplace(values[person_col]);
-        PersonEntry& person = it->second;
-        if (fresh) {
-          person.pseudonym = Pseudonym(values[person_col]);
-          person.known = known_people.count(person.pseudonym) > 0;
-          person.purged = purged.count(person.pseudonym) > 0;
-        }
-        if (person.purged) {
-          ++fi.purged_skipped;
-          continue;
-        }
-        if (needs_person && !person.known) {
-          error({in.path, line, offset, "person_id", it->first,
-                 "a person_id present in people (imported before or in the same call)"});
-          continue;
-        }
-        if (in.kind == RecordKind::kPeople) person.known = true;
-        values[person_col] = person.pseudonym;
-      }
-      Pending p{0, arena.size(), 0, bounds.size(), line, offset};
-      for (int k : key_cols) (arena += values[k]) += kSep;
-      p.key_end = arena.size();
-      for (size_t b = 0; b < 8; ++b)
-        p.prefix = (p.prefix << 8) | (p.key_begin + b < p.key_end ? static_cast<unsigned char>(arena[p.key_begin + b]) : 0);
-      for (const std::string& v : values) {
-        bounds.push_back(arena.size());
-        arena += v;
-      }
-      bounds.push_back(arena.size());
-      pending.push_back(p);
-    }
-    if (!st.ok()) error({in.path, line, offset, "", "", "well-formed CSV: " + st.message()});
 
     // Repeated keys, in key order; equal keys keep their file order.
     std::sort(pending.begin(), pending.end(), [&](const Pending& a, const Pending& b) {
@@ -575,10 +643,11 @@ Result<ImportSummary> HrDb::Import(const std::vector<std::string>& files, const 
       summary.files.push_back(std::move(fi));
       continue;  // keep validating the other files, write nothing
     }
-    const std::string_view all(arena);
     for (const Pending& p : pending) {
+      const std::string_view all(chunks[p.chunk].arena);
+      const std::vector<size_t>& bounds = chunks[p.chunk].bounds;
       upsert->Reset();
-      for (size_t c = 0; c < values.size(); ++c)
+      for (size_t c = 0; c < ncols; ++c)
         upsert->BindStatic(static_cast<int>(c + 1),
                            all.substr(bounds[p.cells + c], bounds[p.cells + c + 1] - bounds[p.cells + c]));
       if (Status s = upsert->Run(); !s.ok()) return s;

@@ -67,6 +67,9 @@ struct ImportSummary {
 
 struct ImportOptions {
   size_t max_errors_kept = 1000;
+  // CSV files from this size on are validated by two threads (each half of
+  // the rows); the result is the same either way.
+  size_t parallel_min_bytes = 8u << 20;
 };
 
 struct PurgeSummary {

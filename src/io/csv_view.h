@@ -18,19 +18,23 @@ namespace coopscope {
 class CsvView {
  public:
   CsvView(std::string_view text, char delimiter);
+  // A part of a larger text that starts at a record boundary: line numbers
+  // start at `first_line`, offsets at `base_offset` (no byte-order mark).
+  CsvView(std::string_view text, char delimiter, uint64_t first_line, uint64_t base_offset)
+      : text_(text), delimiter_(delimiter), next_line_(first_line), base_(base_offset) {}
 
   // Reads the next record into `fields` (resized to the record's field count);
   // false at the end of the text, or on a quote left open (then *status is a
   // kParse error naming the record's line).
   bool Next(std::vector<std::string>* fields, size_t* count, Status* status);
   uint64_t line() const { return line_; }      // 1-based line the last record started on
-  uint64_t offset() const { return offset_; }  // byte offset of its first byte
+  uint64_t offset() const { return base_ + offset_; }  // byte offset of its first byte
 
  private:
   std::string_view text_;
   size_t pos_ = 0;
   char delimiter_;
-  uint64_t line_ = 0, next_line_ = 1, offset_ = 0;
+  uint64_t line_ = 0, next_line_ = 1, offset_ = 0, base_ = 0;
 };
 
 }  // namespace coopscope
