@@ -21,5 +21,7 @@ int RunSelected(CLI::App& app);
 // using app/cli_common.h).  Register adds the subcommands; Run returns the exit
 // code of the one parsed, or -1 when none of the group's was parsed.
 // RegisterCommands and RunSelected call every group listed here.
+void RegisterMobilityCommands(CLI::App& app);
+int RunMobilityCommands();
 
 }  // namespace coopscope

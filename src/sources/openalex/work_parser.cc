@@ -1,5 +1,7 @@
 #include "sources/openalex/work_parser.h"
 
+#include "sources/openalex/json_fields.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,26 +14,9 @@ using simdjson::ondemand::object;
 using simdjson::ondemand::raw_json_string;
 using simdjson::ondemand::value;
 
-// Keys of OpenAlex objects never hold escapes, so a raw comparison is exact.
-inline bool KeyIs(raw_json_string key, const char* name) {
-  return key.unsafe_is_equal(name);
-}
-
-Status FieldError(const char* field, simdjson::error_code error) {
-  return Status(error == simdjson::UTF8_ERROR ? ErrorCode::kInvalidUtf8 : ErrorCode::kParse,
-                fmt::format("field \"{}\": {}", field, simdjson::error_message(error)));
-}
-
-// Reads a string or null; null gives "".
-simdjson::error_code StringOrNull(value v, std::string_view* out) {
-  bool is_null = false;
-  if (auto e = v.is_null().get(is_null); e) return e;
-  if (is_null) {
-    *out = {};
-    return simdjson::SUCCESS;
-  }
-  return v.get_string().get(*out);
-}
+using openalex_json::FieldError;
+using openalex_json::KeyIs;
+using openalex_json::StringOrNull;
 
 }  // namespace
 
@@ -113,6 +98,13 @@ Status WorkParser::ParseAuthorship(object& obj, Work* work) {
         if (CountryCode c = MakeCountry(s)) work->countries.push_back(c);
       }
       a.country_end = static_cast<uint32_t>(work->countries.size());
+    } else if (KeyIs(key, "author")) {
+      // author.id, for author × year sequences (mobility); a null or odd
+      // author leaves it 0.
+      object author;
+      std::string_view s;
+      if (!v.get_object().get(author) && !author.find_field_unordered("id").get_string().get(s))
+        a.author = ParseOpenAlexId(s, 'A');
     } else if (KeyIs(key, "affiliations")) {
       // 2024+: affiliations[].institution_ids; used only when institutions[] is
       // empty (older matchers filled one but not the other).
