@@ -375,7 +375,7 @@ TEST(MobilityRealData, RegistryCountryAndScopeLineage) {
   RejectLog rr;
   ASSERT_TRUE(registry.Load(kRorSubset, &rr).ok());
   ScopeSpec spec;
-  spec.roots = {"I1294671590"};
+  spec.roots = {"02feahw73", "I1294671590"};
   auto scope = Scope::Build(spec, registry);
   ASSERT_TRUE(scope.ok());
   CountryPolicy policy;

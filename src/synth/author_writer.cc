@@ -197,7 +197,10 @@ int AuthorMaker::Write(uint64_t index, std::string* out) {
   out->push_back(' ');
   synth::AppendEscaped(out, family);
   out->append("\",\"display_name_alternatives\":[\"");
-  synth::AppendEscaped(out, given.substr(0, 1));
+  // The initial: the first UTF-8 character, not its first byte.
+  size_t initial = 1;
+  while (initial < given.size() && (static_cast<unsigned char>(given[initial]) & 0xC0) == 0x80) ++initial;
+  synth::AppendEscaped(out, given.substr(0, initial));
   out->append(". ");
   synth::AppendEscaped(out, family);
   fmt::format_to(it, "\"],\"works_count\":{},\"cited_by_count\":{},", works, cited);
