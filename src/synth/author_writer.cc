@@ -51,8 +51,8 @@ class AuthorMaker {
 
  private:
   Plan Draw(Rng& rng) const;
-  // An institution of pool POOL with a stated country (CNRS units for France
-  // at kCnrsUnitShare).
+  // An institution of pool POOL with a stated country of the pool (CNRS units
+  // for France at kCnrsUnitShare).
   uint32_t OrgOf(uint32_t pool, Rng& rng) const;
   // A pool whose country (under the policy) differs from every one of AVOID.
   uint32_t ForeignPool(const std::vector<CountryCode>& avoid, Rng& rng) const;
@@ -81,7 +81,10 @@ uint32_t AuthorMaker::OrgOf(uint32_t pool, Rng& rng) const {
   uint32_t org = 0;
   for (int i = 0; i < kMaxDraws; ++i) {
     org = cnrs ? u_.SampleCnrsUnit(rng) : u_.SampleOrg(pool, rng);
-    if (!u_.org(org).null_country) return org;
+    // Not written with a null country, and in the pool's country: CNRS has
+    // units abroad, which would make a domestic career international.
+    const synth::Org& x = u_.org(org);
+    if (!x.null_country && policy_.Map(x.country) == CountryOfPool(pool)) return org;
   }
   return org;
 }
