@@ -398,9 +398,11 @@ TEST(MobilityRejects, BadRecordsNameFileLineOffsetAndReason) {
   std::string path = dir.File("authors.jsonl");
   std::string good =
       R"({"id":"https://openalex.org/A1","affiliations":[{"institution":{"id":"https://openalex.org/I1","country_code":"FR"},"years":[2012,2010]},{"institution":{"id":"https://openalex.org/I2","country_code":"DE"},"years":[2014]}],"counts_by_year":[{"year":2014,"works_count":2}]})";
+  std::string good2 = good;
+  good2.replace(good2.find("A1"), 2, "A3");
   WriteFile(path, good + "\n" + R"({"id":"https://openalex.org/W1"})" + "\n" + "{not json\n" +
                       R"({"id":"https://openalex.org/A2","affiliations":[{"institution":{"id":"I3"},"years":["x"]}]})" +
-                      "\n" + good + "\n");
+                      "\n" + good2 + "\n");
   NoRegistry nr;
   auto r = Collect({path}, {}, nr.resolver);
   const auto& c = r.run.counts;
@@ -420,6 +422,34 @@ TEST(MobilityRejects, BadRecordsNameFileLineOffsetAndReason) {
   // The accepted records are whole: FR 2010, 2012, DE 2014 → a migrant.
   ASSERT_EQ(r.classes.size(), 2u);
   EXPECT_EQ(r.classes[0], MobilityClass::kMigrant);
+}
+
+// An author read twice counts once: the newest updated_date wins, whatever
+// the order of the files ("Duplicates and merged records").
+TEST(MobilityRejects, AuthorReadTwiceCountsOnce) {
+  TempDir dir;
+  std::string older =
+      R"({"id":"https://openalex.org/A7","updated_date":"2023-01-01","affiliations":[{"institution":{"country_code":"FR"},"years":[2010,2011]}]})";
+  std::string newer =
+      R"({"id":"https://openalex.org/A7","updated_date":"2024-01-01T00:00:00","affiliations":[{"institution":{"country_code":"FR"},"years":[2010]},{"institution":{"country_code":"JP"},"years":[2012]}]})";
+  std::string other = R"({"id":"https://openalex.org/A8","affiliations":[{"institution":{"country_code":"DE"},"years":[2010]}]})";
+  WriteFile(dir.File("a/part_0.jsonl"), newer + "\n" + other + "\n");
+  WriteFile(dir.File("b/part_0.jsonl"), older + "\n");
+  NoRegistry nr;
+  auto r = Collect({dir.File("a"), dir.File("b")}, {}, nr.resolver);
+  const auto& c = r.run.counts;
+  EXPECT_EQ(c.read, 3u);
+  EXPECT_EQ(c.duplicates, 1u);
+  EXPECT_EQ(c.accepted, 2u);
+  EXPECT_EQ(c.authors, 2u);
+  EXPECT_EQ(r.run.tally.authors[static_cast<int>(MobilityClass::kMigrant)], 1u);  // the newer A7
+  EXPECT_EQ(r.run.tally.authors[static_cast<int>(MobilityClass::kNonMobile)], 1u);
+  ASSERT_EQ(r.histories.size(), 2u);
+  // A malformed updated_date is a reject.
+  WriteFile(dir.File("c.jsonl"), R"({"id":"https://openalex.org/A9","updated_date":"yesterday"})" "\n");
+  auto bad = Collect({dir.File("c.jsonl")}, {}, nr.resolver);
+  ASSERT_EQ(bad.rejects.size(), 1u);
+  EXPECT_NE(bad.rejects[0].reason.find("updated_date"), std::string::npos);
 }
 
 // The generator's planned mix is what the rules find, plain and gzip alike,

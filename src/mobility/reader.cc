@@ -90,6 +90,7 @@ Status AuthorParser::ParseInstitution(object& obj, InstitutionResolver::Resolved
 Status AuthorParser::Parse(object& obj, AuthorHistory* h) {
   h->clear();
   last_known_.clear();
+  updated_micros_ = 0;
   bool has_affiliations = false;
   uint64_t publications = 0;
   int32_t last_active = 0;
@@ -104,6 +105,14 @@ Status AuthorParser::Parse(object& obj, AuthorHistory* h) {
       if (h->author == 0)
         return Status(ErrorCode::kParse,
                       fmt::format("\"id\" \"{}\" is not an OpenAlex author id (A…)", s.substr(0, 60)));
+    } else if (KeyIs(key, "updated_date")) {
+      std::string_view s;
+      if (auto e = StringOrNull(v, &s)) return FieldError("updated_date", e);
+      if (!s.empty()) {
+        updated_micros_ = ParseTimestampMicros(s);
+        if (updated_micros_ < 0)
+          return Status(ErrorCode::kParse, fmt::format("\"updated_date\" \"{}\" is not a date", s.substr(0, 40)));
+      }
     } else if (KeyIs(key, "affiliations")) {
       if (IsNull(v)) continue;
       array list;
@@ -209,29 +218,74 @@ void ObserveWork(const Work& work, const InstitutionResolver& resolver, std::vec
 
 namespace {
 
-Result<MobilityRun> CollectAuthors(const InputSet& set, const MobilityOptions& options,
-                                   const InstitutionResolver& resolver, const Limits& limits,
-                                   std::vector<Reject>* rejects, const HistoryFn& on_history) {
-  MobilityRun run;
+struct AuthorVersion {
+  OpenAlexId author;
+  int64_t updated;
+  uint64_t seq;
+};
+
+// One pass over the author files.  Versions of accepted records are listed
+// in *versions when given; accepted records whose position is marked in
+// `skip` are left out of the sums.
+Status AuthorPass(const InputSet& set, const MobilityOptions& options, const InstitutionResolver& resolver,
+                  const Limits& limits, std::vector<Reject>* rejects, const HistoryFn& on_history,
+                  const std::vector<bool>* skip, std::vector<AuthorVersion>* versions, MobilityRun* run) {
   JsonRecordReader reader(limits, rejects);
   AuthorParser parser(resolver, options);
   AuthorHistory history;
+  uint64_t seq = 0;
   reader.set_on_accept([&](const RecordPos&) {
+    const uint64_t at = seq++;
+    if (versions != nullptr) versions->push_back({history.author, parser.updated_micros(), at});
+    if (skip != nullptr && (*skip)[at]) return;
     history.Finish(options);
-    MobilityClass cls = run.tally.Add(history, options);
-    ++run.counts.authors;
+    MobilityClass cls = run->tally.Add(history, options);
+    ++run->counts.authors;
     if (on_history) on_history(history, cls);
   });
   RecordFn fn = [&](object& obj, const RecordPos&) { return parser.Parse(obj, &history); };
   for (const std::string& path : set.data_files) {
     ReadCounts counts;
     if (Status st = reader.ReadFile(path, fn, &counts); !st.ok()) return st;
-    ++run.counts.files;
-    run.counts.read += counts.records;
-    run.counts.rejected += counts.rejected;
-    run.counts.bytes += counts.bytes;
+    ++run->counts.files;
+    run->counts.read += counts.records;
+    run->counts.rejected += counts.rejected;
+    run->counts.bytes += counts.bytes;
   }
-  run.counts.accepted = run.counts.read - run.counts.rejected;
+  return Status::Ok();
+}
+
+// An author read twice counts once: the newest updated_date wins (ties: the
+// last read).  The first pass lists every version; only when some author was
+// read twice (or a caller wants each history) does a second pass, skipping
+// the older versions, build the sums.
+Result<MobilityRun> CollectAuthors(const InputSet& set, const MobilityOptions& options,
+                                   const InstitutionResolver& resolver, const Limits& limits,
+                                   std::vector<Reject>* rejects, const HistoryFn& on_history) {
+  MobilityRun run;
+  std::vector<AuthorVersion> versions;
+  if (Status st = AuthorPass(set, options, resolver, limits, rejects, nullptr, nullptr, &versions, &run); !st.ok())
+    return st;
+  std::sort(versions.begin(), versions.end(), [](const AuthorVersion& a, const AuthorVersion& b) {
+    return std::tie(a.author, a.updated, a.seq) < std::tie(b.author, b.updated, b.seq);
+  });
+  std::vector<bool> older(versions.size(), false);
+  for (size_t i = 0; i + 1 < versions.size(); ++i)
+    if (versions[i + 1].author == versions[i].author) {
+      older[versions[i].seq] = true;
+      ++run.counts.duplicates;
+    }
+  if (run.counts.duplicates > 0 || on_history) {
+    MobilityRun again;
+    std::vector<Reject> repeated;  // the first pass has them
+    if (Status st = AuthorPass(set, options, resolver, limits, &repeated, on_history, &older, nullptr, &again);
+        !st.ok())
+      return st;
+    again.counts = run.counts;
+    again.counts.authors = versions.size() - run.counts.duplicates;
+    run = std::move(again);
+  }
+  run.counts.accepted = run.counts.read - run.counts.rejected - run.counts.duplicates;
   return run;
 }
 

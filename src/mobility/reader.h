@@ -19,7 +19,8 @@
 // mapped through the country policy; it is in S by Scope::Contains, with the
 // registry's lineage when the record has none.  Every record that cannot be
 // read becomes a Reject (file, line, offset, reason); counts reconcile:
-// read = accepted + rejected (+ duplicates for works).
+// read = accepted + rejected + duplicates.  An author or a work read twice
+// counts once: the newest updated_date wins (ties: the last read).
 #pragma once
 
 #include <simdjson.h>
@@ -72,6 +73,8 @@ class AuthorParser {
   // A record without an A… id, or with fields of the wrong type, is an error
   // naming the field.
   Status Parse(simdjson::ondemand::object& obj, AuthorHistory* history);
+  // updated_date of the last record parsed (microseconds; 0 when absent).
+  int64_t updated_micros() const { return updated_micros_; }
 
  private:
   Status ParseInstitution(simdjson::ondemand::object& obj, InstitutionResolver::Resolved* out);
@@ -81,6 +84,7 @@ class AuthorParser {
   std::vector<OpenAlexId> lineage_;
   std::vector<int32_t> years_;
   std::vector<InstitutionResolver::Resolved> last_known_;
+  int64_t updated_micros_ = 0;
 };
 
 enum class MobilitySource : uint8_t { kAuthors, kWorks };
@@ -90,7 +94,7 @@ struct MobilityReadCounts {
   uint64_t read = 0;        // records met
   uint64_t accepted = 0;
   uint64_t rejected = 0;
-  uint64_t duplicates = 0;  // works read again (older or equal versions)
+  uint64_t duplicates = 0;  // authors or works read again (older or equal versions)
   uint64_t merged_dropped = 0;
   uint64_t authors = 0;     // histories built (authors with an observed year or not)
   uint64_t bytes = 0;
