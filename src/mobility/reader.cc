@@ -224,24 +224,32 @@ struct AuthorVersion {
   uint64_t seq;
 };
 
-// One pass over the author files.  Versions of accepted records are listed
-// in *versions when given; accepted records whose position is marked in
-// `skip` are left out of the sums.
+// What one pass over the author files does besides reading.
+struct AuthorPassPlan {
+  bool tally = true;                               // add histories to the sums
+  const HistoryFn* on_history = nullptr;
+  const std::vector<bool>* skip = nullptr;         // positions of older versions, left out
+  std::vector<OpenAlexId>* ids = nullptr;          // every accepted id, in order
+  const std::vector<OpenAlexId>* watched = nullptr;  // sorted ids read more than once
+  std::vector<AuthorVersion>* versions = nullptr;  // versions of the watched ids
+};
+
 Status AuthorPass(const InputSet& set, const MobilityOptions& options, const InstitutionResolver& resolver,
-                  const Limits& limits, std::vector<Reject>* rejects, const HistoryFn& on_history,
-                  const std::vector<bool>* skip, std::vector<AuthorVersion>* versions, MobilityRun* run) {
+                  const Limits& limits, std::vector<Reject>* rejects, const AuthorPassPlan& plan, MobilityRun* run) {
   JsonRecordReader reader(limits, rejects);
   AuthorParser parser(resolver, options);
   AuthorHistory history;
   uint64_t seq = 0;
   reader.set_on_accept([&](const RecordPos&) {
     const uint64_t at = seq++;
-    if (versions != nullptr) versions->push_back({history.author, parser.updated_micros(), at});
-    if (skip != nullptr && (*skip)[at]) return;
+    if (plan.ids != nullptr) plan.ids->push_back(history.author);
+    if (plan.watched != nullptr && std::binary_search(plan.watched->begin(), plan.watched->end(), history.author))
+      plan.versions->push_back({history.author, parser.updated_micros(), at});
+    if (!plan.tally || (plan.skip != nullptr && (*plan.skip)[at])) return;
     history.Finish(options);
     MobilityClass cls = run->tally.Add(history, options);
     ++run->counts.authors;
-    if (on_history) on_history(history, cls);
+    if (plan.on_history != nullptr && *plan.on_history) (*plan.on_history)(history, cls);
   });
   RecordFn fn = [&](object& obj, const RecordPos&) { return parser.Parse(obj, &history); };
   for (const std::string& path : set.data_files) {
@@ -256,36 +264,52 @@ Status AuthorPass(const InputSet& set, const MobilityOptions& options, const Ins
 }
 
 // An author read twice counts once: the newest updated_date wins (ties: the
-// last read).  The first pass lists every version; only when some author was
-// read twice (or a caller wants each history) does a second pass, skipping
-// the older versions, build the sums.
+// last read).  The first pass sums everything and lists the ids (8 bytes per
+// author).  Only when an id was read twice do two more passes run: one lists
+// the versions of those ids, the last sums again without the older versions.
+// A caller that wants each history gets them from a final pass.
 Result<MobilityRun> CollectAuthors(const InputSet& set, const MobilityOptions& options,
                                    const InstitutionResolver& resolver, const Limits& limits,
                                    std::vector<Reject>* rejects, const HistoryFn& on_history) {
   MobilityRun run;
-  std::vector<AuthorVersion> versions;
-  if (Status st = AuthorPass(set, options, resolver, limits, rejects, nullptr, nullptr, &versions, &run); !st.ok())
-    return st;
-  std::sort(versions.begin(), versions.end(), [](const AuthorVersion& a, const AuthorVersion& b) {
-    return std::tie(a.author, a.updated, a.seq) < std::tie(b.author, b.updated, b.seq);
-  });
-  std::vector<bool> older(versions.size(), false);
-  for (size_t i = 0; i + 1 < versions.size(); ++i)
-    if (versions[i + 1].author == versions[i].author) {
-      older[versions[i].seq] = true;
-      ++run.counts.duplicates;
-    }
-  if (run.counts.duplicates > 0 || on_history) {
+  std::vector<OpenAlexId> ids;
+  AuthorPassPlan first;
+  first.ids = &ids;
+  if (Status st = AuthorPass(set, options, resolver, limits, rejects, first, &run); !st.ok()) return st;
+  std::sort(ids.begin(), ids.end());
+  std::vector<OpenAlexId> watched;
+  for (size_t i = 0; i + 1 < ids.size(); ++i)
+    if (ids[i + 1] == ids[i] && (watched.empty() || watched.back() != ids[i])) watched.push_back(ids[i]);
+  const uint64_t distinct = static_cast<uint64_t>(std::unique(ids.begin(), ids.end()) - ids.begin());
+  std::vector<bool> older;
+  std::vector<Reject> repeated;  // the first pass has them
+  if (!watched.empty()) {
+    std::vector<AuthorVersion> versions;
+    AuthorPassPlan list;
+    list.tally = false;
+    list.watched = &watched;
+    list.versions = &versions;
+    MobilityRun scratch;
+    if (Status st = AuthorPass(set, options, resolver, limits, &repeated, list, &scratch); !st.ok()) return st;
+    std::sort(versions.begin(), versions.end(), [](const AuthorVersion& a, const AuthorVersion& b) {
+      return std::tie(a.author, a.updated, a.seq) < std::tie(b.author, b.updated, b.seq);
+    });
+    older.assign(run.counts.read - run.counts.rejected, false);
+    for (size_t i = 0; i + 1 < versions.size(); ++i)
+      if (versions[i + 1].author == versions[i].author) older[versions[i].seq] = true;
+  }
+  if (!watched.empty() || on_history) {
     MobilityRun again;
-    std::vector<Reject> repeated;  // the first pass has them
-    if (Status st = AuthorPass(set, options, resolver, limits, &repeated, on_history, &older, nullptr, &again);
-        !st.ok())
-      return st;
+    AuthorPassPlan last;
+    last.on_history = &on_history;
+    if (!older.empty()) last.skip = &older;
+    if (Status st = AuthorPass(set, options, resolver, limits, &repeated, last, &again); !st.ok()) return st;
     again.counts = run.counts;
-    again.counts.authors = versions.size() - run.counts.duplicates;
     run = std::move(again);
   }
-  run.counts.accepted = run.counts.read - run.counts.rejected - run.counts.duplicates;
+  run.counts.authors = distinct;
+  run.counts.duplicates = run.counts.read - run.counts.rejected - distinct;
+  run.counts.accepted = distinct;
   return run;
 }
 
