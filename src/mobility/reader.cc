@@ -99,20 +99,9 @@ Status AuthorParser::Parse(object& obj, AuthorHistory* h) {
     if (auto e = field.key().get(key)) return FieldError("(key)", e);
     value v = field.value();
     if (KeyIs(key, "id")) {
-      std::string_view s;
-      if (auto e = v.get_string().get(s)) return FieldError("id", e);
-      h->author = ParseOpenAlexId(s, 'A');
-      if (h->author == 0)
-        return Status(ErrorCode::kParse,
-                      fmt::format("\"id\" \"{}\" is not an OpenAlex author id (A…)", s.substr(0, 60)));
+      if (Status st = openalex_json::EntityId(v, 'A', "author", &h->author); !st.ok()) return st;
     } else if (KeyIs(key, "updated_date")) {
-      std::string_view s;
-      if (auto e = StringOrNull(v, &s)) return FieldError("updated_date", e);
-      if (!s.empty()) {
-        updated_micros_ = ParseTimestampMicros(s);
-        if (updated_micros_ < 0)
-          return Status(ErrorCode::kParse, fmt::format("\"updated_date\" \"{}\" is not a date", s.substr(0, 40)));
-      }
+      if (Status st = openalex_json::UpdatedDate(v, &updated_micros_); !st.ok()) return st;
     } else if (KeyIs(key, "affiliations")) {
       if (IsNull(v)) continue;
       array list;
@@ -149,21 +138,20 @@ Status AuthorParser::Parse(object& obj, AuthorHistory* h) {
         has_affiliations = true;
         for (int32_t y : years_) h->Add(y, inst.country, inst.in_scope);
       }
-    } else if (KeyIs(key, "last_known_institution")) {
-      if (IsNull(v)) continue;
-      object io;
-      if (auto e = v.get_object().get(io)) return FieldError("last_known_institution", e);
-      InstitutionResolver::Resolved inst;
-      if (Status st = ParseInstitution(io, &inst); !st.ok()) return st;
-      last_known_.push_back(inst);
-    } else if (KeyIs(key, "last_known_institutions")) {
+    } else if (KeyIs(key, "last_known_institution") || KeyIs(key, "last_known_institutions")) {
+      // One object (until 2023) or a list of them (2024+).
       if (IsNull(v)) continue;
       array list;
-      if (auto e = v.get_array().get(list)) return FieldError("last_known_institutions", e);
-      for (auto item : list) {
-        object io;
-        if (auto e = item.get_object().get(io)) return FieldError("last_known_institutions[]", e);
-        InstitutionResolver::Resolved inst;
+      object io;
+      InstitutionResolver::Resolved inst;
+      if (!v.get_array().get(list)) {
+        for (auto item : list) {
+          if (auto e = item.get_object().get(io)) return FieldError("last_known_institutions[]", e);
+          if (Status st = ParseInstitution(io, &inst); !st.ok()) return st;
+          last_known_.push_back(inst);
+        }
+      } else {
+        if (auto e = v.get_object().get(io)) return FieldError("last_known_institution", e);
         if (Status st = ParseInstitution(io, &inst); !st.ok()) return st;
         last_known_.push_back(inst);
       }

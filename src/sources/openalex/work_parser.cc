@@ -146,11 +146,7 @@ Status WorkParser::Parse(object& obj, Work* work) {
     if (auto e = field.key().get(key)) return FieldError("(key)", e);
     value v = field.value();
     if (KeyIs(key, "id")) {
-      std::string_view s;
-      if (auto e = v.get_string().get(s)) return FieldError("id", e);
-      work->id = ParseOpenAlexId(s, 'W');
-      if (work->id == 0)
-        return Status(ErrorCode::kParse, fmt::format("\"id\" \"{}\" is not an OpenAlex work id (W…)", s.substr(0, 60)));
+      if (Status st = openalex_json::EntityId(v, 'W', "work", &work->id); !st.ok()) return st;
     } else if (KeyIs(key, "publication_year")) {
       bool is_null = false;
       if (auto e = v.is_null().get(is_null)) return FieldError("publication_year", e);
@@ -162,14 +158,7 @@ Status WorkParser::Parse(object& obj, Work* work) {
       work->year = static_cast<int32_t>(year);
       has_year = true;
     } else if (KeyIs(key, "updated_date")) {
-      std::string_view s;
-      if (auto e = StringOrNull(v, &s)) return FieldError("updated_date", e);
-      if (!s.empty()) {
-        int64_t micros = ParseTimestampMicros(s);
-        if (micros < 0)
-          return Status(ErrorCode::kParse, fmt::format("\"updated_date\" \"{}\" is not a date", s.substr(0, 40)));
-        work->updated_micros = micros;
-      }
+      if (Status st = openalex_json::UpdatedDate(v, &work->updated_micros); !st.ok()) return st;
     } else if (KeyIs(key, "authorships")) {
       array list;
       if (auto e = v.get_array().get(list)) return FieldError("authorships", e);
