@@ -635,6 +635,7 @@ std::string ExitCodeHelp() {
 void RegisterCommands(CLI::App& app) {
   Commands& c = State();
   IndicatorsOptions& o = c.ind;
+  RegisterMobilityCommands(app);
   c.indicators = app.add_subcommand("indicators", "Collaboration indicators of an organisation from OpenAlex works");
   AddOrgOptions(c.indicators, &o.org);
   c.indicators->add_option("inputs", o.inputs, "Work files or folders (JSONL, .gz, .zst, API pages, snapshot folders)");
@@ -756,6 +757,7 @@ int RunSelected(CLI::App&) {
   Commands& c = State();
   try {
     if (int rc = RunHrCommands(); rc >= 0) return rc;
+    if (int rc = RunMobilityCommands(); rc >= 0) return rc;
     if (c.indicators->parsed()) return RunIndicators(c.ind);
     if (c.scope_show->parsed()) return RunScopeShow(c.scope_org);
     if (c.store_build->parsed()) return RunStoreIngest(c.store, false);

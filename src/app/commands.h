@@ -23,5 +23,7 @@ int RunSelected(CLI::App& app);
 // RegisterCommands and RunSelected call every group listed here.
 void RegisterHrCommands(CLI::App& app);  // hr import|indicators|purge|info, generate hr
 int RunHrCommands();
+void RegisterMobilityCommands(CLI::App& app);
+int RunMobilityCommands();
 
 }  // namespace coopscope
