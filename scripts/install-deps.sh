@@ -9,6 +9,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libroaring-dev
   libssl-dev libexpat1-dev
+  iso-codes
   python3
 )
 missing=()

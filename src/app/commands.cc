@@ -751,6 +751,7 @@ void RegisterCommands(CLI::App& app) {
   c.generate->add_option("--last-year", g.last_year)->capture_default_str();
   c.generate->add_option("--threads", g.threads, "Writer threads (default: all cores)");
   RegisterHrCommands(app);
+  RegisterKeyFiguresCommands(app);
 }
 
 int RunSelected(CLI::App&) {
@@ -758,6 +759,7 @@ int RunSelected(CLI::App&) {
   try {
     if (int rc = RunHrCommands(); rc >= 0) return rc;
     if (int rc = RunMobilityCommands(); rc >= 0) return rc;
+    if (int rc = RunKeyFiguresCommands(); rc >= 0) return rc;
     if (c.indicators->parsed()) return RunIndicators(c.ind);
     if (c.scope_show->parsed()) return RunScopeShow(c.scope_org);
     if (c.store_build->parsed()) return RunStoreIngest(c.store, false);

@@ -25,5 +25,7 @@ void RegisterHrCommands(CLI::App& app);  // hr import|indicators|purge|info, gen
 int RunHrCommands();
 void RegisterMobilityCommands(CLI::App& app);
 int RunMobilityCommands();
+void RegisterKeyFiguresCommands(CLI::App& app);  // keyfigures
+int RunKeyFiguresCommands();
 
 }  // namespace coopscope
