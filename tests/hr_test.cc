@@ -488,6 +488,30 @@ TEST(HrIndicators, DurationClassesContinentsStaffAndStructures) {
   EXPECT_EQ(hr::ComputeHrIndicators(*db, q)->Value("staff_by_category", 2023, "all", "staff")->value, 2);
 }
 
+// docs/hr-records.md documents every column and allowed value of the code's schemas.
+TEST(HrModel, SchemasAreDocumented) {
+  std::string doc = ReadFile((std::filesystem::path(__FILE__).parent_path().parent_path() / "docs" / "hr-records.md").string());
+  ASSERT_FALSE(doc.empty());
+  for (hr::RecordKind k : hr::kAllKinds) {
+    const hr::RecordSchema& s = hr::SchemaOf(k);
+    size_t section = doc.find("## " + std::string(s.name) + "\n");
+    ASSERT_NE(section, std::string::npos) << s.name;
+    size_t end = doc.find("\n## ", section + 3);
+    std::string text = doc.substr(section, end - section);
+    for (const hr::ColumnSpec& c : s.columns) {
+      EXPECT_NE(text.find("| " + std::string(c.name) + " |"), std::string::npos) << s.name << "." << c.name;
+      std::string_view allowed = c.allowed;
+      for (size_t start = 0; !allowed.empty() && start <= allowed.size();) {
+        size_t bar = allowed.find('|', start);
+        if (bar == std::string_view::npos) bar = allowed.size();
+        EXPECT_NE(text.find("`" + std::string(allowed.substr(start, bar - start)) + "`"), std::string::npos)
+            << s.name << "." << c.name;
+        start = bar + 1;
+      }
+    }
+  }
+}
+
 TEST(HrModel, ContinentsCoverTheAssignedCodes) {
   EXPECT_EQ(ContinentOf(MakeCountry("FR")), Continent::kEurope);
   EXPECT_EQ(ContinentOf(MakeCountry("GF")), Continent::kSouthAmerica);
