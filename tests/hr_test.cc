@@ -410,6 +410,22 @@ TEST(HrSuppression, SmallCountsShowAsUnderFiveInEveryFormat) {
   EXPECT_EQ(json.str().find(":3,"), std::string::npos);
   EXPECT_EQ(json.str().find(":3}"), std::string::npos);
 
+  // Suppressed rows of a ranked table are listed by key, not by their hidden counts.
+  q.min_cell = 10;
+  std::string extra = "person_id,unit,country,city,institution,start_date,end_date,purpose,instrument\n"
+                      "F0,U1,AR,Salta,,2022-06-01,2022-06-02,conference,IRP\n";
+  WriteFile(dir.File("missions_ar.csv"), extra);
+  ASSERT_TRUE(Import(*db, {dir.File("missions_ar.csv")}).committed);
+  auto ranked = hr::ComputeHrIndicators(*db, q);
+  const hr::HrTable* by_country = ranked->Find("missions_by_country");
+  ASSERT_EQ(by_country->rows.size(), 3u);
+  EXPECT_EQ(by_country->rows[0].key, "AR");  // 1 mission, yet listed before JP (3) and US (7)
+  EXPECT_EQ(by_country->rows[1].key, "JP");
+  EXPECT_EQ(by_country->rows[2].key, "US");
+  q.min_cell = 0;
+  auto plain = hr::ComputeHrIndicators(*db, q);
+  EXPECT_EQ(plain->Find("missions_by_country")->rows[0].key, "US");
+
   // Configurable: a threshold of 0 shows everything, 10 hides the US too.
   q.min_cell = 0;
   EXPECT_EQ(hr::ComputeHrIndicators(*db, q)->Value("missions_by_country", 2022, "JP", "missions")->value, 3);
