@@ -85,6 +85,9 @@ TEST(HrImport, EachErrorKindNamesFileRowColumnValueAndExpectation) {
       {"bad ROR id", "structures.csv",
        "code,type,title,start_date,lead_unit,partners,countries\nIRL1,IRL,T,2019-01-01,U1,02feahw73;https://ror.org/xyz,US;FR\n",
        2, "partners", "02feahw73;https://ror.org/xyz", "ROR ids separated by ';' (such as 02feahw73); 'https://ror.org/xyz'"},
+      {"ROR check digits", "structures.csv",
+       "code,type,title,start_date,lead_unit,partners,countries\nIRL1,IRL,T,2019-01-01,U1,02feahw74,US;FR\n", 2,
+       "partners", "02feahw74", "'02feahw74' is not one"},
       {"bad country list", "structures.csv",
        "code,type,title,start_date,lead_unit,countries\nIRL1,IRL,T,2019-01-01,U1,US;USA\n", 2, "countries", "US;USA",
        "'USA' is not one"},
@@ -407,6 +410,22 @@ TEST(HrSuppression, SmallCountsShowAsUnderFiveInEveryFormat) {
   EXPECT_EQ(json.str().find(":3,"), std::string::npos);
   EXPECT_EQ(json.str().find(":3}"), std::string::npos);
 
+  // Suppressed rows of a ranked table are listed by key, not by their hidden counts.
+  q.min_cell = 10;
+  std::string extra = "person_id,unit,country,city,institution,start_date,end_date,purpose,instrument\n"
+                      "F0,U1,AR,Salta,,2022-06-01,2022-06-02,conference,IRP\n";
+  WriteFile(dir.File("missions_ar.csv"), extra);
+  ASSERT_TRUE(Import(*db, {dir.File("missions_ar.csv")}).committed);
+  auto ranked = hr::ComputeHrIndicators(*db, q);
+  const hr::HrTable* by_country = ranked->Find("missions_by_country");
+  ASSERT_EQ(by_country->rows.size(), 3u);
+  EXPECT_EQ(by_country->rows[0].key, "AR");  // 1 mission, yet listed before JP (3) and US (7)
+  EXPECT_EQ(by_country->rows[1].key, "JP");
+  EXPECT_EQ(by_country->rows[2].key, "US");
+  q.min_cell = 0;
+  auto plain = hr::ComputeHrIndicators(*db, q);
+  EXPECT_EQ(plain->Find("missions_by_country")->rows[0].key, "US");
+
   // Configurable: a threshold of 0 shows everything, 10 hides the US too.
   q.min_cell = 0;
   EXPECT_EQ(hr::ComputeHrIndicators(*db, q)->Value("missions_by_country", 2022, "JP", "missions")->value, 3);
@@ -486,6 +505,30 @@ TEST(HrIndicators, DurationClassesContinentsStaffAndStructures) {
   EXPECT_EQ(u2->Value("totals", 2022, "missions", "count")->value, 2);
   q = {2023, 2023, "", MakeCountry("FR"), 0};
   EXPECT_EQ(hr::ComputeHrIndicators(*db, q)->Value("staff_by_category", 2023, "all", "staff")->value, 2);
+}
+
+// docs/hr-records.md documents every column and allowed value of the code's schemas.
+TEST(HrModel, SchemasAreDocumented) {
+  std::string doc = ReadFile((std::filesystem::path(__FILE__).parent_path().parent_path() / "docs" / "hr-records.md").string());
+  ASSERT_FALSE(doc.empty());
+  for (hr::RecordKind k : hr::kAllKinds) {
+    const hr::RecordSchema& s = hr::SchemaOf(k);
+    size_t section = doc.find("## " + std::string(s.name) + "\n");
+    ASSERT_NE(section, std::string::npos) << s.name;
+    size_t end = doc.find("\n## ", section + 3);
+    std::string text = doc.substr(section, end - section);
+    for (const hr::ColumnSpec& c : s.columns) {
+      EXPECT_NE(text.find("| " + std::string(c.name) + " |"), std::string::npos) << s.name << "." << c.name;
+      std::string_view allowed = c.allowed;
+      for (size_t start = 0; !allowed.empty() && start <= allowed.size();) {
+        size_t bar = allowed.find('|', start);
+        if (bar == std::string_view::npos) bar = allowed.size();
+        EXPECT_NE(text.find("`" + std::string(allowed.substr(start, bar - start)) + "`"), std::string::npos)
+            << s.name << "." << c.name;
+        start = bar + 1;
+      }
+    }
+  }
 }
 
 TEST(HrModel, ContinentsCoverTheAssignedCodes) {

@@ -10,6 +10,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "io/csv.h"
 #include "model/calendar.h"
 #include "model/continent.h"
 #include "model/ids.h"
@@ -97,16 +98,6 @@ struct Org {
   std::string name, city;
   std::string ror;
 };
-
-std::string Cell(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 std::string Date(int64_t days) {
   CivilDate d = CivilFromDays(days);
@@ -257,7 +248,7 @@ Result<HrGenerateSummary> GenerateHr(const HrGenerateOptions& o) {
       int64_t start = DayIn(rng, y);
       std::string key = fmt::format("{}|{}|{}|{}|{}", p.id, start, country, host.city, institution);
       if (!keys.insert(key).second) continue;
-      missions_f << p.id << ',' << p.unit << ',' << country << ',' << Cell(host.city) << ',' << Cell(institution) << ','
+      missions_f << p.id << ',' << p.unit << ',' << country << ',' << CsvQuote(host.city) << ',' << CsvQuote(institution) << ','
                  << Date(start) << ',' << Date(start + days - 1) << ',' << Pick(rng, kPurposes) << ','
                  << Pick(rng, kMissionInstruments) << '\n';
       ++i;
@@ -275,7 +266,7 @@ Result<HrGenerateSummary> GenerateHr(const HrGenerateOptions& o) {
       const Org& origin = orgs[country][rng.Below(orgs[country].size())];
       int days = rng.Chance(0.6) ? rng.Between(5, 31) : rng.Between(32, 365);
       int64_t start = DayIn(rng, y);
-      visitors_f << 'V' << visitor_id++ << ',' << country << ',' << Cell(origin.name) << ','
+      visitors_f << 'V' << visitor_id++ << ',' << country << ',' << CsvQuote(origin.name) << ','
                  << units[rng.Below(units.size())] << ',' << Date(start) << ',' << Date(start + days - 1) << ','
                  << Pick(rng, kVisitorInstruments) << '\n';
       ++sum.visitors;
@@ -312,7 +303,7 @@ Result<HrGenerateSummary> GenerateHr(const HrGenerateOptions& o) {
       country_list += "FR";
       int64_t start = DayIn(rng, rng.Between(first_year - 8, last_year));
       std::string end = t.years && rng.Chance(0.7) ? Date(start + t.years * 365) : "";
-      structures_f << t.type << code << ',' << t.type << ',' << Cell(fmt::format("{} {} - CNRS", t.type, first_partner))
+      structures_f << t.type << code << ',' << t.type << ',' << CsvQuote(fmt::format("{} {} - CNRS", t.type, first_partner))
                    << ',' << Date(start) << ',' << end << ',' << units[rng.Below(units.size())] << ',' << partners << ','
                    << country_list << '\n';
       ++code;

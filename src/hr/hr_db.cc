@@ -700,33 +700,27 @@ Result<PurgeSummary> HrDb::Purge(std::string_view person) {
     if (!st.ok()) return st;
   }
   if (Status st = db_.Exec("PRAGMA secure_delete=ON; BEGIN IMMEDIATE;"); !st.ok()) return st;
+  // Runs one statement on the pseudonym; returns the rows it changed.
+  auto run = [&](const std::string& sql) -> Result<uint64_t> {
+    auto stmt = db_.Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    stmt->Bind(1, std::string_view(out.pseudonym));
+    if (Status st = stmt->Run(); !st.ok()) return st;
+    return static_cast<uint64_t>(sqlite3_changes(db_.raw()));
+  };
   uint64_t* counts[] = {&out.people, &out.recruitments, &out.missions, &out.visitors};
   RecordKind kinds[] = {RecordKind::kPeople, RecordKind::kRecruitments, RecordKind::kMissions, RecordKind::kVisitors};
-  for (size_t i = 0; i < 4; ++i) {
-    auto del = db_.Prepare(fmt::format("DELETE FROM {} WHERE person_id = ?1", KindName(kinds[i])));
-    if (!del.ok()) {
-      db_.Exec("ROLLBACK;");
-      return del.status();
-    }
-    del->Bind(1, std::string_view(out.pseudonym));
-    if (Status st = del->Run(); !st.ok()) {
-      db_.Exec("ROLLBACK;");
-      return st;
-    }
-    *counts[i] = static_cast<uint64_t>(sqlite3_changes(db_.raw()));
+  Result<uint64_t> r = uint64_t{0};
+  for (size_t i = 0; i < 4 && r.ok(); ++i) {
+    r = run(fmt::format("DELETE FROM {} WHERE person_id = ?1", KindName(kinds[i])));
+    if (r.ok()) *counts[i] = r.value();
   }
-  auto mark = db_.Prepare(
-      "INSERT OR IGNORE INTO purged(person_id, purged_at) VALUES(?1, strftime('%Y-%m-%dT%H:%M:%SZ','now'))");
-  if (!mark.ok()) {
+  if (r.ok()) r = run("INSERT OR IGNORE INTO purged(person_id, purged_at) VALUES(?1, strftime('%Y-%m-%dT%H:%M:%SZ','now'))");
+  if (!r.ok()) {
     db_.Exec("ROLLBACK;");
-    return mark.status();
+    return r.status();
   }
-  mark->Bind(1, std::string_view(out.pseudonym));
-  if (Status st = mark->Run(); !st.ok()) {
-    db_.Exec("ROLLBACK;");
-    return st;
-  }
-  if (Status st = db_.Exec("COMMIT; PRAGMA wal_checkpoint(TRUNCATE);"); !st.ok()) return st;
+  if (Status st = db_.Exec("COMMIT;"); !st.ok()) return st;
   return out;
 }
 

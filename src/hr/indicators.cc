@@ -17,7 +17,7 @@ class Tally {
   void Add(int year, const std::string& key, uint64_t n = 1) { counts_[{year, key}] += n; }
   HrTable ToTable(std::string name, std::string key_name, std::string measure,
                   const std::vector<std::string>& order = {}) const {
-    HrTable t{std::move(name), std::move(key_name), {std::move(measure)}, {}};
+    HrTable t{std::move(name), std::move(key_name), {std::move(measure)}, {}, order.empty()};
     for (const auto& [yk, n] : counts_) t.rows.push_back({yk.first, yk.second, {HrValue{static_cast<double>(n)}}});
     auto rank = [&](const std::string& key) {
       auto it = std::find(order.begin(), order.end(), key);
@@ -249,6 +249,15 @@ void SuppressSmallCells(HrReport* report, int min_cell) {
       for (HrValue& v : row.values)
         if (v.suppressed) v.value = 0;
     }
+  for (HrTable& table : report->tables) {
+    if (!table.ranked) continue;
+    std::stable_sort(table.rows.begin(), table.rows.end(), [](const HrRow& a, const HrRow& b) {
+      if (a.year != b.year) return a.year < b.year;
+      bool sa = a.values[0].suppressed, sb = b.values[0].suppressed;
+      if (sa != sb) return sb;  // shown counts first, in their ranking
+      return sa && a.key < b.key;
+    });
+  }
 }
 
 std::string HrValueText(const HrValue& v, int min_cell) {

@@ -49,6 +49,10 @@ struct HrTable {
   std::string key_name;  // e.g. "country"
   std::vector<std::string> measures;
   std::vector<HrRow> rows;
+  // Rows ranked by their first count (else in a fixed order of keys).  Once
+  // suppressed, ranked rows are listed by key, so that their order does not
+  // tell which small count is larger.
+  bool ranked = false;
 };
 
 struct HrReport {

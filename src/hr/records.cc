@@ -8,7 +8,6 @@
 #include "model/calendar.h"
 #include "model/continent.h"
 #include "model/country.h"
-#include "model/ids.h"
 
 namespace coopscope::hr {
 namespace {
@@ -117,11 +116,20 @@ bool HasControl(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
 }
 
-// A ROR id: '0', six Crockford base32 characters, two check digits.
+// A ROR id: '0', six Crockford base-32 characters (lower case) and two
+// check digits, ISO 7064 MOD 97-10 of the number they encode (every id of
+// the ROR records in ../shared/data passes).
 bool IsRorForm(std::string_view id) {
   if (id.size() != 9 || id[0] != '0') return false;
   if (id[7] < '0' || id[7] > '9' || id[8] < '0' || id[8] > '9') return false;
-  return ParseRorId(id) != 0;
+  static constexpr std::string_view kDigits = "0123456789abcdefghjkmnpqrstvwxyz";
+  uint64_t n = 0;
+  for (size_t i = 1; i < 7; ++i) {
+    size_t v = kDigits.find(id[i]);
+    if (v == std::string_view::npos) return false;
+    n = n * 32 + v;
+  }
+  return 98 - (n * 100) % 97 == static_cast<uint64_t>((id[7] - '0') * 10 + (id[8] - '0'));
 }
 
 template <typename F>

@@ -6,6 +6,7 @@
 
 #include <istream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "io/status.h"
@@ -28,6 +29,9 @@ class CsvReader {
   uint64_t line_ = 0, next_line_ = 1;
   bool started_ = false;
 };
+
+// A CSV cell, quoted when it holds a comma, quote or line break.
+std::string CsvQuote(std::string_view s);
 
 // The index of `name` in a header record; -1 when absent.
 int ColumnIndex(const std::vector<std::string>& header, const std::string& name);

@@ -258,7 +258,7 @@ class Builder {
                             FormatCount(static_cast<double>(y.tally.p), lang_));
       const auto& ci = y.ci[static_cast<int>(ind)];
       if (ci)
-        f.value += fmt::format(lang_ == Lang::kFr ? " ; IC 95 % {}–{}" : "; 95% CI {}–{}", FormatPercent(ci->low, lang_),
+        f.value += fmt::format(fmt::runtime(lang_ == Lang::kFr ? " ; IC 95 % {}–{}" : "; 95% CI {}–{}"), FormatPercent(ci->low, lang_),
                                FormatPercent(ci->high, lang_));
     }
     f.source = PubSource();
@@ -290,8 +290,8 @@ class Builder {
     std::string of = v[1].suppressed ? Suppressed(in_.min_cell) : FormatCount(staff, lang_);
     std::string share = v[2].suppressed || staff == 0 ? "" : FormatPercent(foreign / staff, lang_);
     if (!v[0].suppressed) f.number = foreign;
-    f.value = share.empty() ? fmt::format(lang_ == Lang::kFr ? "{} sur {}" : "{} of {}", n, of)
-                            : fmt::format(lang_ == Lang::kFr ? "{} sur {} ({})" : "{} of {} ({})", n, of, share);
+    f.value = share.empty() ? fmt::format(fmt::runtime(lang_ == Lang::kFr ? "{} sur {}" : "{} of {}"), n, of)
+                            : fmt::format(fmt::runtime(lang_ == Lang::kFr ? "{} sur {} ({})" : "{} of {} ({})"), n, of, share);
     f.source = HrSource({"HR records, people", "Dossiers RH, personnes"});
     f.method = T({"People in post at any time during the year (start ≤ 31 Dec, end empty or ≥ 1 Jan) in the "
                   "categories named; foreign: nationality other than the home country. Counts under the threshold "
@@ -338,7 +338,7 @@ class Builder {
     std::string share = f.number ? FormatPercent(*f.number, lang_) : Suppressed(in_.min_cell);
     std::string n = v[0].suppressed ? Suppressed(in_.min_cell) : FormatCount(foreign, lang_);
     std::string of = v[1].suppressed ? Suppressed(in_.min_cell) : FormatCount(recruits, lang_);
-    f.value = fmt::format(lang_ == Lang::kFr ? "{} ({} sur {})" : "{} ({} of {})", share, n, of);
+    f.value = fmt::format(fmt::runtime(lang_ == Lang::kFr ? "{} ({} sur {})" : "{} ({} of {})"), share, n, of);
     f.source = HrSource({"HR records, recruitments", "Dossiers RH, recrutements"});
     f.method = T({"Recruitments of the year whose nationality is not the home country's, over all recruitments of "
                   "the year.",
