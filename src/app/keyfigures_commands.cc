@@ -94,14 +94,14 @@ int RunKeyFigures(const KeyFiguresOptions& o) {
     RejectLog rejects;
     if (snapshot) {
       collected = snapshot->Collect(scope, policy.value(), o.threads);
-      in.publications_source = fmt::format("OpenAlex works in the store {}", o.store);
+      in.publications_source = fmt::format(fmt::runtime(in.lang == Lang::kFr ? "publications OpenAlex du magasin {}" : "OpenAlex works in the store {}"), o.store);
     } else {
       auto inputs = DiscoverInputs(o.works);
       if (!inputs.ok()) return Fail(ExitFor(inputs.status()), inputs.status().message());
       RunOptions run;
       run.threads = o.threads;
       collected = CollectWorks(inputs.value(), scope, *registry, policy.value(), run, &rejects);
-      in.publications_source = fmt::format("OpenAlex works, {} files", inputs->data_files.size());
+      in.publications_source = fmt::format(fmt::runtime(in.lang == Lang::kFr ? "publications OpenAlex, fichiers lus : {}" : "OpenAlex works, files read: {}"), inputs->data_files.size());
     }
     if (!collected.ok()) return Fail(ExitFor(collected.status()), collected.status().message());
     NoteRejects("works", rejects, o.quiet);
@@ -112,6 +112,7 @@ int RunKeyFigures(const KeyFiguresOptions& o) {
     ro.home = scope.home();
     report = BuildReport(collected.value(), scope, policy.value(), registry->size() > 0, ro);
     in.publications = &report;
+    in.org_name = report.org_name;
   }
 
   // The organisation's records, unsuppressed: the sheet sums, then suppresses.
@@ -131,7 +132,7 @@ int RunKeyFigures(const KeyFiguresOptions& o) {
     if (!computed.ok()) return Fail(ExitFor(computed.status()), computed.status().message());
     hr_report = std::move(computed.value());
     in.hr = &hr_report;
-    in.hr_source = o.unit.empty() ? o.hr_db : fmt::format("{}, unit {}", o.hr_db, o.unit);
+    in.hr_source = o.unit.empty() ? o.hr_db : fmt::format(fmt::runtime(in.lang == Lang::kFr ? "{}, unité {}" : "{}, unit {}"), o.hr_db, o.unit);
   }
 
   // Bibliometric mobility of the authors, with the organisation's scope.
@@ -151,8 +152,12 @@ int RunKeyFigures(const KeyFiguresOptions& o) {
     NoteRejects("mobility", log, o.quiet);
     mobility_run = std::move(run.value());
     in.mobility = &mobility_run.tally;
-    in.mobility_source = fmt::format("OpenAlex {} records, {} authors", o.mobility_from == "works" ? "work" : "author",
-                                     mobility_run.counts.authors);
+    const bool from_works = o.mobility_from == "works";
+    in.mobility_source =
+        in.lang == Lang::kFr
+            ? fmt::format("{} OpenAlex, auteurs : {}", from_works ? "publications" : "fiches d'auteurs",
+                          mobility_run.counts.authors)
+            : fmt::format("OpenAlex {} records, authors: {}", from_works ? "work" : "author", mobility_run.counts.authors);
   }
 
   keyfigures::Sheet sheet = keyfigures::BuildSheet(in);

@@ -138,7 +138,7 @@ class Builder {
   }
 
   std::string PubSource() const {
-    return T({"Publications: ", "Publications : "}) + in_.publications_source;
+    return in_.publications_source;
   }
 
   Section Publications() const {
@@ -344,6 +344,7 @@ class Builder {
                   "the year.",
                   "Recrutements de l'année dont la nationalité n'est pas celle du pays d'attache, rapportés à tous "
                   "les recrutements de l'année."});
+    const std::string source = f.source;
     s.figures.push_back(std::move(f));
     auto prev = Top(*in_.hr, "recruits_by_previous_country", in_.year, "recruits", in_.top, {"unknown"});
     Figure p;
@@ -352,7 +353,7 @@ class Builder {
     p.value = prev.empty() ? Unavailable(lang_) : ListWithCounts(prev, in_.min_cell, lang_, true);
     p.available = !prev.empty();
     if (!prev.empty()) p.number = prev[0].value;
-    p.source = f.source;
+    p.source = source;
     p.method = T({"Previous country of work stated in the recruitment record, most frequent first.",
                   "Pays d'activité précédent indiqué dans le dossier de recrutement, du plus fréquent au moins "
                   "fréquent."});
