@@ -219,6 +219,11 @@ TEST(MobilityFlows, CountriesPairsAndOrganisation) {
   EXPECT_EQ(t.org.at(2015).incoming[nm], 1u);
   EXPECT_EQ(t.org.at(2015).net(), 1);
   EXPECT_EQ(t.org.at(2012).present[mig] + t.org.at(2012).present[dt], 2u);
+  auto total = mobility::OrgTotal(t, 2013, 2015);
+  EXPECT_EQ(total.TotalIncoming(), 2u);
+  EXPECT_EQ(total.TotalOutgoing(), 1u);
+  EXPECT_EQ(total.net(), 1);
+  EXPECT_EQ(mobility::OrgTotal(t, 2014, 2014).TotalIncoming(), 0u);
   // Sums merge: two halves give the whole.
   mobility::MobilityTally a, b;
   a.Add(Make({{2010, {"FR"}, true}, {2012, {"FR"}, true}, {2013, {"US"}}, {2014, {"US"}}}), o);

@@ -113,4 +113,11 @@ void MobilityTally::Merge(const MobilityTally& o) {
   for (const auto& [k, v] : o.org) org[k].Merge(v);
 }
 
+OrgYearFlows OrgTotal(const MobilityTally& tally, int first_year, int last_year) {
+  OrgYearFlows total;
+  for (auto it = tally.org.lower_bound(first_year); it != tally.org.end() && it->first <= last_year; ++it)
+    total.Merge(it->second);
+  return total;
+}
+
 }  // namespace coopscope::mobility

@@ -84,4 +84,8 @@ class MobilityTally {
   std::vector<TenureEvent> events_scratch_;
 };
 
+// The organisation's flows summed over the years [first_year, last_year]
+// (present counts author-years).  For key-figure sheets.
+OrgYearFlows OrgTotal(const MobilityTally& tally, int first_year, int last_year);
+
 }  // namespace coopscope::mobility
