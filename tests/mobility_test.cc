@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <map>
 
@@ -371,6 +373,36 @@ TEST(MobilityRealData, WorksGiveAuthorYearCountrySequences) {
   ASSERT_TRUE(at.count(5007426895u));
   EXPECT_EQ(r.classes[at[5007426895u]], MobilityClass::kNonDirectionalTraveller);
   EXPECT_EQ(r.histories[at[5007426895u]].publications, 7u);
+}
+
+// Works read twice count once (the newest updated_date) and merged ids are
+// dropped, as for the indicators ("Duplicates and merged records").
+TEST(MobilityRealData, WorksDuplicatesAndMergedIds) {
+  TempDir dir;
+  auto work = [](int id, const char* updated, int year, const char* country) {
+    return fmt::format(
+        R"({{"id":"https://openalex.org/W{}","publication_year":{},"updated_date":"{}","authorships":[{{"author":{{"id":"https://openalex.org/A5"}},"institutions":[{{"id":"https://openalex.org/I9","country_code":"{}"}}],"countries":[]}}]}})",
+        id, year, updated, country);
+  };
+  // A5: FR in 2010 (W1), then W2 in 2012 — US in its newer version, FR in the
+  // older one; W3 (DE, 2014) is merged away.
+  WriteFile(dir.File("snap/works/updated_date=2024-01-01/part_000.jsonl"),
+            work(1, "2024-01-01", 2010, "FR") + "\n" + work(2, "2024-01-01", 2012, "US") + "\n" +
+                work(3, "2024-01-01", 2014, "DE") + "\n");
+  WriteFile(dir.File("snap/works/updated_date=2023-01-01/part_000.jsonl"), work(2, "2023-01-01", 2012, "FR") + "\n");
+  WriteFile(dir.File("snap/merged_ids/works/2024-02-01.csv"), "merge_date,id,merge_into_id\n2024-02-01,W3,W1\n");
+  NoRegistry nr;
+  auto r = Collect({dir.File("snap")}, {}, nr.resolver, mobility::MobilitySource::kWorks);
+  const auto& c = r.run.counts;
+  EXPECT_EQ(c.read, 4u);
+  EXPECT_EQ(c.duplicates, 1u);
+  EXPECT_EQ(c.accepted, 3u);
+  EXPECT_EQ(c.merged_dropped, 1u);
+  EXPECT_EQ(c.read, c.accepted + c.rejected + c.duplicates);
+  ASSERT_EQ(r.histories.size(), 1u);
+  EXPECT_EQ(r.histories[0].publications, 2u);
+  EXPECT_EQ(r.classes[0], MobilityClass::kMigrant);  // FR 2010 → US 2012; DE dropped
+  EXPECT_EQ(r.histories[0].years().size(), 2u);
 }
 
 // Countries resolved through the registry and scope membership through the
