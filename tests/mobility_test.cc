@@ -210,6 +210,9 @@ TEST(MobilityFlows, CountriesPairsAndOrganisation) {
   EXPECT_EQ(t.events[static_cast<int>(TenureKind::kMigration)], 2u);
   EXPECT_EQ(t.events[static_cast<int>(TenureKind::kTemporaryStay)], 1u);
   EXPECT_EQ(t.events[static_cast<int>(TenureKind::kReturn)], 1u);
+  EXPECT_EQ((t.event_lengths[{TenureKind::kMigration, 2013, 2}]), 1u);  // FR → US, 2013–2014
+  EXPECT_EQ((t.event_lengths[{TenureKind::kTemporaryStay, 2011, 1}]), 1u);
+  EXPECT_EQ((t.event_lengths[{TenureKind::kReturn, 2012, 1}]), 1u);
   // The organisation: one leaves in 2013 (to US), one enters in 2013 (from US),
   // one enters in 2015 (from FR).
   const auto& y13 = t.org.at(2013);
@@ -558,6 +561,10 @@ TEST(MobilityCli, FormatsAndErrors) {
   auto csv = RunCli("mobility --format csv --csv-table pairs -q " + SharedData("openalex-entities-2025/A5023888391.json"), d);
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   EXPECT_NE(csv.out.find("US,CA,2021,migrant,1"), std::string::npos) << csv.out;
+  auto events = RunCli("mobility --format csv --csv-table events -q " + SharedData("openalex-entities-2025/A5023888391.json"), d);
+  EXPECT_NE(events.out.find("temporary-stay,2019,1,1"), std::string::npos) << events.out;
+  EXPECT_NE(events.out.find("migration,2021,3,1"), std::string::npos) << events.out;
+  EXPECT_EQ(RunCli("mobility --years 2020-2010 " + SharedData("openalex-entities-2025/A5023888391.json"), d).exit_code, 2);
   auto org = RunCli("mobility --org I4200000001 --years 2015-2023 -q " +
                         SharedData("openalex-entities-2025/A5023888391.json"),
                     d);

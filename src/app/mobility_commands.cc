@@ -180,6 +180,10 @@ Status WriteCsv(const MobilityCommandOptions& o, const mobility::MobilityRun& ru
     for (const auto& [k, n] : t.pairs)
       out << fmt::format("{},{},{},{},{}\n", C(k.from), C(k.to), k.year,
                          k.kind == mobility::FlowKind::kMigrant ? "migrant" : "traveller", n);
+  } else if (o.csv_table == "events") {
+    out << "kind,year,years_abroad,authors\n";
+    for (const auto& [k, n] : t.event_lengths)
+      out << fmt::format("{},{},{},{}\n", mobility::TenureKindName(std::get<0>(k)), std::get<1>(k), std::get<2>(k), n);
   } else if (o.csv_table == "org") {
     out << "year,class,present,incoming,outgoing\n";
     for (const auto& [year, f] : t.org)
@@ -196,7 +200,7 @@ Status WriteCsv(const MobilityCommandOptions& o, const mobility::MobilityRun& ru
     }
   } else {
     return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("--csv-table '{}': choose classes, origins, countries, pairs, org or org-countries",
+                  fmt::format("--csv-table '{}': choose classes, origins, countries, pairs, events, org or org-countries",
                               o.csv_table));
   }
   return Status::Ok();
@@ -239,6 +243,13 @@ void WriteJson(const MobilityCommandOptions& o, const mobility::MobilityOptions&
     out << fmt::format("{}{{\"origin\":{},\"destination\":{},\"year\":{},\"kind\":\"{}\",\"authors\":{}}}",
                        first ? "" : ",", JsonString(C(k.from)), JsonString(C(k.to)), k.year,
                        k.kind == mobility::FlowKind::kMigrant ? "migrant" : "traveller", n);
+    first = false;
+  }
+  out << "],\"event_lengths\":[";
+  first = true;
+  for (const auto& [k, n] : t.event_lengths) {
+    out << fmt::format("{}{{\"kind\":\"{}\",\"year\":{},\"years_abroad\":{},\"authors\":{}}}", first ? "" : ",",
+                       mobility::TenureKindName(std::get<0>(k)), std::get<1>(k), std::get<2>(k), n);
     first = false;
   }
   out << ']';
@@ -341,7 +352,7 @@ void RegisterMobilityCommands(CLI::App& app) {
   c.mobility->add_option("--min-publications", o.min_publications, "Fewer publications in the window: unclassified")
       ->capture_default_str();
   c.mobility->add_option("--format", o.format, "table, csv or json")->capture_default_str();
-  c.mobility->add_option("--csv-table", o.csv_table, "With --format csv: classes, origins, countries, pairs, org or org-countries")
+  c.mobility->add_option("--csv-table", o.csv_table, "With --format csv: classes, origins, countries, pairs, events, org or org-countries")
       ->capture_default_str();
   c.mobility->add_option("-o,--output", o.output, "Write to this file instead of stdout");
   c.mobility->add_option("--rejects", o.rejects_file, "Write every reject as TSV");
