@@ -547,6 +547,39 @@ TEST(MobilitySynth, GeneratedAuthorsHaveTheirPlannedClasses) {
     EXPECT_EQ(run.value().tally.authors[k], summary.value().expected[k]);
 }
 
+// A truncated .gz part: the stream error is a reject naming the file, the
+// records before it load, and the counts reconcile.
+TEST(MobilityRejects, TruncatedGzipPart) {
+  TempDir dir;
+  Registry registry;
+  RejectLog rr;
+  ASSERT_TRUE(registry.Load(kRorSubset, &rr).ok());
+  AuthorGenOptions g;
+  g.out_dir = dir.File("gen");
+  g.authors = 3000;
+  g.parts = 1;
+  g.compression = "gz";
+  ASSERT_TRUE(GenerateAuthors(g, registry).ok());
+  std::string part;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir.File("gen")))
+    if (e.path().extension() == ".gz") part = e.path().string();
+  ASSERT_FALSE(part.empty());
+  std::filesystem::resize_file(part, std::filesystem::file_size(part) / 2);
+  NoRegistry nr;
+  std::vector<Reject> rejects;
+  auto run = mobility::CollectMobility({part}, mobility::MobilitySource::kAuthors, {}, nr.resolver, Limits(), &rejects);
+  ASSERT_TRUE(run.ok());
+  const auto& c = run.value().counts;
+  EXPECT_GT(c.accepted, 500u);
+  EXPECT_LT(c.accepted, 3000u);
+  ASSERT_FALSE(rejects.empty());
+  EXPECT_EQ(rejects.back().file, part);
+  EXPECT_EQ(c.read, c.accepted + c.rejected + c.duplicates);
+  uint64_t classified = 0;
+  for (uint64_t n : run.value().tally.authors) classified += n;
+  EXPECT_EQ(classified, c.accepted);
+}
+
 TEST(MobilityCli, FormatsAndErrors) {
   TempDir dir;
   const std::string d = dir.path().string();
