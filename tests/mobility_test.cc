@@ -477,6 +477,12 @@ TEST(MobilityRejects, AuthorReadTwiceCountsOnce) {
   WriteFile(dir.File("b/part_0.jsonl"), older + "\n");
   NoRegistry nr;
   auto r = Collect({dir.File("a"), dir.File("b")}, {}, nr.resolver);
+  std::vector<Reject> ignored;
+  auto threaded = mobility::CollectMobility({dir.File("a"), dir.File("b")}, mobility::MobilitySource::kAuthors, {},
+                                            nr.resolver, Limits(), &ignored, nullptr, 2);
+  ASSERT_TRUE(threaded.ok());
+  EXPECT_EQ(threaded.value().tally.authors, r.run.tally.authors);
+  EXPECT_EQ(threaded.value().counts.duplicates, 1u);
   const auto& c = r.run.counts;
   EXPECT_EQ(c.read, 3u);
   EXPECT_EQ(c.duplicates, 1u);
@@ -537,6 +543,25 @@ TEST(MobilitySynth, GeneratedAuthorsHaveTheirPlannedClasses) {
     EXPECT_GT(present, 100u);
     EXPECT_GT(in, 10u);
     EXPECT_GT(out, 10u);
+  }
+  // Two threads over the three parts: the same sums.
+  {
+    std::vector<Reject> rejects;
+    auto one = mobility::CollectMobility({dir.File("plain")}, mobility::MobilitySource::kAuthors, {}, resolver,
+                                         Limits(), &rejects, nullptr, 1);
+    auto two = mobility::CollectMobility({dir.File("plain")}, mobility::MobilitySource::kAuthors, {}, resolver,
+                                         Limits(), &rejects, nullptr, 2);
+    ASSERT_TRUE(one.ok() && two.ok());
+    EXPECT_EQ(one.value().tally.authors, two.value().tally.authors);
+    EXPECT_EQ(one.value().tally.pairs, two.value().tally.pairs);
+    EXPECT_EQ(one.value().tally.event_lengths, two.value().tally.event_lengths);
+    EXPECT_EQ(one.value().tally.org.size(), two.value().tally.org.size());
+    for (const auto& [year, f] : one.value().tally.org) {
+      EXPECT_EQ(f.incoming, two.value().tally.org.at(year).incoming);
+      EXPECT_EQ(f.destinations, two.value().tally.org.at(year).destinations);
+    }
+    EXPECT_EQ(one.value().counts.read, two.value().counts.read);
+    EXPECT_EQ(one.value().counts.authors, two.value().counts.authors);
   }
   // Without a registry, the same classes (no null country is drawn).
   std::vector<Reject> rejects;

@@ -36,6 +36,7 @@ struct MobilityCommandOptions {
   size_t max_rejects = 0;
   bool quiet = false;
   size_t top = 15;
+  unsigned threads = 0;
   std::vector<std::string> country_rules;
   bool no_overseas = false, no_hkmo = false;
 };
@@ -292,7 +293,7 @@ int RunMobility(const MobilityCommandOptions& o) {
   Limits limits;
   auto run = mobility::CollectMobility(o.inputs, o.from == "works" ? mobility::MobilitySource::kWorks
                                                                   : mobility::MobilitySource::kAuthors,
-                                       mo, resolver, limits, &rejects);
+                                       mo, resolver, limits, &rejects, nullptr, o.threads);
   RejectLog log;
   for (auto& r : rejects) log.Add(std::move(r));
   if (!o.rejects_file.empty())
@@ -360,6 +361,8 @@ void RegisterMobilityCommands(CLI::App& app) {
   c.mobility->add_option("--max-rejects", o.max_rejects, "Fail (exit 3) past this many rejects (0: no limit)");
   c.mobility->add_flag("-q,--quiet", o.quiet, "No notes on stderr");
   c.mobility->add_option("--top", o.top, "Countries in the table")->capture_default_str();
+  c.mobility->add_option("--threads", o.threads, "Threads reading author files (0: one per core)")
+      ->capture_default_str();
   c.mobility->add_option("--country-rule", o.country_rules, "Count a country as another: XX=YY; repeatable")
       ->allow_extra_args(false);
   c.mobility->add_flag("--no-overseas-as-fr", o.no_overseas, "Keep French overseas codes apart");
