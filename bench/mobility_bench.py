@@ -9,8 +9,9 @@ Generates the authors with `coopscope generate-authors` (skipped when
 bench/out/mobility-<N>/ already holds them), reads every file once so that all
 runs start from a warm page cache, then times (best of --repeat, each a child
 process: wall time, CPU, peak RSS through bench/run.py's run_measured):
-  - coopscope mobility --format json FOLDER         (one thread: the reader is single-threaded)
-  - coopscope mobility --org 02feahw73 --registry ROR (scope tests on every institution)
+  - coopscope mobility --threads 1 --format json FOLDER   (one core)
+  - the same with --threads 2
+  - coopscope mobility --threads 1 --org 02feahw73 --registry ROR (scope tests on every institution)
   - python3 bench/mobility_peer.py FOLDER
 checks that both report the same class and event counts, which must also be
 the generator's planned mix, and prints authors per minute and the ratios.
@@ -60,9 +61,10 @@ def main():
             while fh.read(1 << 24):
                 pass
     runs = {
-        'coopscope': [a.coopscope, 'mobility', '--format', 'json', '--quiet', data],
-        'coopscope --org CNRS': [a.coopscope, 'mobility', '--org', '02feahw73', '--registry', ROR, '--format', 'json',
-                                 '--quiet', data],
+        'coopscope': [a.coopscope, 'mobility', '--threads', '1', '--format', 'json', '--quiet', data],
+        'coopscope --threads 2': [a.coopscope, 'mobility', '--threads', '2', '--format', 'json', '--quiet', data],
+        'coopscope --org CNRS': [a.coopscope, 'mobility', '--threads', '1', '--org', '02feahw73', '--registry', ROR,
+                                 '--format', 'json', '--quiet', data],
         'python peer': [sys.executable, os.path.join(HERE, 'mobility_peer.py'), data],
     }
     best, outputs = {}, {}
@@ -87,7 +89,8 @@ def main():
     print(f'classes: {ours["classes"]}')
     print(f'same classes as the peer: {same_classes}; same events: {same_events}; '
           f'same as the generator\'s planned mix: {same_planned}; '
-          f'same classes with the CNRS scope: {outputs["coopscope --org CNRS"]["classes"] == ours["classes"]}')
+          f'same classes with the CNRS scope: {outputs["coopscope --org CNRS"]["classes"] == ours["classes"]}; '
+          f'same output with 2 threads: {outputs["coopscope --threads 2"] == ours}')
     print(f'{"run":<24}{"wall s":>9}{"CPU s":>9}{"peak MiB":>10}{"authors/min":>14}{"MB/s":>9}{"others CPU":>12}')
     for name, m in best.items():
         rate = a.authors / m.seconds * 60

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <map>
 
@@ -208,6 +210,9 @@ TEST(MobilityFlows, CountriesPairsAndOrganisation) {
   EXPECT_EQ(t.events[static_cast<int>(TenureKind::kMigration)], 2u);
   EXPECT_EQ(t.events[static_cast<int>(TenureKind::kTemporaryStay)], 1u);
   EXPECT_EQ(t.events[static_cast<int>(TenureKind::kReturn)], 1u);
+  EXPECT_EQ((t.event_lengths[{TenureKind::kMigration, 2013, 2}]), 1u);  // FR → US, 2013–2014
+  EXPECT_EQ((t.event_lengths[{TenureKind::kTemporaryStay, 2011, 1}]), 1u);
+  EXPECT_EQ((t.event_lengths[{TenureKind::kReturn, 2012, 1}]), 1u);
   // The organisation: one leaves in 2013 (to US), one enters in 2013 (from US),
   // one enters in 2015 (from FR).
   const auto& y13 = t.org.at(2013);
@@ -219,6 +224,11 @@ TEST(MobilityFlows, CountriesPairsAndOrganisation) {
   EXPECT_EQ(t.org.at(2015).incoming[nm], 1u);
   EXPECT_EQ(t.org.at(2015).net(), 1);
   EXPECT_EQ(t.org.at(2012).present[mig] + t.org.at(2012).present[dt], 2u);
+  auto total = mobility::OrgTotal(t, 2013, 2015);
+  EXPECT_EQ(total.TotalIncoming(), 2u);
+  EXPECT_EQ(total.TotalOutgoing(), 1u);
+  EXPECT_EQ(total.net(), 1);
+  EXPECT_EQ(mobility::OrgTotal(t, 2014, 2014).TotalIncoming(), 0u);
   // Sums merge: two halves give the whole.
   mobility::MobilityTally a, b;
   a.Add(Make({{2010, {"FR"}, true}, {2012, {"FR"}, true}, {2013, {"US"}}, {2014, {"US"}}}), o);
@@ -368,6 +378,36 @@ TEST(MobilityRealData, WorksGiveAuthorYearCountrySequences) {
   EXPECT_EQ(r.histories[at[5007426895u]].publications, 7u);
 }
 
+// Works read twice count once (the newest updated_date) and merged ids are
+// dropped, as for the indicators ("Duplicates and merged records").
+TEST(MobilityRealData, WorksDuplicatesAndMergedIds) {
+  TempDir dir;
+  auto work = [](int id, const char* updated, int year, const char* country) {
+    return fmt::format(
+        R"({{"id":"https://openalex.org/W{}","publication_year":{},"updated_date":"{}","authorships":[{{"author":{{"id":"https://openalex.org/A5"}},"institutions":[{{"id":"https://openalex.org/I9","country_code":"{}"}}],"countries":[]}}]}})",
+        id, year, updated, country);
+  };
+  // A5: FR in 2010 (W1), then W2 in 2012 — US in its newer version, FR in the
+  // older one; W3 (DE, 2014) is merged away.
+  WriteFile(dir.File("snap/works/updated_date=2024-01-01/part_000.jsonl"),
+            work(1, "2024-01-01", 2010, "FR") + "\n" + work(2, "2024-01-01", 2012, "US") + "\n" +
+                work(3, "2024-01-01", 2014, "DE") + "\n");
+  WriteFile(dir.File("snap/works/updated_date=2023-01-01/part_000.jsonl"), work(2, "2023-01-01", 2012, "FR") + "\n");
+  WriteFile(dir.File("snap/merged_ids/works/2024-02-01.csv"), "merge_date,id,merge_into_id\n2024-02-01,W3,W1\n");
+  NoRegistry nr;
+  auto r = Collect({dir.File("snap")}, {}, nr.resolver, mobility::MobilitySource::kWorks);
+  const auto& c = r.run.counts;
+  EXPECT_EQ(c.read, 4u);
+  EXPECT_EQ(c.duplicates, 1u);
+  EXPECT_EQ(c.accepted, 3u);
+  EXPECT_EQ(c.merged_dropped, 1u);
+  EXPECT_EQ(c.read, c.accepted + c.rejected + c.duplicates);
+  ASSERT_EQ(r.histories.size(), 1u);
+  EXPECT_EQ(r.histories[0].publications, 2u);
+  EXPECT_EQ(r.classes[0], MobilityClass::kMigrant);  // FR 2010 → US 2012; DE dropped
+  EXPECT_EQ(r.histories[0].years().size(), 2u);
+}
+
 // Countries resolved through the registry and scope membership through the
 // lineage (CNRS, ../shared/data/README.md: often only in the lineage).
 TEST(MobilityRealData, RegistryCountryAndScopeLineage) {
@@ -437,6 +477,12 @@ TEST(MobilityRejects, AuthorReadTwiceCountsOnce) {
   WriteFile(dir.File("b/part_0.jsonl"), older + "\n");
   NoRegistry nr;
   auto r = Collect({dir.File("a"), dir.File("b")}, {}, nr.resolver);
+  std::vector<Reject> ignored;
+  auto threaded = mobility::CollectMobility({dir.File("a"), dir.File("b")}, mobility::MobilitySource::kAuthors, {},
+                                            nr.resolver, Limits(), &ignored, nullptr, 2);
+  ASSERT_TRUE(threaded.ok());
+  EXPECT_EQ(threaded.value().tally.authors, r.run.tally.authors);
+  EXPECT_EQ(threaded.value().counts.duplicates, 1u);
   const auto& c = r.run.counts;
   EXPECT_EQ(c.read, 3u);
   EXPECT_EQ(c.duplicates, 1u);
@@ -498,6 +544,25 @@ TEST(MobilitySynth, GeneratedAuthorsHaveTheirPlannedClasses) {
     EXPECT_GT(in, 10u);
     EXPECT_GT(out, 10u);
   }
+  // Two threads over the three parts: the same sums.
+  {
+    std::vector<Reject> rejects;
+    auto one = mobility::CollectMobility({dir.File("plain")}, mobility::MobilitySource::kAuthors, {}, resolver,
+                                         Limits(), &rejects, nullptr, 1);
+    auto two = mobility::CollectMobility({dir.File("plain")}, mobility::MobilitySource::kAuthors, {}, resolver,
+                                         Limits(), &rejects, nullptr, 2);
+    ASSERT_TRUE(one.ok() && two.ok());
+    EXPECT_EQ(one.value().tally.authors, two.value().tally.authors);
+    EXPECT_EQ(one.value().tally.pairs, two.value().tally.pairs);
+    EXPECT_EQ(one.value().tally.event_lengths, two.value().tally.event_lengths);
+    EXPECT_EQ(one.value().tally.org.size(), two.value().tally.org.size());
+    for (const auto& [year, f] : one.value().tally.org) {
+      EXPECT_EQ(f.incoming, two.value().tally.org.at(year).incoming);
+      EXPECT_EQ(f.destinations, two.value().tally.org.at(year).destinations);
+    }
+    EXPECT_EQ(one.value().counts.read, two.value().counts.read);
+    EXPECT_EQ(one.value().counts.authors, two.value().counts.authors);
+  }
   // Without a registry, the same classes (no null country is drawn).
   std::vector<Reject> rejects;
   auto run = mobility::CollectMobility({dir.File("plain")}, mobility::MobilitySource::kAuthors, {}, bare, Limits(),
@@ -505,6 +570,39 @@ TEST(MobilitySynth, GeneratedAuthorsHaveTheirPlannedClasses) {
   ASSERT_TRUE(run.ok());
   for (int k = 0; k < mobility::kMobilityClasses; ++k)
     EXPECT_EQ(run.value().tally.authors[k], summary.value().expected[k]);
+}
+
+// A truncated .gz part: the stream error is a reject naming the file, the
+// records before it load, and the counts reconcile.
+TEST(MobilityRejects, TruncatedGzipPart) {
+  TempDir dir;
+  Registry registry;
+  RejectLog rr;
+  ASSERT_TRUE(registry.Load(kRorSubset, &rr).ok());
+  AuthorGenOptions g;
+  g.out_dir = dir.File("gen");
+  g.authors = 3000;
+  g.parts = 1;
+  g.compression = "gz";
+  ASSERT_TRUE(GenerateAuthors(g, registry).ok());
+  std::string part;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir.File("gen")))
+    if (e.path().extension() == ".gz") part = e.path().string();
+  ASSERT_FALSE(part.empty());
+  std::filesystem::resize_file(part, std::filesystem::file_size(part) / 2);
+  NoRegistry nr;
+  std::vector<Reject> rejects;
+  auto run = mobility::CollectMobility({part}, mobility::MobilitySource::kAuthors, {}, nr.resolver, Limits(), &rejects);
+  ASSERT_TRUE(run.ok());
+  const auto& c = run.value().counts;
+  EXPECT_GT(c.accepted, 500u);
+  EXPECT_LT(c.accepted, 3000u);
+  ASSERT_FALSE(rejects.empty());
+  EXPECT_EQ(rejects.back().file, part);
+  EXPECT_EQ(c.read, c.accepted + c.rejected + c.duplicates);
+  uint64_t classified = 0;
+  for (uint64_t n : run.value().tally.authors) classified += n;
+  EXPECT_EQ(classified, c.accepted);
 }
 
 TEST(MobilityCli, FormatsAndErrors) {
@@ -521,6 +619,10 @@ TEST(MobilityCli, FormatsAndErrors) {
   auto csv = RunCli("mobility --format csv --csv-table pairs -q " + SharedData("openalex-entities-2025/A5023888391.json"), d);
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   EXPECT_NE(csv.out.find("US,CA,2021,migrant,1"), std::string::npos) << csv.out;
+  auto events = RunCli("mobility --format csv --csv-table events -q " + SharedData("openalex-entities-2025/A5023888391.json"), d);
+  EXPECT_NE(events.out.find("temporary-stay,2019,1,1"), std::string::npos) << events.out;
+  EXPECT_NE(events.out.find("migration,2021,3,1"), std::string::npos) << events.out;
+  EXPECT_EQ(RunCli("mobility --years 2020-2010 " + SharedData("openalex-entities-2025/A5023888391.json"), d).exit_code, 2);
   auto org = RunCli("mobility --org I4200000001 --years 2015-2023 -q " +
                         SharedData("openalex-entities-2025/A5023888391.json"),
                     d);

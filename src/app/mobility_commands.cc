@@ -36,6 +36,7 @@ struct MobilityCommandOptions {
   size_t max_rejects = 0;
   bool quiet = false;
   size_t top = 15;
+  unsigned threads = 0;
   std::vector<std::string> country_rules;
   bool no_overseas = false, no_hkmo = false;
 };
@@ -180,6 +181,10 @@ Status WriteCsv(const MobilityCommandOptions& o, const mobility::MobilityRun& ru
     for (const auto& [k, n] : t.pairs)
       out << fmt::format("{},{},{},{},{}\n", C(k.from), C(k.to), k.year,
                          k.kind == mobility::FlowKind::kMigrant ? "migrant" : "traveller", n);
+  } else if (o.csv_table == "events") {
+    out << "kind,year,years_abroad,authors\n";
+    for (const auto& [k, n] : t.event_lengths)
+      out << fmt::format("{},{},{},{}\n", mobility::TenureKindName(std::get<0>(k)), std::get<1>(k), std::get<2>(k), n);
   } else if (o.csv_table == "org") {
     out << "year,class,present,incoming,outgoing\n";
     for (const auto& [year, f] : t.org)
@@ -196,7 +201,7 @@ Status WriteCsv(const MobilityCommandOptions& o, const mobility::MobilityRun& ru
     }
   } else {
     return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("--csv-table '{}': choose classes, origins, countries, pairs, org or org-countries",
+                  fmt::format("--csv-table '{}': choose classes, origins, countries, pairs, events, org or org-countries",
                               o.csv_table));
   }
   return Status::Ok();
@@ -241,6 +246,13 @@ void WriteJson(const MobilityCommandOptions& o, const mobility::MobilityOptions&
                        k.kind == mobility::FlowKind::kMigrant ? "migrant" : "traveller", n);
     first = false;
   }
+  out << "],\"event_lengths\":[";
+  first = true;
+  for (const auto& [k, n] : t.event_lengths) {
+    out << fmt::format("{}{{\"kind\":\"{}\",\"year\":{},\"years_abroad\":{},\"authors\":{}}}", first ? "" : ",",
+                       mobility::TenureKindName(std::get<0>(k)), std::get<1>(k), std::get<2>(k), n);
+    first = false;
+  }
   out << ']';
   if (scope != nullptr) {
     out << ",\"organisation\":{\"name\":" << JsonString(scope->name()) << ",\"years\":[";
@@ -281,7 +293,7 @@ int RunMobility(const MobilityCommandOptions& o) {
   Limits limits;
   auto run = mobility::CollectMobility(o.inputs, o.from == "works" ? mobility::MobilitySource::kWorks
                                                                   : mobility::MobilitySource::kAuthors,
-                                       mo, resolver, limits, &rejects);
+                                       mo, resolver, limits, &rejects, nullptr, o.threads);
   RejectLog log;
   for (auto& r : rejects) log.Add(std::move(r));
   if (!o.rejects_file.empty())
@@ -341,7 +353,7 @@ void RegisterMobilityCommands(CLI::App& app) {
   c.mobility->add_option("--min-publications", o.min_publications, "Fewer publications in the window: unclassified")
       ->capture_default_str();
   c.mobility->add_option("--format", o.format, "table, csv or json")->capture_default_str();
-  c.mobility->add_option("--csv-table", o.csv_table, "With --format csv: classes, origins, countries, pairs, org or org-countries")
+  c.mobility->add_option("--csv-table", o.csv_table, "With --format csv: classes, origins, countries, pairs, events, org or org-countries")
       ->capture_default_str();
   c.mobility->add_option("-o,--output", o.output, "Write to this file instead of stdout");
   c.mobility->add_option("--rejects", o.rejects_file, "Write every reject as TSV");
@@ -349,6 +361,8 @@ void RegisterMobilityCommands(CLI::App& app) {
   c.mobility->add_option("--max-rejects", o.max_rejects, "Fail (exit 3) past this many rejects (0: no limit)");
   c.mobility->add_flag("-q,--quiet", o.quiet, "No notes on stderr");
   c.mobility->add_option("--top", o.top, "Countries in the table")->capture_default_str();
+  c.mobility->add_option("--threads", o.threads, "Threads reading author files (0: one per core)")
+      ->capture_default_str();
   c.mobility->add_option("--country-rule", o.country_rules, "Count a country as another: XX=YY; repeatable")
       ->allow_extra_args(false);
   c.mobility->add_flag("--no-overseas-as-fr", o.no_overseas, "Keep French overseas codes apart");

@@ -52,6 +52,7 @@ MobilityClass MobilityTally::Add(const AuthorHistory& h, const MobilityOptions& 
   TenureEvents(h, &events_scratch_);
   for (const TenureEvent& e : events_scratch_) {
     ++events[static_cast<int>(e.kind)];
+    ++event_lengths[{e.kind, e.year, e.years_abroad}];
     if (e.kind == TenureKind::kReturn) {
       for (CountryCode c : e.to) ++countries[{c, e.year}].returns;
     } else if (e.kind == TenureKind::kMigration) {
@@ -110,7 +111,15 @@ void MobilityTally::Merge(const MobilityTally& o) {
   for (const auto& [k, v] : o.by_origin) MergeClassCounts(&by_origin[k], v);
   for (const auto& [k, v] : o.countries) countries[k].Merge(v);
   MergeCounts(&pairs, o.pairs);
+  MergeCounts(&event_lengths, o.event_lengths);
   for (const auto& [k, v] : o.org) org[k].Merge(v);
+}
+
+OrgYearFlows OrgTotal(const MobilityTally& tally, int first_year, int last_year) {
+  OrgYearFlows total;
+  for (auto it = tally.org.lower_bound(first_year); it != tally.org.end() && it->first <= last_year; ++it)
+    total.Merge(it->second);
+  return total;
 }
 
 }  // namespace coopscope::mobility

@@ -79,9 +79,16 @@ class MobilityTally {
   std::map<std::pair<CountryCode, int32_t>, CountryYearFlows> countries;  // (country, year)
   std::map<PairKey, uint64_t> pairs;
   std::map<int32_t, OrgYearFlows> org;                     // per year; empty without a scope
+  // Tenure events by (kind, year, observed years abroad): the distribution of
+  // stay and migration lengths (for a return, the length of the stay it ends).
+  std::map<std::tuple<TenureKind, int32_t, int32_t>, uint64_t> event_lengths;
 
  private:
   std::vector<TenureEvent> events_scratch_;
 };
+
+// The organisation's flows summed over the years [first_year, last_year]
+// (present counts author-years).  For key-figure sheets.
+OrgYearFlows OrgTotal(const MobilityTally& tally, int first_year, int last_year);
 
 }  // namespace coopscope::mobility

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
+#include <thread>
 #include <unordered_set>
 
 #include "io/json_records.h"
@@ -251,6 +253,52 @@ Status AuthorPass(const InputSet& set, const MobilityOptions& options, const Ins
   return Status::Ok();
 }
 
+// The summing pass, the files shared among THREADS workers, each with its own
+// reader, parser and tally; the tallies are merged (sums do not depend on the
+// order).  Lists every accepted id in *ids.
+Status FirstAuthorPass(const InputSet& set, const MobilityOptions& options, const InstitutionResolver& resolver,
+                       const Limits& limits, std::vector<Reject>* rejects, unsigned threads, MobilityRun* run,
+                       std::vector<OpenAlexId>* ids) {
+  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(set.data_files.size())));
+  if (threads == 1) {
+    AuthorPassPlan plan;
+    plan.ids = ids;
+    return AuthorPass(set, options, resolver, limits, rejects, plan, run);
+  }
+  struct Worker {
+    MobilityRun run;
+    std::vector<OpenAlexId> ids;
+    std::vector<Reject> rejects;
+    Status status;
+  };
+  std::vector<Worker> workers(threads);
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      Worker& w = workers[t];
+      AuthorPassPlan plan;
+      plan.ids = &w.ids;
+      for (size_t f = next++; f < set.data_files.size() && w.status.ok(); f = next++) {
+        InputSet one;
+        one.data_files = {set.data_files[f]};
+        w.status = AuthorPass(one, options, resolver, limits, &w.rejects, plan, &w.run);
+      }
+    });
+  for (auto& th : pool) th.join();
+  for (Worker& w : workers) {
+    if (!w.status.ok()) return w.status;
+    run->tally.Merge(w.run.tally);
+    run->counts.files += w.run.counts.files;
+    run->counts.read += w.run.counts.read;
+    run->counts.rejected += w.run.counts.rejected;
+    run->counts.bytes += w.run.counts.bytes;
+    ids->insert(ids->end(), w.ids.begin(), w.ids.end());
+    for (auto& r : w.rejects) rejects->push_back(std::move(r));
+  }
+  return Status::Ok();
+}
+
 // An author read twice counts once: the newest updated_date wins (ties: the
 // last read).  The first pass sums everything and lists the ids (8 bytes per
 // author).  Only when an id was read twice do two more passes run: one lists
@@ -258,12 +306,10 @@ Status AuthorPass(const InputSet& set, const MobilityOptions& options, const Ins
 // A caller that wants each history gets them from a final pass.
 Result<MobilityRun> CollectAuthors(const InputSet& set, const MobilityOptions& options,
                                    const InstitutionResolver& resolver, const Limits& limits,
-                                   std::vector<Reject>* rejects, const HistoryFn& on_history) {
+                                   std::vector<Reject>* rejects, const HistoryFn& on_history, unsigned threads) {
   MobilityRun run;
   std::vector<OpenAlexId> ids;
-  AuthorPassPlan first;
-  first.ids = &ids;
-  if (Status st = AuthorPass(set, options, resolver, limits, rejects, first, &run); !st.ok()) return st;
+  if (Status st = FirstAuthorPass(set, options, resolver, limits, rejects, threads, &run, &ids); !st.ok()) return st;
   std::sort(ids.begin(), ids.end());
   std::vector<OpenAlexId> watched;
   for (size_t i = 0; i + 1 < ids.size(); ++i)
@@ -390,7 +436,9 @@ Result<MobilityRun> CollectWorks(const InputSet& set, const MobilityOptions& opt
 
 Result<MobilityRun> CollectMobility(const std::vector<std::string>& inputs, MobilitySource source,
                                     const MobilityOptions& options, const InstitutionResolver& resolver,
-                                    const Limits& limits, std::vector<Reject>* rejects, const HistoryFn& on_history) {
+                                    const Limits& limits, std::vector<Reject>* rejects, const HistoryFn& on_history,
+                                    unsigned threads) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   // A snapshot root given for authors: its authors/ folder.
   std::vector<std::string> paths = inputs;
   if (source == MobilitySource::kAuthors)
@@ -398,7 +446,7 @@ Result<MobilityRun> CollectMobility(const std::vector<std::string>& inputs, Mobi
       if (std::filesystem::is_directory(std::filesystem::path(p) / "authors")) p = (std::filesystem::path(p) / "authors").string();
   auto set = DiscoverInputs(paths);
   if (!set.ok()) return set.status();
-  if (source == MobilitySource::kAuthors) return CollectAuthors(set.value(), options, resolver, limits, rejects, on_history);
+  if (source == MobilitySource::kAuthors) return CollectAuthors(set.value(), options, resolver, limits, rejects, on_history, threads);
   return CollectWorks(set.value(), options, resolver, limits, rejects, on_history);
 }
 

@@ -110,11 +110,13 @@ using HistoryFn = std::function<void(const AuthorHistory&, MobilityClass)>;
 
 // Reads every input (files or folders, walked by DiscoverInputs), builds the
 // histories and sums them.  Rejects go to *rejects.  An error only when an
-// input cannot be opened.
+// input cannot be opened.  Author files are shared among THREADS workers
+// (0: one per core) in the summing pass; the result does not depend on it.
+// Works, and the de-duplication passes, are read by one thread.
 Result<MobilityRun> CollectMobility(const std::vector<std::string>& inputs, MobilitySource source,
                                     const MobilityOptions& options, const InstitutionResolver& resolver,
                                     const Limits& limits, std::vector<Reject>* rejects,
-                                    const HistoryFn& on_history = nullptr);
+                                    const HistoryFn& on_history = nullptr, unsigned threads = 1);
 
 // The author-year observations of one parsed work, appended as
 // (author, year, country, in_scope) rows (exposed for tests).
