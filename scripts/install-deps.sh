@@ -8,6 +8,8 @@ PACKAGES=(
   libcli11-dev libfmt-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev libroaring-dev libcpp-httplib-dev
+  libssl-dev libexpat1-dev
+  iso-codes
   python3
 )
 missing=()

@@ -639,6 +639,7 @@ std::string ExitCodeHelp() {
 void RegisterCommands(CLI::App& app) {
   Commands& c = State();
   IndicatorsOptions& o = c.ind;
+  RegisterMobilityCommands(app);
   c.indicators = app.add_subcommand("indicators", "Collaboration indicators of an organisation from OpenAlex works or WoS/Scopus/BibTeX/HAL exports");
   AddOrgOptions(c.indicators, &o.org);
   c.indicators->add_option("inputs", o.inputs, "Work files or folders (OpenAlex JSONL, .gz, .zst, API pages, snapshot folders; WoS, Scopus, BibTeX, HAL exports)");
@@ -745,12 +746,13 @@ void RegisterCommands(CLI::App& app) {
 
   c.generate = app.add_subcommand("generate", "Write synthetic OpenAlex works (deterministic by seed)");
   GenerateOptions& g = c.gen;
-  c.generate->add_option("--out", g.out_dir, "Folder to write (a snapshot layout: works/…/part_NNN)")->required();
+  // --out and --registry are checked in RunSelected: `generate hr` has its own.
+  c.generate->add_option("--out", g.out_dir, "Folder to write (a snapshot layout: works/…/part_NNN)");
   c.generate->add_option("--works", g.works, "Number of works")->capture_default_str();
   c.generate->add_option("--seed", g.seed, "Random seed")->capture_default_str();
   c.generate->add_option("--parts", g.parts, "Number of part files")->capture_default_str();
   c.generate->add_option("--compression", g.compression, "none, gz or zst")->capture_default_str();
-  c.generate->add_option("--registry", g.registry, "ROR v2 dump to draw CNRS units and partners from")->required();
+  c.generate->add_option("--registry", g.registry, "ROR v2 dump to draw CNRS units and partners from (required)");
   c.generate->add_option("--cnrs-share", g.cnrs_share, "Share of works with a CNRS unit")->capture_default_str();
   c.generate->add_option("--duplicate-share", g.duplicate_share, "Share of works written twice")->capture_default_str();
   c.generate->add_option("--first-year", g.first_year)->capture_default_str();
@@ -758,6 +760,8 @@ void RegisterCommands(CLI::App& app) {
   c.generate->add_option("--threads", g.threads, "Writer threads (default: all cores)");
   RegisterFetchCommands(app);
   RegisterReadCommands(app);
+  RegisterHrCommands(app);
+  RegisterKeyFiguresCommands(app);
 }
 
 int RunSelected(CLI::App&) {
@@ -765,6 +769,9 @@ int RunSelected(CLI::App&) {
   if (int rc = RunReadCommands(); rc != -1) return rc;
   try {
     if (int rc = RunFetchCommands(); rc != -1) return rc;
+    if (int rc = RunHrCommands(); rc >= 0) return rc;
+    if (int rc = RunMobilityCommands(); rc >= 0) return rc;
+    if (int rc = RunKeyFiguresCommands(); rc >= 0) return rc;
     if (c.indicators->parsed()) return RunIndicators(c.ind);
     if (c.scope_show->parsed()) return RunScopeShow(c.scope_org);
     if (c.store_build->parsed()) return RunStoreIngest(c.store, false);
@@ -776,6 +783,7 @@ int RunSelected(CLI::App&) {
     if (c.match_eval->parsed()) return RunMatchEval(c.eval_opts);
     if (c.match->parsed()) return RunMatch(c.match_opts);
     if (c.generate->parsed()) {
+      if (c.gen.out_dir.empty() || c.gen.registry.empty()) return Fail(kExitUsage, "generate needs --out and --registry");
       Status st = RunGenerate(c.gen);
       return st.ok() ? kExitOk : Fail(ExitFor(st), st.message());
     }

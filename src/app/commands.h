@@ -25,5 +25,11 @@ void RegisterFetchCommands(CLI::App& app);
 int RunFetchCommands();
 void RegisterReadCommands(CLI::App& app);  // coopscope read (app/read_commands.cc)
 int RunReadCommands();
+void RegisterHrCommands(CLI::App& app);  // hr import|indicators|purge|info, generate hr
+int RunHrCommands();
+void RegisterMobilityCommands(CLI::App& app);
+int RunMobilityCommands();
+void RegisterKeyFiguresCommands(CLI::App& app);  // keyfigures
+int RunKeyFiguresCommands();
 
 }  // namespace coopscope

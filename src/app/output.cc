@@ -1,5 +1,7 @@
 #include "app/output.h"
 
+#include "io/csv.h"
+
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
@@ -39,15 +41,7 @@ std::string JsonString(std::string_view s) {
   return out + "\"";
 }
 
-std::string CsvCell(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+std::string CsvCell(std::string_view s) { return CsvQuote(s); }
 
 namespace {
 

@@ -131,6 +131,14 @@ bool CsvViewReader::Next(std::vector<std::string_view>* fields, Status* status) 
     }
     ++i;  // delimiter
   }
+std::string CsvQuote(std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
 }
 
 int ColumnIndex(const std::vector<std::string>& header, const std::string& name) {

@@ -51,6 +51,8 @@ class CsvViewReader {
   uint64_t line_ = 0, next_line_ = 1;
   std::vector<std::string> unescaped_;
 };
+// A CSV cell, quoted when it holds a comma, quote or line break.
+std::string CsvQuote(std::string_view s);
 
 // The index of `name` in a header record; -1 when absent.
 int ColumnIndex(const std::vector<std::string>& header, const std::string& name);

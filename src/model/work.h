@@ -43,6 +43,7 @@ struct InstitutionRef {
 };
 
 struct Authorship {
+  OpenAlexId author = 0;    // author.id (A…); 0 when absent (mobility uses it)
   uint32_t inst_begin = 0;  // range in Work::institutions
   uint32_t inst_end = 0;
   uint32_t country_begin = 0;  // range in Work::countries (C(a))

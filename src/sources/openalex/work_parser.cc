@@ -1,5 +1,7 @@
 #include "sources/openalex/work_parser.h"
 
+#include "sources/openalex/json_fields.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,26 +14,9 @@ using simdjson::ondemand::object;
 using simdjson::ondemand::raw_json_string;
 using simdjson::ondemand::value;
 
-// Keys of OpenAlex objects never hold escapes, so a raw comparison is exact.
-inline bool KeyIs(raw_json_string key, const char* name) {
-  return key.unsafe_is_equal(name);
-}
-
-Status FieldError(const char* field, simdjson::error_code error) {
-  return Status(error == simdjson::UTF8_ERROR ? ErrorCode::kInvalidUtf8 : ErrorCode::kParse,
-                fmt::format("field \"{}\": {}", field, simdjson::error_message(error)));
-}
-
-// Reads a string or null; null gives "".
-simdjson::error_code StringOrNull(value v, std::string_view* out) {
-  bool is_null = false;
-  if (auto e = v.is_null().get(is_null); e) return e;
-  if (is_null) {
-    *out = {};
-    return simdjson::SUCCESS;
-  }
-  return v.get_string().get(*out);
-}
+using openalex_json::FieldError;
+using openalex_json::KeyIs;
+using openalex_json::StringOrNull;
 
 }  // namespace
 
@@ -113,6 +98,13 @@ Status WorkParser::ParseAuthorship(object& obj, Work* work) {
         if (CountryCode c = MakeCountry(s)) work->countries.push_back(c);
       }
       a.country_end = static_cast<uint32_t>(work->countries.size());
+    } else if (KeyIs(key, "author")) {
+      // author.id, for author × year sequences (mobility); a null or odd
+      // author leaves it 0.
+      object author;
+      std::string_view s;
+      if (!v.get_object().get(author) && !author.find_field_unordered("id").get_string().get(s))
+        a.author = ParseOpenAlexId(s, 'A');
     } else if (KeyIs(key, "affiliations")) {
       // 2024+: affiliations[].institution_ids; used only when institutions[] is
       // empty (older matchers filled one but not the other).
@@ -154,11 +146,7 @@ Status WorkParser::Parse(object& obj, Work* work) {
     if (auto e = field.key().get(key)) return FieldError("(key)", e);
     value v = field.value();
     if (KeyIs(key, "id")) {
-      std::string_view s;
-      if (auto e = v.get_string().get(s)) return FieldError("id", e);
-      work->id = ParseOpenAlexId(s, 'W');
-      if (work->id == 0)
-        return Status(ErrorCode::kParse, fmt::format("\"id\" \"{}\" is not an OpenAlex work id (W…)", s.substr(0, 60)));
+      if (Status st = openalex_json::EntityId(v, 'W', "work", &work->id); !st.ok()) return st;
     } else if (KeyIs(key, "publication_year")) {
       bool is_null = false;
       if (auto e = v.is_null().get(is_null)) return FieldError("publication_year", e);
@@ -170,14 +158,7 @@ Status WorkParser::Parse(object& obj, Work* work) {
       work->year = static_cast<int32_t>(year);
       has_year = true;
     } else if (KeyIs(key, "updated_date")) {
-      std::string_view s;
-      if (auto e = StringOrNull(v, &s)) return FieldError("updated_date", e);
-      if (!s.empty()) {
-        int64_t micros = ParseTimestampMicros(s);
-        if (micros < 0)
-          return Status(ErrorCode::kParse, fmt::format("\"updated_date\" \"{}\" is not a date", s.substr(0, 40)));
-        work->updated_micros = micros;
-      }
+      if (Status st = openalex_json::UpdatedDate(v, &work->updated_micros); !st.ok()) return st;
     } else if (KeyIs(key, "authorships")) {
       array list;
       if (auto e = v.get_array().get(list)) return FieldError("authorships", e);
