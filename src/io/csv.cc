@@ -131,6 +131,8 @@ bool CsvViewReader::Next(std::vector<std::string_view>* fields, Status* status) 
     }
     ++i;  // delimiter
   }
+}
+
 std::string CsvQuote(std::string_view s) {
   if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
   std::string out = "\"";
