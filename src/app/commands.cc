@@ -757,11 +757,13 @@ void RegisterCommands(CLI::App& app) {
   c.generate->add_option("--last-year", g.last_year)->capture_default_str();
   c.generate->add_option("--threads", g.threads, "Writer threads (default: all cores)");
   RegisterReadCommands(app);
+  RegisterMergeCommands(app);
 }
 
 int RunSelected(CLI::App&) {
   Commands& c = State();
   if (int rc = RunReadCommands(); rc != -1) return rc;
+  if (int rc = RunMergeCommands(); rc != -1) return rc;
   try {
     if (c.indicators->parsed()) return RunIndicators(c.ind);
     if (c.scope_show->parsed()) return RunScopeShow(c.scope_org);

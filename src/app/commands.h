@@ -23,5 +23,7 @@ int RunSelected(CLI::App& app);
 // RegisterCommands and RunSelected call every group listed here.
 void RegisterReadCommands(CLI::App& app);  // coopscope read (app/read_commands.cc)
 int RunReadCommands();
+void RegisterMergeCommands(CLI::App& app);  // coopscope merge (app/merge_commands.cc)
+int RunMergeCommands();
 
 }  // namespace coopscope
