@@ -7,15 +7,11 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include <filesystem>
 #include <fstream>
 
 #include "app/cli_common.h"
 #include "app/output.h"
 #include "merge/merge.h"
-#include "sources/export_reader.h"
-#include "sources/openalex/biblio_reader.h"
-#include "sources/openalex/snapshot.h"
 
 namespace coopscope {
 namespace {
@@ -119,37 +115,10 @@ int RunMerge(const MergeOptions& o) {
   limits.max_record_bytes = o.max_record_bytes;
   RejectLog all_rejects;
   std::vector<MergeRecord> records;
-  uint64_t read = 0, rejected = 0;
-  for (const std::string& input : o.inputs) {
-    // A folder is OpenAlex (a snapshot or a folder of work files).
-    std::vector<std::pair<std::string, InputFormat>> files;
-    std::error_code ec;
-    if (std::filesystem::is_directory(input, ec)) {
-      auto set = DiscoverInputs({input});
-      if (!set.ok()) return Fail(ExitFor(set.status()), set.status().message());
-      for (const std::string& f : set.value().data_files) files.emplace_back(f, InputFormat::kOpenAlex);
-    } else {
-      auto detected = DetectInputFormat(input);
-      if (!detected.ok()) return Fail(ExitFor(detected.status()), detected.status().message());
-      if (detected.value() == InputFormat::kAuto)
-        return Fail(kExitUsage, fmt::format("{}: not a format coopscope merge knows", input));
-      files.emplace_back(input, detected.value());
-    }
-    for (const auto& [path, format] : files) {
-      std::vector<Reject> rejects;
-      ReadCounts counts;
-      RawRecordFn fn = [&, format = format, path = path](const RawWork& w, const RecordPos& pos) -> Status {
-        records.push_back(MakeMergeRecord(w, SourceName(format, w.source_id), path, pos.line, pos.offset));
-        return Status::Ok();
-      };
-      Status st = format == InputFormat::kOpenAlex ? ReadOpenAlexBiblioFile(path, limits, fn, &rejects, &counts)
-                                                   : ReadExportFile(path, format, limits, fn, &rejects, &counts);
-      if (!st.ok()) return Fail(ExitFor(st), st.message());
-      read += counts.records;
-      rejected += counts.rejected;
-      for (auto& r : rejects) all_rejects.Add(std::move(r));
-    }
-  }
+  ReadCounts counts;
+  if (Status st = ReadMergeInputs(o.inputs, limits, &records, &all_rejects, &counts); !st.ok())
+    return Fail(st.code() == ErrorCode::kParse ? kExitUsage : ExitFor(st), st.message());
+  const uint64_t read = counts.records, rejected = counts.rejected;
   const uint64_t accepted = records.size();
   MergeResult m = MergeRecords(std::move(records), precedence.value());
   fmt::print("read {} = accepted {} + rejected {}; accepted {} = clusters {} + merged away {}\n", read, accepted,

@@ -3,12 +3,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <numeric>
 #include <set>
 #include <tuple>
 #include <unordered_map>
 
 #include "registry/registry.h"
+#include "sources/openalex/biblio_reader.h"
+#include "sources/openalex/snapshot.h"
 
 namespace coopscope {
 namespace {
@@ -178,6 +181,37 @@ MergeRecord MakeMergeRecord(const RawWork& w, std::string source, std::string fi
   r.title_key = NormalizeTitle(r.title);
   r.surname = FirstAuthorSurname(r.first_author);
   return r;
+}
+
+Status ReadMergeInputs(const std::vector<std::string>& inputs, const Limits& limits, std::vector<MergeRecord>* records,
+                       RejectLog* rejects, ReadCounts* counts) {
+  for (const std::string& input : inputs) {
+    std::vector<std::pair<std::string, InputFormat>> files;
+    std::error_code ec;
+    if (std::filesystem::is_directory(input, ec)) {
+      auto set = DiscoverInputs({input});
+      if (!set.ok()) return set.status();
+      for (const std::string& f : set.value().data_files) files.emplace_back(f, InputFormat::kOpenAlex);
+    } else {
+      auto detected = DetectInputFormat(input);
+      if (!detected.ok()) return detected.status();
+      if (detected.value() == InputFormat::kAuto)
+        return Status(ErrorCode::kParse, fmt::format("{}: not a format coopscope merge knows", input));
+      files.emplace_back(input, detected.value());
+    }
+    for (const auto& [path, format] : files) {
+      std::vector<Reject> file_rejects;
+      RawRecordFn fn = [&, format = format, path = path](const RawWork& w, const RecordPos& pos) -> Status {
+        records->push_back(MakeMergeRecord(w, SourceName(format, w.source_id), path, pos.line, pos.offset));
+        return Status::Ok();
+      };
+      Status st = format == InputFormat::kOpenAlex ? ReadOpenAlexBiblioFile(path, limits, fn, &file_rejects, counts)
+                                                   : ReadExportFile(path, format, limits, fn, &file_rejects, counts);
+      if (!st.ok()) return st;
+      for (auto& r : file_rejects) rejects->Add(std::move(r));
+    }
+  }
+  return Status::Ok();
 }
 
 std::string_view MergeFieldName(MergeField f) { return kFieldNames[static_cast<size_t>(f)]; }

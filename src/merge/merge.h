@@ -26,6 +26,9 @@
 #include <string_view>
 #include <vector>
 
+#include "io/json_records.h"
+#include "io/limits.h"
+#include "io/reject.h"
 #include "io/status.h"
 #include "model/raw_work.h"
 #include "sources/export_reader.h"
@@ -67,6 +70,14 @@ std::string NormalizeTitle(std::string_view title);
 std::string FirstAuthorSurname(std::string_view name);
 
 MergeRecord MakeMergeRecord(const RawWork& w, std::string source, std::string file, uint64_t line, uint64_t offset);
+
+// Reads every input into records: a folder is OpenAlex (a snapshot or work
+// files), a file is read in the format detected from its content (OpenAlex
+// works, WoS, Scopus, BibTeX, HAL).  Bad records go to rejects and counts
+// (counts->records = accepted + rejected); the Status is an error when an
+// input cannot be read or its format is unknown.
+Status ReadMergeInputs(const std::vector<std::string>& inputs, const Limits& limits, std::vector<MergeRecord>* records,
+                       RejectLog* rejects, ReadCounts* counts);
 
 enum class MergeField : uint8_t { kDoi, kTitle, kYear, kFirstAuthor, kJournal, kAuthors };
 inline constexpr size_t kMergeFields = 6;
