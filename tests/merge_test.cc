@@ -138,6 +138,25 @@ TEST(MergeRules, SameTitleDifferentYearAndAuthorsMustNotMerge) {
   EXPECT_EQ(MergeRecords(shorts, Precedence()).stats.clusters, 2u);
 }
 
+TEST(MergeRules, OneTalkAtTwoConferencesStaysTwo) {
+  // HAL hal-02606967 and hal-02606968: B. Rulleau's "Assessing residents'
+  // preferences for sewer network asset management in France", given at
+  // LESAM on 2017-06-20 and at another IWA conference on 2017-09-11.
+  std::vector<MergeRecord> r = {
+      Rec("hal", "hal-02606967", "", 2017, "Assessing residents' preferences for sewer network", "B. Rulleau"),
+      Rec("hal", "hal-02606968", "", 2017, "Assessing residents' preferences for sewer network", "B. Rulleau")};
+  r[0].date = "2017-06-20";
+  r[1].date = "2017-09-11";
+  EXPECT_EQ(MergeRecords(r, Precedence()).stats.clusters, 2u);
+  // One deposit twice (hal-02609501 and hal-02610326, both 2019-05-28): one.
+  r[1].date = "2017-06-20";
+  EXPECT_EQ(MergeRecords(r, Precedence()).stats.clusters, 1u);
+  // Another source without a full date still joins either.
+  r[1].date = "2017-09-11";
+  r.push_back(Rec("bibtex", "bibtex:PUB1", "", 2017, "Assessing residents preferences for sewer network", "Rulleau, B."));
+  EXPECT_EQ(MergeRecords(r, Precedence()).stats.clusters, 1u);
+}
+
 TEST(MergeRules, LinksAreTransitive) {
   // A–B share a DOI, B–C a title, year and author: one cluster of three.
   std::vector<MergeRecord> r = {

@@ -172,6 +172,7 @@ MergeRecord MakeMergeRecord(const RawWork& w, std::string source, std::string fi
   r.first_author = std::string(TrimSpaces(w.first_author));
   r.journal = std::string(TrimSpaces(w.journal));
   r.authors = w.authors;
+  if (w.date.size() == 10) r.date = w.date;
   if (!w.source_id.empty() && !w.source_id.starts_with("bibtex:")) {
     std::string_view id = w.source_id;
     // WoS BibTeX names the accession number "ISI:…", the other exports "WOS:…".
@@ -288,6 +289,11 @@ Result<Precedence> ParsePrecedence(const std::vector<std::string>& specs) {
   return p;
 }
 
+bool TitleLinkAllowed(const MergeRecord& a, const MergeRecord& b) {
+  const bool two_deposits = a.source == b.source && !a.id_key.empty() && !b.id_key.empty() && a.id_key != b.id_key;
+  return !(two_deposits && !a.date.empty() && !b.date.empty() && a.date != b.date);
+}
+
 MergeResult MergeRecords(std::vector<MergeRecord> records, const Precedence& precedence) {
   MergeResult out;
   // The canonical order: independent of the order the records came in.
@@ -319,13 +325,25 @@ MergeResult MergeRecords(std::vector<MergeRecord> records, const Precedence& pre
   MergeStats& st = out.stats;
   link_by(kRuleId, [](const MergeRecord& r) { return r.id_key; }, &st.links_id);
   link_by(kRuleDoi, [](const MergeRecord& r) { return r.doi; }, &st.links_doi);
-  link_by(
-      kRuleTitle,
-      [](const MergeRecord& r) {
-        if (r.title_key.size() < kMinTitleChars || r.year == 0 || r.surname.empty()) return std::string();
-        return fmt::format("{}\x1f{}\x1f{}", r.title_key, r.year, r.surname);
-      },
-      &st.links_title);
+  // The title rule is pairwise within a block (same title, year, surname):
+  // TitleLinkAllowed can keep two records of a block apart.
+  {
+    std::unordered_map<std::string, std::vector<uint32_t>> blocks;
+    for (uint32_t i = 0; i < n; ++i) {
+      const MergeRecord& r = records[i];
+      if (r.title_key.size() < kMinTitleChars || r.year == 0 || r.surname.empty()) continue;
+      blocks[fmt::format("{}\x1f{}\x1f{}", r.title_key, r.year, r.surname)].push_back(i);
+    }
+    for (const auto& [key, block] : blocks)
+      for (size_t x = 0; x < block.size(); ++x)
+        for (size_t y = x + 1; y < block.size(); ++y) {
+          const uint32_t a = block[x], b = block[y];
+          if (!TitleLinkAllowed(records[a], records[b])) continue;
+          if (uf.Union(a, b)) ++st.links_title;
+          rules[a] |= kRuleTitle;
+          rules[b] |= kRuleTitle;
+        }
+  }
   // Clusters, in the order of their first (= root) member.
   std::vector<int32_t> cluster_of_root(n, -1);
   for (uint32_t i = 0; i < n; ++i) {

@@ -7,7 +7,9 @@
 //   doi    the same normalised DOI;
 //   title  the same normalised title + the same year + the same first-author
 //          surname (records with a title under kMinTitleChars folded
-//          characters, no year or no first author are not matched so).
+//          characters, no year or no first author are not matched so),
+//          except two records of one source with different ids and two
+//          different full dates (a talk given at two conferences, HAL).
 // Links are unioned (union-find), so matching is transitive.  Each field of
 // a cluster takes the value of the member whose source comes first in the
 // precedence for that field (ties: the canonical record order), and says
@@ -49,6 +51,7 @@ struct MergeRecord {
   int32_t year = 0;
   std::string title, first_author, journal;
   uint32_t authors = 0;
+  std::string date;  // "YYYY-MM-DD" when known, else ""
   // Keys (filled by MakeMergeRecord).
   std::string id_key;     // "wos:WOS:000509558500009"; "" when the id is only a BibTeX key
   std::string title_key;  // NormalizeTitle(title)
@@ -122,6 +125,9 @@ struct MergeResult {
   std::vector<MergeCluster> clusters;  // ordered by their first member
   MergeStats stats;
 };
+
+// Whether the title rule may link a and b, whose title keys are equal.
+bool TitleLinkAllowed(const MergeRecord& a, const MergeRecord& b);
 
 MergeResult MergeRecords(std::vector<MergeRecord> records, const Precedence& precedence);
 

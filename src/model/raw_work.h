@@ -35,6 +35,7 @@ struct RawWork {
   std::string title;         // "" when absent
   std::string first_author;  // "Braun, Mathias", "J.M. Lescot", "Rocle, N."; "" when absent
   std::string journal;       // journal or proceedings title; "" when absent
+  std::string date;          // "2017-06-20" when the source gives the full date (HAL), else ""
   std::vector<RawAddress> addresses;
   // (author index, address index).  Empty: the source does not say who is
   // where, and every author is given every address (the institutions are
@@ -50,6 +51,7 @@ struct RawWork {
     title.clear();
     first_author.clear();
     journal.clear();
+    date.clear();
     addresses.clear();
     links.clear();
     text.clear();

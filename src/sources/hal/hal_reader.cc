@@ -86,6 +86,7 @@ class HalDocReader {
       }
     }
     w->year = year_i != 0 ? year_i : FindYear(produced);
+    if (produced.size() == 10) w->date.assign(produced);
     AddStructures(lab_names_, lab_countries_, w);
     AddStructures(inst_names_, inst_countries_, w);
     if (cnrs) {
