@@ -96,6 +96,8 @@ TEST(ReadersDetect, FormatsFromContent) {
   is(kIrsteaBib, InputFormat::kBibtex);
   is(kWorksUnique, InputFormat::kOpenAlex);
   is(SharedData("wos-scientopy-ble/searchCriteria.txt"), InputFormat::kAuto);
+  EXPECT_EQ(DetectInputFormatOfText("[{\"halId_s\":\"hal-1\"}]", "x.json"), InputFormat::kHal);
+  EXPECT_EQ(DetectInputFormatOfText("[{\"id\":\"https://openalex.org/W1\"}]", "x.json"), InputFormat::kOpenAlex);
   EXPECT_FALSE(ParseInputFormat("endnote").ok());
   EXPECT_EQ(ParseInputFormat("wos-tab").value(), InputFormat::kWosTab);
 }
@@ -394,6 +396,58 @@ TEST(ReadersIndicators, SamePaperInTwoExportsCountsOnce) {
   const IngestReport& g = p.collected.ingest;
   EXPECT_EQ(g.read, g.accepted + g.rejected + g.duplicates);
   EXPECT_GT(g.duplicates, 40u);  // the two Scopus exports of the unit overlap by DOI
+}
+
+}  // namespace
+}  // namespace coopscope::testing
+
+namespace coopscope::testing {
+namespace {
+
+// A damaged HAL document is one reject; the documents after it load.  A
+// truncated answer rejects what is cut.
+TEST(ReadersHal, DamagedDocumentIsOneReject) {
+  TempDir dir;
+  std::string path = dir.File("hal.json");
+  std::string text =
+      "{\"response\":{\"numFound\":4,\"docs\":[\n"
+      "{\"halId_s\":\"hal-1\",\"producedDate_s\":\"2019\",\"instStructName_s\":[\"Universit\\u00e9 de Bordeaux\"],"
+      "\"instStructCountry_s\":[\"fr\"]},\n"
+      "{\"halId_s\":\"hal-2\",,\"producedDate_s\":\"2019\"},\n"
+      "{\"halId_s\":\"hal-3\",\"producedDateY_i\":2020,\"title_s\":[\"a \\\"quoted\\\" title with } and ]\"]},\n"
+      "{\"halId_s\":\"hal-4\",\"producedDate_s\":\"20";
+  WriteFile(path, text);
+  ReadResult r = ReadAll(path);
+  ASSERT_TRUE(r.status.ok());
+  EXPECT_EQ(r.counts.records, 4u);
+  EXPECT_EQ(r.counts.rejected, 2u);
+  ASSERT_TRUE(r.by_id.count("hal-1"));
+  ASSERT_TRUE(r.by_id.count("hal-3"));
+  EXPECT_EQ(r.by_id.at("hal-3").year, 2020);
+  EXPECT_EQ(Texts(r.by_id.at("hal-1")), (std::vector<std::string>{"Université de Bordeaux"}));
+  ASSERT_EQ(r.rejects.size(), 2u);
+  EXPECT_EQ(r.rejects[0].line, 3u);
+  EXPECT_EQ(r.rejects[0].offset, text.find("{\"halId_s\":\"hal-2\""));
+  EXPECT_EQ(r.rejects[1].line, 5u);
+  EXPECT_NE(r.rejects[1].reason.find("truncated"), std::string::npos) << r.rejects[1].ToString();
+}
+
+TEST(ReadersCli, ReadCommandAndIndicatorsOnExports) {
+  TempDir dir;
+  CommandResult r = RunCli("read --resolve " + kWosTab + " " + kWosTagged, dir.path().string());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("read = accepted 1033 + rejected 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("testFile.isi:415:19624"), std::string::npos) << r.err;
+  // The indicators of CNRS over the HAL answer, its format named.
+  r = RunCli("indicators --org 02feahw73 --input-format hal --format json -q " + kHal, dir.path().string());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"p\""), std::string::npos);
+  r = RunCli("indicators --org 02feahw73 --input-format endnote " + kHal, dir.path().string());
+  EXPECT_EQ(r.exit_code, 2);
+  // The store does not hold exports yet: a clear error, nothing half-written.
+  r = RunCli("store build " + dir.File("store") + " " + kScopusCsv, dir.path().string());
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("scopus export"), std::string::npos) << r.err;
 }
 
 }  // namespace

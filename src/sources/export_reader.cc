@@ -81,6 +81,9 @@ InputFormat DetectInputFormatOfText(std::string_view head, std::string_view path
   if (s.starts_with("{") || s.starts_with("[")) {
     std::string_view start = s.substr(0, 256);
     if (start.find("\"response\"") != std::string_view::npos) return InputFormat::kHal;
+    // A bare list of HAL documents: their Solr field names.
+    if (s.starts_with("[") && (s.find("\"halId_s\"") != std::string_view::npos || s.find("\"docid\"") != std::string_view::npos))
+      return InputFormat::kHal;
     return InputFormat::kOpenAlex;
   }
   if (first.find("Authors") != std::string_view::npos && first.find(',') != std::string_view::npos &&
@@ -124,6 +127,13 @@ void ExportSink::Deliver(const RawWork& w, const RecordPos& pos, std::string_vie
   Status st = fn_(w, pos);
   if (!st.ok()) return Reject(pos, st.message(), st.code());
   ++counts_->records;
+}
+
+void ExportSink::DeliverIfComplete(const RawWork& w, const RecordPos& pos, std::string_view bytes,
+                                   std::string_view year_fields, std::string_view id_fields) {
+  if (w.year == 0) return Reject(pos, fmt::format("no publication year ({})", year_fields));
+  if (w.source_id.empty() && w.doi.empty()) return Reject(pos, fmt::format("no {}", id_fields));
+  Deliver(w, pos, bytes);
 }
 
 void ReadExportText(std::string_view text, uint64_t base_offset, InputFormat format, ExportSink* sink) {

@@ -51,6 +51,10 @@ class ExportSink {
   // A record of `bytes` bytes starting at pos: checks its size and UTF-8,
   // then hands it on (or rejects it).
   void Deliver(const RawWork& w, const RecordPos& pos, std::string_view bytes);
+  // Deliver, unless the record has no year ("no publication year
+  // (YEAR_FIELDS)") or neither a source id nor a DOI ("no ID_FIELDS").
+  void DeliverIfComplete(const RawWork& w, const RecordPos& pos, std::string_view bytes, std::string_view year_fields,
+                         std::string_view id_fields);
   void Reject(const RecordPos& pos, std::string reason, ErrorCode code = ErrorCode::kParse);
   const Limits& limits() const { return limits_; }
   const std::string& path() const { return path_; }
@@ -78,5 +82,18 @@ void ReadExportText(std::string_view text, uint64_t base_offset, InputFormat for
 // "2019-04-18"; 0 when none.
 int32_t FindYear(std::string_view text);
 std::string_view TrimSpaces(std::string_view s);
+
+// Calls fn on each non-empty, trimmed item of a ';'-separated list.
+template <typename Fn>
+void ForEachListItem(std::string_view list, Fn fn) {
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t end = list.find(';', start);
+    if (end == std::string_view::npos) end = list.size();
+    std::string_view item = TrimSpaces(list.substr(start, end - start));
+    if (!item.empty()) fn(item);
+    start = end + 1;
+  }
+}
 
 }  // namespace coopscope

@@ -20,6 +20,7 @@
 
 #include "io/byte_stream.h"
 #include "io/json_records.h"
+#include "sources/export_reader.h"
 #include "sources/openalex/snapshot.h"
 #include "sources/openalex/work_parser.h"
 #include "store/encoding.h"
@@ -725,6 +726,15 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
   auto inputs = DiscoverInputs(canonical);
   if (!inputs.ok()) return inputs.status();
   if (inputs->data_files.empty() && !exists) return Status(ErrorCode::kNotFound, "no work files among the inputs");
+  // Exports (WoS, Scopus, BibTeX, HAL) are read by streaming runs only, for now.
+  for (const std::string& path : inputs->data_files) {
+    auto format = DetectInputFormat(path);
+    if (format.ok() && format.value() != InputFormat::kOpenAlex && format.value() != InputFormat::kAuto)
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("{} is a {} export: the store holds OpenAlex works only for now; read exports with "
+                                "`coopscope indicators FILES`",
+                                path, InputFormatName(format.value())));
+  }
 
   // Manifests and merged ids: recorded once, used by every settle.
   if (Status st = db.Exec("BEGIN IMMEDIATE"); !st.ok()) return st;

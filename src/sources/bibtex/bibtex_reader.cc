@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "sources/scopus/scopus_reader.h"
 
 namespace coopscope {
@@ -44,6 +47,37 @@ bool StartsEntry(std::string_view s) {
   return i > 1 && i < s.size() && (s[i] == '{' || s[i] == '(');
 }
 
+size_t FindChar(std::string_view s, char c, size_t from) {
+  if (from >= s.size()) return s.size();
+  const void* p = std::memchr(s.data() + from, c, s.size() - from);
+  return p == nullptr ? s.size() : static_cast<size_t>(static_cast<const char*>(p) - s.data());
+}
+
+// The '}' that closes the '{' at `open` (braces nest), found with memchr
+// jumps rather than a byte loop; s.size() when it is not closed.  With
+// stop_at_entry, an "@type{" at a line start ends the search unclosed (a
+// new entry begins): its position is returned.
+size_t MatchBrace(std::string_view s, size_t open, bool stop_at_entry) {
+  const size_t n = s.size();
+  size_t nb = FindChar(s, '{', open + 1), nc = FindChar(s, '}', open + 1);
+  size_t na = stop_at_entry ? FindChar(s, '@', open + 1) : n;
+  int depth = 1;
+  for (;;) {
+    size_t m = std::min({nb, nc, na});
+    if (m >= n) return n;
+    if (m == nb) {
+      ++depth;
+      nb = FindChar(s, '{', m + 1);
+    } else if (m == nc) {
+      if (--depth == 0) return m;
+      nc = FindChar(s, '}', m + 1);
+    } else {
+      if (s[m - 1] == '\n' && StartsEntry(s.substr(m))) return m;
+      na = FindChar(s, '@', m + 1);
+    }
+  }
+}
+
 struct BibFields {
   std::string_view key, author, year, doi, affiliation, url, unique_id, title, journal;
   void clear() { *this = BibFields(); }
@@ -57,7 +91,12 @@ void ReadBibtex(std::string_view text, uint64_t base, ExportSink* sink) {
   uint64_t line = 1;
   size_t line_counted_to = 0;  // line counts the '\n' in text[0, line_counted_to)
   auto line_at = [&](size_t at) {
-    for (; line_counted_to < at; ++line_counted_to) line += text[line_counted_to] == '\n';
+    for (;;) {
+      size_t nl = FindChar(text, '\n', line_counted_to);
+      if (nl >= at) break;
+      ++line;
+      line_counted_to = nl + 1;
+    }
     return line;
   };
   BibFields f;
@@ -85,23 +124,25 @@ void ReadBibtex(std::string_view text, uint64_t base, ExportSink* sink) {
     // The end of the entry: the brace (or parenthesis) that closes it; braces
     // inside values are balanced, as BibTeX requires.
     const bool paren = text[j] == '(';
-    int depth = paren ? 0 : 1;
     size_t end = j + 1;
     bool closed = false;
-    for (; end < n; ++end) {
-      char c = text[end];
-      if (c == '{') {
-        ++depth;
-      } else if (c == '}') {
-        if (--depth == 0 && !paren) {
+    if (!paren) {
+      end = MatchBrace(text, j, true);
+      closed = end < n && text[end] == '}';
+    } else {
+      int depth = 0;
+      for (; end < n; ++end) {
+        char c = text[end];
+        if (c == '{') {
+          ++depth;
+        } else if (c == '}') {
+          --depth;
+        } else if (c == ')' && depth == 0) {
           closed = true;
           break;
+        } else if (c == '@' && text[end - 1] == '\n' && StartsEntry(text.substr(end))) {
+          break;  // a new entry starts at a line start: this one was never closed
         }
-      } else if (c == ')' && paren && depth == 0) {
-        closed = true;
-        break;
-      } else if (c == '@' && text[end - 1] == '\n' && StartsEntry(text.substr(end))) {
-        break;  // a new entry starts at a line start: this one was never closed
       }
     }
     if (!closed) {
@@ -132,12 +173,7 @@ void ReadBibtex(std::string_view text, uint64_t base, ExportSink* sink) {
       while (v < body.size() && IsSpace(body[v])) ++v;
       std::string_view value;
       if (v < body.size() && body[v] == '{') {
-        int d = 0;
-        size_t e = v;
-        for (; e < body.size(); ++e) {
-          if (body[e] == '{') ++d;
-          else if (body[e] == '}' && --d == 0) break;
-        }
+        size_t e = MatchBrace(body, v, false);
         value = body.substr(v + 1, e - v - 1);
         p = e + 1;
       } else if (v < body.size() && body[v] == '"') {
@@ -218,15 +254,7 @@ void ReadBibtex(std::string_view text, uint64_t base, ExportSink* sink) {
         AddScopusAffiliations(clean, {}, &w);
       }
     }
-    if (w.year == 0) {
-      sink->Reject(pos, "no publication year (year)");
-      continue;
-    }
-    if (w.source_id.empty() && w.doi.empty()) {
-      sink->Reject(pos, "no key, DOI or id");
-      continue;
-    }
-    sink->Deliver(w, pos, bytes);
+    sink->DeliverIfComplete(w, pos, bytes, "year", "key, DOI or id");
   }
 }
 

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <algorithm>
+#include <cstring>
+
 namespace coopscope {
 namespace {
 
@@ -132,76 +135,139 @@ class HalDocReader {
 
 }  // namespace
 
-void ReadHalJson(std::string_view text, uint64_t base, ExportSink* sink) {
-  simdjson::padded_string padded(text);
-  od::parser parser;
-  HalDocReader reader;
-  RawWork w;
-  const char* const begin = padded.data();
-  // Line of a position: the HAL API writes one line, pretty-printed files many.
-  uint64_t line = 1;
-  size_t counted = 0;
-  auto pos_of = [&](const char* p) {
-    size_t at = static_cast<size_t>(p - begin);
-    for (; counted < at && counted < text.size(); ++counted) line += text[counted] == '\n';
-    return RecordPos{line, base + at};
-  };
-  od::document doc;
-  if (auto err = parser.iterate(padded).get(doc)) {
-    sink->Reject(RecordPos{1, base}, fmt::format("not JSON: {}", simdjson::error_message(err)));
-    return;
+namespace {
+
+bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// The end (one past) of the JSON value starting at `at`: an object or array
+// is matched by its closing bracket outside strings; a scalar ends at the
+// next ',' or ']' outside strings.  text.size() when it does not end.
+size_t ValueEnd(std::string_view text, size_t at) {
+  const size_t n = text.size();
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = at; i < n; ++i) {
+    char c = text[i];
+    if (in_string) {
+      // Jump to the closing quote: the next '"' not escaped by an odd run of
+      // backslashes (most of a document's bytes are inside strings).
+      for (;;) {
+        const void* q = std::memchr(text.data() + i, '"', n - i);
+        if (q == nullptr) return n;
+        size_t qi = static_cast<size_t>(static_cast<const char*>(q) - text.data());
+        size_t backslashes = 0;
+        while (qi - backslashes > at && text[qi - backslashes - 1] == '\\') ++backslashes;
+        i = qi;
+        if (backslashes % 2 == 0) break;
+        ++i;
+      }
+      in_string = false;
+      continue;
+    }
+    switch (c) {
+      case '"':
+        in_string = true;
+        break;
+      case '{':
+      case '[':
+        ++depth;
+        break;
+      case '}':
+      case ']':
+        if (depth == 0) return i;  // a scalar ends before the list's ']'
+        if (--depth == 0) return i + 1;
+        break;
+      case ',':
+        if (depth == 0) return i;
+        break;
+      default:
+        break;
+    }
   }
-  auto here = [&]() {
-    const char* loc = nullptr;
-    if (doc.current_location().get(loc)) loc = begin + text.size();
-    return loc;
-  };
-  // Every element of the docs array; false on a JSON error (then rejected).
-  auto each = [&](od::array& docs) -> simdjson::error_code {
-    for (auto el : docs) {
-      const char* loc = here();
-      RecordPos pos = pos_of(loc);
-      od::value v;
-      if (auto err = el.get(v)) return err;
-      od::object obj;
-      if (v.get_object().get(obj)) {
-        sink->Reject(pos, "a HAL document is not a JSON object");
-        continue;
+  return n;
+}
+
+}  // namespace
+
+void ReadHalJson(std::string_view text, uint64_t base, ExportSink* sink) {
+  // The documents are framed here, one by one, and each is parsed on its own:
+  // a 100 MB answer costs one document of parser memory, and a damaged
+  // document is one reject.
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n && IsJsonSpace(text[i])) ++i;
+  size_t list = n;  // the '[' of the documents
+  if (i < n && text[i] == '[') {
+    list = i;
+  } else if (i < n && text[i] == '{') {
+    // {"response":{"numFound":…,"start":…,"docs":[ — the keys before "docs"
+    // are numbers, so the first "docs" key is the list's.
+    size_t k = text.find("\"docs\"", i);
+    if (k != std::string_view::npos) {
+      k += 6;
+      while (k < n && IsJsonSpace(text[k])) ++k;
+      if (k < n && text[k] == ':') {
+        ++k;
+        while (k < n && IsJsonSpace(text[k])) ++k;
+        if (k < n && text[k] == '[') list = k;
       }
-      std::string why = reader.Read(obj, &w);
-      const char* after = here();
-      if (after < loc) after = loc;
-      if (!why.empty()) {
-        sink->Reject(pos, why);
-        continue;
-      }
-      sink->Deliver(w, pos, std::string_view(loc, static_cast<size_t>(after - loc)));
     }
-    return simdjson::SUCCESS;
-  };
-  simdjson::error_code err = simdjson::SUCCESS;
-  od::json_type type;
-  if ((err = doc.type().get(type))) {
-  } else if (type == od::json_type::array) {
-    od::array docs;
-    err = doc.get_array().get(docs);
-    if (!err) err = each(docs);
-  } else if (type == od::json_type::object) {
-    od::object root;
-    od::object response;
-    od::array docs;
-    if ((err = doc.get_object().get(root))) {
-    } else if (root.find_field_unordered("response").get_object().get(response)) {
-      return sink->Reject(RecordPos{1, base}, "a JSON object without response.docs (not a HAL API answer)");
-    } else if (response.find_field_unordered("docs").get_array().get(docs)) {
-      return sink->Reject(RecordPos{1, base}, "a HAL answer without a docs list");
-    } else {
-      err = each(docs);
-    }
+    if (list == n) return sink->Reject(RecordPos{1, base}, "a JSON object without response.docs (not a HAL API answer)");
   } else {
     return sink->Reject(RecordPos{1, base}, "neither a HAL answer nor a list of documents");
   }
-  if (err) sink->Reject(pos_of(here()), fmt::format("malformed JSON: {}", simdjson::error_message(err)));
+  od::parser parser;
+  HalDocReader reader;
+  RawWork w;
+  simdjson::padded_string scratch;
+  uint64_t line = 1;
+  size_t counted = 0;
+  auto pos_of = [&](size_t at) {
+    line += static_cast<uint64_t>(std::count(text.data() + counted, text.data() + at, '\n'));
+    counted = at;
+    return RecordPos{line, base + at};
+  };
+  i = list + 1;
+  for (;;) {
+    while (i < n && (IsJsonSpace(text[i]) || text[i] == ',')) ++i;
+    if (i >= n) return sink->Reject(pos_of(n), "the documents list is not closed (truncated file)");
+    if (text[i] == ']') return;
+    const size_t at = i;
+    const size_t end = ValueEnd(text, at);
+    RecordPos pos = pos_of(at);
+    i = end;
+    if (end >= n) {
+      sink->Reject(pos, "a document is not closed (truncated file)");
+      return;
+    }
+    std::string_view bytes = text.substr(at, end - at);
+    if (text[at] != '{') {
+      sink->Reject(pos, "a HAL document is not a JSON object");
+      continue;
+    }
+    // In place when the file has simdjson's padding after the document, else
+    // from a padded copy (the last documents).
+    od::document doc;
+    simdjson::error_code err;
+    if (n - end >= simdjson::SIMDJSON_PADDING) {
+      err = parser.iterate(bytes.data(), bytes.size(), bytes.size() + (n - end)).get(doc);
+    } else {
+      scratch = simdjson::padded_string(bytes);
+      err = parser.iterate(scratch).get(doc);
+    }
+    od::object obj;
+    if (!err) err = doc.get_object().get(obj);
+    if (err) {
+      sink->Reject(pos, fmt::format("malformed JSON: {}", simdjson::error_message(err)));
+      continue;
+    }
+    std::string why = reader.Read(obj, &w);
+    if (!why.empty()) {
+      sink->Reject(pos, why);
+      continue;
+    }
+    sink->Deliver(w, pos, bytes);
+  }
 }
 
 }  // namespace coopscope

@@ -10,19 +10,6 @@ namespace {
 constexpr std::string_view kNoAffiliation = "[No affiliation available]";
 constexpr std::string_view kEidPrefix = "2-s2.0-";
 
-// Calls fn on each "; "-separated part.
-template <typename Fn>
-void ForEachPart(std::string_view s, Fn fn) {
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t end = s.find(';', start);
-    if (end == std::string_view::npos) end = s.size();
-    std::string_view part = TrimSpaces(s.substr(start, end - start));
-    if (!part.empty()) fn(part);
-    start = end + 1;
-  }
-}
-
 std::string_view EidOf(std::string_view link) {
   size_t p = link.find("eid=");
   if (p == std::string_view::npos) return {};
@@ -45,13 +32,13 @@ std::string_view ScopusFirstAuthor(std::string_view authors) {
 
 void AddScopusAffiliations(std::string_view affiliations, std::string_view with, RawWork* w) {
   const uint32_t first = static_cast<uint32_t>(w->addresses.size());
-  ForEachPart(affiliations, [&](std::string_view a) {
+  ForEachListItem(affiliations, [&](std::string_view a) {
     if (a != kNoAffiliation) w->AddAddress(a);
   });
   const uint32_t last = static_cast<uint32_t>(w->addresses.size());
   if (with.empty()) return;
   uint32_t author = 0;
-  ForEachPart(with, [&](std::string_view chunk) {
+  ForEachListItem(with, [&](std::string_view chunk) {
     // "Surname, I., rest": the name is the first two comma-separated parts.
     size_t c1 = chunk.find(", ");
     size_t c2 = c1 == std::string_view::npos ? c1 : chunk.find(", ", c1 + 2);
@@ -113,7 +100,7 @@ void ReadScopusCsv(std::string_view text, uint64_t base, ExportSink* sink) {
     w.source_id.assign(eid.starts_with(kEidPrefix) ? eid : std::string_view());
     // Authors: the ids list is the most reliable count ("id;id;…;").
     uint32_t authors = 0;
-    if (c_ids >= 0) ForEachPart(get(c_ids), [&](std::string_view) { ++authors; });
+    if (c_ids >= 0) ForEachListItem(get(c_ids), [&](std::string_view) { ++authors; });
     if (authors == 0 && c_authors >= 0) {
       std::string_view a = TrimSpaces(get(c_authors));
       if (!a.empty() && a != "[No author name available]") {
@@ -126,15 +113,7 @@ void ReadScopusCsv(std::string_view text, uint64_t base, ExportSink* sink) {
     w.journal.assign(TrimSpaces(get(c_source)));
     w.first_author.assign(ScopusFirstAuthor(get(c_authors)));
     AddScopusAffiliations(get(c_aff), get(c_with), &w);
-    if (w.year == 0) {
-      sink->Reject(pos, "no publication year (Year)");
-      continue;
-    }
-    if (w.source_id.empty() && w.doi.empty()) {
-      sink->Reject(pos, "no EID and no DOI");
-      continue;
-    }
-    sink->Deliver(w, pos, reader.record());
+    sink->DeliverIfComplete(w, pos, reader.record(), "Year", "EID and no DOI");
   }
 }
 

@@ -29,19 +29,6 @@ std::string_view AddressBody(std::string_view s) {
   return TrimSpaces(s);
 }
 
-// Splits a "; "-separated list of names.
-template <typename Fn>
-void ForEachName(std::string_view list, Fn fn) {
-  size_t start = 0;
-  while (start <= list.size()) {
-    size_t end = list.find(';', start);
-    if (end == std::string_view::npos) end = list.size();
-    std::string_view name = TrimSpaces(list.substr(start, end - start));
-    if (!name.empty()) fn(name);
-    start = end + 1;
-  }
-}
-
 // "Kim, S (reprint author), Univ Wisconsin, …, USA." → the address after the
 // "(reprint author), " or "(corresponding author), " mark.
 std::string_view ReprintAddress(std::string_view rp) {
@@ -108,7 +95,7 @@ void AddWosAddress(std::string_view entry, const std::vector<std::string_view>& 
   if (body.empty()) return;
   uint32_t a = w->AddAddress(body);
   if (who.empty()) return;
-  ForEachName(who, [&](std::string_view name) {
+  ForEachListItem(who, [&](std::string_view name) {
     for (uint32_t i = 0; i < authors.size(); ++i)
       if (authors[i] == name) {
         w->links.emplace_back(i, a);
@@ -273,8 +260,8 @@ void ReadWosTab(std::string_view text, uint64_t base, ExportSink* sink) {
     }
     f.clear();
     auto get = [&](int c) { return c < 0 ? std::string_view() : fields[c]; };
-    ForEachName(get(c_au), [&](std::string_view n) { f.au.push_back(n); });
-    ForEachName(get(c_af), [&](std::string_view n) { f.af.push_back(n); });
+    ForEachListItem(get(c_au), [&](std::string_view n) { f.au.push_back(n); });
+    ForEachListItem(get(c_af), [&](std::string_view n) { f.af.push_back(n); });
     // C1: "[A; B] addr; [C] addr" or "ADDR; ADDR": split at "; " outside brackets.
     std::string_view c1 = get(c_c1);
     for (size_t s = 0, depth = 0, i = 0; i <= c1.size(); ++i) {
