@@ -151,10 +151,19 @@ TEST(MergeRules, OneTalkAtTwoConferencesStaysTwo) {
   // One deposit twice (hal-02609501 and hal-02610326, both 2019-05-28): one.
   r[1].date = "2017-06-20";
   EXPECT_EQ(MergeRecords(r, Precedence()).stats.clusters, 1u);
-  // Another source without a full date still joins either.
+  // A record of another source without a date joins the first talk (in
+  // the canonical order), and does not bridge the two.
   r[1].date = "2017-09-11";
   r.push_back(Rec("bibtex", "bibtex:PUB1", "", 2017, "Assessing residents preferences for sewer network", "Rulleau, B."));
-  EXPECT_EQ(MergeRecords(r, Precedence()).stats.clusters, 1u);
+  MergeResult m = MergeRecords(r, Precedence());
+  EXPECT_EQ(m.stats.clusters, 2u);
+  EXPECT_EQ(m.stats.title_links_refused, 2u);
+  EXPECT_EQ(MemberIds(m, *ClusterOf(m, "hal", "hal-02606967")),
+            (std::set<std::string>{"hal:hal-02606967", "bibtex:bibtex:PUB1"}));
+  std::reverse(r.begin(), r.end());
+  MergeResult reversed = MergeRecords(r, Precedence());
+  EXPECT_EQ(MemberIds(reversed, *ClusterOf(reversed, "hal", "hal-02606967")),
+            (std::set<std::string>{"hal:hal-02606967", "bibtex:bibtex:PUB1"}));
 }
 
 TEST(MergeRules, LinksAreTransitive) {

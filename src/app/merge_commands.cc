@@ -95,8 +95,9 @@ void PrintReport(const MergeResult& m, bool detailed) {
   for (const auto& [source, n] : s.records_by_source) fmt::print(" {} {}", source, n);
   fmt::print("\nclusters: {} ({} records merged into {} clusters, {} singletons; {} join several sources)\n",
              s.clusters, s.merged_records, s.merged_clusters, s.singletons, s.cross_source);
-  fmt::print("links that joined two clusters: same id {}, DOI {}, title + year + first author {}\n", s.links_id,
-             s.links_doi, s.links_title);
+  fmt::print("links that joined two clusters: same id {}, DOI {}, title + year + first author {}"
+             " ({} title links refused: two deposits of one source with different dates)\n",
+             s.links_id, s.links_doi, s.links_title, s.title_links_refused);
   if (!detailed) return;
   fmt::print("merged clusters by rule:\n");
   for (const auto& [rules, n] : s.clusters_by_rules) fmt::print("  {:<16} {}\n", RuleNames(rules), n);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <numeric>
+#include <map>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -325,24 +326,51 @@ MergeResult MergeRecords(std::vector<MergeRecord> records, const Precedence& pre
   MergeStats& st = out.stats;
   link_by(kRuleId, [](const MergeRecord& r) { return r.id_key; }, &st.links_id);
   link_by(kRuleDoi, [](const MergeRecord& r) { return r.doi; }, &st.links_doi);
-  // The title rule is pairwise within a block (same title, year, surname):
-  // TitleLinkAllowed can keep two records of a block apart.
+  // The title rule links pairs within a block (same title, year, surname),
+  // blocks in key order and pairs in canonical order — a fixed order, since
+  // the records are sorted — and never joins two components holding two
+  // records TitleLinkAllowed keeps apart, even through a third record.
   {
-    std::unordered_map<std::string, std::vector<uint32_t>> blocks;
+    std::map<std::string, std::vector<uint32_t>> blocks;
     for (uint32_t i = 0; i < n; ++i) {
       const MergeRecord& r = records[i];
       if (r.title_key.size() < kMinTitleChars || r.year == 0 || r.surname.empty()) continue;
       blocks[fmt::format("{}\x1f{}\x1f{}", r.title_key, r.year, r.surname)].push_back(i);
     }
-    for (const auto& [key, block] : blocks)
+    std::unordered_map<uint32_t, std::vector<uint32_t>> members;  // root → its records
+    for (uint32_t i = 0; i < n; ++i) members[uf.Find(i)].push_back(i);
+    auto members_of = [&](uint32_t root) -> std::vector<uint32_t>& { return members[root]; };
+    for (const auto& [key, block] : blocks) {
+      if (block.size() < 2) continue;
       for (size_t x = 0; x < block.size(); ++x)
         for (size_t y = x + 1; y < block.size(); ++y) {
           const uint32_t a = block[x], b = block[y];
-          if (!TitleLinkAllowed(records[a], records[b])) continue;
-          if (uf.Union(a, b)) ++st.links_title;
+          const uint32_t ra = uf.Find(a), rb = uf.Find(b);
+          if (ra == rb) {
+            rules[a] |= kRuleTitle;
+            rules[b] |= kRuleTitle;
+            continue;
+          }
+          std::vector<uint32_t>& ma = members_of(ra);
+          std::vector<uint32_t>& mb = members_of(rb);
+          bool allowed = true;
+          for (uint32_t p : ma)
+            for (uint32_t q : mb) allowed = allowed && TitleLinkAllowed(records[p], records[q]);
+          if (!allowed) {
+            ++st.title_links_refused;
+            continue;
+          }
+          std::vector<uint32_t> joined = std::move(ma);
+          joined.insert(joined.end(), mb.begin(), mb.end());
+          members.erase(ra);
+          members.erase(rb);
+          uf.Union(a, b);
+          members[uf.Find(a)] = std::move(joined);
+          ++st.links_title;
           rules[a] |= kRuleTitle;
           rules[b] |= kRuleTitle;
         }
+    }
   }
   // Clusters, in the order of their first (= root) member.
   std::vector<int32_t> cluster_of_root(n, -1);

@@ -8,8 +8,9 @@
 //   title  the same normalised title + the same year + the same first-author
 //          surname (records with a title under kMinTitleChars folded
 //          characters, no year or no first author are not matched so),
-//          except two records of one source with different ids and two
-//          different full dates (a talk given at two conferences, HAL).
+//          except when it would put in one cluster two records of one
+//          source with different ids and different full dates (a talk given
+//          at two conferences, HAL), even through a third record.
 // Links are unioned (union-find), so matching is transitive.  Each field of
 // a cluster takes the value of the member whose source comes first in the
 // precedence for that field (ties: the canonical record order), and says
@@ -114,6 +115,7 @@ struct MergeStats {
   uint64_t records = 0, clusters = 0, singletons = 0, merged_clusters = 0, merged_records = 0;
   uint64_t cross_source = 0;                 // clusters holding at least two sources
   uint64_t links_id = 0, links_doi = 0, links_title = 0;  // unions that joined two components
+  uint64_t title_links_refused = 0;  // title links between two components TitleLinkAllowed keeps apart
   std::map<uint8_t, uint64_t> clusters_by_rules;          // merged clusters by MergeRule bits
   std::map<std::string, uint64_t> records_by_source;
   std::map<std::string, uint64_t> clusters_by_sources;  // merged clusters by "hal+scopus+wos"
