@@ -311,11 +311,20 @@ TEST(MergeOpenAlex, WorksJoinExportsByDoi) {
   ASSERT_FALSE(records.empty());
   const MergeRecord* with_doi = nullptr;
   for (const MergeRecord& r : records)
-    if (!r.doi.empty() && !r.title.empty() && !r.first_author.empty()) {
+    if (!r.doi.empty() && !r.journal.empty() && !r.first_author.empty()) {
       with_doi = &r;
       break;
     }
   ASSERT_NE(with_doi, nullptr);
+  // Checked by hand in works_unique.jsonl (first line with a DOI and a source).
+  EXPECT_EQ(with_doi->source_id, "W120796292");
+  EXPECT_EQ(with_doi->doi, "10.22004/ag.econ.58897");
+  EXPECT_EQ(with_doi->year, 2008);
+  EXPECT_EQ(with_doi->title, "Az élelmezés-, energia- és környezetbiztonság összefüggései");
+  EXPECT_EQ(with_doi->first_author, "József Popp");
+  EXPECT_EQ(with_doi->surname, "popp");
+  EXPECT_EQ(with_doi->journal, "GAZDÁLKODÁS: Scientific Journal on Agricultural Economics");
+  EXPECT_EQ(with_doi->authors, 2u);
   EXPECT_EQ(with_doi->source, "openalex");
   EXPECT_EQ(with_doi->source_id.rfind("W", 0), 0u);
   EXPECT_NE(with_doi->year, 0);

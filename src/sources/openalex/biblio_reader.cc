@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <initializer_list>
+
 namespace coopscope {
 namespace {
 
@@ -14,28 +16,14 @@ std::string_view StringOf(od::value v) {
   return s;
 }
 
-// display_name of an object value ({"display_name": …}); "" otherwise.
-std::string_view DisplayNameOf(od::value v) {
-  od::object o;
-  if (v.get_object().get(o)) return {};
-  for (auto f : o) {
-    std::string_view k;
-    if (f.unescaped_key().get(k)) return {};
-    if (k == "display_name") return StringOf(f.value());
+// The string at a path of keys inside an object value ({"source":
+// {"display_name": …}}); "" when a step is missing, null or not an object.
+std::string_view StringAt(od::value v, std::initializer_list<std::string_view> path) {
+  for (std::string_view key : path) {
+    od::object o;
+    if (v.get_object().get(o) || o.find_field_unordered(key).get(v)) return {};
   }
-  return {};
-}
-
-// primary_location.source.display_name
-std::string_view SourceNameOf(od::value v) {
-  od::object o;
-  if (v.get_object().get(o)) return {};
-  for (auto f : o) {
-    std::string_view k;
-    if (f.unescaped_key().get(k)) return {};
-    if (k == "source") return DisplayNameOf(f.value());
-  }
-  return {};
+  return StringOf(v);
 }
 
 }  // namespace
@@ -61,10 +49,10 @@ Status ParseOpenAlexBiblio(od::object& obj, RawWork* w) {
       int64_t y;
       if (!v.get_int64().get(y) && y >= 1000 && y <= 2999) w->year = static_cast<int32_t>(y);
     } else if (key == "primary_location") {
-      std::string_view s = SourceNameOf(v);
+      std::string_view s = StringAt(v, {"source", "display_name"});
       if (!s.empty()) w->journal.assign(s);
     } else if (key == "host_venue") {
-      std::string_view s = DisplayNameOf(v);
+      std::string_view s = StringAt(v, {"display_name"});
       if (w->journal.empty() && !s.empty()) w->journal.assign(s);
     } else if (key == "authorships") {
       od::array list;
@@ -76,7 +64,7 @@ Status ParseOpenAlexBiblio(od::object& obj, RawWork* w) {
           for (auto f : ao) {
             std::string_view k;
             if (f.unescaped_key().get(k)) break;
-            if (k == "author") w->first_author.assign(DisplayNameOf(f.value()));
+            if (k == "author") w->first_author.assign(StringAt(f.value(), {"display_name"}));
           }
         }
         ++w->authors;
