@@ -452,3 +452,35 @@ TEST(ReadersCli, ReadCommandAndIndicatorsOnExports) {
 
 }  // namespace
 }  // namespace coopscope::testing
+
+namespace coopscope::testing {
+namespace {
+
+// Every real export cut at many points: nothing crashes, every reject points
+// inside the file, and read = accepted + rejected.
+TEST(ReadersRejects, TruncatedRealExportsReconcile) {
+  TempDir dir;
+  for (const std::string& src : {kWosTab, kWosTagged, kScopusCsv, kHal, kScopusBib, kIrsteaBib}) {
+    std::string text = ReadFile(src);
+    ASSERT_FALSE(text.empty()) << src;
+    InputFormat format = DetectInputFormat(src).value();
+    for (int k = 1; k <= 7; ++k) {
+      size_t cut = text.size() * k / 8 + k;  // not on a record boundary, mostly
+      std::string path = dir.File("cut" + std::to_string(k));
+      WriteFile(path, text.substr(0, cut));
+      ReadResult r = ReadAll(path, format);
+      ASSERT_TRUE(r.status.ok()) << src << " cut at " << cut;
+      EXPECT_EQ(r.counts.records, r.by_id.size() + r.counts.rejected) << src << " cut at " << cut;
+      EXPECT_EQ(r.rejects.size(), r.counts.rejected);
+      for (const Reject& x : r.rejects) {
+        EXPECT_LT(x.offset, cut) << x.ToString();
+        EXPECT_GE(x.line, 1u) << x.ToString();
+        EXPECT_FALSE(x.reason.empty());
+      }
+      EXPECT_GT(r.by_id.size(), 0u) << src << " cut at " << cut;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace coopscope::testing
