@@ -639,7 +639,6 @@ std::string ExitCodeHelp() {
 void RegisterCommands(CLI::App& app) {
   Commands& c = State();
   IndicatorsOptions& o = c.ind;
-  RegisterMobilityCommands(app);
   c.indicators = app.add_subcommand("indicators", "Collaboration indicators of an organisation from OpenAlex works or WoS/Scopus/BibTeX/HAL exports");
   AddOrgOptions(c.indicators, &o.org);
   c.indicators->add_option("inputs", o.inputs, "Work files or folders (OpenAlex JSONL, .gz, .zst, API pages, snapshot folders; WoS, Scopus, BibTeX, HAL exports)");
@@ -761,12 +760,15 @@ void RegisterCommands(CLI::App& app) {
   RegisterFetchCommands(app);
   RegisterReadCommands(app);
   RegisterHrCommands(app);
+  RegisterMobilityCommands(app);
   RegisterKeyFiguresCommands(app);
+  RegisterMergeCommands(app);
 }
 
 int RunSelected(CLI::App&) {
   Commands& c = State();
   if (int rc = RunReadCommands(); rc != -1) return rc;
+  if (int rc = RunMergeCommands(); rc != -1) return rc;
   try {
     if (int rc = RunFetchCommands(); rc != -1) return rc;
     if (int rc = RunHrCommands(); rc >= 0) return rc;

@@ -31,5 +31,7 @@ void RegisterMobilityCommands(CLI::App& app);
 int RunMobilityCommands();
 void RegisterKeyFiguresCommands(CLI::App& app);  // keyfigures
 int RunKeyFiguresCommands();
+void RegisterMergeCommands(CLI::App& app);  // coopscope merge (app/merge_commands.cc)
+int RunMergeCommands();
 
 }  // namespace coopscope

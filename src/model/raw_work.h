@@ -31,6 +31,11 @@ struct RawWork {
   std::string doi;        // lower case, without "https://doi.org/"; "" when absent
   int32_t year = 0;       // 0 = unknown
   uint32_t authors = 0;   // N(w): the authors listed
+  // What merging sources matches on and reports (src/merge), as written.
+  std::string title;         // "" when absent
+  std::string first_author;  // "Braun, Mathias", "J.M. Lescot", "Rocle, N."; "" when absent
+  std::string journal;       // journal or proceedings title; "" when absent
+  std::string date;          // "2017-06-20" when the source gives the full date (HAL), else ""
   std::vector<RawAddress> addresses;
   // (author index, address index).  Empty: the source does not say who is
   // where, and every author is given every address (the institutions are
@@ -43,6 +48,10 @@ struct RawWork {
     doi.clear();
     year = 0;
     authors = 0;
+    title.clear();
+    first_author.clear();
+    journal.clear();
+    date.clear();
     addresses.clear();
     links.clear();
     text.clear();

@@ -79,7 +79,7 @@ size_t MatchBrace(std::string_view s, size_t open, bool stop_at_entry) {
 }
 
 struct BibFields {
-  std::string_view key, author, year, doi, affiliation, url, unique_id;
+  std::string_view key, author, year, doi, affiliation, url, unique_id, title, journal;
   void clear() { *this = BibFields(); }
 };
 
@@ -199,6 +199,8 @@ void ReadBibtex(std::string_view text, uint64_t base, ExportSink* sink) {
       else if (IEquals(name, "affiliation") || IEquals(name, "affiliations")) f.affiliation = value;
       else if (IEquals(name, "url")) f.url = value;
       else if (IEquals(name, "unique-id")) f.unique_id = value;
+      else if (IEquals(name, "title")) f.title = value;
+      else if (IEquals(name, "journal") || (f.journal.empty() && IEquals(name, "booktitle"))) f.journal = value;
     }
     if (!bad.empty()) {
       sink->Reject(pos, bad);
@@ -210,6 +212,9 @@ void ReadBibtex(std::string_view text, uint64_t base, ExportSink* sink) {
     uint32_t authors = clean.empty() ? 0 : 1;
     for (size_t a = clean.find(" and "); a != std::string::npos; a = clean.find(" and ", a + 5)) ++authors;
     w.authors = authors;
+    w.first_author.assign(TrimSpaces(std::string_view(clean).substr(0, clean.find(" and "))));
+    CleanValue(f.title, &w.title);
+    CleanValue(f.journal, &w.journal);
     w.year = FindYear(f.year);
     CleanValue(f.doi, &clean2);
     w.doi = NormalizeDoi(clean2);

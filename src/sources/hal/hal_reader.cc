@@ -57,10 +57,23 @@ class HalDocReader {
         od::array a;
         if (!v.get_array().get(a))
           for (auto x : a) {
-            (void)x;
+            std::string_view s;
+            if (n == 0 && !x.get_string().get(s)) w->first_author.assign(s);
             ++n;
           }
         w->authors = n;
+      } else if (key == "title_s") {
+        od::array a;
+        std::string_view s;
+        if (!v.get_array().get(a)) {
+          for (auto x : a)
+            if (w->title.empty() && !x.get_string().get(s)) w->title.assign(s);
+        } else if (!v.get_string().get(s)) {
+          w->title.assign(s);
+        }
+      } else if (key == "journalTitle_s") {
+        std::string_view s;
+        if (!v.get_string().get(s)) w->journal.assign(s);
       } else if (key == "labStructName_s") {
         if (!Strings(v, &lab_names_)) return "labStructName_s is not a list of strings";
       } else if (key == "labStructCountry_s") {
@@ -76,6 +89,7 @@ class HalDocReader {
       }
     }
     w->year = year_i != 0 ? year_i : FindYear(produced);
+    if (produced.size() == 10) w->date.assign(produced);
     AddStructures(lab_names_, lab_countries_, w);
     AddStructures(inst_names_, inst_countries_, w);
     if (cnrs) {

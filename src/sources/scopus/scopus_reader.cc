@@ -19,6 +19,17 @@ std::string_view EidOf(std::string_view link) {
 
 }  // namespace
 
+std::string_view ScopusFirstAuthor(std::string_view authors) {
+  authors = TrimSpaces(authors);
+  if (authors.empty() || authors.starts_with("[No author")) return {};
+  // "Surname1, I.; Surname2, J." (newer exports) or "Surname1, I., Surname2, J.".
+  size_t semi = authors.find(';');
+  if (semi != std::string_view::npos) return TrimSpaces(authors.substr(0, semi));
+  size_t c1 = authors.find(", ");
+  size_t c2 = c1 == std::string_view::npos ? c1 : authors.find(", ", c1 + 2);
+  return TrimSpaces(authors.substr(0, c2));
+}
+
 void AddScopusAffiliations(std::string_view affiliations, std::string_view with, RawWork* w) {
   const uint32_t first = static_cast<uint32_t>(w->addresses.size());
   ForEachListItem(affiliations, [&](std::string_view a) {
@@ -59,7 +70,7 @@ void ReadScopusCsv(std::string_view text, uint64_t base, ExportSink* sink) {
   };
   const int c_authors = col("Authors"), c_ids = col("Author(s) ID"), c_year = col("Year"), c_doi = col("DOI"),
             c_link = col("Link"), c_aff = col("Affiliations"), c_with = col("Authors with affiliations"),
-            c_eid = col("EID");
+            c_eid = col("EID"), c_title = col("Title"), c_source = col("Source title");
   const size_t columns = fields.size();
   if (c_year < 0) {
     sink->Reject(RecordPos{1, base}, "Scopus CSV header without a Year column");
@@ -79,7 +90,7 @@ void ReadScopusCsv(std::string_view text, uint64_t base, ExportSink* sink) {
       sink->Reject(pos, fmt::format("{} fields where the header has {}", fields.size(), columns));
       continue;
     }
-    auto get = [&](int c) { return c < 0 ? std::string_view() : fields[c]; };
+    auto get = [&](int c) { return c < 0 || c >= static_cast<int>(fields.size()) ? std::string_view() : fields[c]; };
     w.clear();
     w.year = FindYear(get(c_year));
     w.doi = NormalizeDoi(get(c_doi));
@@ -98,6 +109,9 @@ void ReadScopusCsv(std::string_view text, uint64_t base, ExportSink* sink) {
       }
     }
     w.authors = authors;
+    w.title.assign(TrimSpaces(get(c_title)));
+    w.journal.assign(TrimSpaces(get(c_source)));
+    w.first_author.assign(ScopusFirstAuthor(get(c_authors)));
     AddScopusAffiliations(get(c_aff), get(c_with), &w);
     sink->DeliverIfComplete(w, pos, reader.record(), "Year", "EID and no DOI");
   }

@@ -21,4 +21,8 @@ void ReadScopusCsv(std::string_view text, uint64_t base_offset, ExportSink* sink
 // affiliations" to them.  Shared with the Scopus BibTeX reader.
 void AddScopusAffiliations(std::string_view affiliations, std::string_view authors_with_affiliations, RawWork* w);
 
+// The first name of a Scopus author list: "Rocle, N." of "Rocle, N., Rey-Valette, H."
+// (or of "Rocle, N.; Rey-Valette, H."); "" for "[No author name available]".
+std::string_view ScopusFirstAuthor(std::string_view authors);
+
 }  // namespace coopscope

@@ -9,13 +9,15 @@ namespace {
 
 // The fields a WoS record contributes, as views into the file's text.
 struct WosFields {
-  std::vector<std::string_view> au, af, c1, rp;
+  std::vector<std::string_view> au, af, c1, rp, ti, so;  // ti, so: the lines of a wrapped title
   std::string_view py, ea, di, ut;
   void clear() {
     au.clear();
     af.clear();
     c1.clear();
     rp.clear();
+    ti.clear();
+    so.clear();
     py = ea = di = ut = {};
   }
 };
@@ -53,6 +55,15 @@ std::string BuildRecord(const WosFields& f, RawWork* w) {
         if (f.au[i] == who) w->links.emplace_back(i, a);
     }
   }
+  auto join = [](const std::vector<std::string_view>& lines, std::string* out) {
+    for (std::string_view l : lines) {
+      if (!out->empty()) out->push_back(' ');
+      out->append(TrimSpaces(l));
+    }
+  };
+  join(f.ti, &w->title);
+  join(f.so, &w->journal);
+  if (!names.empty()) w->first_author.assign(names.front());
   w->source_id.assign(TrimSpaces(f.ut));
   w->doi = NormalizeDoi(f.di);
   w->year = FindYear(f.py);
@@ -137,8 +148,7 @@ void ReadWosTagged(std::string_view text, uint64_t base, ExportSink* sink) {
       // C1 with its references): the field ends there.
       if (list == &f.c1 && !value.ends_with('.')) list = nullptr;
       if (list != nullptr) list->push_back(value);
-      // A continued single-valued field (a long DOI is never wrapped; titles
-      // are not read): nothing to add.
+      // A continued single-valued field (a long DOI is never wrapped): nothing to add.
       continue;
     }
     if (TrimSpaces(line).empty()) {
@@ -176,6 +186,8 @@ void ReadWosTagged(std::string_view text, uint64_t base, ExportSink* sink) {
     else if (tag == "AF") list = &f.af;
     else if (tag == "C1") list = &f.c1;
     else if (tag == "RP") list = &f.rp;
+    else if (tag == "TI") list = &f.ti;
+    else if (tag == "SO") list = &f.so;
     else if (tag == "PY") single = &f.py;
     else if (tag == "EA") single = &f.ea;
     else if (tag == "DI") single = &f.di;
@@ -219,7 +231,7 @@ void ReadWosTab(std::string_view text, uint64_t base, ExportSink* sink) {
     return -1;
   };
   const int c_au = col("AU"), c_af = col("AF"), c_c1 = col("C1"), c_rp = col("RP"), c_py = col("PY"),
-            c_ea = col("EA"), c_di = col("DI"), c_ut = col("UT");
+            c_ea = col("EA"), c_di = col("DI"), c_ut = col("UT"), c_ti = col("TI"), c_so = col("SO");
   if (c_ut < 0 && c_di < 0) {
     sink->Reject(RecordPos{1, base}, "tab-delimited header without UT or DI column");
     return;
@@ -271,6 +283,8 @@ void ReadWosTab(std::string_view text, uint64_t base, ExportSink* sink) {
       if (e == std::string_view::npos) break;
       s = e + 3;
     }
+    if (c_ti >= 0) f.ti.push_back(get(c_ti));
+    if (c_so >= 0) f.so.push_back(get(c_so));
     f.py = get(c_py);
     f.ea = get(c_ea);
     f.di = get(c_di);
