@@ -101,7 +101,7 @@ int RunKeyFigures(const KeyFiguresOptions& o) {
       RunOptions run;
       run.threads = o.threads;
       collected = CollectWorks(inputs.value(), scope, *registry, policy.value(), run, &rejects);
-      in.publications_source = fmt::format(fmt::runtime(in.lang == Lang::kFr ? "publications OpenAlex, fichiers lus : {}" : "OpenAlex works, files read: {}"), inputs->data_files.size());
+      in.publications_source = fmt::format(fmt::runtime(in.lang == Lang::kFr ? "notices de publications (OpenAlex, WoS, Scopus, HAL), fichiers lus : {}" : "publication records (OpenAlex, WoS, Scopus, HAL), files read: {}"), inputs->data_files.size());
     }
     if (!collected.ok()) return Fail(ExitFor(collected.status()), collected.status().message());
     NoteRejects("works", rejects, o.quiet);

@@ -227,10 +227,9 @@ class Builder {
       for (size_t i = 0; i < y->partner_institutions.size() && i < in_.top; ++i) {
         const PartnerInstitutionRow& r = y->partner_institutions[i];
         if (!list.empty()) list += "; ";
-        std::string country = r.info.country == kNoCountry ? "" : ", " + LocalCountryName(r.info.country, lang_);
-        list += fmt::format("{} ({}{}) {}", r.info.name.empty() ? "?" : r.info.name,
-                            FormatCount(static_cast<double>(r.copubs.full), lang_), "", country);
-        list.erase(list.find_last_not_of(' ') + 1);
+        std::string country = r.info.country == kNoCountry ? "" : LocalCountryName(r.info.country, lang_) + ", ";
+        list += fmt::format("{} ({}{})", r.info.name.empty() ? "?" : r.info.name, country,
+                            FormatCount(static_cast<double>(r.copubs.full), lang_));
       }
       f.value = list.empty() ? Unavailable(lang_) : list;
       f.available = !list.empty();
