@@ -3,6 +3,7 @@
 // computes itself from the generated CSV files, with its own parser and its
 // own reading of the definitions; suppression in Markdown and JSON; the CLI
 // end to end on real works and author records.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -332,6 +333,77 @@ TEST(KeyFiguresCli, SheetFromRealWorksAuthorsAndHrRecords) {
   EXPECT_NE(out.find("\"id\":\"publications.pp_foreign\""), std::string::npos);
   // Wrong options are refused with a message.
   EXPECT_EQ(run("keyfigures --org I55633929 --registry " + kRor + " " + works + " --year 2022 --lang de", &out), 2);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace coopscope
+
+namespace coopscope {
+namespace {
+
+// hr join (docs/indicators.md "Records and publications") on a hand-built HR
+// database and the real works of the World Bank Group: the Brookings
+// Institution (ROR 04aj4sh46) co-signs one World Bank work in 2005 and one in
+// 2007 (`indicators --csv-table institutions` on the same files says so), so a
+// structure with Brookings starting in 2007 has 1 co-publication before (2005)
+// and 1 since (2007); five missions to the US in 2007 show, two to GB in 2009
+// are suppressed.
+TEST(HrJoin, StructuresAndCountriesAgainstHandCountedValues) {
+  const fs::path dir = fs::temp_directory_path() / ("coopscope-join-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto write = [&](const char* name, const std::string& text) { std::ofstream(dir / name) << text; };
+  write("people.csv",
+        "person_id,nationality,category,unit,start_date,end_date\n"
+        "P1,FR,researcher,I55633929,2000-01-01,\nP2,IT,postdoc,I55633929,2006-01-01,2010-12-31\n");
+  std::string missions = "person_id,unit,country,city,institution,start_date,end_date,purpose,instrument\n";
+  for (int i = 1; i <= 5; ++i)
+    missions += fmt::format("P{},I55633929,US,Washington,,2007-0{}-01,2007-0{}-05,research,IRP\n", 1 + i % 2, i, i);
+  missions += "P2,I55633929,US,Washington,,2005-02-01,2005-02-10,research,own funds\n";
+  missions += "P1,I55633929,GB,Cambridge,,2009-01-10,2009-01-12,conference,own funds\n";
+  missions += "P2,I55633929,GB,Cambridge,,2009-02-10,2009-02-12,conference,own funds\n";
+  write("missions.csv", missions);
+  write("structures.csv",
+        "code,type,title,start_date,end_date,lead_unit,partners,countries\n"
+        "IRP9001,IRP,World Bank-Brookings,2007-01-01,,I55633929,04aj4sh46,US\n"
+        "IRN9002,IRN,Unknown partner,2006-01-01,2008-12-31,I55633929,05zzzzz40,US\n");
+  const std::string bin = COOPSCOPE_BINARY;
+  const std::string db = (dir / "hr.db").string();
+  auto run = [&](const std::string& args) {
+    const std::string out = (dir / "out").string();
+    int rc = std::system((bin + " " + args + " > " + out + " 2> " + (dir / "err").string()).c_str());
+    std::ifstream in(out);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return std::make_pair(WEXITSTATUS(rc), text);
+  };
+  ASSERT_EQ(run("hr import -q --db " + db + " " + (dir / "people.csv").string() + " " + (dir / "missions.csv").string() +
+                " " + (dir / "structures.csv").string())
+                .first,
+            0);
+  auto [rc, json] = run("hr join --db " + db + " --org I55633929 --home FR --registry " + kRor + " --years 2005-2009 " +
+                        kData + "/openalex-works-openalexpro --format json");
+  ASSERT_EQ(rc, 0) << json;
+  for (const char* expected : {
+           "\"code\":\"IRP9001\",\"type\":\"IRP\",\"start_year\":2007,\"year\":2005,\"phase\":\"before\",\"copubs\":1",
+           "\"code\":\"IRP9001\",\"type\":\"IRP\",\"start_year\":2007,\"year\":2006,\"phase\":\"before\",\"copubs\":0",
+           "\"code\":\"IRP9001\",\"type\":\"IRP\",\"start_year\":2007,\"year\":2007,\"phase\":\"since\",\"copubs\":1",
+           "\"code\":\"IRP9001\",\"type\":\"IRP\",\"start_year\":2007,\"year\":2008,\"phase\":\"since\",\"copubs\":0",
+           "{\"country\":\"US\",\"year\":2007,\"missions\":5,",
+           "{\"country\":\"US\",\"year\":2005,\"missions\":\"<5\",",
+           "{\"country\":\"GB\",\"year\":2009,\"missions\":\"<5\",\"copubs\":1}",
+           // A partner the registry does not hold is still matched by the works' own ROR ids: none here.
+           "\"code\":\"IRN9002\",\"type\":\"IRN\",\"start_year\":2006,\"year\":2006,\"phase\":\"since\",\"copubs\":0,",
+       })
+    EXPECT_NE(json.find(expected), std::string::npos) << expected << "\nin " << json;
+  // The country table's co-publications equal the indicators' partner countries on the same files.
+  auto [rc2, csv] = run("indicators --org I55633929 --home FR --registry " + kRor + " " + kData +
+                        "/openalex-works-openalexpro --years 2009 --window 0 --format csv --csv-table partners -q");
+  ASSERT_EQ(rc2, 0);
+  EXPECT_NE(csv.find("year,2009,2009,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",GB,1,"), std::string::npos) << csv;
+  // Bad use is refused with a message.
+  EXPECT_EQ(run("hr join --db " + db + " --org I55633929 --registry " + kRor + " --years 2005-2009").first, 2);
   fs::remove_all(dir);
 }
 
