@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 
+#include "io/ascii.h"
 #include "model/calendar.h"
 #include "model/continent.h"
 #include "model/country.h"
@@ -95,16 +96,6 @@ const std::array<RecordSchema, 5>& Schemas() {
   return schemas;
 }
 
-bool EqualsFolded(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -166,7 +157,7 @@ bool IsIdentifyingColumn(std::string_view header) {
                                                 "surname",    "given_name", "family_name",  "email",
                                                 "birth_date", "birthdate",  "date_of_birth"};
   for (std::string_view n : kNames)
-    if (EqualsFolded(header, n)) return true;
+    if (EqualsIgnoreAsciiCase(header, n)) return true;
   return false;
 }
 
@@ -226,7 +217,7 @@ std::string ValidateField(const ColumnSpec& column, std::string_view raw, std::s
         size_t end = allowed.find('|', start);
         if (end == std::string_view::npos) end = allowed.size();
         std::string_view option = allowed.substr(start, end - start);
-        if (EqualsFolded(option, value)) {
+        if (EqualsIgnoreAsciiCase(option, value)) {
           out->assign(option);
           return "";
         }

@@ -30,27 +30,6 @@ class CsvReader {
   bool started_ = false;
 };
 
-// The same rules over text held in memory, without copying: fields are views
-// into the text, except those with doubled quotes, which are unescaped into
-// the reader's own buffers (valid until the next call).  For exports read
-// whole (Scopus CSV), where an istream costs more than the parsing.
-class CsvViewReader {
- public:
-  CsvViewReader(std::string_view text, char delimiter) : text_(text), delimiter_(delimiter) {}
-  // Next record; false at the end.  An unclosed quote sets *status (kParse)
-  // and ends the reading.
-  bool Next(std::vector<std::string_view>* fields, Status* status);
-  uint64_t line() const { return line_; }      // first line of the last record (1-based)
-  size_t offset() const { return offset_; }    // its first byte in the text
-  std::string_view record() const { return text_.substr(offset_, pos_ - offset_); }
-
- private:
-  std::string_view text_;
-  char delimiter_;
-  size_t pos_ = 0, offset_ = 0;
-  uint64_t line_ = 0, next_line_ = 1;
-  std::vector<std::string> unescaped_;
-};
 // A CSV cell, quoted when it holds a comma, quote or line break.
 std::string CsvQuote(std::string_view s);
 

@@ -1,5 +1,6 @@
 // A reader of delimited text held in memory (a whole file read at once), for
-// bulk imports where io/csv.h's stream reader is too slow: the same RFC 4180
+// bulk imports and whole exports (HR records, Scopus CSV) where io/csv.h's
+// stream reader is too slow: the same RFC 4180
 // rules (quoted fields with delimiters, newlines and doubled quotes; UTF-8
 // byte-order mark skipped; CRLF or LF), plus each record's byte offset.  The
 // fields are copied into reused strings, so a caller keeps its vector across
@@ -29,6 +30,8 @@ class CsvView {
   bool Next(std::vector<std::string>* fields, size_t* count, Status* status);
   uint64_t line() const { return line_; }      // 1-based line the last record started on
   uint64_t offset() const { return base_ + offset_; }  // byte offset of its first byte
+  // The raw text of the last record read (for rejects that quote it).
+  std::string_view record() const { return text_.substr(offset_, pos_ - offset_); }
 
  private:
   std::string_view text_;

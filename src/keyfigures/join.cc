@@ -7,6 +7,7 @@
 #include <set>
 
 #include "hr/indicators.h"
+#include "sources/export_reader.h"
 
 namespace coopscope::keyfigures {
 namespace {
@@ -115,12 +116,7 @@ Result<JoinReport> JoinRecordsAndPublications(hr::HrDb& db, const Scope& org, co
     const std::string code = s->Text(0), type = s->Text(1), start = s->Text(2), end = s->Text(3),
                       lead = s->Text(4), partners = s->Text(5);
     std::vector<std::string> partner_list;
-    for (size_t i = 0; i < partners.size();) {
-      size_t j = partners.find(';', i);
-      if (j == std::string::npos) j = partners.size();
-      if (j > i) partner_list.push_back(partners.substr(i, j - i));
-      i = j + 1;
-    }
+    ForEachListItem(partners, [&](std::string_view item) { partner_list.emplace_back(item); });
     std::string note;
     const auto* lead_ids = ids_of({lead}, &note);
     const auto* partner_ids = lead_ids == nullptr || partner_list.empty() ? nullptr : ids_of(partner_list, &note);

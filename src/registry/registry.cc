@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "io/ascii.h"
 #include "io/json_records.h"
 
 namespace coopscope {
@@ -35,10 +36,6 @@ double Num(value v) {
   return d;
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
-}
 
 void AddUnique(std::vector<uint64_t>& list, uint64_t id) {
   if (id != 0 && std::find(list.begin(), list.end(), id) == list.end()) list.push_back(id);
@@ -133,9 +130,9 @@ struct RorRecord {
             else if (k == "id")
               id = ParseRorId(Str(f.value()));
           }
-          if (EqualsIgnoreCase(type, "parent"))
+          if (EqualsIgnoreAsciiCase(type, "parent"))
             AddUnique(entry.ror_parents, id);
-          else if (EqualsIgnoreCase(type, "child"))
+          else if (EqualsIgnoreAsciiCase(type, "child"))
             AddUnique(entry.ror_children, id);
         }
       }

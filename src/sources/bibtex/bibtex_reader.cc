@@ -5,21 +5,12 @@
 #include <algorithm>
 #include <cstring>
 
+#include "io/ascii.h"
 #include "sources/scopus/scopus_reader.h"
 
 namespace coopscope {
 namespace {
 
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -153,7 +144,7 @@ void ReadBibtex(std::string_view text, uint64_t base, ExportSink* sink) {
     std::string_view body = text.substr(j + 1, end - j - 1);
     std::string_view bytes = text.substr(at, end + 1 - at);
     i = end + 1;
-    if (IEquals(type, "comment") || IEquals(type, "preamble") || IEquals(type, "string")) continue;
+    if (EqualsIgnoreAsciiCase(type, "comment") || EqualsIgnoreAsciiCase(type, "preamble") || EqualsIgnoreAsciiCase(type, "string")) continue;
     f.clear();
     // key, then name = value pairs.
     size_t k = body.find(',');
@@ -193,14 +184,14 @@ void ReadBibtex(std::string_view text, uint64_t base, ExportSink* sink) {
         p = e;
       }
       if (name.empty()) bad = "a field without a name";
-      if (IEquals(name, "author")) f.author = value;
-      else if (IEquals(name, "year")) f.year = value;
-      else if (IEquals(name, "doi")) f.doi = value;
-      else if (IEquals(name, "affiliation") || IEquals(name, "affiliations")) f.affiliation = value;
-      else if (IEquals(name, "url")) f.url = value;
-      else if (IEquals(name, "unique-id")) f.unique_id = value;
-      else if (IEquals(name, "title")) f.title = value;
-      else if (IEquals(name, "journal") || (f.journal.empty() && IEquals(name, "booktitle"))) f.journal = value;
+      if (EqualsIgnoreAsciiCase(name, "author")) f.author = value;
+      else if (EqualsIgnoreAsciiCase(name, "year")) f.year = value;
+      else if (EqualsIgnoreAsciiCase(name, "doi")) f.doi = value;
+      else if (EqualsIgnoreAsciiCase(name, "affiliation") || EqualsIgnoreAsciiCase(name, "affiliations")) f.affiliation = value;
+      else if (EqualsIgnoreAsciiCase(name, "url")) f.url = value;
+      else if (EqualsIgnoreAsciiCase(name, "unique-id")) f.unique_id = value;
+      else if (EqualsIgnoreAsciiCase(name, "title")) f.title = value;
+      else if (EqualsIgnoreAsciiCase(name, "journal") || (f.journal.empty() && EqualsIgnoreAsciiCase(name, "booktitle"))) f.journal = value;
     }
     if (!bad.empty()) {
       sink->Reject(pos, bad);

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "io/csv.h"
+#include "io/csv_view.h"
 
 namespace coopscope {
 namespace {
@@ -56,22 +56,23 @@ void AddScopusAffiliations(std::string_view affiliations, std::string_view with,
 }
 
 void ReadScopusCsv(std::string_view text, uint64_t base, ExportSink* sink) {
-  CsvViewReader reader(text, ',');
-  std::vector<std::string_view> fields;
+  CsvView reader(text, ',');
+  std::vector<std::string> fields;
+  size_t count = 0;
   Status st;
-  if (!reader.Next(&fields, &st)) {
+  if (!reader.Next(&fields, &count, &st)) {
     if (!st.ok()) sink->Reject(RecordPos{1, base}, st.message());
     return;
   }
   auto col = [&](std::string_view name) {
-    for (size_t i = 0; i < fields.size(); ++i)
+    for (size_t i = 0; i < count; ++i)
       if (TrimSpaces(fields[i]) == name) return static_cast<int>(i);
     return -1;
   };
   const int c_authors = col("Authors"), c_ids = col("Author(s) ID"), c_year = col("Year"), c_doi = col("DOI"),
             c_link = col("Link"), c_aff = col("Affiliations"), c_with = col("Authors with affiliations"),
             c_eid = col("EID"), c_title = col("Title"), c_source = col("Source title");
-  const size_t columns = fields.size();
+  const size_t columns = count;
   if (c_year < 0) {
     sink->Reject(RecordPos{1, base}, "Scopus CSV header without a Year column");
     return;
@@ -79,24 +80,26 @@ void ReadScopusCsv(std::string_view text, uint64_t base, ExportSink* sink) {
   int needed = std::max({c_authors, c_ids, c_year, c_doi, c_link, c_aff, c_with});
   RawWork w;
   for (;;) {
-    bool got = reader.Next(&fields, &st);
+    bool got = reader.Next(&fields, &count, &st);
     RecordPos pos{reader.line(), base + reader.offset()};
     if (!got) {
       if (!st.ok()) sink->Reject(pos, st.message());
       return;
     }
-    if (fields.size() == 1 && TrimSpaces(fields[0]).empty()) continue;  // blank line
-    if (static_cast<int>(fields.size()) <= needed) {
-      sink->Reject(pos, fmt::format("{} fields where the header has {}", fields.size(), columns));
+    if (count == 1 && TrimSpaces(fields[0]).empty()) continue;  // blank line
+    if (static_cast<int>(count) <= needed) {
+      sink->Reject(pos, fmt::format("{} fields where the header has {}", count, columns));
       continue;
     }
-    auto get = [&](int c) { return c < 0 || c >= static_cast<int>(fields.size()) ? std::string_view() : fields[c]; };
+    auto get = [&](int c) {
+      return c < 0 || c >= static_cast<int>(count) ? std::string_view() : std::string_view(fields[c]);
+    };
     w.clear();
     w.year = FindYear(get(c_year));
     w.doi = NormalizeDoi(get(c_doi));
     std::string_view eid = get(c_eid);
     if (!eid.starts_with(kEidPrefix)) eid = EidOf(get(c_link));
-    if (!eid.starts_with(kEidPrefix) && fields.back().starts_with(kEidPrefix)) eid = fields.back();
+    if (!eid.starts_with(kEidPrefix) && fields[count - 1].starts_with(kEidPrefix)) eid = fields[count - 1];
     w.source_id.assign(eid.starts_with(kEidPrefix) ? eid : std::string_view());
     // Authors: the ids list is the most reliable count ("id;id;…;").
     uint32_t authors = 0;
