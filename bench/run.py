@@ -387,7 +387,13 @@ def ensure_node_modules():
     if not shutil.which('node'):
         die('node is not installed')
     if not os.path.isdir(os.path.join(BENCH, 'node_modules', '@duckdb', 'node-api')):
-        check_call(['npm', 'ci', '--no-audit', '--no-fund'], cwd=BENCH)
+        try:
+            check_call(['npm', 'ci', '--no-audit', '--no-fund'], cwd=BENCH)
+        except subprocess.CalledProcessError:
+            # A registry mirror that lacks some platform packages of the lock
+            # (optional, unused here) can make `npm ci` refuse; install anyway.
+            log('npm ci failed; trying npm install --no-save')
+            check_call(['npm', 'install', '--no-save', '--no-audit', '--no-fund'], cwd=BENCH)
 
 
 def parse_args():

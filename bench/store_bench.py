@@ -50,14 +50,17 @@ CNRS = 'I1294671590'
 
 # ---------------------------------------------------------------- DuckDB side
 
-# Written to OUT/store_duckdb.mjs at run time (node finds bench/node_modules
-# from there).  `load DB THREADS FILE…` creates table `works` (one row per work
+# Written to OUT/store_duckdb.mjs at run time.  OUT may lie outside bench/, where
+# an ESM `import` would not find bench/node_modules (NODE_PATH does not apply to
+# ESM), so the package is loaded with a require() rooted at bench/package.json
+# (BENCH_PACKAGE_JSON, substituted below).  `load DB THREADS FILE…` creates table `works` (one row per work
 # id, newest updated_date, ties to the later file, as the store keeps them);
 # `query DB THREADS ORG REPEAT` answers P per year of ORG, first run then the
 # best of REPEAT.
 DUCKDB_SCRIPT = r"""
-import { DuckDBInstance, version as duckdbVersion } from '@duckdb/node-api';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
+const { DuckDBInstance, version: duckdbVersion } = createRequire(BENCH_PACKAGE_JSON)('@duckdb/node-api');
 
 const [mode, db, threads, ...rest] = process.argv.slice(2);
 const q = (s) => `'${String(s).replaceAll("'", "''")}'`;
@@ -499,7 +502,8 @@ def main():
     if not args.no_duckdb:
         script = os.path.join(args.out, 'store_duckdb.mjs')
         with open(script, 'w') as f:
-            f.write(DUCKDB_SCRIPT)
+            f.write(DUCKDB_SCRIPT.replace('BENCH_PACKAGE_JSON',
+                                          json.dumps(os.path.join(BENCH, 'package.json')), 1))
         db = os.path.join(args.out, 'store_bench.duckdb')
         base.warm_cache(plain_files)
         for p in (db, db + '.wal'):
