@@ -61,9 +61,9 @@ def main():
             while fh.read(1 << 24):
                 pass
     runs = {
-        'coopscope': [a.coopscope, 'mobility', '--threads', '1', '--format', 'json', '--quiet', data],
-        'coopscope --threads 2': [a.coopscope, 'mobility', '--threads', '2', '--format', 'json', '--quiet', data],
-        'coopscope --org CNRS': [a.coopscope, 'mobility', '--threads', '1', '--org', '02feahw73', '--registry', ROR,
+        'coopscope': [a.coopscope, 'mobility', '--min-cell', '0', '--threads', '1', '--format', 'json', '--quiet', data],
+        'coopscope --threads 2': [a.coopscope, 'mobility', '--min-cell', '0', '--threads', '2', '--format', 'json', '--quiet', data],
+        'coopscope --org CNRS': [a.coopscope, 'mobility', '--min-cell', '0', '--threads', '1', '--org', '02feahw73', '--registry', ROR,
                                  '--format', 'json', '--quiet', data],
         'python peer': [sys.executable, os.path.join(HERE, 'mobility_peer.py'), data],
     }

@@ -608,7 +608,7 @@ TEST(MobilityRejects, TruncatedGzipPart) {
 TEST(MobilityCli, FormatsAndErrors) {
   TempDir dir;
   const std::string d = dir.path().string();
-  auto json = RunCli("mobility --format json -q " + SharedData("openalex-entities-2025/A5023888391.json"), d);
+  auto json = RunCli("mobility --min-cell 0 --format json -q " + SharedData("openalex-entities-2025/A5023888391.json"), d);
   ASSERT_EQ(json.exit_code, 0) << json.err;
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
@@ -616,10 +616,10 @@ TEST(MobilityCli, FormatsAndErrors) {
   EXPECT_EQ(int64_t(doc["classes"]["migrant"]), 1);
   EXPECT_EQ(int64_t(doc["events"]["return"]), 1);
   EXPECT_EQ(std::string_view(doc["schema"]), "coopscope/mobility");
-  auto csv = RunCli("mobility --format csv --csv-table pairs -q " + SharedData("openalex-entities-2025/A5023888391.json"), d);
+  auto csv = RunCli("mobility --min-cell 0 --format csv --csv-table pairs -q " + SharedData("openalex-entities-2025/A5023888391.json"), d);
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   EXPECT_NE(csv.out.find("US,CA,2021,migrant,1"), std::string::npos) << csv.out;
-  auto events = RunCli("mobility --format csv --csv-table events -q " + SharedData("openalex-entities-2025/A5023888391.json"), d);
+  auto events = RunCli("mobility --min-cell 0 --format csv --csv-table events -q " + SharedData("openalex-entities-2025/A5023888391.json"), d);
   EXPECT_NE(events.out.find("temporary-stay,2019,1,1"), std::string::npos) << events.out;
   EXPECT_NE(events.out.find("migration,2021,3,1"), std::string::npos) << events.out;
   EXPECT_EQ(RunCli("mobility --years 2020-2010 " + SharedData("openalex-entities-2025/A5023888391.json"), d).exit_code, 2);
@@ -629,13 +629,33 @@ TEST(MobilityCli, FormatsAndErrors) {
   ASSERT_EQ(org.exit_code, 0) << org.err;
   EXPECT_NE(org.out.find("Organisation"), std::string::npos);
   EXPECT_NE(org.out.find("migrant"), std::string::npos);
-  auto org_csv = RunCli("mobility --org I4200000001 --format csv --csv-table org -q " +
+  auto org_csv = RunCli("mobility --min-cell 0 --org I4200000001 --format csv --csv-table org -q " +
                             SharedData("openalex-entities-2025/A5023888391.json"),
                         d);
   // OurResearch: entered 2019, left 2020, entered again 2021.
   EXPECT_NE(org_csv.out.find("2019,migrant,1,1,0"), std::string::npos) << org_csv.out;
   EXPECT_NE(org_csv.out.find("2020,migrant,0,0,1"), std::string::npos) << org_csv.out;
   EXPECT_NE(org_csv.out.find("2021,migrant,1,1,0"), std::string::npos) << org_csv.out;
+  // By default every count of authors under 5 is suppressed, in every format (issue 5, privacy).
+  auto hidden_json = RunCli("mobility --format json -q " + SharedData("openalex-entities-2025/A5023888391.json"), d);
+  ASSERT_EQ(hidden_json.exit_code, 0) << hidden_json.err;
+  ASSERT_EQ(parser.parse(hidden_json.out).get(doc), simdjson::SUCCESS) << hidden_json.out;
+  EXPECT_EQ(std::string_view(doc["classes"]["migrant"]), "<5");
+  EXPECT_EQ(std::string_view(doc["events"]["return"]), "<5");
+  EXPECT_EQ(int64_t(doc["options"]["min_cell"]), 5);
+  auto hidden_csv = RunCli("mobility --format csv --csv-table pairs -q " +
+                               SharedData("openalex-entities-2025/A5023888391.json"),
+                           d);
+  EXPECT_NE(hidden_csv.out.find("US,CA,2021,migrant,<5"), std::string::npos) << hidden_csv.out;
+  auto hidden_table = RunCli("mobility --org I4200000001 --years 2015-2023 -q " +
+                                 SharedData("openalex-entities-2025/A5023888391.json"),
+                             d);
+  EXPECT_NE(hidden_table.out.find("<5"), std::string::npos) << hidden_table.out;
+  EXPECT_EQ(hidden_table.out.find("  +1  "), std::string::npos) << hidden_table.out;
+  auto three = RunCli("mobility --min-cell 3 --format csv --csv-table classes -q " +
+                          SharedData("openalex-entities-2025/A5023888391.json"),
+                      d);
+  EXPECT_NE(three.out.find("migrant,<3"), std::string::npos) << three.out;
   EXPECT_EQ(RunCli("mobility --from citations x.json", d).exit_code, 2);
   EXPECT_EQ(RunCli("mobility /nonexistent/authors.jsonl", d).exit_code, 4);
   EXPECT_EQ(RunCli("mobility --format csv --csv-table nope " + SharedData("openalex-entities-2025/A5023888391.json"), d)

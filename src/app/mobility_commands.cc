@@ -39,6 +39,7 @@ struct MobilityCommandOptions {
   unsigned threads = 0;
   std::vector<std::string> country_rules;
   bool no_overseas = false, no_hkmo = false;
+  int min_cell = 5;  // counts of authors under it print as "<5"
 };
 
 struct GenerateAuthorsCommandOptions {
@@ -60,6 +61,22 @@ MobilityCommands& State() {
 
 std::string C(CountryCode c) { return c == kNoCountry ? "??" : CountryName(c); }
 
+// Small-cell suppression of author counts, the rule of the HR outputs
+// (docs/indicators.md, "HR records"): a count under --min-cell prints as "<N".
+int g_min_cell = 5;
+bool Small(uint64_t n) { return g_min_cell > 1 && n < static_cast<uint64_t>(g_min_cell); }
+std::string N(uint64_t n) { return Small(n) ? fmt::format("<{}", g_min_cell) : std::to_string(n); }
+std::string NJ(uint64_t n) { return Small(n) ? fmt::format("\"<{}\"", g_min_cell) : std::to_string(n); }
+// A net balance: hidden when either side is.
+std::string Net(uint64_t in, uint64_t out, bool json, bool sign = false) {
+  if (Small(in) || Small(out)) return json ? fmt::format("\"<{}\"", g_min_cell) : fmt::format("<{}", g_min_cell);
+  int64_t net = static_cast<int64_t>(in) - static_cast<int64_t>(out);
+  return sign ? fmt::format("{:+}", net) : std::to_string(net);
+}
+std::string FlowsNet(const mobility::CountryYearFlows& f, bool json, bool sign = false) {
+  return Net(f.in_migrants + f.in_travellers, f.out_migrants + f.out_travellers, json, sign);
+}
+
 const MobilityClass kClasses[] = {MobilityClass::kNonMobile, MobilityClass::kMigrant,
                                   MobilityClass::kDirectionalTraveller, MobilityClass::kNonDirectionalTraveller,
                                   MobilityClass::kUnclassified};
@@ -68,7 +85,7 @@ std::string ClassCountsJson(const ClassCounts& c) {
   std::string s = "{";
   for (int i = 0; i < kMobilityClasses; ++i) {
     MobilityClass k = kClasses[i];
-    s += fmt::format("{}{}:{}", i ? "," : "", JsonString(MobilityClassName(k)), c[static_cast<int>(k)]);
+    s += fmt::format("{}{}:{}", i ? "," : "", JsonString(MobilityClassName(k)), NJ(c[static_cast<int>(k)]));
   }
   return s + "}";
 }
@@ -77,7 +94,7 @@ std::string CountryMapJson(const std::map<CountryCode, uint64_t>& m) {
   std::string s = "{";
   bool first = true;
   for (const auto& [c, n] : m) {
-    s += fmt::format("{}{}:{}", first ? "" : ",", JsonString(C(c)), n);
+    s += fmt::format("{}{}:{}", first ? "" : ",", JsonString(C(c)), NJ(n));
     first = false;
   }
   return s + "}";
@@ -99,7 +116,7 @@ std::string TopCountries(const std::map<CountryCode, uint64_t>& m, size_t n) {
   std::vector<std::pair<CountryCode, uint64_t>> v(m.begin(), m.end());
   std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   std::string s;
-  for (size_t i = 0; i < v.size() && i < n; ++i) s += fmt::format("{}{} {}", i ? ", " : "", C(v[i].first), v[i].second);
+  for (size_t i = 0; i < v.size() && i < n; ++i) s += fmt::format("{}{} {}", i ? ", " : "", C(v[i].first), N(v[i].second));
   return s;
 }
 
@@ -124,21 +141,22 @@ void WriteTable(const MobilityCommandOptions& o, const mobility::MobilityRun& ru
     std::string share = k == MobilityClass::kUnclassified || classified == 0
                             ? ""
                             : fmt::format("{:.1f}%", 100.0 * static_cast<double>(n) / static_cast<double>(classified));
-    fmt::print(out, "{:<28}{:>10}{:>9}\n", MobilityClassName(k), n, share);
+    fmt::print(out, "{:<28}{:>10}{:>9}\n", MobilityClassName(k), N(n), Small(n) ? "" : share);
   }
   fmt::print(out, "\ntenure events: migrations {}, temporary stays {}, returns {}\n",
-             t.events[static_cast<int>(mobility::TenureKind::kMigration)],
-             t.events[static_cast<int>(mobility::TenureKind::kTemporaryStay)],
-             t.events[static_cast<int>(mobility::TenureKind::kReturn)]);
+             N(t.events[static_cast<int>(mobility::TenureKind::kMigration)]),
+             N(t.events[static_cast<int>(mobility::TenureKind::kTemporaryStay)]),
+             N(t.events[static_cast<int>(mobility::TenureKind::kReturn)]));
   if (scope != nullptr) {
     fmt::print(out, "\nOrganisation {}: authors present, entering and leaving per year\n", scope->name());
     fmt::print(out, "{:<6}{:>9}{:>9}{:>9}{:>9}{:>9}{:>9}{:>9}  {}\n", "year", "present", "in", "in-mig", "in-trav",
                "out", "out-mig", "out-trav", "net  (origins → / → destinations)");
     for (const auto& [year, f] : t.org) {
-      fmt::print(out, "{:<6}{:>9}{:>9}{:>9}{:>9}{:>9}{:>9}{:>9}  {:+}  ({} / {})\n", year, Total(f.present),
-                 f.TotalIncoming(), f.incoming[static_cast<int>(MobilityClass::kMigrant)], Travellers(f.incoming),
-                 f.TotalOutgoing(), f.outgoing[static_cast<int>(MobilityClass::kMigrant)], Travellers(f.outgoing),
-                 f.net(), TopCountries(f.origins, 3), TopCountries(f.destinations, 3));
+      fmt::print(out, "{:<6}{:>9}{:>9}{:>9}{:>9}{:>9}{:>9}{:>9}  {}  ({} / {})\n", year, N(Total(f.present)),
+                 N(f.TotalIncoming()), N(f.incoming[static_cast<int>(MobilityClass::kMigrant)]),
+                 N(Travellers(f.incoming)), N(f.TotalOutgoing()), N(f.outgoing[static_cast<int>(MobilityClass::kMigrant)]),
+                 N(Travellers(f.outgoing)), Net(f.TotalIncoming(), f.TotalOutgoing(), false, true),
+                 TopCountries(f.origins, 3), TopCountries(f.destinations, 3));
     }
   }
   auto totals = CountryTotals(t);
@@ -152,8 +170,8 @@ void WriteTable(const MobilityCommandOptions& o, const mobility::MobilityRun& ru
              "returns", "net");
   for (size_t i = 0; i < v.size() && i < o.top; ++i) {
     const auto& f = v[i].second;
-    fmt::print(out, "{:<8}{:>9}{:>9}{:>9}{:>9}{:>9}{:>+9}\n", C(v[i].first), f.in_migrants, f.out_migrants,
-               f.in_travellers, f.out_travellers, f.returns, f.net());
+    fmt::print(out, "{:<8}{:>9}{:>9}{:>9}{:>9}{:>9}{:>9}\n", C(v[i].first), N(f.in_migrants), N(f.out_migrants),
+               N(f.in_travellers), N(f.out_travellers), N(f.returns), FlowsNet(f, false, true));
   }
 }
 
@@ -161,43 +179,44 @@ Status WriteCsv(const MobilityCommandOptions& o, const mobility::MobilityRun& ru
   const auto& t = run.tally;
   if (o.csv_table == "classes") {
     out << "class,authors\n";
-    for (MobilityClass k : kClasses) out << MobilityClassName(k) << ',' << t.authors[static_cast<int>(k)] << '\n';
+    for (MobilityClass k : kClasses) out << MobilityClassName(k) << ',' << N(t.authors[static_cast<int>(k)]) << '\n';
   } else if (o.csv_table == "origins") {
     out << "origin_country";
     for (MobilityClass k : kClasses) out << ',' << MobilityClassName(k);
     out << '\n';
     for (const auto& [c, counts] : t.by_origin) {
       out << C(c);
-      for (MobilityClass k : kClasses) out << ',' << counts[static_cast<int>(k)];
+      for (MobilityClass k : kClasses) out << ',' << N(counts[static_cast<int>(k)]);
       out << '\n';
     }
   } else if (o.csv_table == "countries") {
     out << "country,year,in_migrants,out_migrants,in_travellers,out_travellers,returns,net\n";
     for (const auto& [k, f] : t.countries)
-      out << fmt::format("{},{},{},{},{},{},{},{}\n", C(k.first), k.second, f.in_migrants, f.out_migrants,
-                         f.in_travellers, f.out_travellers, f.returns, f.net());
+      out << fmt::format("{},{},{},{},{},{},{},{}\n", C(k.first), k.second, N(f.in_migrants), N(f.out_migrants),
+                         N(f.in_travellers), N(f.out_travellers), N(f.returns), FlowsNet(f, false));
   } else if (o.csv_table == "pairs") {
     out << "origin,destination,year,kind,authors\n";
     for (const auto& [k, n] : t.pairs)
       out << fmt::format("{},{},{},{},{}\n", C(k.from), C(k.to), k.year,
-                         k.kind == mobility::FlowKind::kMigrant ? "migrant" : "traveller", n);
+                         k.kind == mobility::FlowKind::kMigrant ? "migrant" : "traveller", N(n));
   } else if (o.csv_table == "events") {
     out << "kind,year,years_abroad,authors\n";
     for (const auto& [k, n] : t.event_lengths)
-      out << fmt::format("{},{},{},{}\n", mobility::TenureKindName(std::get<0>(k)), std::get<1>(k), std::get<2>(k), n);
+      out << fmt::format("{},{},{},{}\n", mobility::TenureKindName(std::get<0>(k)), std::get<1>(k), std::get<2>(k), N(n));
   } else if (o.csv_table == "org") {
     out << "year,class,present,incoming,outgoing\n";
     for (const auto& [year, f] : t.org)
       for (MobilityClass k : kClasses) {
         int i = static_cast<int>(k);
         if (f.present[i] + f.incoming[i] + f.outgoing[i] == 0) continue;
-        out << fmt::format("{},{},{},{},{}\n", year, MobilityClassName(k), f.present[i], f.incoming[i], f.outgoing[i]);
+        out << fmt::format("{},{},{},{},{}\n", year, MobilityClassName(k), N(f.present[i]), N(f.incoming[i]),
+                           N(f.outgoing[i]));
       }
   } else if (o.csv_table == "org-countries") {
     out << "year,direction,country,authors\n";
     for (const auto& [year, f] : t.org) {
-      for (const auto& [c, n] : f.origins) out << fmt::format("{},incoming,{},{}\n", year, C(c), n);
-      for (const auto& [c, n] : f.destinations) out << fmt::format("{},outgoing,{},{}\n", year, C(c), n);
+      for (const auto& [c, n] : f.origins) out << fmt::format("{},incoming,{},{}\n", year, C(c), N(n));
+      for (const auto& [c, n] : f.destinations) out << fmt::format("{},outgoing,{},{}\n", year, C(c), N(n));
     }
   } else {
     return Status(ErrorCode::kInvalidArgument,
@@ -212,16 +231,17 @@ void WriteJson(const MobilityCommandOptions& o, const mobility::MobilityOptions&
   const auto& t = run.tally;
   const auto& c = run.counts;
   out << "{\"schema\":\"coopscope/mobility\",\"version\":1,";
-  out << fmt::format("\"options\":{{\"from\":{},\"first_year\":{},\"last_year\":{},\"min_publications\":{}}},",
-                     JsonString(o.from), mo.first_year, mo.last_year, mo.min_publications);
+  out << fmt::format("\"options\":{{\"from\":{},\"first_year\":{},\"last_year\":{},\"min_publications\":{},"
+                     "\"min_cell\":{}}},",
+                     JsonString(o.from), mo.first_year, mo.last_year, mo.min_publications, o.min_cell);
   out << fmt::format("\"input\":{{\"files\":{},\"read\":{},\"accepted\":{},\"rejected\":{},\"duplicates\":{},"
                      "\"merged_dropped\":{},\"authors\":{}}},",
                      c.files, c.read, c.accepted, c.rejected, c.duplicates, c.merged_dropped, c.authors);
   out << "\"classes\":" << ClassCountsJson(t.authors) << ',';
   out << fmt::format("\"events\":{{\"migration\":{},\"temporary_stay\":{},\"return\":{}}},",
-                     t.events[static_cast<int>(mobility::TenureKind::kMigration)],
-                     t.events[static_cast<int>(mobility::TenureKind::kTemporaryStay)],
-                     t.events[static_cast<int>(mobility::TenureKind::kReturn)]);
+                     NJ(t.events[static_cast<int>(mobility::TenureKind::kMigration)]),
+                     NJ(t.events[static_cast<int>(mobility::TenureKind::kTemporaryStay)]),
+                     NJ(t.events[static_cast<int>(mobility::TenureKind::kReturn)]));
   out << "\"origins\":[";
   bool first = true;
   for (const auto& [country, counts] : t.by_origin) {
@@ -234,8 +254,8 @@ void WriteJson(const MobilityCommandOptions& o, const mobility::MobilityOptions&
   for (const auto& [k, f] : t.countries) {
     out << fmt::format("{}{{\"country\":{},\"year\":{},\"in_migrants\":{},\"out_migrants\":{},\"in_travellers\":{},"
                        "\"out_travellers\":{},\"returns\":{},\"net\":{}}}",
-                       first ? "" : ",", JsonString(C(k.first)), k.second, f.in_migrants, f.out_migrants,
-                       f.in_travellers, f.out_travellers, f.returns, f.net());
+                       first ? "" : ",", JsonString(C(k.first)), k.second, NJ(f.in_migrants), NJ(f.out_migrants),
+                       NJ(f.in_travellers), NJ(f.out_travellers), NJ(f.returns), FlowsNet(f, true));
     first = false;
   }
   out << "],\"pairs\":[";
@@ -243,14 +263,14 @@ void WriteJson(const MobilityCommandOptions& o, const mobility::MobilityOptions&
   for (const auto& [k, n] : t.pairs) {
     out << fmt::format("{}{{\"origin\":{},\"destination\":{},\"year\":{},\"kind\":\"{}\",\"authors\":{}}}",
                        first ? "" : ",", JsonString(C(k.from)), JsonString(C(k.to)), k.year,
-                       k.kind == mobility::FlowKind::kMigrant ? "migrant" : "traveller", n);
+                       k.kind == mobility::FlowKind::kMigrant ? "migrant" : "traveller", NJ(n));
     first = false;
   }
   out << "],\"event_lengths\":[";
   first = true;
   for (const auto& [k, n] : t.event_lengths) {
     out << fmt::format("{}{{\"kind\":\"{}\",\"year\":{},\"years_abroad\":{},\"authors\":{}}}", first ? "" : ",",
-                       mobility::TenureKindName(std::get<0>(k)), std::get<1>(k), std::get<2>(k), n);
+                       mobility::TenureKindName(std::get<0>(k)), std::get<1>(k), std::get<2>(k), NJ(n));
     first = false;
   }
   out << ']';
@@ -261,7 +281,8 @@ void WriteJson(const MobilityCommandOptions& o, const mobility::MobilityOptions&
       out << fmt::format("{}{{\"year\":{},\"present\":{},\"incoming\":{},\"outgoing\":{},\"net\":{},\"origins\":{},"
                          "\"destinations\":{}}}",
                          first ? "" : ",", year, ClassCountsJson(f.present), ClassCountsJson(f.incoming),
-                         ClassCountsJson(f.outgoing), f.net(), CountryMapJson(f.origins),
+                         ClassCountsJson(f.outgoing), Net(f.TotalIncoming(), f.TotalOutgoing(), true),
+                         CountryMapJson(f.origins),
                          CountryMapJson(f.destinations));
       first = false;
     }
@@ -280,6 +301,8 @@ int RunMobility(const MobilityCommandOptions& o) {
   if (!ParseYears(o.years, &mo.first_year, &mo.last_year))
     return Fail(kExitUsage, fmt::format("--years '{}': give YYYY or YYYY-YYYY", o.years));
   mo.min_publications = o.min_publications;
+  if (o.min_cell < 0) return Fail(kExitUsage, "--min-cell must be 0 or more");
+  g_min_cell = o.min_cell;
   auto policy = MakePolicy(o.no_overseas, o.no_hkmo, o.country_rules);
   if (!policy.ok()) return Fail(kExitUsage, policy.status().message());
   Registry registry;
@@ -361,6 +384,8 @@ void RegisterMobilityCommands(CLI::App& app) {
   c.mobility->add_option("--max-rejects", o.max_rejects, "Fail (exit 3) past this many rejects (0: no limit)");
   c.mobility->add_flag("-q,--quiet", o.quiet, "No notes on stderr");
   c.mobility->add_option("--top", o.top, "Countries in the table")->capture_default_str();
+  c.mobility->add_option("--min-cell", o.min_cell, "Counts of authors under this print as <N (0: none)")
+      ->capture_default_str();
   c.mobility->add_option("--threads", o.threads, "Threads reading author files (0: one per core)")
       ->capture_default_str();
   c.mobility->add_option("--country-rule", o.country_rules, "Count a country as another: XX=YY; repeatable")
