@@ -331,6 +331,12 @@ TEST(KeyFiguresCli, SheetFromRealWorksAuthorsAndHrRecords) {
             0);
   EXPECT_NE(out.find("\"schema\":\"coopscope/keyfigures\""), std::string::npos);
   EXPECT_NE(out.find("\"id\":\"publications.pp_foreign\""), std::string::npos);
+  // English numbers and names: in 2007 the World Bank Group (home US, inferred) co-signs one of its
+  // two works with Colombia, Costa Rica and Nicaragua.
+  ASSERT_EQ(run("keyfigures --org I55633929 --registry " + kRor + " " + works + " --year 2007 --lang en -q", &out), 0);
+  EXPECT_NE(out.find("**First partner countries**: Colombia (1, 50.0%), Costa Rica (1, 50.0%), Nicaragua (1, 50.0%)"),
+            std::string::npos)
+      << out;
   // Wrong options are refused with a message.
   EXPECT_EQ(run("keyfigures --org I55633929 --registry " + kRor + " " + works + " --year 2022 --lang de", &out), 2);
   fs::remove_all(dir);

@@ -205,11 +205,11 @@ class Builder {
       for (size_t i = 0; i < y->partner_countries.size() && i < in_.top; ++i) {
         const PartnerCountryRow& r = y->partner_countries[i];
         if (!list.empty()) list += ", ";
-        list += fmt::format("{} ({} ; {})", LocalCountryName(r.country, lang_),
+        list += fmt::format(fmt::runtime(lang_ == Lang::kFr ? "{} ({} ; {})" : "{} ({}, {})"),
+                            LocalCountryName(r.country, lang_),
                             FormatCount(static_cast<double>(r.copubs.full), lang_), FormatPercent(r.share, lang_));
         if (i == 0) f.number = static_cast<double>(r.copubs.full);
       }
-      if (lang_ == Lang::kEn) std::replace(list.begin(), list.end(), ';', ',');
       f.value = list.empty() ? Unavailable(lang_) : list;
       f.available = !list.empty();
       f.source = PubSource();
