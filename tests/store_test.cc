@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <random>
@@ -198,6 +199,76 @@ TEST(StoreSlow, KilledBuildsResumeWithoutLossOrDoubleCounting) {
     EXPECT_EQ(counts(info.out), counts(ref_info.out)) << "kill " << k;
     fs::remove_all(store);
   }
+}
+
+// Issue 3, crash safety: "readers running during a build see the last
+// committed state".  While `store update` adds eight parts (one commit per
+// file), queries and `store verify` run again and again: each must succeed
+// on a consistent state (read = accepted + rejected + duplicates, a live-work
+// count never above the final one), and the answer after the update equals a
+// fresh build of all the data.
+TEST(StoreSlow, ReadersDuringAnUpdateSeeCommittedStates) {
+  TempDir dir;
+  const std::string d = dir.path().string();
+  Generate(dir.File("all"), 16000, 8, 16);
+  auto parts = Parts(dir.File("all"));
+  ASSERT_GE(parts.size(), 8u);
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const fs::path rel = fs::relative(parts[i], dir.File("all"));
+    for (const char* where : {i < parts.size() / 2 ? "A" : "B", "final"}) {
+      fs::path to = fs::path(dir.File(where)) / rel;
+      fs::create_directories(to.parent_path());
+      fs::copy_file(parts[i], to);
+    }
+  }
+  const std::string store = dir.File("s");
+  ASSERT_EQ(RunCli("store build -q " + store + " --registry " + kRor + " " + dir.File("A"), d).exit_code, 0);
+  ASSERT_EQ(RunCli("store build -q " + dir.File("fresh") + " --registry " + kRor + " " + dir.File("final"), d).exit_code,
+            0);
+  const std::string query = "indicators -q --format json --org 02feahw73 --store ";
+  auto expected = RunCli(query + dir.File("fresh"), d);
+  ASSERT_EQ(expected.exit_code, 0);
+  auto number = [](const std::string& json, const std::string& key) -> int64_t {
+    size_t at = json.find("\"" + key + "\": ");
+    return at == std::string::npos ? -1 : std::stoll(json.substr(at + key.size() + 4));
+  };
+  const int64_t final_in_scope = number(expected.out, "in_scope");
+  ASSERT_GT(final_in_scope, 0);
+
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null = ::open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    dup2(null, 2);
+    execl("/bin/sh", "sh", "-c",
+          (std::string("exec ") + COOPSCOPE_BINARY + " store update -q --threads 1 " + store + " " + dir.File("B"))
+              .c_str(),
+          nullptr);
+    _exit(127);
+  }
+  int queries = 0, status = 0;
+  const std::string scratch = dir.File("q");
+  fs::create_directories(scratch);
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    auto answer = RunCli(query + store, scratch);
+    ASSERT_EQ(answer.exit_code, 0) << "query " << queries << " during the update: " << answer.err;
+    ASSERT_NE(answer.out.find("\"schema\": \"coopscope/indicators\""), std::string::npos) << answer.out;
+    EXPECT_EQ(number(answer.out, "read"),
+              number(answer.out, "accepted") + number(answer.out, "rejected") + number(answer.out, "duplicates"))
+        << "query " << queries;
+    EXPECT_LE(number(answer.out, "in_scope"), final_in_scope) << "query " << queries;
+    if (queries % 3 == 2) EXPECT_EQ(RunCli("store verify " + store, scratch).exit_code, 0) << "query " << queries;
+    ++queries;
+  }
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "store update failed";
+  EXPECT_GE(queries, 1);
+  RecordProperty("queries_during_update", queries);
+  auto after = RunCli(query + store, d);
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_EQ(after.out, expected.out) << "after the update; first difference at byte "
+                                     << std::mismatch(after.out.begin(), after.out.end(), expected.out.begin(),
+                                                      expected.out.end()).first - after.out.begin();
+  EXPECT_EQ(RunCli("store verify " + store, d).exit_code, 0);
 }
 
 TEST(Store, DamagedSegmentsAreDetected) {
