@@ -402,6 +402,15 @@ TEST(HrJoin, StructuresAndCountriesAgainstHandCountedValues) {
            "\"code\":\"IRN9002\",\"type\":\"IRN\",\"start_year\":2006,\"year\":2006,\"phase\":\"since\",\"copubs\":0,",
        })
     EXPECT_NE(json.find(expected), std::string::npos) << expected << "\nin " << json;
+  // The same join answered from a store of the same works is identical.
+  ASSERT_EQ(run("store build -q " + (dir / "store").string() + " --registry " + kRor + " " + kData +
+                "/openalex-works-openalexpro")
+                .first,
+            0);
+  auto [rc_store, json_store] = run("hr join --db " + db + " --org I55633929 --home FR --store " +
+                                    (dir / "store").string() + " --years 2005-2009 --format json");
+  ASSERT_EQ(rc_store, 0) << json_store;
+  EXPECT_EQ(json_store, json);
   // The country table's co-publications equal the indicators' partner countries on the same files.
   auto [rc2, csv] = run("indicators --org I55633929 --home FR --registry " + kRor + " " + kData +
                         "/openalex-works-openalexpro --years 2009 --window 0 --format csv --csv-table partners -q");
