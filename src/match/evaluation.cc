@@ -20,9 +20,9 @@ namespace {
 constexpr std::string_view kCrossref = "affiliation-ror-gold/crossref_asserted_affiliation_ror_20230628.csv";
 constexpr std::string_view kRorLogs = "affiliation-ror-gold/ror_affiliation_matching_logs_20230903.csv";
 constexpr std::string_view kOpenAlexGoldDir = "affiliation-ror-gold/openalex_institution_gold_v2/";
-constexpr std::array<std::string_view, 4> kOpenAlexGold = {
-    "gold_data_institution_parsing_labeled.tsv", "cwts_related_labeled.tsv", "cwts_no_relation_labeled.tsv",
-    "sampled_200_labeled.tsv"};
+constexpr std::array<std::string_view, 4> kOpenAlexGold = {"gold_data_institution_parsing_labeled.tsv",
+                                                           "cwts_related_labeled.tsv", "cwts_no_relation_labeled.tsv",
+                                                           "sampled_200_labeled.tsv"};
 constexpr std::string_view kMagnet = "dataesr-openalex-affiliations/export_works-magnet_20240710.csv";
 constexpr std::array<std::string_view, 2> kDataesrCountries = {
     "dataesr-openalex-affiliations/missing_country_code.csv",
@@ -71,28 +71,44 @@ std::vector<RorId> SplitRorIds(std::string_view text, char sep) {
   return out;
 }
 
-Result<GoldSet> LoadRorCsv(const std::string& dir, std::string_view file, std::string name, std::string note,
-                           const Registry& registry) {
-  GoldSet set{std::move(name), std::string(file), std::move(note), {}, 0};
-  auto table = ReadTable(dir + "/" + std::string(file), ',');
+// Reads a gold table and calls fn(row, value) for each row with a non-empty
+// affiliation string in column TEXT_NAME (row.text set) and its gold in
+// column VALUE_NAME, then keeps the row; short or empty rows count as
+// unreadable.
+template <typename Fn>
+Status ReadGoldRows(const std::string& path, char delimiter, const std::string& text_name,
+                    const std::string& value_name, GoldSet* set, Fn fn) {
+  auto table = ReadTable(path, delimiter);
   if (!table.ok()) return table.status();
   const auto& header = table->front();
-  int text_col = ColumnIndex(header, "affiliation"), ror_col = ColumnIndex(header, "ror_id");
-  if (text_col < 0 || ror_col < 0) return Status(ErrorCode::kParse, fmt::format("{}: no affiliation,ror_id", file));
+  const int text_col = ColumnIndex(header, text_name), value_col = ColumnIndex(header, value_name);
+  if (text_col < 0 || value_col < 0)
+    return Status(ErrorCode::kParse, fmt::format("{}: no {} and {} columns", set->file, text_name, value_name));
   for (size_t i = 1; i < table->size(); ++i) {
     const auto& f = (*table)[i];
-    if (f.size() <= static_cast<size_t>(std::max(text_col, ror_col)) || f[text_col].empty()) {
-      ++set.unreadable;
+    if (f.size() <= static_cast<size_t>(std::max(text_col, value_col)) || f[text_col].empty()) {
+      ++set->unreadable;
       continue;
     }
     GoldRow row;
     row.text = f[text_col];
-    if (f[ror_col] == "NP")
-      row.none_expected = true;
-    else
-      SetRors(&row, SplitRorIds(f[ror_col], ';'), registry);
-    set.rows.push_back(std::move(row));
+    fn(row, f[value_col]);
+    set->rows.push_back(std::move(row));
   }
+  return Status::Ok();
+}
+
+Result<GoldSet> LoadRorCsv(const std::string& dir, std::string_view file, std::string name, std::string note,
+                           const Registry& registry) {
+  GoldSet set{std::move(name), std::string(file), std::move(note), {}, 0};
+  Status st = ReadGoldRows(dir + "/" + std::string(file), ',', "affiliation", "ror_id", &set,
+                           [&](GoldRow& row, const std::string& value) {
+                             if (value == "NP")
+                               row.none_expected = true;
+                             else
+                               SetRors(&row, SplitRorIds(value, ';'), registry);
+                           });
+  if (!st.ok()) return st;
   return set;
 }
 
@@ -103,8 +119,8 @@ std::vector<std::pair<long long, std::string>> ParseLabelNames(std::string_view 
     char q = text[i];
     if (q != '\'' && q != '"') continue;
     size_t end = i + 1;
-    while (end < text.size() && !(text[end] == q && (end + 1 == text.size() || text[end + 1] == ',' ||
-                                                      text[end + 1] == ']')))
+    while (end < text.size() &&
+           !(text[end] == q && (end + 1 == text.size() || text[end + 1] == ',' || text[end + 1] == ']')))
       ++end;
     std::string_view item = text.substr(i + 1, end - i - 1);
     size_t dash = item.find(" - ");
@@ -121,74 +137,56 @@ std::vector<std::pair<long long, std::string>> ParseLabelNames(std::string_view 
 
 Result<GoldSet> LoadOpenAlexGold(const std::string& dir, std::string_view file, const Registry& registry) {
   std::string name = std::string(file.substr(0, file.find('.')));
-  GoldSet set{"openalex-" + name, std::string(kOpenAlexGoldDir) + std::string(file),
+  GoldSet set{"openalex-" + name,
+              std::string(kOpenAlexGoldDir) + std::string(file),
               "OpenAlex institution-tagger gold (labels are OpenAlex institutions, turned into ROR ids by exact "
               "name through the registry)",
               {},
               0};
-  auto table = ReadTable(dir + "/" + set.file, '\t');
-  if (!table.ok()) return table.status();
-  const auto& header = table->front();
-  int text_col = ColumnIndex(header, "affiliation_string"), names_col = ColumnIndex(header, "labels_name");
-  if (text_col < 0 || names_col < 0) return Status(ErrorCode::kParse, fmt::format("{}: unexpected header", file));
-  for (size_t i = 1; i < table->size(); ++i) {
-    const auto& f = (*table)[i];
-    if (f.size() <= static_cast<size_t>(std::max(text_col, names_col)) || f[text_col].empty()) {
-      ++set.unreadable;
-      continue;
-    }
-    GoldRow row;
-    row.text = f[text_col];
-    auto labels = ParseLabelNames(f[names_col]);
-    if (labels.size() == 1 && labels.front().first < 0) {
-      row.none_expected = true;
-    } else {
-      std::vector<RorId> ids;
-      bool unmapped = false;
-      for (const auto& [openalex, label] : labels) {
-        const RegistryEntry* e = registry.FindOpenAlex(static_cast<OpenAlexId>(openalex));
-        if (e == nullptr || e->ror == 0) {
-          auto found = registry.FindByName(label);
-          e = found.size() == 1 ? found.front() : nullptr;
-        }
-        if (e != nullptr && e->ror != 0)
-          ids.push_back(e->ror);
-        else
-          unmapped = true;
-      }
-      SetRors(&row, ids, registry);
-      if (ids.empty() && unmapped) row.absent = true;
-      // A row whose institutions are only partly known has no sure country.
-      if (unmapped) row.country = kNoCountry;
-    }
-    set.rows.push_back(std::move(row));
-  }
+  Status st = ReadGoldRows(dir + "/" + set.file, '\t', "affiliation_string", "labels_name", &set,
+                           [&](GoldRow& row, const std::string& value) {
+                             auto labels = ParseLabelNames(value);
+                             if (labels.size() == 1 && labels.front().first < 0) {
+                               row.none_expected = true;
+                             } else {
+                               std::vector<RorId> ids;
+                               bool unmapped = false;
+                               for (const auto& [openalex, label] : labels) {
+                                 const RegistryEntry* e = registry.FindOpenAlex(static_cast<OpenAlexId>(openalex));
+                                 if (e == nullptr || e->ror == 0) {
+                                   auto found = registry.FindByName(label);
+                                   e = found.size() == 1 ? found.front() : nullptr;
+                                 }
+                                 if (e != nullptr && e->ror != 0)
+                                   ids.push_back(e->ror);
+                                 else
+                                   unmapped = true;
+                               }
+                               SetRors(&row, ids, registry);
+                               if (ids.empty() && unmapped) row.absent = true;
+                               // A row whose institutions are only partly known has no sure country.
+                               if (unmapped) row.country = kNoCountry;
+                             }
+                           });
+  if (!st.ok()) return st;
   return set;
 }
 
 Result<GoldSet> LoadMagnet(const std::string& dir, const Registry& registry) {
-  GoldSet set{"dataesr-works-magnet", std::string(kMagnet),
-              "curated corrections of OpenAlex (new_rors: the ROR ids the string should get)", {}, 0};
-  auto table = ReadTable(dir + "/" + set.file, ',');
-  if (!table.ok()) return table.status();
-  const auto& header = table->front();
-  int text_col = ColumnIndex(header, "raw_affiliation_name"), ror_col = ColumnIndex(header, "new_rors");
-  if (text_col < 0 || ror_col < 0) return Status(ErrorCode::kParse, "works-magnet: unexpected header");
-  for (size_t i = 1; i < table->size(); ++i) {
-    const auto& f = (*table)[i];
-    if (f.size() <= static_cast<size_t>(std::max(text_col, ror_col)) || f[text_col].empty()) {
-      ++set.unreadable;
-      continue;
-    }
-    GoldRow row;
-    row.text = f[text_col];
-    auto ids = SplitRorIds(f[ror_col], ';');
-    if (ids.empty())
-      row.none_expected = true;
-    else
-      SetRors(&row, ids, registry);
-    set.rows.push_back(std::move(row));
-  }
+  GoldSet set{"dataesr-works-magnet",
+              std::string(kMagnet),
+              "curated corrections of OpenAlex (new_rors: the ROR ids the string should get)",
+              {},
+              0};
+  Status st = ReadGoldRows(dir + "/" + set.file, ',', "raw_affiliation_name", "new_rors", &set,
+                           [&](GoldRow& row, const std::string& value) {
+                             auto ids = SplitRorIds(value, ';');
+                             if (ids.empty())
+                               row.none_expected = true;
+                             else
+                               SetRors(&row, ids, registry);
+                           });
+  if (!st.ok()) return st;
   return set;
 }
 
@@ -226,7 +224,9 @@ Result<GoldSet> LoadDataesrCountries(const std::string& dir, std::string_view fi
   return set;
 }
 
-bool Contains(const std::vector<RorId>& ids, RorId id) { return std::find(ids.begin(), ids.end(), id) != ids.end(); }
+bool Contains(const std::vector<RorId>& ids, RorId id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
 
 }  // namespace
 
@@ -288,8 +288,8 @@ EvalFigures Evaluate(const GoldSet& set, const AffiliationMatcher& matcher, size
         if (policy.Map(m.country) == policy.Map(g.country))
           ++f.country_correct;
         else if (errors)
-          errors->push_back(fmt::format("{}\tcountry\t{}\texpected {}\tgot {}", set.name, g.text, CountryName(g.country),
-                                        CountryName(m.country)));
+          errors->push_back(fmt::format("{}\tcountry\t{}\texpected {}\tgot {}", set.name, g.text,
+                                        CountryName(g.country), CountryName(m.country)));
       } else if (errors) {
         errors->push_back(fmt::format("{}	country-missed	{}	expected {}	got --", set.name, g.text,
                                       CountryName(g.country)));
