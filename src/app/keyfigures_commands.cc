@@ -223,7 +223,7 @@ int RunKeyFigures(const KeyFiguresOptions& o) {
 
 
 std::string MissionsText(const keyfigures::CountryYearJoin& c, int min_cell) {
-  return c.missions_suppressed ? fmt::format("<{}", min_cell) : fmt::format("{}", static_cast<uint64_t>(c.missions));
+  return c.missions_suppressed ? hr::SuppressedText(min_cell) : fmt::format("{}", static_cast<uint64_t>(c.missions));
 }
 
 void WriteJoin(const JoinCommandOptions& o, const keyfigures::JoinReport& r, std::ostream& out) {

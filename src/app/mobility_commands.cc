@@ -11,6 +11,7 @@
 
 #include "app/cli_common.h"
 #include "app/output.h"
+#include "hr/indicators.h"
 #include "mobility/reader.h"
 #include "synth/author_writer.h"
 
@@ -61,15 +62,16 @@ MobilityCommands& State() {
 
 std::string C(CountryCode c) { return c == kNoCountry ? "??" : CountryName(c); }
 
-// Small-cell suppression of author counts, the rule of the HR outputs
-// (docs/indicators.md, "HR records"): a count under --min-cell prints as "<N".
-int g_min_cell = 5;
-bool Small(uint64_t n) { return g_min_cell > 1 && n < static_cast<uint64_t>(g_min_cell); }
-std::string N(uint64_t n) { return Small(n) ? fmt::format("<{}", g_min_cell) : std::to_string(n); }
-std::string NJ(uint64_t n) { return Small(n) ? fmt::format("\"<{}\"", g_min_cell) : std::to_string(n); }
+// Small-cell suppression of author counts, the rule of every output
+// (hr::IsSmallCount): a count under --min-cell prints as "<N".
+int g_min_cell = 5;  // this run's --min-cell, set once before writing
+bool Small(uint64_t n) { return hr::IsSmallCount(static_cast<double>(n), g_min_cell); }
+std::string N(uint64_t n) { return Small(n) ? hr::SuppressedText(g_min_cell) : std::to_string(n); }
+std::string NJ(uint64_t n) { return Small(n) ? JsonString(hr::SuppressedText(g_min_cell)) : std::to_string(n); }
 // A net balance: hidden when either side is.
 std::string Net(uint64_t in, uint64_t out, bool json, bool sign = false) {
-  if (Small(in) || Small(out)) return json ? fmt::format("\"<{}\"", g_min_cell) : fmt::format("<{}", g_min_cell);
+  const std::string hidden = hr::SuppressedText(g_min_cell);
+  if (Small(in) || Small(out)) return json ? JsonString(hidden) : hidden;
   int64_t net = static_cast<int64_t>(in) - static_cast<int64_t>(out);
   return sign ? fmt::format("{:+}", net) : std::to_string(net);
 }

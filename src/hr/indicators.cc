@@ -234,7 +234,6 @@ Result<HrReport> ComputeHrIndicators(HrDb& db, const HrQuery& q) {
 void SuppressSmallCells(HrReport* report, int min_cell) {
   report->query.min_cell = min_cell;
   if (min_cell <= 1) return;
-  const double t = min_cell;
   for (HrTable& table : report->tables)
     for (HrRow& row : table.rows) {
       // Shares first: they read the counts before those are zeroed.
@@ -242,10 +241,11 @@ void SuppressSmallCells(HrReport* report, int min_cell) {
         if (!v.share) continue;
         double num = v.numerator >= 0 ? row.values[v.numerator].value : 0;
         double den = v.denominator >= 0 ? row.values[v.denominator].value : 0;
-        if (num < t || den < t || den - num < t) v.suppressed = true;
+        if (IsSmallCount(num, min_cell) || IsSmallCount(den, min_cell) || IsSmallCount(den - num, min_cell))
+          v.suppressed = true;
       }
       for (HrValue& v : row.values)
-        if (!v.share && v.value < t) v.suppressed = true;
+        if (!v.share && IsSmallCount(v.value, min_cell)) v.suppressed = true;
       for (HrValue& v : row.values)
         if (v.suppressed) v.value = 0;
     }
@@ -260,8 +260,10 @@ void SuppressSmallCells(HrReport* report, int min_cell) {
   }
 }
 
+std::string SuppressedText(int min_cell) { return fmt::format("<{}", min_cell); }
+
 std::string HrValueText(const HrValue& v, int min_cell) {
-  if (v.suppressed) return fmt::format("<{}", min_cell);
+  if (v.suppressed) return SuppressedText(min_cell);
   if (v.share) return fmt::format("{:.4f}", v.value);
   return fmt::format("{}", static_cast<uint64_t>(v.value));
 }

@@ -70,6 +70,12 @@ Result<HrReport> ComputeHrIndicators(HrDb& db, const HrQuery& query);
 // report assembled elsewhere goes through the same rule).
 void SuppressSmallCells(HrReport* report, int min_cell);
 
+// The one small-cell rule of every output (HR tables, mobility, key
+// figures): a count is suppressed when it is under min_cell, and min_cell 0
+// or 1 suppresses nothing.  SuppressedText is how a suppressed cell prints.
+inline bool IsSmallCount(double n, int min_cell) { return min_cell > 1 && n < min_cell; }
+std::string SuppressedText(int min_cell);  // "<5"
+
 // The printed form of a cell: "<5" when suppressed, an integer for a count, a
 // share with four decimals.
 std::string HrValueText(const HrValue& value, int min_cell);

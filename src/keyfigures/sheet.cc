@@ -35,7 +35,7 @@ hr::HrValue Share(double num, double den, int num_at, int den_at) {
   return hr::HrValue{den > 0 ? num / den : 0, true, false, num_at, den_at};
 }
 
-std::string Suppressed(int min_cell) { return fmt::format("<{}", min_cell); }
+std::string Suppressed(int min_cell) { return hr::SuppressedText(min_cell); }
 
 // A person count, suppressed under min_cell.
 std::string PersonCount(double n, int min_cell, Lang lang, bool* suppressed) {
@@ -563,9 +563,8 @@ class Builder {
     Figure net;
     net.id = "mobility.net";
     net.label = T({"Net balance of authors", "Solde net d'auteurs"});
-    const bool small = flows->TotalIncoming() < static_cast<uint64_t>(std::max(in_.min_cell, 0)) ||
-                       flows->TotalOutgoing() < static_cast<uint64_t>(std::max(in_.min_cell, 0));
-    net.suppressed = small && in_.min_cell > 1;
+    net.suppressed = hr::IsSmallCount(static_cast<double>(flows->TotalIncoming()), in_.min_cell) ||
+                     hr::IsSmallCount(static_cast<double>(flows->TotalOutgoing()), in_.min_cell);
     if (net.suppressed) {
       net.value = Suppressed(in_.min_cell);
     } else {
