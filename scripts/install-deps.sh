@@ -10,6 +10,7 @@ PACKAGES=(
   libsqlite3-dev libroaring-dev libcpp-httplib-dev
   libssl-dev libexpat1-dev
   iso-codes
+  wamerican wbritish wfrench wngerman wspanish witalian wportuguese wdutch
   python3
 )
 missing=()

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "engine_util.h"
+#include "match/common_words.h"
 #include "match/evaluation.h"
 #include "registry/country_policy.h"
 #include "registry/registry.h"
@@ -254,6 +255,56 @@ TEST_F(MatchOrganisation, AGenericUnitDoesNotOutrankTheNamedUniversity) {
   ASSERT_NE(m.organisation, nullptr);
   EXPECT_EQ(FormatRorId(m.organisation->ror), "04cvxnb49");
   EXPECT_EQ(CountryName(m.country), "DE");
+}
+
+// A name that is a whole segment and that one organisation carries names it,
+// and gives its country, when it holds a proper noun; a name of common words
+// may be another country's organisation missing from the registry
+// (docs/matcher.md, "Common words").
+TEST_F(MatchOrganisation, AWholeNameWithAProperNounGivesItsCountry) {
+  AffiliationMatch hk = matcher_->Match("School of Biomedical Sciences, The University of Hong Kong");
+  ASSERT_NE(hk.organisation, nullptr);
+  EXPECT_EQ(FormatRorId(hk.organisation->ror), "02zhqgq86");
+  EXPECT_EQ(CountryName(hk.country), "HK");
+  // The registry's only "Open University" is Portugal's; the string may be Britain's.
+  EXPECT_EQ(CountryName(matcher_->Match("Open University").country), "");
+  EXPECT_EQ(RorOf("Open University"), "");
+  // "Food and Drug Administration" is Thailand's in the registry: no country from it.
+  EXPECT_EQ(CountryName(matcher_->Match("Food and Drug Administration").country), "");
+}
+
+TEST(CommonWords, ListsMarkCommonWordsNotProperNouns) {
+  std::vector<std::string_view> words = {"university", "institut", "klinik", "hong", "goethe", "gutenberg", "zzqx"};
+  size_t lists = 0;
+  std::vector<bool> common = MarkCommonWords(words, &lists);
+  ASSERT_EQ(lists, std::size(kWordLists)) << "install the word lists: bash scripts/install-deps.sh";
+  EXPECT_TRUE(common[0]);   // English
+  EXPECT_TRUE(common[1]);   // French
+  EXPECT_TRUE(common[2]);   // a German noun, capitalised in its list
+  EXPECT_FALSE(common[3]);  // a proper noun
+  EXPECT_FALSE(common[4]);  // in the German list, but a proper noun in English
+  EXPECT_FALSE(common[5]);
+  EXPECT_FALSE(common[6]);
+}
+
+// The share of gold rows that hold any evidence: a place, or a registry name of
+// the expected organisation.  "PE&RC" (a Wageningen graduate school) holds none.
+TEST_F(MatchOrganisation, ReachCountsRowsWithEvidence) {
+  GoldSet set;
+  set.name = "hand";
+  RorId wur = ParseRorId("04qw24q55");
+  for (const char* text : {"PE&RC", "Wageningen University & Research", "Laboratory of Genetics, Wageningen, The Netherlands"}) {
+    GoldRow row;
+    row.text = text;
+    row.rors = {wur};
+    row.country = MakeCountry("NL");
+    set.rows.push_back(row);
+  }
+  EvalFigures f = Evaluate(set, *matcher_, 0);
+  EXPECT_EQ(f.country_gold, 3u);
+  EXPECT_EQ(f.country_reachable, 2u);
+  EXPECT_EQ(f.country_correct, f.country_correct_reachable);
+  EXPECT_EQ(f.country_correct, 2u);
 }
 
 // A slice of the publisher-asserted gold set: the floors are the figures

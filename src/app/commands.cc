@@ -580,8 +580,10 @@ void PrintEvalRow(const std::string& name, const EvalFigures& f) {
   auto pct = [](double v, size_t denominator) {
     return denominator == 0 ? std::string("    -") : fmt::format("{:.3f}", v);
   };
-  fmt::print("{:<46} {:>6} | {:>6} {:>5} {:>5} | {:>6} {:>6} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5}\n", name, f.rows,
-             f.country_gold, pct(f.CountryPrecision(), f.country_predicted), pct(f.CountryRecall(), f.country_gold),
+  fmt::print("{:<46} {:>6} | {:>6} {:>5} {:>5} {:>5} {:>5} | {:>6} {:>6} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5}\n",
+             name, f.rows, f.country_gold, pct(f.CountryPrecision(), f.country_predicted),
+             pct(f.CountryRecall(), f.country_gold), pct(f.CountryReachable(), f.country_gold),
+             pct(f.CountryRecallReachable(), f.country_reachable),
              f.org_gold, f.org_gold_in_registry, f.org_none_expected, pct(f.OrgPrecision(), f.org_predicted),
              pct(f.OrgPrecisionInRegistry(), f.org_predicted_in_registry), pct(f.OrgRecall(), f.org_gold),
              pct(f.OrgRecallInRegistry(), f.org_gold_in_registry), pct(f.OrgPrecisionLineage(), f.org_predicted),
@@ -599,8 +601,8 @@ int RunMatchEval(const MatchEvalOptions& o) {
   std::vector<std::string> errors;
   fmt::print("Affiliation matcher on the gold sets of {} ({} organisations in the registry)\n\n", o.data_dir,
              registry.size());
-  fmt::print("{:<46} {:>6} | {:>6} {:>5} {:>5} | {:>6} {:>6} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5}\n", "set",
-             "rows", "c.gold", "c.P", "c.R", "o.gold", "in reg", "none", "o.P", "P.reg", "o.R", "R.reg", "P.lin",
+  fmt::print("{:<46} {:>6} | {:>6} {:>5} {:>5} {:>5} {:>5} | {:>6} {:>6} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5} {:>5}\n",
+             "set", "rows", "c.gold", "c.P", "c.R", "reach", "R.rch", "o.gold", "in reg", "none", "o.P", "P.reg", "o.R", "R.reg", "P.lin",
              "FP.none");
   EvalFigures total;
   for (const GoldSet& set : sets.value()) {
@@ -611,6 +613,8 @@ int RunMatchEval(const MatchEvalOptions& o) {
   PrintEvalRow("all", total);
   fmt::print(
       "\nc.gold: rows with an expected country; c.P, c.R: country precision and recall.\n"
+      "reach: share of c.gold rows whose string names a place or one of the expected organisation's registry names\n"
+      "(the others give nothing to read a country from); R.rch: country recall over those rows.\n"
       "o.gold: rows expecting an organisation, 'in reg' of which the registry holds one; none: rows expecting none.\n"
       "o.P: organisation precision over every prediction; P.reg: over rows whose gold is in the registry;\n"
       "o.R: recall over all rows expecting an organisation; R.reg: over those whose gold is in the registry;\n"

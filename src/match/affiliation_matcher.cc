@@ -14,6 +14,8 @@ AffiliationMatcher::AffiliationMatcher(const Registry& registry) : orgs_(std::ma
   places_.AddInnerPlaces(registry, kInnerPlaceMinOrgs, kInnerPlaceMinShare);
 }
 
+const Registry* AffiliationMatcher::registry() const { return orgs_ ? &orgs_->registry() : nullptr; }
+
 AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOptions& options) const {
   AffiliationMatch m;
   const bool explain = options.explain;
@@ -21,6 +23,7 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
   if (explain)
     for (const auto& r : text.removed) m.notes.push_back(fmt::format("ignored \"{}\" (e-mail, ORCID or URL)", r));
   std::vector<CountryEvidence> evidence = CollectCountryEvidence(text, places_, country_weights_, explain);
+  m.place_found = !evidence.empty();
   // The string's own country first: it vets the organisations.
   CountryDecision own = DecideCountry(evidence, country_weights_, false);
   if (orgs_ != nullptr) {

@@ -40,6 +40,7 @@ struct AffiliationMatch {
   std::vector<OrgCandidate> candidates;         // every accepted organisation, best first
   std::vector<std::string> country_evidence;    // when explaining
   std::vector<std::string> notes;               // when explaining: removed noise and the like
+  bool place_found = false;  // the string itself names a place (country evidence before organisations)
 };
 
 class AffiliationMatcher {
@@ -51,6 +52,7 @@ class AffiliationMatcher {
   AffiliationMatch Match(std::string_view text, const MatchOptions& options = {}) const;
 
   bool has_registry() const { return orgs_ != nullptr; }
+  const Registry* registry() const;  // nullptr: countries only
   const CountryWeights& country_weights() const { return country_weights_; }
 
  private:

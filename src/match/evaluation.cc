@@ -10,6 +10,7 @@
 
 #include "io/csv.h"
 #include "match/affiliation_matcher.h"
+#include "match/affiliation_text.h"
 #include "registry/country_policy.h"
 #include "registry/registry.h"
 
@@ -256,6 +257,8 @@ void EvalFigures::Add(const EvalFigures& o) {
   country_gold += o.country_gold;
   country_predicted += o.country_predicted;
   country_correct += o.country_correct;
+  country_reachable += o.country_reachable;
+  country_correct_reachable += o.country_correct_reachable;
   org_gold += o.org_gold;
   org_gold_in_registry += o.org_gold_in_registry;
   org_gold_absent += o.org_gold_absent;
@@ -266,6 +269,25 @@ void EvalFigures::Add(const EvalFigures& o) {
   org_predicted_in_registry += o.org_predicted_in_registry;
   org_false_on_none += o.org_false_on_none;
   seconds += o.seconds;
+}
+
+// Whether `text` holds, as whole words, a registry name (display name, label,
+// alias or acronym) of one of `rors`.
+bool NamesAnyOf(std::string_view text, const std::vector<RorId>& rors, const Registry* registry) {
+  if (registry == nullptr || rors.empty()) return false;
+  std::string words = " " + JoinTokens(NameTokens(text)) + " ";
+  auto named = [&](std::string_view name) {
+    std::string n = JoinTokens(NameTokens(name));
+    return !n.empty() && words.find(" " + n + " ") != std::string::npos;
+  };
+  for (RorId id : rors) {
+    const RegistryEntry* e = registry->FindRor(id);
+    if (e == nullptr) continue;
+    if (named(e->name)) return true;
+    for (const auto& a : e->aliases)
+      if (named(a)) return true;
+  }
+  return false;
 }
 
 EvalFigures Evaluate(const GoldSet& set, const AffiliationMatcher& matcher, size_t limit,
@@ -283,11 +305,14 @@ EvalFigures Evaluate(const GoldSet& set, const AffiliationMatcher& matcher, size
     const AffiliationMatch& m = matches[i];
     if (g.country != kNoCountry) {
       ++f.country_gold;
+      bool reachable = m.place_found || NamesAnyOf(g.text, g.rors, matcher.registry());
+      f.country_reachable += reachable;
       if (m.country != kNoCountry) {
         ++f.country_predicted;
-        if (policy.Map(m.country) == policy.Map(g.country))
+        if (policy.Map(m.country) == policy.Map(g.country)) {
           ++f.country_correct;
-        else if (errors)
+          f.country_correct_reachable += reachable;
+        } else if (errors)
           errors->push_back(fmt::format("{}\tcountry\t{}\texpected {}\tgot {}", set.name, g.text,
                                         CountryName(g.country), CountryName(m.country)));
       } else if (errors) {

@@ -53,6 +53,11 @@ struct EvalFigures {
   size_t rows = 0;
   // Countries: rows with an expected country, rows given one, rows right.
   size_t country_gold = 0, country_predicted = 0, country_correct = 0;
+  // Of the rows with an expected country, those whose string holds evidence
+  // of it: a place (country, region, city, postal code) or one of the
+  // expected organisation's registry names.  The others ("Food Microbiology
+  // Laboratory", "PE&RC") give a matcher of strings nothing to go on.
+  size_t country_reachable = 0, country_correct_reachable = 0;
   // Organisations.
   size_t org_gold = 0;          // rows expecting an organisation
   size_t org_gold_in_registry = 0;
@@ -67,6 +72,8 @@ struct EvalFigures {
 
   double CountryPrecision() const { return Ratio(country_correct, country_predicted); }
   double CountryRecall() const { return Ratio(country_correct, country_gold); }
+  double CountryReachable() const { return Ratio(country_reachable, country_gold); }
+  double CountryRecallReachable() const { return Ratio(country_correct_reachable, country_reachable); }
   double OrgPrecision() const { return Ratio(org_correct, org_predicted); }
   double OrgPrecisionInRegistry() const { return Ratio(org_correct, org_predicted_in_registry); }
   double OrgRecall() const { return Ratio(org_correct, org_gold); }

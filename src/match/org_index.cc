@@ -6,6 +6,7 @@
 #include <array>
 #include <charconv>
 
+#include "match/common_words.h"
 #include "match/place_tables.h"
 #include "registry/registry.h"
 
@@ -25,7 +26,6 @@ constexpr size_t kUniqueNameMinTokens = 3;
 // An organisation found by name alone gives its country to the string only
 // when one of the name's words is used by at most this many organisations.
 constexpr uint32_t kCountryRareWordOrgs = 30;
-constexpr size_t kUniqueNameMinTokens_unused = 0;  // a name this long, carried by one organisation only, is distinctive  // longer acronyms may be written in lower case ("Inserm")
 
 uint64_t Extend(uint64_t hash, uint32_t token) {
   uint64_t h = (hash ^ token) * kSpanMultiplier;
@@ -133,9 +133,21 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
       }
     pending_tokens_.clear();
   }
-  // The rarity of every name, now that the counts are known.
+  // Which words are common words of a language (proper nouns are not).
+  std::vector<std::string_view> words(vocabulary_.size() + 1);
+  for (const auto& [word, id] : vocabulary_) words[id] = word;
+  common_token_ = MarkCommonWords(words);
+  // The rarity of every name, now that the counts are known, and whether it
+  // holds a proper noun.
   for (auto& [hash, refs] : by_name_)
-    for (auto& r : refs) r.rarest = RarestOf(r);
+    for (auto& r : refs) {
+      r.rarest = RarestOf(r);
+      for (uint32_t t : name_tokens_[r.name]) {
+        std::string_view w = words[t];
+        bool digits = std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+        r.proper |= !common_token_[t] && !digits && w.size() > 1;
+      }
+    }
   name_tokens_.clear();
   cnrs_ = registry.FindRor(ParseRorId(kCnrsRorId));
 }
@@ -259,6 +271,16 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       // Research Institute").
       bool cut_before = b > 0 && tokens[b - 1].segment == tokens[b].segment && tokens[b - 1].capital &&
                         !IsNameLinkWord(tokens[b - 1].text);
+      // The name is the whole segment ("…, University of Hong Kong, …"),
+      // perhaps after "the": the string names this organisation and nothing
+      // longer.
+      const AffiliationSegment& seg = text.segments[tokens[b].segment];
+      bool whole_segment = tokens[k].segment == tokens[b].segment && end == seg.last &&
+                           (b == seg.first || (b == seg.first + 1 && tokens[seg.first].text == "the"));
+      // A link word after the name, in the same segment, may make it the start
+      // of a longer name ("Institute of Biochemistry" in "Institute of
+      // Biochemistry and Molecular Biology").
+      bool cut_after = tokens[k].segment == tokens[b].segment && end < seg.last && IsNameLinkWord(tokens[end].text);
       bool all_upper = true;
       for (size_t q = b; q < end; ++q) all_upper &= tokens[q].upper || tokens[q].digits;
       // Score every organisation of this name; keep the best if it is alone.
@@ -275,8 +297,14 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
         // A rare word makes a name distinctive, and so does a name of three
         // words or more that no other organisation carries ("Southern Medical
         // University"), unless it may be the end of a longer name.
-        bool distinctive = (ref.rarest <= weights_.distinctive_max_orgs ||
-                            (ref.tokens >= kUniqueNameMinTokens && it->second.size() == 1 && !cut_before)) &&
+        // A name that is a whole segment, carried by one organisation and
+        // holding a proper noun names it ("University of Hong Kong"); one of
+        // common words only ("Open University", "Food and Drug
+        // Administration") may be another country's, missing from the registry.
+        bool unique_whole = whole_segment && it->second.size() == 1 && ref.tokens >= 2 &&
+                            ref.kind != NameKind::kAcronym && ref.proper;
+        bool distinctive = (ref.rarest <= weights_.distinctive_max_orgs || unique_whole ||
+                            (ref.tokens >= kUniqueNameMinTokens && it->second.size() == 1 && !cut_before && !cut_after)) &&
                            !ref.subunit;
         if (!distinctive && !country_agrees && !city) continue;  // a generic name needs support too
         size_t letters = tokens[b].text.size();
@@ -293,7 +321,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
                             (e.active ? "" : ", inactive");
         here.push_back({&e, score, static_cast<uint32_t>(b), static_cast<uint32_t>(end), false,
                         describe(e, ref.kind, b, end, score, notes)});
-        here.back().supported = country_agrees || city || ref.rarest <= kCountryRareWordOrgs;
+        here.back().supported = country_agrees || city || ref.rarest <= kCountryRareWordOrgs || unique_whole;
         support.push_back(2 * country_agrees + 2 * city + e.active);
       }
       if (here.empty()) continue;

@@ -91,6 +91,7 @@ class OrgIndex {
     uint32_t rarest = 0;  // the fewest organisations sharing one of its words
     uint32_t name = 0;    // index into name_tokens_ while building
     bool subunit = false; // "Department of …", "Faculty of …": a generic kind of unit
+    bool proper = false;  // a word of it is in no common-word list (a proper noun: "Hong Kong")
   };
   uint32_t RarestOf(const NameRef& ref) const;
   uint32_t TokenId(std::string_view token) const;
@@ -101,6 +102,7 @@ class OrgIndex {
   OrgWeights weights_;
   std::unordered_map<std::string, uint32_t> vocabulary_;
   std::vector<uint32_t> token_orgs_;  // per token id: organisations using it in a name
+  std::vector<bool> common_token_;    // per token id: a common word (match/common_words.h)
   std::vector<uint32_t> pending_tokens_;               // while building: the current organisation's words
   std::vector<std::vector<uint32_t>> name_tokens_;     // while building: each name's words
   std::unordered_map<uint64_t, std::vector<NameRef>> by_name_;

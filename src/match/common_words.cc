@@ -1,0 +1,57 @@
+#include "match/common_words.h"
+
+#include <cstdint>
+#include <fstream>
+
+#include "match/affiliation_text.h"
+
+namespace coopscope {
+namespace {
+
+bool IsPlainLowerAscii(std::string_view w) {
+  for (char c : w)
+    if (c < 'a' || c > 'z') return false;
+  return !w.empty();
+}
+
+}  // namespace
+
+std::vector<bool> MarkCommonWords(const std::vector<std::string_view>& words, size_t* lists_read,
+                                  const std::string& dir) {
+  std::unordered_map<std::string_view, size_t> wanted;
+  wanted.reserve(words.size());
+  for (size_t i = 0; i < words.size(); ++i) wanted.emplace(words[i], i);
+  // 1: a lower-case entry somewhere; 2: a German capitalised entry; 4: an
+  // English capitalised entry (a proper noun).
+  std::vector<uint8_t> seen(words.size(), 0);
+  size_t read = 0;
+  std::string line;
+  for (const WordList& list : kWordLists) {
+    std::ifstream in(dir + "/" + list.file);
+    if (!in) continue;
+    ++read;
+    while (std::getline(in, line)) {
+      if (line.empty()) continue;
+      bool capital = line[0] >= 'A' && line[0] <= 'Z';
+      uint8_t flag = !capital ? 1 : list.capitalised_common ? 2 : list.names_proper ? 4 : 0;
+      if (flag == 0) continue;
+      if (!capital && IsPlainLowerAscii(line)) {  // most entries: already folded
+        auto it = wanted.find(line);
+        if (it != wanted.end()) seen[it->second] |= flag;
+        continue;
+      }
+      // Accents, capitals, apostrophes: fold as names are folded.  A list
+      // entry of several words ("l'eau") marks none of them.
+      std::vector<std::string> folded = NameTokens(line);
+      if (folded.size() != 1) continue;
+      auto it = wanted.find(folded.front());
+      if (it != wanted.end()) seen[it->second] |= flag;
+    }
+  }
+  if (lists_read != nullptr) *lists_read = read;
+  std::vector<bool> common(words.size(), false);
+  for (size_t i = 0; i < words.size(); ++i) common[i] = (seen[i] & 1) || ((seen[i] & 2) && !(seen[i] & 4));
+  return common;
+}
+
+}  // namespace coopscope
