@@ -341,11 +341,18 @@ EvalFigures Evaluate(const GoldSet& set, const AffiliationMatcher& matcher, size
     if (right)
       ++f.org_correct;
     else if (errors)
-      errors->push_back(fmt::format("{}\torganisation\t{}\tgot {} {}\texpected {}", set.name, g.text,
-                                    FormatRorId(m.organisation->ror), m.organisation->name,
+    {
+      std::string others;  // the other accepted candidates, best first; '*' marks an expected one
+      for (size_t q = 1; q < m.candidates.size(); ++q)
+        others += fmt::format("{}{}{}", q > 1 ? " " : "", FormatRorId(m.candidates[q].entry->ror),
+                              Contains(g.rors, m.candidates[q].entry->ror) ? "*" : "");
+      errors->push_back(fmt::format("{}\torganisation\t{}\tgot {} {}\texpected {}\tother candidates: {}", set.name,
+                                    g.text, FormatRorId(m.organisation->ror), m.organisation->name,
                                     g.none_expected ? std::string("none")
                                     : g.absent      ? std::string("(not in registry)")
-                                                    : FormatRorId(g.rors.front())));
+                                                    : FormatRorId(g.rors.front()),
+                                    others));
+    }
   }
   return f;
 }
