@@ -2,6 +2,9 @@
 
 #include <cstdint>
 #include <fstream>
+#include <functional>
+#include <future>
+#include <optional>
 
 #include "match/affiliation_text.h"
 
@@ -21,15 +24,13 @@ std::vector<bool> MarkCommonWords(const std::vector<std::string_view>& words, si
   std::unordered_map<std::string_view, size_t> wanted;
   wanted.reserve(words.size());
   for (size_t i = 0; i < words.size(); ++i) wanted.emplace(words[i], i);
-  // 1: a lower-case entry somewhere; 2: a German capitalised entry; 4: an
-  // English capitalised entry (a proper noun).
-  std::vector<uint8_t> seen(words.size(), 0);
-  size_t read = 0;
-  std::string line;
-  for (const WordList& list : kWordLists) {
+  // Per list (read in parallel, one task each): 1: a lower-case entry; 2: a
+  // German capitalised entry; 4: an English capitalised entry (a proper noun).
+  auto scan = [&](const WordList& list) -> std::optional<std::vector<uint8_t>> {
     std::ifstream in(dir + "/" + list.file);
-    if (!in) continue;
-    ++read;
+    if (!in) return std::nullopt;
+    std::vector<uint8_t> seen(words.size(), 0);
+    std::string line;
     while (std::getline(in, line)) {
       if (line.empty()) continue;
       bool capital = line[0] >= 'A' && line[0] <= 'Z';
@@ -47,6 +48,17 @@ std::vector<bool> MarkCommonWords(const std::vector<std::string_view>& words, si
       auto it = wanted.find(folded.front());
       if (it != wanted.end()) seen[it->second] |= flag;
     }
+    return seen;
+  };
+  std::vector<std::future<std::optional<std::vector<uint8_t>>>> tasks;
+  for (const WordList& list : kWordLists) tasks.push_back(std::async(std::launch::async, scan, std::cref(list)));
+  std::vector<uint8_t> seen(words.size(), 0);
+  size_t read = 0;
+  for (auto& t : tasks) {
+    std::optional<std::vector<uint8_t>> one = t.get();
+    if (!one) continue;  // an absent list
+    ++read;
+    for (size_t i = 0; i < one->size(); ++i) seen[i] |= (*one)[i];
   }
   if (lists_read != nullptr) *lists_read = read;
   std::vector<bool> common(words.size(), false);
