@@ -257,7 +257,10 @@ TEST(StoreSlow, ReadersDuringAnUpdateSeeCommittedStates) {
               number(answer.out, "accepted") + number(answer.out, "rejected") + number(answer.out, "duplicates"))
         << "query " << queries;
     EXPECT_LE(number(answer.out, "in_scope"), final_in_scope) << "query " << queries;
-    if (queries % 3 == 2) EXPECT_EQ(RunCli("store verify " + store, scratch).exit_code, 0) << "query " << queries;
+    if (queries % 3 == 2) {
+      auto verify = RunCli("store verify " + store, scratch);
+      EXPECT_EQ(verify.exit_code, 0) << "query " << queries << ": " << verify.err;
+    }
     ++queries;
   }
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "store update failed";

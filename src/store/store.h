@@ -101,7 +101,9 @@ class Snapshot {
   Result<std::vector<CountryPairRow>> Countries(int year) const;
   // Every segment fully decoded and checked against the catalog; the
   // generation's totals recomputed and compared.  Returns the problems found.
-  std::vector<std::string> Verify(unsigned threads) const;
+  // While a writer runs, the segments it has committed but not published are
+  // checked and the totals are not (a note says so).
+  std::vector<std::string> Verify(unsigned threads, std::vector<std::string>* notes = nullptr) const;
   // Catalog rows: file ledger and rejects.
   std::vector<Reject> Rejects() const;
 
