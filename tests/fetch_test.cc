@@ -267,6 +267,26 @@ TEST(Fetch, GivesUpAfterMaxRetriesAndResumesLater) {
   EXPECT_EQ(FetchedIds(dir.File("out")), server.served_ids());
 }
 
+// A new fetch commits its state before its first page: a run that fails (or
+// is killed) on the first page leaves a state to resume from, and a first
+// page written without its state is fetched again rather than refused.
+TEST(Fetch, AFirstPageWithoutItsStateIsFetchedAgain) {
+  ReplayServer server;
+  TempDir dir;
+  server.FailFrom(0, 500);
+  FetchOptions o = Options(server);
+  o.max_retries = 0;
+  ASSERT_FALSE(FetchOpenAlexWorks(o, dir.File("out")).ok());
+  EXPECT_TRUE(fs::exists(dir.File("out/fetch.state")));
+  // What a kill between the first page and its state leaves: the page.
+  fs::copy_file(kDir + "api_page_search_biodiversity_finance_2026.json", dir.File("out/" + FetchPageName(1)));
+  server.FailFrom(-1, 0);
+  auto done = FetchOpenAlexWorks(o, dir.File("out"));
+  ASSERT_TRUE(done.ok()) << done.status().message();
+  EXPECT_TRUE(done->resumed && done->complete);
+  EXPECT_EQ(FetchedIds(dir.File("out")), server.served_ids());
+}
+
 TEST(Fetch, UnauthorizedAndForbiddenAreClearErrors) {
   ReplayServer server;
   server.RequireApiKey("right-key");

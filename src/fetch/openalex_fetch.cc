@@ -322,6 +322,11 @@ Result<FetchSummary> FetchOpenAlexWorks(const FetchOptions& o, const std::string
   } else if (!PagesInDir(dir).empty()) {
     return Status(ErrorCode::kInvalidArgument,
                   fmt::format("{} holds pages but no {}: use an empty --out folder", out_dir, kStateName));
+  } else {
+    // A new fetch commits its state before its first page, so that a run
+    // killed after writing that page resumes (the page is uncommitted and
+    // fetched again) instead of finding pages without a state.
+    if (Status st = WriteAtomically(state_path, StateText(state)); !st.ok()) return st;
   }
   if (Status st = CleanUncommitted(dir, state.pages); !st.ok()) return st;
 

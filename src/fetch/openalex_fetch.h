@@ -9,7 +9,8 @@
 //                        cursor), version 1, plain text.
 // A page is committed in two atomic steps: its body is written to a temporary
 // file, synced and renamed to page_N.json; then the state naming N pages and
-// the next cursor replaces fetch.state the same way.  A run killed at any point
+// the next cursor replaces fetch.state the same way; a new fetch writes its
+// state (0 pages) before page 1.  A run killed at any point
 // leaves either the old state (page N, if renamed, is fetched again and
 // overwritten under the same name) or the new one, so a resumed run writes no
 // duplicate and leaves no gap.
