@@ -274,6 +274,72 @@ TEST(StoreSlow, ReadersDuringAnUpdateSeeCommittedStates) {
   EXPECT_EQ(RunCli("store verify " + store, d).exit_code, 0);
 }
 
+// Issue 3, "segments built separately must be mergeable": two stores built
+// from two halves of the parts, merged, answer as one build of both halves
+// (indicators, rank, countries, verify); merging again adds nothing; a merge
+// killed at spread positions and run again ends with the same answers.
+TEST(Store, MergedStoresAnswerLikeOneBuild) {
+  TempDir dir;
+  const std::string d = dir.path().string();
+  Generate(dir.File("all"), 12000, 9, 8);
+  auto parts = Parts(dir.File("all"));
+  ASSERT_GE(parts.size(), 4u);
+  for (size_t i = 0; i < parts.size(); ++i) {
+    fs::path to = fs::path(dir.File(i < parts.size() / 2 ? "A" : "B")) / fs::relative(parts[i], dir.File("all"));
+    fs::create_directories(to.parent_path());
+    fs::copy_file(parts[i], to);
+  }
+  const std::string reg = " --registry " + kRor + " ";
+  ASSERT_EQ(RunCli("store build -q " + dir.File("sA") + reg + dir.File("A"), d).exit_code, 0);
+  ASSERT_EQ(RunCli("store build -q " + dir.File("sB") + reg + dir.File("B"), d).exit_code, 0);
+  ASSERT_EQ(RunCli("store build -q " + dir.File("one") + reg + dir.File("A") + " " + dir.File("B"), d).exit_code, 0);
+  auto answers = [&](const std::string& store) {
+    std::string out;
+    for (const std::string q : {"indicators -q --format json --org 02feahw73 --store ", "indicators -q --format json "
+                                "--org 05f82e368 --store ", "rank --year 2022 --format csv --store ",
+                                "rank --year 2019 --by p_frac --format csv --store ", "countries --year 2020 --store "}) {
+      auto r = RunCli(q + store, d);
+      EXPECT_EQ(r.exit_code, 0) << q << store << ": " << r.err;
+      out += r.out;
+    }
+    return out;
+  };
+  const std::string expected = answers(dir.File("one"));
+  const std::string merge = "store merge " + dir.File("m") + " " + dir.File("sA") + " " + dir.File("sB");
+  auto merged = RunCli(merge, d);
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  EXPECT_NE(merged.out.find(std::to_string(parts.size()) + " files added"), std::string::npos) << merged.out;
+  EXPECT_EQ(answers(dir.File("m")), expected);
+  auto verify = RunCli("store verify " + dir.File("m"), d);
+  EXPECT_EQ(verify.exit_code, 0) << verify.err;
+  auto again = RunCli(merge, d);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("0 files added"), std::string::npos) << again.out;
+  EXPECT_EQ(answers(dir.File("m")), expected);
+  // The sources are only read.
+  EXPECT_EQ(RunCli("store verify " + dir.File("sA"), d).exit_code, 0);
+  // Killed merges.
+  auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(RunCli("store merge " + dir.File("timed") + " " + dir.File("sA") + " " + dir.File("sB"), d).exit_code, 0);
+  const int total_us = static_cast<int>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count());
+  for (int k = 1; k <= 4; ++k) {
+    const std::string target = dir.File("k" + std::to_string(k));
+    const std::string args = "store merge " + target + " " + dir.File("sA") + " " + dir.File("sB");
+    RunAndKill(args, total_us * k / 5);
+    auto resumed = RunCli(args, d);
+    ASSERT_EQ(resumed.exit_code, 0) << "kill " << k << ": " << resumed.err;
+    const std::string got = answers(target);
+    const size_t at = std::mismatch(got.begin(), got.end(), expected.begin(), expected.end()).first - got.begin();
+    EXPECT_EQ(got, expected) << "kill " << k << " after " << total_us * k / 5 << " us; first difference at byte " << at
+                             << ": " << got.substr(at > 80 ? at - 80 : 0, 200) << "\n---\n"
+                             << expected.substr(at > 80 ? at - 80 : 0, 200);
+    EXPECT_EQ(RunCli("store verify " + target, d).exit_code, 0) << "kill " << k;
+  }
+  // A store cannot be merged into itself.
+  EXPECT_NE(RunCli("store merge " + dir.File("sA") + " " + dir.File("sA"), d).exit_code, 0);
+}
+
 TEST(Store, DamagedSegmentsAreDetected) {
   TempDir dir;
   const std::string d = dir.path().string();

@@ -103,6 +103,8 @@ struct Commands {
   CLI::App* store_update = nullptr;
   CLI::App* store_info = nullptr;
   CLI::App* store_verify = nullptr;
+  CLI::App* store_merge = nullptr;
+  std::vector<std::string> merge_sources;
   CLI::App* rank = nullptr;
   CLI::App* countries = nullptr;
   StoreOptions store;
@@ -243,6 +245,18 @@ int RunStoreVerify(const std::string& dir, unsigned threads) {
   return kExitOk;
 }
 
+int RunStoreMerge(const std::string& dir, const std::vector<std::string>& sources, unsigned threads) {
+  auto result = store::MergeStores(dir, sources, threads);
+  if (!result.ok()) return Fail(ExitFor(result.status()), result.status().message());
+  const store::MergeSummary& s = result.value();
+  const IngestReport& g = s.totals.ingest;
+  fmt::print("merged {} stores into {}: {} files added ({} segments, {:.1f} MB copied), {} already there\n", s.stores,
+             dir, s.files_new, s.segments_copied, s.bytes_copied / 1e6, s.files_skipped);
+  fmt::print("store generation {}: read {} = accepted {} + rejected {} + duplicates {}; {} merged away; {} live works\n",
+             s.totals.generation, g.read, g.accepted, g.rejected, g.duplicates, g.merged_dropped, s.totals.live_works);
+  return kExitOk;
+}
+
 int RunRank(const RankOptions& o) {
   if (o.by != "p" && o.by != "p_frac" && o.by != "pp_int_collab")
     return Fail(kExitUsage, fmt::format("--by '{}': choose p, p_frac or pp_int_collab", o.by));
@@ -281,8 +295,11 @@ int RunRank(const RankOptions& o) {
     if (o.by == "p_frac") return r.p_frac;
     return r.p ? static_cast<double>(r.p_int_collab) / static_cast<double>(r.p) : 0.0;
   };
+  // Compared as printed (6 decimals): fractional sums gathered in another
+  // segment order differ in their last bits, and equal organisations must
+  // not change places with the order segments were committed in.
   std::sort(kept.begin(), kept.end(), [&](const store::RankRow& a, const store::RankRow& b) {
-    double x = metric(a), y = metric(b);
+    const long long x = std::llround(metric(a) * 1e6), y = std::llround(metric(b) * 1e6);
     return x != y ? x > y : a.org < b.org;
   });
   if (o.top > 0 && kept.size() > o.top) kept.resize(o.top);
@@ -745,6 +762,10 @@ void RegisterCommands(CLI::App& app) {
   c.store_verify = st->add_subcommand("verify", "Check every segment and recompute the totals");
   c.store_verify->add_option("dir", c.store_dir, "Store folder")->required();
   c.store_verify->add_option("--threads", c.verify_threads, "Worker threads (default: all cores)");
+  c.store_merge = st->add_subcommand("merge", "Add the segments of stores built elsewhere to a store (created if new)");
+  c.store_merge->add_option("dir", c.store_dir, "Target store folder")->required();
+  c.store_merge->add_option("sources", c.merge_sources, "Source store folders (only read)")->required();
+  c.store_merge->add_option("--threads", c.verify_threads, "Worker threads for settling (default: all cores)");
 
   RankOptions& ro = c.rank_opts;
   c.rank = app.add_subcommand("rank", "Rank organisations (rolled up to the top level) from a store");
@@ -798,6 +819,7 @@ int RunSelected(CLI::App&) {
     if (c.scope_show->parsed()) return RunScopeShow(c.scope_org);
     if (c.store_build->parsed()) return RunStoreIngest(c.store, false);
     if (c.store_update->parsed()) return RunStoreIngest(c.store, true);
+    if (c.store_merge->parsed()) return RunStoreMerge(c.store_dir, c.merge_sources, c.verify_threads);
     if (c.store_info->parsed()) return RunStoreInfo(c.store_dir);
     if (c.store_verify->parsed()) return RunStoreVerify(c.store_dir, c.verify_threads);
     if (c.rank->parsed()) return RunRank(c.rank_opts);
