@@ -173,10 +173,7 @@ def main():
               f'registry ({c["quality"]["c_gold"]:,} with a country), with one piece of code for both tools.',
               f'Target (issue 4): ≥ 50,000 strings/s on one core with the registry loaded: '
               f'{"met" if c["rate"] >= 50000 else "MISSED"} ({c["rate"]:,.0f}).']
-    text = '\n'.join(lines) + '\n'
-    print(text)
-    with open(os.path.join(args.out, 'results.md'), 'w', encoding='utf-8') as f:
-        f.write(text)
+    base.publish('\n'.join(lines) + '\n', args.out)
 
 
 if __name__ == '__main__':

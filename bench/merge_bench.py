@@ -171,10 +171,7 @@ def main():
     lines += ['', f'coopscope is {p[0].seconds / c[0].seconds:.1f}× faster at {c[0].rss_mib / p[0].rss_mib:.2f}× the '
               f'memory. Clusters per copy: coopscope {c[2] / args.copies:.0f}, peer {p[2] / args.copies:.0f} (the '
               'peer normalises titles more simply and does not keep two HAL deposits of one talk apart).']
-    text = '\n'.join(lines) + '\n'
-    print(text)
-    with open(os.path.join(args.out, 'results.md'), 'w', encoding='utf-8') as f:
-        f.write(text)
+    base.publish('\n'.join(lines) + '\n', args.out)
 
 
 if __name__ == '__main__':

@@ -22,7 +22,7 @@ import time
 import unicodedata
 
 sys.path.insert(0, __import__('os').path.dirname(__import__('os').path.abspath(__file__)))
-from readers_peer import ENTRY, FIELD, bib_value, doi_of, year_of  # noqa: E402
+from readers_peer import bib_entries, doi_of, year_of  # noqa: E402
 
 MIN_TITLE_CHARS = 12
 TEX_COMMAND = re.compile(r'\\[A-Za-z]+\s*|\\.')
@@ -70,22 +70,8 @@ def read_hal(path):
 
 
 def read_bibtex(path):
-    with open(path, encoding='utf-8-sig') as f:
-        text = f.read()
-    starts = [m.start() for m in ENTRY.finditer(text)] + [len(text)]
-    for a, b in zip(starts, starts[1:]):
-        chunk = text[a:b]
-        open_at = chunk.find('{')
-        key_end = chunk.find(',', open_at)
-        key = chunk[open_at + 1:key_end].strip()
-        body = chunk[key_end + 1:]
-        fields, i = {}, 0
-        while True:
-            m = FIELD.search(body, i)
-            if not m:
-                break
-            value, i = bib_value(body, m.end())
-            fields[m.group(1).lower()] = re.sub(r'\s+', ' ', value).strip()
+    for key, raw in bib_entries(path):
+        fields = {k: re.sub(r'\s+', ' ', v).strip() for k, v in raw.items()}
         ident = fields.get('unique-id', '')
         if not ident and 'eid=' in fields.get('url', ''):
             ident = fields['url'].split('eid=', 1)[1].split('&', 1)[0]

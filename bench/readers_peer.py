@@ -146,7 +146,8 @@ def bib_value(body, i):
     return body[i:j].strip(), j
 
 
-def read_bibtex(path):
+def bib_entries(path):
+    """(entry key, {lower-case field name: raw value}) for each entry of a BibTeX file."""
     with open(path, encoding='utf-8-sig') as f:
         text = f.read()
     starts = [m.start() for m in ENTRY.finditer(text)] + [len(text)]
@@ -161,11 +162,17 @@ def read_bibtex(path):
             if not m:
                 break
             value, i = bib_value(body, m.end())
-            fields[m.group(1).lower()] = re.sub(r'\s+', ' ', value.replace('{', '').replace('}', '')).strip()
+            fields[m.group(1).lower()] = value
+        yield chunk[open_at + 1:key_end].strip(), fields
+
+
+def read_bibtex(path):
+    for key, raw in bib_entries(path):
+        fields = {k: re.sub(r'\s+', ' ', v.replace('{', '').replace('}', '')).strip() for k, v in raw.items()}
         authors = fields.get('author', '')
         n = len(authors.split(' and ')) if authors else 0
         affs = [x.strip() for x in fields.get('affiliation', '').split(';') if x.strip()]
-        ident = fields.get('unique-id') or chunk[open_at + 1:key_end].strip()
+        ident = fields.get('unique-id') or key
         yield record(ident, doi_of(fields.get('doi', '')), year_of(fields.get('year', '')), n,
                      [(x, []) for x in dict.fromkeys(affs)])
 

@@ -240,6 +240,13 @@ def periods_of(result, tool):
     return out
 
 
+def publish(text, out_dir):
+    """Prints a benchmark's result table and writes it to out_dir/results.md."""
+    print(text)
+    with open(os.path.join(out_dir, 'results.md'), 'w', encoding='utf-8') as f:
+        f.write(text)
+
+
 def close(a, b):
     return abs(a - b) <= TOLERANCE * max(1.0, abs(a), abs(b))
 

@@ -694,6 +694,34 @@ Status CheckFormat(Db& db, bool create) {
 
 }  // namespace
 
+namespace {
+
+// What every writer does first: the folders, the lock, the catalog (created
+// or checked), and the removal of segment files a killed run wrote but never
+// committed.
+Status OpenForWriting(const std::string& dir, DirLock* lock, Db* db) {
+  if (Status st = MakeDir(dir); !st.ok()) return st;
+  if (Status st = MakeDir(dir + "/segments"); !st.ok()) return st;
+  if (Status st = lock->Acquire(dir); !st.ok()) return st;
+  if (Status st = OpenCatalog(dir, true, db); !st.ok()) return st;
+  if (Status st = db->Exec(kSchema); !st.ok()) return st;
+  if (Status st = CheckFormat(*db, true); !st.ok()) return st;
+  auto committed = LoadSegmentRows(*db, false);
+  if (!committed.ok()) return committed.status();
+  std::unordered_set<std::string> known;
+  for (const auto& r : committed.value()) known.insert(r.name);
+  if (DIR* d = ::opendir((dir + "/segments").c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      std::string name = e->d_name;
+      if (name != "." && name != ".." && !known.count(name)) ::unlink(SegmentPath(dir, name).c_str());
+    }
+    ::closedir(d);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 // ============================================================ ingest
 
 Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, RejectLog* rejects) {
@@ -701,30 +729,9 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
   const bool exists = ::access((dir + "/store.db").c_str(), F_OK) == 0;
   if (o.update && !exists)
     return Status(ErrorCode::kNotFound, fmt::format("{} is not a store; `coopscope store build` creates one", dir));
-  if (Status st = MakeDir(dir); !st.ok()) return st;
-  if (Status st = MakeDir(dir + "/segments"); !st.ok()) return st;
   DirLock lock;
-  if (Status st = lock.Acquire(dir); !st.ok()) return st;
   Db db;
-  if (Status st = OpenCatalog(dir, true, &db); !st.ok()) return st;
-  if (Status st = db.Exec(kSchema); !st.ok()) return st;
-  if (Status st = CheckFormat(db, true); !st.ok()) return st;
-
-  // Segment files a killed run wrote but never committed.
-  auto committed = LoadSegmentRows(db, false);
-  if (!committed.ok()) return committed.status();
-  {
-    std::unordered_set<std::string> known;
-    for (const auto& r : committed.value()) known.insert(r.name);
-    if (DIR* d = ::opendir((dir + "/segments").c_str())) {
-      while (dirent* e = ::readdir(d)) {
-        std::string name = e->d_name;
-        if (name == "." || name == "..") continue;
-        if (!known.count(name)) ::unlink(SegmentPath(dir, name).c_str());
-      }
-      ::closedir(d);
-    }
-  }
+  if (Status st = OpenForWriting(dir, &lock, &db); !st.ok()) return st;
 
   // Registry: replaced when files are given.
   Registry registry;
@@ -1038,28 +1045,9 @@ Result<MergeSummary> MergeStores(const std::string& dir, const std::vector<std::
     if (std::filesystem::weakly_canonical(src, ec) == target_canonical)
       return Status(ErrorCode::kInvalidArgument, fmt::format("{} is the target store itself", src));
   const bool exists = ::access((dir + "/store.db").c_str(), F_OK) == 0;
-  if (Status st = MakeDir(dir); !st.ok()) return st;
-  if (Status st = MakeDir(dir + "/segments"); !st.ok()) return st;
   DirLock lock;
-  if (Status st = lock.Acquire(dir); !st.ok()) return st;
   Db db;
-  if (Status st = OpenCatalog(dir, true, &db); !st.ok()) return st;
-  if (Status st = db.Exec(kSchema); !st.ok()) return st;
-  if (Status st = CheckFormat(db, true); !st.ok()) return st;
-  // Segment files a killed run wrote but never committed.
-  auto committed = LoadSegmentRows(db, false);
-  if (!committed.ok()) return committed.status();
-  {
-    std::unordered_set<std::string> known;
-    for (const auto& r : committed.value()) known.insert(r.name);
-    if (DIR* d = ::opendir((dir + "/segments").c_str())) {
-      while (dirent* e = ::readdir(d)) {
-        std::string name = e->d_name;
-        if (name != "." && name != ".." && !known.count(name)) ::unlink(SegmentPath(dir, name).c_str());
-      }
-      ::closedir(d);
-    }
-  }
+  if (Status st = OpenForWriting(dir, &lock, &db); !st.ok()) return st;
 
   for (const std::string& src : sources) {
     Db from;
