@@ -103,8 +103,6 @@ struct Commands {
   CLI::App* store_update = nullptr;
   CLI::App* store_info = nullptr;
   CLI::App* store_verify = nullptr;
-  CLI::App* store_merge = nullptr;
-  std::vector<std::string> merge_sources;
   CLI::App* rank = nullptr;
   CLI::App* countries = nullptr;
   StoreOptions store;
@@ -242,18 +240,6 @@ int RunStoreVerify(const std::string& dir, unsigned threads) {
     fmt::print("store {} verified while a writer runs: {} published segments, {} live works, generation {}; "
                "checksums and decoding agree\n",
                dir, t.segments, t.live_works, t.generation);
-  return kExitOk;
-}
-
-int RunStoreMerge(const std::string& dir, const std::vector<std::string>& sources, unsigned threads) {
-  auto result = store::MergeStores(dir, sources, threads);
-  if (!result.ok()) return Fail(ExitFor(result.status()), result.status().message());
-  const store::MergeSummary& s = result.value();
-  const IngestReport& g = s.totals.ingest;
-  fmt::print("merged {} stores into {}: {} files added ({} segments, {:.1f} MB copied), {} already there\n", s.stores,
-             dir, s.files_new, s.segments_copied, s.bytes_copied / 1e6, s.files_skipped);
-  fmt::print("store generation {}: read {} = accepted {} + rejected {} + duplicates {}; {} merged away; {} live works\n",
-             s.totals.generation, g.read, g.accepted, g.rejected, g.duplicates, g.merged_dropped, s.totals.live_works);
   return kExitOk;
 }
 
@@ -762,10 +748,6 @@ void RegisterCommands(CLI::App& app) {
   c.store_verify = st->add_subcommand("verify", "Check every segment and recompute the totals");
   c.store_verify->add_option("dir", c.store_dir, "Store folder")->required();
   c.store_verify->add_option("--threads", c.verify_threads, "Worker threads (default: all cores)");
-  c.store_merge = st->add_subcommand("merge", "Add the segments of stores built elsewhere to a store (created if new)");
-  c.store_merge->add_option("dir", c.store_dir, "Target store folder")->required();
-  c.store_merge->add_option("sources", c.merge_sources, "Source store folders (only read)")->required();
-  c.store_merge->add_option("--threads", c.verify_threads, "Worker threads for settling (default: all cores)");
 
   RankOptions& ro = c.rank_opts;
   c.rank = app.add_subcommand("rank", "Rank organisations (rolled up to the top level) from a store");
@@ -819,7 +801,6 @@ int RunSelected(CLI::App&) {
     if (c.scope_show->parsed()) return RunScopeShow(c.scope_org);
     if (c.store_build->parsed()) return RunStoreIngest(c.store, false);
     if (c.store_update->parsed()) return RunStoreIngest(c.store, true);
-    if (c.store_merge->parsed()) return RunStoreMerge(c.store_dir, c.merge_sources, c.verify_threads);
     if (c.store_info->parsed()) return RunStoreInfo(c.store_dir);
     if (c.store_verify->parsed()) return RunStoreVerify(c.store_dir, c.verify_threads);
     if (c.rank->parsed()) return RunRank(c.rank_opts);

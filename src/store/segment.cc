@@ -91,8 +91,6 @@ void Pad(std::string* out) {
   while (out->size() % kAlign) out->push_back('\0');
 }
 
-}  // namespace
-
 Status WriteAllAndSync(const std::string& path, const std::string& bytes) {
   std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -110,6 +108,8 @@ Status WriteAllAndSync(const std::string& path, const std::string& bytes) {
   if (::rename(tmp.c_str(), path.c_str()) != 0) return Status(ErrorCode::kIo, fmt::format("cannot rename {}", tmp));
   return Status::Ok();
 }
+
+}  // namespace
 
 uint32_t Crc32(const char* data, size_t size, uint32_t seed) {
   return crc32_gzip_refl(seed, reinterpret_cast<const unsigned char*>(data), size);

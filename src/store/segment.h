@@ -144,7 +144,4 @@ class SegmentReader {
 
 uint32_t Crc32(const char* data, size_t size, uint32_t seed = 0);
 
-// Writes `bytes` to path.tmp, fsyncs it and renames it to `path`.
-Status WriteAllAndSync(const std::string& path, const std::string& bytes);
-
 }  // namespace coopscope::store

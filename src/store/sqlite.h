@@ -66,7 +66,6 @@ class Stmt {
     sqlite3_clear_bindings(stmt_);
   }
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
-  int Type(int col) const { return sqlite3_column_type(stmt_, col); }  // SQLITE_INTEGER, SQLITE_TEXT, …
   double Real(int col) const { return sqlite3_column_double(stmt_, col); }
   std::string Text(int col) const {
     const unsigned char* t = sqlite3_column_text(stmt_, col);

@@ -182,18 +182,6 @@ struct SegmentRow {
   uint32_t crc = 0;
 };
 
-// The policy of PolicyText's form ("rule;rule…").
-CountryPolicy ParsePolicyText(const std::string& text) {
-  CountryPolicy p = CountryPolicy::Identity();
-  for (size_t start = 0; start < text.size();) {
-    size_t end = text.find(';', start);
-    if (end == std::string::npos) end = text.size();
-    p.AddRule(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return p;
-}
-
 Result<std::vector<SegmentRow>> LoadSegmentRows(Db& db, bool live_only) {
   auto s = db.Prepare(live_only ? "SELECT s.id, s.file_id, s.name, s.order_key, s.works, s.authorships, s.bytes, s.crc32 "
                                   "FROM segments s JOIN live l ON l.segment_id = s.id ORDER BY s.id"
@@ -694,34 +682,6 @@ Status CheckFormat(Db& db, bool create) {
 
 }  // namespace
 
-namespace {
-
-// What every writer does first: the folders, the lock, the catalog (created
-// or checked), and the removal of segment files a killed run wrote but never
-// committed.
-Status OpenForWriting(const std::string& dir, DirLock* lock, Db* db) {
-  if (Status st = MakeDir(dir); !st.ok()) return st;
-  if (Status st = MakeDir(dir + "/segments"); !st.ok()) return st;
-  if (Status st = lock->Acquire(dir); !st.ok()) return st;
-  if (Status st = OpenCatalog(dir, true, db); !st.ok()) return st;
-  if (Status st = db->Exec(kSchema); !st.ok()) return st;
-  if (Status st = CheckFormat(*db, true); !st.ok()) return st;
-  auto committed = LoadSegmentRows(*db, false);
-  if (!committed.ok()) return committed.status();
-  std::unordered_set<std::string> known;
-  for (const auto& r : committed.value()) known.insert(r.name);
-  if (DIR* d = ::opendir((dir + "/segments").c_str())) {
-    while (dirent* e = ::readdir(d)) {
-      std::string name = e->d_name;
-      if (name != "." && name != ".." && !known.count(name)) ::unlink(SegmentPath(dir, name).c_str());
-    }
-    ::closedir(d);
-  }
-  return Status::Ok();
-}
-
-}  // namespace
-
 // ============================================================ ingest
 
 Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, RejectLog* rejects) {
@@ -729,9 +689,30 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
   const bool exists = ::access((dir + "/store.db").c_str(), F_OK) == 0;
   if (o.update && !exists)
     return Status(ErrorCode::kNotFound, fmt::format("{} is not a store; `coopscope store build` creates one", dir));
+  if (Status st = MakeDir(dir); !st.ok()) return st;
+  if (Status st = MakeDir(dir + "/segments"); !st.ok()) return st;
   DirLock lock;
+  if (Status st = lock.Acquire(dir); !st.ok()) return st;
   Db db;
-  if (Status st = OpenForWriting(dir, &lock, &db); !st.ok()) return st;
+  if (Status st = OpenCatalog(dir, true, &db); !st.ok()) return st;
+  if (Status st = db.Exec(kSchema); !st.ok()) return st;
+  if (Status st = CheckFormat(db, true); !st.ok()) return st;
+
+  // Segment files a killed run wrote but never committed.
+  auto committed = LoadSegmentRows(db, false);
+  if (!committed.ok()) return committed.status();
+  {
+    std::unordered_set<std::string> known;
+    for (const auto& r : committed.value()) known.insert(r.name);
+    if (DIR* d = ::opendir((dir + "/segments").c_str())) {
+      while (dirent* e = ::readdir(d)) {
+        std::string name = e->d_name;
+        if (name == "." || name == "..") continue;
+        if (!known.count(name)) ::unlink(SegmentPath(dir, name).c_str());
+      }
+      ::closedir(d);
+    }
+  }
 
   // Registry: replaced when files are given.
   Registry registry;
@@ -1008,200 +989,6 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
   return summary;
 }
 
-// ============================================================ merge
-
-namespace {
-
-// Copies a source catalog's table rows into the target, row by row.
-Status CopyRows(Db& from, Db& to, const std::string& select, const std::string& insert, int columns) {
-  auto s = from.Prepare(select);
-  if (!s.ok()) return s.status();
-  auto ins = to.Prepare(insert);
-  if (!ins.ok()) return ins.status();
-  Status st;
-  while (s->Step(&st)) {
-    for (int c = 0; c < columns; ++c) {
-      if (s->Type(c) == SQLITE_BLOB) {
-        ins->BindBlob(c + 1, s->Blob(c));
-      } else if (s->Type(c) == SQLITE_TEXT) {
-        ins->Bind(c + 1, s->Text(c));
-      } else {
-        ins->Bind(c + 1, s->Int(c));
-      }
-    }
-    if (Status is = ins->Run(); !is.ok()) return is;
-  }
-  return st;
-}
-
-}  // namespace
-
-Result<MergeSummary> MergeStores(const std::string& dir, const std::vector<std::string>& sources, unsigned threads) {
-  MergeSummary summary;
-  if (sources.empty()) return Status(ErrorCode::kInvalidArgument, "store merge needs at least one source store");
-  std::error_code ec;
-  const auto target_canonical = std::filesystem::weakly_canonical(dir, ec);
-  for (const auto& src : sources)
-    if (std::filesystem::weakly_canonical(src, ec) == target_canonical)
-      return Status(ErrorCode::kInvalidArgument, fmt::format("{} is the target store itself", src));
-  const bool exists = ::access((dir + "/store.db").c_str(), F_OK) == 0;
-  DirLock lock;
-  Db db;
-  if (Status st = OpenForWriting(dir, &lock, &db); !st.ok()) return st;
-
-  for (const std::string& src : sources) {
-    Db from;
-    if (Status st = OpenCatalog(src, false, &from); !st.ok()) return st;
-    if (Status st = CheckFormat(from, false); !st.ok()) return Status(st.code(), fmt::format("{}: {}", src, st.message()));
-    if (Status st = from.Exec("BEGIN"); !st.ok()) return st;  // one consistent view of the source
-    ++summary.stores;
-    auto registry_rows = QueryInt(db, "SELECT COUNT(*) FROM registry");
-    if (!registry_rows.ok()) return registry_rows.status();
-    if (Status st = db.Exec("BEGIN IMMEDIATE"); !st.ok()) return st;
-    if (registry_rows.value() == 0) {
-      // A new target takes the first source's registry and country policy.
-      if (Status st = CopyRows(from, db, "SELECT idx, entry FROM registry", "INSERT INTO registry(idx, entry) VALUES(?, ?)",
-                               2);
-          !st.ok())
-        return st;
-      if (Status st = CopyRows(from, db, "SELECT path, size, format, records FROM registry_files",
-                               "INSERT OR REPLACE INTO registry_files(path, size, format, records) VALUES(?, ?, ?, ?)", 4);
-          !st.ok())
-        return st;
-      auto policy = GetMeta(from, "policy");
-      if (!policy.ok()) return policy.status();
-      if (Status st = SetMeta(db, "policy", policy.value()); !st.ok()) return st;
-    }
-    for (const auto& [select, insert, columns] : std::vector<std::tuple<std::string, std::string, int>>{
-             {"SELECT part_key, manifest, record_count FROM manifests",
-              "INSERT OR REPLACE INTO manifests(part_key, manifest, record_count) VALUES(?, ?, ?)", 3},
-             {"SELECT id FROM merged_ids", "INSERT OR IGNORE INTO merged_ids(id) VALUES(?)", 1},
-             {"SELECT path, size FROM merged_files", "INSERT OR REPLACE INTO merged_files(path, size) VALUES(?, ?)", 2},
-             {"SELECT path, line, offset, code, reason FROM rejects WHERE file_id < 0",
-              "INSERT INTO rejects(file_id, path, line, offset, code, reason) SELECT -1, ?, ?, ?, ?, ? WHERE NOT EXISTS "
-              "(SELECT 1 FROM rejects WHERE file_id < 0 AND path IS ?1 AND line IS ?2 AND offset IS ?3)",
-              5}})
-      if (Status st = CopyRows(from, db, select, insert, columns); !st.ok()) return st;
-    auto max_batch = QueryInt(db, "SELECT COALESCE(MAX(batch), 0) FROM files");
-    if (!max_batch.ok()) return max_batch.status();
-    const int64_t batch = max_batch.value() + 1;
-    if (Status st = db.Exec("COMMIT"); !st.ok()) return st;
-
-    // The source's files in its own order; each with its segments.
-    auto files = from.Prepare(
-        "SELECT id, path, size, crc32, part_key, records, rejected, duplicates, bytes FROM files ORDER BY batch, ord");
-    if (!files.ok()) return files.status();
-    auto find = db.Prepare("SELECT size FROM files WHERE path = ?");
-    if (!find.ok()) return find.status();
-    int64_t ord = 0;
-    Status fst;
-    while (files->Step(&fst)) {
-      const int64_t src_file = files->Int(0);
-      const std::string path = files->Text(1);
-      const int64_t size = files->Int(2);
-      find->Reset();
-      find->Bind(1, path);
-      Status st;
-      if (find->Step(&st)) {
-        if (find->Int(0) != size)
-          return Status(ErrorCode::kInvalidArgument,
-                        fmt::format("{} holds {} with {} bytes, the target {} with {}: not the same part", src, path,
-                                    size, dir, find->Int(0)));
-        ++summary.files_skipped;
-        continue;
-      }
-      if (!st.ok()) return st;
-      if (ord >= (int64_t{1} << kOrdBits)) return Status(ErrorCode::kInvalidArgument, "too many files in one source");
-      auto segs = from.Prepare(
-          "SELECT name, works, authorships, bytes, crc32 FROM segments WHERE file_id = ? ORDER BY order_key");
-      if (!segs.ok()) return segs.status();
-      segs->Bind(1, src_file);
-      struct Copied {
-        std::string name;
-        int64_t works, authorships, bytes, crc;
-      };
-      std::vector<Copied> copied;
-      Status sst;
-      while (segs->Step(&sst)) {
-        const std::string from_path = SegmentPath(src, segs->Text(0));
-        auto bytes = ReadWholeFile(from_path);
-        if (!bytes.ok()) return bytes.status();
-        const auto crc = static_cast<int64_t>(Crc32(bytes->data(), bytes->size()));
-        if (crc != segs->Int(4))
-          return Status(ErrorCode::kCorrupt, fmt::format("store segment {} differs from the one its store committed "
-                                                         "(checksum): run `coopscope store verify {}`",
-                                                         from_path, src));
-        Copied c{fmt::format("b{:04}-f{:07}-p{:03}.seg", batch, ord, copied.size()), segs->Int(1), segs->Int(2),
-                 segs->Int(3), crc};
-        if (Status ws = WriteAllAndSync(SegmentPath(dir, c.name), bytes.value()); !ws.ok()) return ws;
-        summary.bytes_copied += bytes->size();
-        copied.push_back(std::move(c));
-      }
-      if (!sst.ok()) return sst;
-      if (copied.size() >= (size_t{1} << kPartBits)) return Status(ErrorCode::kInvalidArgument, "file too large");
-      // One transaction: the ledger row, its segments and its rejects.
-      if (Status cs = db.Exec("BEGIN IMMEDIATE"); !cs.ok()) return cs;
-      auto ins = db.Prepare(
-          "INSERT INTO files(batch, ord, path, size, crc32, part_key, records, rejected, duplicates, bytes) "
-          "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      if (!ins.ok()) return ins.status();
-      ins->Bind(1, batch).Bind(2, ord).Bind(3, path).Bind(4, size).Bind(5, files->Int(3)).Bind(6, files->Text(4));
-      ins->Bind(7, files->Int(5)).Bind(8, files->Int(6)).Bind(9, files->Int(7)).Bind(10, files->Int(8));
-      if (Status cs = ins->Run(); !cs.ok()) return cs;
-      const int64_t file_id = sqlite3_last_insert_rowid(db.raw());
-      auto seg = db.Prepare(
-          "INSERT INTO segments(file_id, name, order_key, works, authorships, bytes, crc32) VALUES(?, ?, ?, ?, ?, ?, ?)");
-      if (!seg.ok()) return seg.status();
-      for (size_t part = 0; part < copied.size(); ++part) {
-        const Copied& c = copied[part];
-        uint64_t key = (static_cast<uint64_t>(batch) << (kOrdBits + kPartBits)) |
-                       (static_cast<uint64_t>(ord) << kPartBits) | part;
-        seg->Bind(1, file_id).Bind(2, c.name).Bind(3, static_cast<int64_t>(key)).Bind(4, c.works);
-        seg->Bind(5, c.authorships).Bind(6, c.bytes).Bind(7, c.crc);
-        if (Status cs = seg->Run(); !cs.ok()) return cs;
-      }
-      auto rej = from.Prepare("SELECT path, line, offset, code, reason FROM rejects WHERE file_id = ?");
-      if (!rej.ok()) return rej.status();
-      rej->Bind(1, src_file);
-      auto rins = db.Prepare("INSERT INTO rejects(file_id, path, line, offset, code, reason) VALUES(?, ?, ?, ?, ?, ?)");
-      if (!rins.ok()) return rins.status();
-      Status rst;
-      while (rej->Step(&rst)) {
-        rins->Bind(1, file_id).Bind(2, rej->Text(0)).Bind(3, rej->Int(1)).Bind(4, rej->Int(2));
-        rins->Bind(5, rej->Int(3)).Bind(6, rej->Text(4));
-        if (Status cs = rins->Run(); !cs.ok()) return cs;
-      }
-      if (!rst.ok()) return rst;
-      if (Status cs = db.Exec("COMMIT"); !cs.ok()) return cs;
-      ++summary.files_new;
-      summary.segments_copied += copied.size();
-      ++ord;
-    }
-    if (!fst.ok()) return fst;
-    from.Exec("COMMIT");
-  }
-  if (!exists && summary.files_new == 0)
-    return Status(ErrorCode::kNotFound, "the source stores hold no committed file");
-
-  // Settle and publish, as after an update.
-  Registry registry;
-  if (Status st = LoadRegistry(db, &registry); !st.ok()) return st;
-  auto policy_text = GetMeta(db, "policy");
-  if (!policy_text.ok()) return policy_text.status();
-  const CountryPolicy policy = ParsePolicyText(policy_text.value());
-  auto rows = LoadSegmentRows(db, false);
-  if (!rows.ok()) return rows.status();
-  Readers readers;
-  if (Status st = OpenReaders(dir, rows.value(), true, &readers); !st.ok()) return st;
-  auto gen = ComputeGeneration(db, rows.value(), readers, registry, policy, threads);
-  if (!gen.ok()) return gen.status();
-  if (Status st = PublishGeneration(db, rows.value(), gen.value()); !st.ok()) return st;
-  auto snap = Snapshot::Open(dir, false);
-  if (!snap.ok()) return snap.status();
-  summary.totals = snap.value()->totals();
-  return summary;
-}
-
 // ============================================================ snapshot
 
 struct Snapshot::Impl {
@@ -1244,7 +1031,18 @@ Snapshot::~Snapshot() = default;
 const Registry& Snapshot::registry() const { return impl_->registry; }
 const StoreTotals& Snapshot::totals() const { return impl_->totals; }
 
-CountryPolicy Snapshot::policy() const { return ParsePolicyText(impl_->policy_text); }
+CountryPolicy Snapshot::policy() const {
+  CountryPolicy p = CountryPolicy::Identity();
+  size_t start = 0;
+  const std::string& text = impl_->policy_text;
+  while (start < text.size()) {
+    size_t end = text.find(';', start);
+    if (end == std::string::npos) end = text.size();
+    p.AddRule(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return p;
+}
 
 Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool verify_checksums) {
   auto impl = std::make_unique<Impl>();

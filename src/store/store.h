@@ -64,25 +64,6 @@ struct IngestSummary {
 // `rejects` (and to the catalog).  An error leaves the store as committed.
 Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& options, RejectLog* rejects);
 
-struct MergeSummary {
-  uint64_t stores = 0;
-  uint64_t files_new = 0, files_skipped = 0;  // source ledger rows added, or already in the target
-  uint64_t segments_copied = 0;
-  uint64_t bytes_copied = 0;
-  StoreTotals totals;
-};
-
-// Adds the committed segments of other stores (built elsewhere, from other
-// inputs) to the store in `dir`, which is created when it does not exist,
-// with the first source's registry.  Each source file's segments are copied
-// under new names and committed with its ledger row and rejects in one
-// transaction, in the source's order and after everything the target holds
-// (one new batch per source); files the target already holds (same path and
-// size) are skipped, so a killed merge run again finishes without loss or
-// double counting.  Manifests and merged ids are carried over; then the
-// store settles as after an update.  Sources are only read.
-Result<MergeSummary> MergeStores(const std::string& dir, const std::vector<std::string>& sources, unsigned threads);
-
 struct RankRow {
   PartnerKey org = 0;
   std::string name;
