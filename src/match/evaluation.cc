@@ -200,6 +200,7 @@ Result<GoldSet> LoadDataesrCountries(const std::string& dir, std::string_view fi
               "overseas codes counted as FR, as it does)",
               {},
               0,
+              true,
               true};
   std::ifstream in(dir + "/" + set.file, std::ios::binary);
   if (!in) return Status(ErrorCode::kNotFound, fmt::format("cannot open {}", set.file));

@@ -43,6 +43,10 @@ struct GoldSet {
   // The gold countries follow the default CountryPolicy (overseas → FR,
   // HK/MO → CN): answers are compared after the same mapping.
   bool countries_under_policy = false;
+  // The labels are another matcher's output, not asserted or hand-checked
+  // (the dataESR country files): reported, and also left out of the
+  // "asserted" summary.
+  bool machine_labels = false;
 };
 
 // Reads every known gold set under `data_dir` (../shared/data).  A missing
