@@ -749,6 +749,9 @@ void RegisterCommands(CLI::App& app) {
   c.generate->add_option("--out", g.out_dir, "Folder to write (a snapshot layout: works/…/part_NNN)");
   c.generate->add_option("--works", g.works, "Number of works")->capture_default_str();
   c.generate->add_option("--seed", g.seed, "Random seed")->capture_default_str();
+  c.generate->add_option("--first-index", g.first_index,
+                         "Number of the first work: runs with disjoint ranges write disjoint work ids")
+      ->capture_default_str();
   c.generate->add_option("--parts", g.parts, "Number of part files")->capture_default_str();
   c.generate->add_option("--compression", g.compression, "none, gz or zst")->capture_default_str();
   c.generate->add_option("--registry", g.registry, "ROR v2 dump to draw CNRS units and partners from (required)");
