@@ -199,19 +199,44 @@ Result<std::vector<SegmentRow>> LoadSegmentRows(Db& db, bool live_only) {
 }
 
 Status LoadRegistry(Db& db, Registry* registry) {
-  auto count = QueryInt(db, "SELECT COUNT(*) FROM registry");
-  if (!count.ok()) return count.status();
-  registry->Reserve(static_cast<size_t>(count.value()));
-  auto s = db.Prepare("SELECT idx, entry FROM registry ORDER BY idx");
-  if (!s.ok()) return s.status();
-  Status st;
-  while (s->Step(&st)) {
-    RegistryEntry e;
-    if (!DecodeEntry(s->Blob(1), &e))
-      return Status(ErrorCode::kCorrupt, fmt::format("store catalog: registry row {} is damaged", s->Int(0)));
-    registry->AddEntry(std::move(e));
+  // The rows are copied out of SQLite, decoded on every core (decoding is most
+  // of the time: strings and id lists), then added in their order.
+  std::string bytes;
+  std::vector<size_t> ends;
+  std::vector<int64_t> idx;
+  {
+    auto s = db.Prepare("SELECT idx, entry FROM registry ORDER BY idx");
+    if (!s.ok()) return s.status();
+    Status st;
+    while (s->Step(&st)) {
+      idx.push_back(s->Int(0));
+      bytes.append(s->Blob(1));
+      ends.push_back(bytes.size());
+    }
+    if (!st.ok()) return st;
   }
-  return st;
+  const size_t n = ends.size();
+  std::vector<RegistryEntry> entries(n);
+  const size_t nthreads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  std::vector<size_t> bad(nthreads, n);  // per thread: its first damaged row, or n
+  auto decode = [&](size_t t) {
+    for (size_t i = n * t / nthreads; i < n * (t + 1) / nthreads; ++i) {
+      size_t begin = i == 0 ? 0 : ends[i - 1];
+      if (!DecodeEntry(std::string_view(bytes).substr(begin, ends[i] - begin), &entries[i])) {
+        bad[t] = i;
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < nthreads && n > 0; ++t) pool.emplace_back(decode, t);
+  decode(0);
+  for (auto& th : pool) th.join();
+  for (size_t b : bad)
+    if (b < n) return Status(ErrorCode::kCorrupt, fmt::format("store catalog: registry row {} is damaged", idx[b]));
+  registry->Reserve(n);
+  for (RegistryEntry& e : entries) registry->AddEntry(std::move(e));
+  return Status::Ok();
 }
 
 // ------------------------------------------------------------ generation
@@ -964,7 +989,7 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
   if (!gen.ok()) return gen.status();
   if (Status st = PublishGeneration(db, rows.value(), gen.value()); !st.ok()) return st;
   for (const Reject& r : gen->manifest_rejects) rejects->Add(r);
-  auto snap = Snapshot::Open(dir, false);
+  auto snap = Snapshot::Open(dir, false, false);
   if (!snap.ok()) return snap.status();
   summary.totals = snap.value()->totals();
   return summary;
@@ -976,6 +1001,7 @@ struct Snapshot::Impl {
   std::string dir;
   Db db;
   Registry registry;
+  uint64_t registry_size = 0;
   StoreTotals totals;
   std::vector<SegmentRow> rows;
   // Segments are opened on first use (Collect; rank, countries and info read
@@ -1010,6 +1036,7 @@ struct Snapshot::Impl {
 Snapshot::Snapshot(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Snapshot::~Snapshot() = default;
 const Registry& Snapshot::registry() const { return impl_->registry; }
+uint64_t Snapshot::registry_size() const { return impl_->registry_size; }
 const StoreTotals& Snapshot::totals() const { return impl_->totals; }
 
 CountryPolicy Snapshot::policy() const {
@@ -1025,7 +1052,7 @@ CountryPolicy Snapshot::policy() const {
   return p;
 }
 
-Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool verify_checksums) {
+Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool verify_checksums, bool load_registry) {
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
   if (Status st = OpenCatalog(dir, false, &impl->db); !st.ok()) return st;
@@ -1047,7 +1074,11 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool ve
   impl->rows = std::move(rows.value());
   impl->verify_checksums = verify_checksums;
   impl->readers = std::make_unique<Impl::Lazy[]>(impl->rows.size());
-  if (Status st = LoadRegistry(impl->db, &impl->registry); !st.ok()) return st;
+  auto registry_size = QueryInt(impl->db, "SELECT COUNT(*) FROM registry");
+  if (!registry_size.ok()) return registry_size.status();
+  impl->registry_size = static_cast<uint64_t>(registry_size.value());
+  if (load_registry)
+    if (Status st = LoadRegistry(impl->db, &impl->registry); !st.ok()) return st;
   std::map<std::string, int64_t> t;
   {
     auto s = impl->db.Prepare("SELECT key, value FROM totals");
@@ -1108,9 +1139,12 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
   auto run = [&](unsigned t) {
     Local& L = locals[t];
     FactsBuilder fb(scope, I.registry, policy);
-    DictRef ref;
     Work w;
     std::vector<roaring_bitmap_t*> lists;
+    std::vector<uint8_t> in_scope;                 // per dictionary entry
+    std::vector<const RegistryEntry*> entries;     // per dictionary entry: Registry::Find, once
+    std::vector<uint8_t> looked_up;                // per dictionary entry
+    std::vector<uint32_t> refs;                    // per reference of w: its dictionary entry
     for (;;) {
       size_t s = next.fetch_add(1);
       if (s >= n) break;
@@ -1121,14 +1155,17 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
       }
       const SegmentReader& r = *opened.value();
       // The dictionary entries in S, then their works.
+      const uint32_t nd = r.dict_size();
+      in_scope.assign(nd, 0);
+      entries.assign(nd, nullptr);
+      looked_up.assign(nd, 0);
       lists.clear();
-      for (uint32_t d = 0; d < r.dict_size(); ++d) {
-        if (Status st = r.Dict(d, &ref); !st.ok()) {
-          L.error = st;
-          break;
-        }
+      for (uint32_t d = 0; d < nd; ++d) {
+        const InstitutionRef& ref = r.Ref(d);
         const RegistryEntry* entry = nullptr;
-        if (!fb.RefInScope(ref.ref, ref.lineage.data(), ref.lineage.size(), &entry)) continue;
+        if (!fb.RefInScope(ref, r.lineage() + ref.lineage_begin, ref.lineage_end - ref.lineage_begin, &entry))
+          continue;
+        in_scope[d] = 1;
         auto bm = r.Postings(d);
         if (!bm.ok()) {
           L.error = bm.status();
@@ -1144,12 +1181,18 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
       }
       roaring_bitmap_andnot_inplace(rows, I.dead[s]);
       roaring_uint32_iterator_t* it = roaring_create_iterator(rows);
+      const bool have_registry = I.registry.size() != 0;
       for (; it->has_value; roaring_advance_uint32_iterator(it)) {
-        if (Status st = r.Decode(it->current_value, &w); !st.ok()) {
+        if (Status st = r.Decode(it->current_value, &w, &refs); !st.ok()) {
           L.error = st;
           break;
         }
-        if (!fb.InScope(w)) continue;
+        for (size_t i = 0; i < refs.size(); ++i)
+          if (have_registry && !looked_up[refs[i]]) {
+            looked_up[refs[i]] = 1;
+            entries[refs[i]] = I.registry.Find(w.institutions[i].id, w.institutions[i].ror);
+          }
+        if (!fb.InScopeKnown(w, refs.data(), in_scope.data(), entries.data())) continue;
         L.facts.emplace_back();
         fb.Build(w, &L.facts.back(), &L.arena);
       }
