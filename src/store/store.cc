@@ -198,7 +198,8 @@ Result<std::vector<SegmentRow>> LoadSegmentRows(Db& db, bool live_only) {
   return rows;
 }
 
-Status LoadRegistry(Db& db, Registry* registry) {
+// Adds the stored registry to *registry; *rows (when given) = its row count.
+Status LoadRegistry(Db& db, Registry* registry, uint64_t* rows = nullptr) {
   // The rows are copied out of SQLite, decoded on every core (decoding is most
   // of the time: strings and id lists), then added in their order.
   std::string bytes;
@@ -236,6 +237,7 @@ Status LoadRegistry(Db& db, Registry* registry) {
     if (b < n) return Status(ErrorCode::kCorrupt, fmt::format("store catalog: registry row {} is damaged", idx[b]));
   registry->Reserve(n);
   for (RegistryEntry& e : entries) registry->AddEntry(std::move(e));
+  if (rows != nullptr) *rows = n;
   return Status::Ok();
 }
 
@@ -1074,11 +1076,13 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool ve
   impl->rows = std::move(rows.value());
   impl->verify_checksums = verify_checksums;
   impl->readers = std::make_unique<Impl::Lazy[]>(impl->rows.size());
-  auto registry_size = QueryInt(impl->db, "SELECT COUNT(*) FROM registry");
-  if (!registry_size.ok()) return registry_size.status();
-  impl->registry_size = static_cast<uint64_t>(registry_size.value());
-  if (load_registry)
-    if (Status st = LoadRegistry(impl->db, &impl->registry); !st.ok()) return st;
+  if (load_registry) {
+    if (Status st = LoadRegistry(impl->db, &impl->registry, &impl->registry_size); !st.ok()) return st;
+  } else {
+    auto rows = QueryInt(impl->db, "SELECT COUNT(*) FROM registry");
+    if (!rows.ok()) return rows.status();
+    impl->registry_size = static_cast<uint64_t>(rows.value());
+  }
   std::map<std::string, int64_t> t;
   {
     auto s = impl->db.Prepare("SELECT key, value FROM totals");
