@@ -1210,12 +1210,28 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
   run(0);
   for (auto& th : pool) th.join();
   Collected out;
+  // Each segment's facts are in id order (rows are), and a live id is in one
+  // segment only: merging the runs gives the id order a full sort would.
   std::vector<std::pair<OpenAlexId, std::pair<uint32_t, uint32_t>>> order;
+  std::vector<size_t> runs{0};  // run boundaries in order
   for (uint32_t t = 0; t < nthreads; ++t) {
     if (!locals[t].error.ok()) return locals[t].error;
-    for (uint32_t i = 0; i < locals[t].facts.size(); ++i) order.push_back({locals[t].facts[i].id, {t, i}});
+    for (uint32_t i = 0; i < locals[t].facts.size(); ++i) {
+      if (i > 0 && locals[t].facts[i].id <= locals[t].facts[i - 1].id) runs.push_back(order.size());
+      order.push_back({locals[t].facts[i].id, {t, i}});
+    }
+    if (runs.back() != order.size()) runs.push_back(order.size());
   }
-  std::sort(order.begin(), order.end());
+  while (runs.size() > 2) {
+    std::vector<size_t> merged{0};
+    for (size_t r = 0; r + 1 < runs.size(); r += 2) {
+      size_t end = r + 2 < runs.size() ? runs[r + 2] : runs[r + 1];
+      if (r + 2 < runs.size())
+        std::inplace_merge(order.begin() + runs[r], order.begin() + runs[r + 1], order.begin() + end);
+      merged.push_back(end);
+    }
+    runs = std::move(merged);
+  }
   for (const auto& [id, where] : order) AppendFacts(locals[where.first].facts[where.second], locals[where.first].arena, &out);
   std::vector<const FactsArena*> arenas;
   for (const Local& L : locals) arenas.push_back(&L.arena);
