@@ -1184,6 +1184,8 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
         return;
       }
       roaring_bitmap_andnot_inplace(rows, I.dead[s]);
+      if (size_t need = L.facts.size() + roaring_bitmap_get_cardinality(rows); need > L.facts.capacity())
+        L.facts.reserve(std::max(need, 2 * L.facts.capacity()));
       roaring_uint32_iterator_t* it = roaring_create_iterator(rows);
       const bool have_registry = I.registry.size() != 0;
       for (; it->has_value; roaring_advance_uint32_iterator(it)) {
@@ -1231,6 +1233,19 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
       merged.push_back(end);
     }
     runs = std::move(merged);
+  }
+  // Room for everything appended below (growing a million facts costs more than the appends).
+  {
+    size_t countries = 0, partners = 0, members = 0;
+    for (const Local& L : locals) {
+      countries += L.arena.countries.size();
+      partners += L.arena.partners.size();
+      members += L.arena.member_list.size();
+    }
+    out.works.reserve(order.size());
+    out.arena.countries.reserve(countries);
+    out.arena.partners.reserve(partners);
+    out.arena.member_list.reserve(members);
   }
   for (const auto& [id, where] : order) AppendFacts(locals[where.first].facts[where.second], locals[where.first].arena, &out);
   std::vector<const FactsArena*> arenas;
