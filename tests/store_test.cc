@@ -13,6 +13,10 @@
 #include <filesystem>
 #include <random>
 
+#include <fmt/format.h>
+
+#include "store/segment.h"
+#include "store/store.h"
 #include "synth/generate.h"
 #include "test_util.h"
 
@@ -314,6 +318,90 @@ TEST(Store, DamagedSegmentsAreDetected) {
   WriteFile(segs[0].string(), bytes);
   EXPECT_EQ(RunCli(query, d).exit_code, 0);
   EXPECT_EQ(RunCli("store verify " + store, d).exit_code, 0);
+}
+
+// One store of the real samples, built once for the tests that only read it.
+class StoreReal : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    root_ = new fs::path(fs::temp_directory_path() / ("coopscope_store_real_" + std::to_string(::getpid())));
+    fs::remove_all(*root_);
+    fs::create_directories(*root_);
+    store_ = new std::string((*root_ / "store").string());
+    auto built = RunCli("store build -q " + *store_ + kRealRegistries + kRealInputs, root_->string());
+    ASSERT_EQ(built.exit_code, 0) << built.err;
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*root_);
+    delete store_;
+    delete root_;
+  }
+  static fs::path* root_;
+  static std::string* store_;
+};
+fs::path* StoreReal::root_ = nullptr;
+std::string* StoreReal::store_ = nullptr;
+
+// A segment parses its dictionary when opened (Ref, lineage, names): every
+// entry must equal the one Dict decodes from the bytes, and Decode's entry of
+// each reference must be the entry the reference was copied from.
+TEST_F(StoreReal, ParsedDictionaryAgreesWithDecodedEntries) {
+  const std::string& store = *store_;
+  size_t entries = 0, refs = 0;
+  for (const auto& e : fs::directory_iterator(store + "/segments")) {
+    auto reader = store::SegmentReader::Open(e.path().string(), true);
+    ASSERT_TRUE(reader.ok()) << reader.status().message();
+    const store::SegmentReader& r = *reader.value();
+    store::DictRef ref;
+    for (uint32_t d = 0; d < r.dict_size(); ++d, ++entries) {
+      ASSERT_TRUE(r.Dict(d, &ref).ok());
+      const InstitutionRef& parsed = r.Ref(d);
+      EXPECT_EQ(parsed.id, ref.ref.id);
+      EXPECT_EQ(parsed.ror, ref.ref.ror);
+      EXPECT_EQ(parsed.country, ref.ref.country);
+      EXPECT_EQ(parsed.type, ref.ref.type);
+      EXPECT_EQ(parsed.has_lineage, ref.ref.has_lineage);
+      EXPECT_EQ(std::vector<OpenAlexId>(r.lineage() + parsed.lineage_begin, r.lineage() + parsed.lineage_end),
+                ref.lineage);
+      EXPECT_EQ(std::string_view(r.names() + parsed.name_begin, parsed.name_end - parsed.name_begin), ref.name);
+    }
+    Work w;
+    std::vector<uint32_t> of_ref;
+    for (uint32_t row = 0; row < r.works(); ++row) {
+      ASSERT_TRUE(r.Decode(row, &w, &of_ref).ok());
+      ASSERT_EQ(of_ref.size(), w.institutions.size());
+      for (size_t i = 0; i < of_ref.size(); ++i, ++refs) {
+        const InstitutionRef& a = w.institutions[i];
+        const InstitutionRef& b = r.Ref(of_ref[i]);
+        EXPECT_EQ(a.id, b.id);
+        EXPECT_EQ(a.ror, b.ror);
+        EXPECT_EQ(w.InstitutionName(a), std::string_view(r.names() + b.name_begin, b.name_end - b.name_begin));
+      }
+    }
+  }
+  EXPECT_GT(entries, 100u);
+  EXPECT_GT(refs, entries);
+}
+
+// info and countries read the catalog only: the registry is counted, not decoded.
+TEST_F(StoreReal, SnapshotsOpenWithoutTheRegistryWhenAsked) {
+  const std::string& store = *store_;
+  auto full = store::Snapshot::Open(store, false);
+  auto bare = store::Snapshot::Open(store, false, false);
+  ASSERT_TRUE(full.ok() && bare.ok());
+  EXPECT_GT(full.value()->registry().size(), 1000u);
+  EXPECT_EQ(full.value()->registry_size(), full.value()->registry().size());
+  EXPECT_EQ(bare.value()->registry_size(), full.value()->registry().size());
+  EXPECT_EQ(bare.value()->registry().size(), 0u);
+  EXPECT_EQ(bare.value()->totals().live_works, full.value()->totals().live_works);
+  auto a = full.value()->Countries(2020), b = bare.value()->Countries(2020);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ(a->size(), b->size());
+  for (size_t i = 0; i < a->size(); ++i) EXPECT_EQ((*a)[i].copubs, (*b)[i].copubs);
+  auto info = RunCli("store info " + store, root_->string());
+  EXPECT_NE(info.out.find(fmt::format("registry         {} organisations", full.value()->registry().size())),
+            std::string::npos)
+      << info.out;
 }
 
 TEST(Store, ClearErrorsForMisuse) {

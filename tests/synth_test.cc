@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
@@ -368,6 +369,36 @@ TEST(SynthGenerate, DifferentSeedsDiffer) {
   ASSERT_TRUE(RunGenerate(a).ok());
   ASSERT_TRUE(RunGenerate(b).ok());
   EXPECT_FALSE(Snapshot(a.out_dir) == Snapshot(b.out_dir));
+}
+
+// The store benchmark builds a large store from runs generated one after the
+// other: with --first-index, their works are the next ones of the same series.
+TEST(SynthGenerate, FirstIndexContinuesTheSeriesWithDisjointIds) {
+  TempDir tmp;
+  GenerateOptions whole = SmallOptions(tmp.File("whole")), a = SmallOptions(tmp.File("a")),
+                  b = SmallOptions(tmp.File("b"));
+  whole.works = 400;
+  a.works = b.works = 200;
+  b.first_index = 200;
+  for (const GenerateOptions* o : {&whole, &a, &b}) ASSERT_TRUE(RunGenerate(*o).ok());
+  auto ids = [](const GenerateOptions& o) {
+    std::set<std::string> out;
+    for (const Part& part : ReadParts(o.out_dir))
+      for (const std::string& line : part.lines) {
+        simdjson::dom::parser parser;
+        out.insert(Inspect(parser.parse(line), 0).id);
+      }
+    return out;
+  };
+  std::set<std::string> ia = ids(a), ib = ids(b), iw = ids(whole);
+  EXPECT_EQ(ia.size(), 200u);
+  EXPECT_EQ(ib.size(), 200u);
+  std::set<std::string> both;
+  std::set_intersection(ia.begin(), ia.end(), ib.begin(), ib.end(), std::inserter(both, both.end()));
+  EXPECT_TRUE(both.empty()) << both.size() << " ids in both runs";
+  std::set<std::string> joined = ia;
+  joined.insert(ib.begin(), ib.end());
+  EXPECT_EQ(joined, iw) << "the two runs are not the 400-work run cut in two";
 }
 
 TEST(SynthGenerate, ErrorsAreValues) {

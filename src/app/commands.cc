@@ -190,7 +190,7 @@ int RunStoreIngest(const StoreOptions& o, bool update) {
 }
 
 int RunStoreInfo(const std::string& dir) {
-  auto snap = store::Snapshot::Open(dir, false);
+  auto snap = store::Snapshot::Open(dir, false, false);
   if (!snap.ok()) return Fail(ExitFor(snap.status()), snap.status().message());
   const store::StoreTotals& t = snap.value()->totals();
   const IngestReport& g = t.ingest;
@@ -206,7 +206,7 @@ int RunStoreInfo(const std::string& dir) {
              t.stored_authorships);
   fmt::print("bytes per work   {:.1f} (per stored row), {:.2f} per authorship\n", per(t.segment_bytes, t.stored_rows),
              per(t.segment_bytes, t.stored_authorships));
-  fmt::print("registry         {} organisations\n", snap.value()->registry().size());
+  fmt::print("registry         {} organisations\n", snap.value()->registry_size());
   fmt::print("manifest parts   {} checked, {} mismatched, {} absent\n", g.manifest_parts_checked,
              g.manifest_mismatches, g.manifest_parts_absent);
   fmt::print("country policy   {}\n", t.policy.empty() ? "identity" : t.policy);
@@ -341,7 +341,7 @@ int RunCountries(const RankOptions& o) {
   CountryCode only = kNoCountry;
   if (!o.country.empty() && (only = MakeCountry(o.country)) == kNoCountry)
     return Fail(kExitUsage, fmt::format("--country '{}' is not a two-letter code", o.country));
-  auto snap = store::Snapshot::Open(o.store, false);
+  auto snap = store::Snapshot::Open(o.store, false, false);
   if (!snap.ok()) return Fail(ExitFor(snap.status()), snap.status().message());
   auto rows = snap.value()->Countries(o.year);
   if (!rows.ok()) return Fail(ExitFor(rows.status()), rows.status().message());
@@ -776,6 +776,9 @@ void RegisterCommands(CLI::App& app) {
   c.generate->add_option("--out", g.out_dir, "Folder to write (a snapshot layout: works/…/part_NNN)");
   c.generate->add_option("--works", g.works, "Number of works")->capture_default_str();
   c.generate->add_option("--seed", g.seed, "Random seed")->capture_default_str();
+  c.generate->add_option("--first-index", g.first_index,
+                         "Number of the first work: runs with disjoint ranges write disjoint work ids")
+      ->capture_default_str();
   c.generate->add_option("--parts", g.parts, "Number of part files")->capture_default_str();
   c.generate->add_option("--compression", g.compression, "none, gz or zst")->capture_default_str();
   c.generate->add_option("--registry", g.registry, "ROR v2 dump to draw CNRS units and partners from (required)");

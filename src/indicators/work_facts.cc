@@ -72,6 +72,20 @@ bool FactsBuilder::InScope(const Work& w) {
   return any;
 }
 
+bool FactsBuilder::InScopeKnown(const Work& w, const uint32_t* entries, const uint8_t* in_scope,
+                                const RegistryEntry* const* registry_entries) {
+  const size_t n = w.institutions.size();
+  ref_in_scope_.resize(n);
+  ref_entry_.resize(n);
+  bool any = false;
+  for (size_t i = 0; i < n; ++i) {
+    ref_in_scope_[i] = in_scope[entries[i]];
+    ref_entry_[i] = registry_entries[entries[i]];
+    any = any || ref_in_scope_[i];
+  }
+  return any;
+}
+
 void FactsBuilder::RefPartners(size_t ref, std::vector<PartnerKey>* out) const {
   out->clear();
   if (ref >= ref_inst_.size() || ref_inst_[ref] < 0) return;

@@ -91,6 +91,12 @@ class FactsBuilder {
 
   // Whether w is in W(S) — the cheap test every work goes through.
   bool InScope(const Work& w);
+  // The same when each reference's RefInScope answer and registry entry
+  // (Registry::Find, null when unknown) are already known — the store tests
+  // each dictionary entry once, not each mention: ref i of w is entry
+  // entries[i], in S when in_scope[entries[i]].
+  bool InScopeKnown(const Work& w, const uint32_t* entries, const uint8_t* in_scope,
+                    const RegistryEntry* const* registry_entries);
   // Whether one institution reference is in S; `lineage` is the reference's
   // stated lineage.  Sets *entry to its registry entry when it was looked up.
   bool RefInScope(const InstitutionRef& ref, const OpenAlexId* lineage, size_t lineage_size,

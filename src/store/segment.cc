@@ -76,17 +76,6 @@ bool ParseDictEntry(Cursor& c, DictRef* out, uint64_t* posting_bytes) {
   return c.ok();
 }
 
-// Steps over one dictionary entry, returning its posting list's length.
-bool SkipDictEntry(Cursor& c, uint64_t* posting_bytes) {
-  c.Varint();
-  c.Varint();
-  c.Bytes(2 + 1 + 1);
-  for (uint64_t n = c.Varint(); n > 0 && c.ok(); --n) c.Varint();
-  c.Bytes(c.Varint());
-  *posting_bytes = c.Varint();
-  return c.ok();
-}
-
 void Pad(std::string* out) {
   while (out->size() % kAlign) out->push_back('\0');
 }
@@ -315,7 +304,9 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& pa
     ::close(fd);
     return r->Corrupt(fmt::format("{} bytes, shorter than a header", r->size_));
   }
-  void* map = ::mmap(nullptr, r->size_, PROT_READ, MAP_SHARED, fd, 0);
+  // Populated at once: a query reads most of the pages, and one call costs
+  // far less than a fault per page.
+  void* map = ::mmap(nullptr, r->size_, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
   ::close(fd);
   if (map == MAP_FAILED) return Status(ErrorCode::kIo, fmt::format("cannot map {}", path));
   r->base_ = static_cast<const char*>(map);
@@ -388,12 +379,22 @@ Status SegmentReader::Load() {
   posting_offsets_.resize(uint64_t{dict_count_} + 1);
   Cursor c(dict_.get(), dict_.get() + dict_bytes_);
   uint64_t postings = 0;
+  refs_.resize(dict_count_);
+  lineage_.clear();
+  DictRef parsed;
   for (uint32_t d = 0; d < dict_count_; ++d) {
     dict_offsets_[d] = static_cast<uint32_t>(c.position() - dict_.get());
     posting_offsets_[d] = postings;
     uint64_t bytes = 0;
-    if (!SkipDictEntry(c, &bytes) || bytes > sec(Section::kPostings).bytes)
+    if (!ParseDictEntry(c, &parsed, &bytes) || bytes > sec(Section::kPostings).bytes)
       return Corrupt(fmt::format("dictionary entry {} does not decode", d));
+    InstitutionRef& ref = refs_[d];
+    ref = parsed.ref;
+    ref.lineage_begin = static_cast<uint32_t>(lineage_.size());
+    lineage_.insert(lineage_.end(), parsed.lineage.begin(), parsed.lineage.end());
+    ref.lineage_end = static_cast<uint32_t>(lineage_.size());
+    ref.name_begin = static_cast<uint32_t>(parsed.name.data() - dict_.get());
+    ref.name_end = static_cast<uint32_t>(ref.name_begin + parsed.name.size());
     postings += bytes;
   }
   dict_offsets_[dict_count_] = static_cast<uint32_t>(dict_bytes_);
@@ -443,8 +444,9 @@ Status SegmentReader::Dict(uint32_t index, DictRef* out) const {
   return Status::Ok();
 }
 
-Status SegmentReader::Decode(uint32_t row, Work* w) const {
+Status SegmentReader::Decode(uint32_t row, Work* w, std::vector<uint32_t>* entries) const {
   w->clear();
+  if (entries != nullptr) entries->clear();
   uint64_t b = 0, e = 0;
   if (Status st = Row(row, &b, &e); !st.ok()) return st;
   Cursor c(blobs_ + b, blobs_ + e);
@@ -462,7 +464,6 @@ Status SegmentReader::Decode(uint32_t row, Work* w) const {
   }
   uint64_t n_auth = c.Varint();
   if (!c.ok() || n_auth > e - b) return Corrupt(fmt::format("row {} does not decode", row));
-  DictRef ref;
   w->authorships.resize(n_auth);
   for (uint64_t a = 0; a < n_auth; ++a) {
     Authorship& au = w->authorships[a];
@@ -472,15 +473,16 @@ Status SegmentReader::Decode(uint32_t row, Work* w) const {
     for (uint64_t i = 0; i < k; ++i) {
       uint64_t local = c.Varint();
       if (!c.ok() || local >= n_local) return Corrupt(fmt::format("row {}: reference {} out of range", row, local));
-      if (Status st = Dict(locals[local], &ref); !st.ok()) return st;
-      InstitutionRef inst = ref.ref;
+      const InstitutionRef& ref = refs_[locals[local]];
+      InstitutionRef inst = ref;
       inst.lineage_begin = static_cast<uint32_t>(w->lineage.size());
-      w->lineage.insert(w->lineage.end(), ref.lineage.begin(), ref.lineage.end());
+      w->lineage.insert(w->lineage.end(), lineage_.begin() + ref.lineage_begin, lineage_.begin() + ref.lineage_end);
       inst.lineage_end = static_cast<uint32_t>(w->lineage.size());
       inst.name_begin = static_cast<uint32_t>(w->text.size());
-      w->text.append(ref.name);
+      w->text.append(dict_.get() + ref.name_begin, ref.name_end - ref.name_begin);
       inst.name_end = static_cast<uint32_t>(w->text.size());
       w->institutions.push_back(inst);
+      if (entries != nullptr) entries->push_back(locals[local]);
     }
     au.inst_end = static_cast<uint32_t>(w->institutions.size());
     au.country_begin = au.country_end = static_cast<uint32_t>(w->countries.size());

@@ -102,10 +102,16 @@ class SegmentReader {
 
   // The updated_date (microseconds) of a row.
   Result<int64_t> Updated(uint32_t row) const;
-  // Refills w with the row's work.
-  Status Decode(uint32_t row, Work* w) const;
+  // Refills w with the row's work; with entries, also the dictionary index
+  // of each of w's institution references (a query tests each entry once).
+  Status Decode(uint32_t row, Work* w, std::vector<uint32_t>* entries = nullptr) const;
   // A dictionary entry.
   Status Dict(uint32_t index, DictRef* out) const;
+  // The same, parsed when the segment was opened (index < dict_size()):
+  // lineage_begin/end index lineage(), name_begin/end index names().
+  const InstitutionRef& Ref(uint32_t index) const { return refs_[index]; }
+  const OpenAlexId* lineage() const { return lineage_.data(); }
+  const char* names() const { return dict_.get(); }
   // The rows holding dictionary entry `index`; the caller frees the bitmap.
   Result<roaring_bitmap_t*> Postings(uint32_t index) const;
 
@@ -117,8 +123,8 @@ class SegmentReader {
   Status Corrupt(const std::string& what) const;
   // [begin, end) of a row's bytes in the blobs section.
   Status Row(uint32_t row, uint64_t* begin, uint64_t* end) const;
-  // Decompresses the dictionary and indexes its entries and posting lists;
-  // decodes the ids.
+  // Decompresses the dictionary, parses its entries and indexes their
+  // posting lists; decodes the ids.
   Status Load();
 
   std::string path_;
@@ -138,6 +144,8 @@ class SegmentReader {
   std::unique_ptr<char[]> dict_;       // the decompressed dictionary (not zero-filled first)
   uint64_t dict_bytes_ = 0;
   std::vector<uint32_t> dict_offsets_;       // per entry + 1, in dict_
+  std::vector<InstitutionRef> refs_;         // per entry, parsed; names in dict_
+  std::vector<OpenAlexId> lineage_;          // the entries' lineages, back to back
   std::vector<uint64_t> posting_offsets_;    // per entry + 1, in the postings section
   const char* postings_ = nullptr;
 };

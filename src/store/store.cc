@@ -198,19 +198,24 @@ Result<std::vector<SegmentRow>> LoadSegmentRows(Db& db, bool live_only) {
   return rows;
 }
 
-Status LoadRegistry(Db& db, Registry* registry) {
+// Adds the stored registry to *registry; *rows (when given) = its row count.
+// (Decoding the rows on two threads was tried: more CPU, no faster on 2 cores.)
+Status LoadRegistry(Db& db, Registry* registry, uint64_t* rows = nullptr) {
   auto count = QueryInt(db, "SELECT COUNT(*) FROM registry");
   if (!count.ok()) return count.status();
   registry->Reserve(static_cast<size_t>(count.value()));
   auto s = db.Prepare("SELECT idx, entry FROM registry ORDER BY idx");
   if (!s.ok()) return s.status();
   Status st;
+  uint64_t n = 0;
   while (s->Step(&st)) {
     RegistryEntry e;
     if (!DecodeEntry(s->Blob(1), &e))
       return Status(ErrorCode::kCorrupt, fmt::format("store catalog: registry row {} is damaged", s->Int(0)));
     registry->AddEntry(std::move(e));
+    ++n;
   }
+  if (rows != nullptr) *rows = n;
   return st;
 }
 
@@ -983,7 +988,7 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
   if (!gen.ok()) return gen.status();
   if (Status st = PublishGeneration(db, rows.value(), gen.value()); !st.ok()) return st;
   for (const Reject& r : gen->manifest_rejects) rejects->Add(r);
-  auto snap = Snapshot::Open(dir, false);
+  auto snap = Snapshot::Open(dir, false, false);
   if (!snap.ok()) return snap.status();
   summary.totals = snap.value()->totals();
   return summary;
@@ -995,6 +1000,7 @@ struct Snapshot::Impl {
   std::string dir;
   Db db;
   Registry registry;
+  uint64_t registry_size = 0;
   StoreTotals totals;
   std::vector<SegmentRow> rows;
   // Segments are opened on first use (Collect; rank, countries and info read
@@ -1029,6 +1035,7 @@ struct Snapshot::Impl {
 Snapshot::Snapshot(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Snapshot::~Snapshot() = default;
 const Registry& Snapshot::registry() const { return impl_->registry; }
+uint64_t Snapshot::registry_size() const { return impl_->registry_size; }
 const StoreTotals& Snapshot::totals() const { return impl_->totals; }
 
 CountryPolicy Snapshot::policy() const {
@@ -1044,7 +1051,7 @@ CountryPolicy Snapshot::policy() const {
   return p;
 }
 
-Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool verify_checksums) {
+Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool verify_checksums, bool load_registry) {
   auto impl = std::make_unique<Impl>();
   impl->dir = dir;
   if (Status st = OpenCatalog(dir, false, &impl->db); !st.ok()) return st;
@@ -1066,7 +1073,13 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool ve
   impl->rows = std::move(rows.value());
   impl->verify_checksums = verify_checksums;
   impl->readers = std::make_unique<Impl::Lazy[]>(impl->rows.size());
-  if (Status st = LoadRegistry(impl->db, &impl->registry); !st.ok()) return st;
+  if (load_registry) {
+    if (Status st = LoadRegistry(impl->db, &impl->registry, &impl->registry_size); !st.ok()) return st;
+  } else {
+    auto rows = QueryInt(impl->db, "SELECT COUNT(*) FROM registry");
+    if (!rows.ok()) return rows.status();
+    impl->registry_size = static_cast<uint64_t>(rows.value());
+  }
   std::map<std::string, int64_t> t;
   {
     auto s = impl->db.Prepare("SELECT key, value FROM totals");
@@ -1127,9 +1140,12 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
   auto run = [&](unsigned t) {
     Local& L = locals[t];
     FactsBuilder fb(scope, I.registry, policy);
-    DictRef ref;
     Work w;
     std::vector<roaring_bitmap_t*> lists;
+    std::vector<uint8_t> in_scope;                 // per dictionary entry
+    std::vector<const RegistryEntry*> entries;     // per dictionary entry: Registry::Find, once
+    std::vector<uint8_t> looked_up;                // per dictionary entry
+    std::vector<uint32_t> refs;                    // per reference of w: its dictionary entry
     for (;;) {
       size_t s = next.fetch_add(1);
       if (s >= n) break;
@@ -1140,14 +1156,17 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
       }
       const SegmentReader& r = *opened.value();
       // The dictionary entries in S, then their works.
+      const uint32_t nd = r.dict_size();
+      in_scope.assign(nd, 0);
+      entries.assign(nd, nullptr);
+      looked_up.assign(nd, 0);
       lists.clear();
-      for (uint32_t d = 0; d < r.dict_size(); ++d) {
-        if (Status st = r.Dict(d, &ref); !st.ok()) {
-          L.error = st;
-          break;
-        }
+      for (uint32_t d = 0; d < nd; ++d) {
+        const InstitutionRef& ref = r.Ref(d);
         const RegistryEntry* entry = nullptr;
-        if (!fb.RefInScope(ref.ref, ref.lineage.data(), ref.lineage.size(), &entry)) continue;
+        if (!fb.RefInScope(ref, r.lineage() + ref.lineage_begin, ref.lineage_end - ref.lineage_begin, &entry))
+          continue;
+        in_scope[d] = 1;
         auto bm = r.Postings(d);
         if (!bm.ok()) {
           L.error = bm.status();
@@ -1162,13 +1181,21 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
         return;
       }
       roaring_bitmap_andnot_inplace(rows, I.dead[s]);
+      if (size_t need = L.facts.size() + roaring_bitmap_get_cardinality(rows); need > L.facts.capacity())
+        L.facts.reserve(std::max(need, 2 * L.facts.capacity()));
       roaring_uint32_iterator_t* it = roaring_create_iterator(rows);
+      const bool have_registry = I.registry.size() != 0;
       for (; it->has_value; roaring_advance_uint32_iterator(it)) {
-        if (Status st = r.Decode(it->current_value, &w); !st.ok()) {
+        if (Status st = r.Decode(it->current_value, &w, &refs); !st.ok()) {
           L.error = st;
           break;
         }
-        if (!fb.InScope(w)) continue;
+        for (size_t i = 0; i < refs.size(); ++i)
+          if (have_registry && !looked_up[refs[i]]) {
+            looked_up[refs[i]] = 1;
+            entries[refs[i]] = I.registry.Find(w.institutions[i].id, w.institutions[i].ror);
+          }
+        if (!fb.InScopeKnown(w, refs.data(), in_scope.data(), entries.data())) continue;
         L.facts.emplace_back();
         fb.Build(w, &L.facts.back(), &L.arena);
       }
@@ -1182,12 +1209,41 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
   run(0);
   for (auto& th : pool) th.join();
   Collected out;
+  // Each segment's facts are in id order (rows are), and a live id is in one
+  // segment only: merging the runs gives the id order a full sort would.
   std::vector<std::pair<OpenAlexId, std::pair<uint32_t, uint32_t>>> order;
+  std::vector<size_t> runs{0};  // run boundaries in order
   for (uint32_t t = 0; t < nthreads; ++t) {
     if (!locals[t].error.ok()) return locals[t].error;
-    for (uint32_t i = 0; i < locals[t].facts.size(); ++i) order.push_back({locals[t].facts[i].id, {t, i}});
+    for (uint32_t i = 0; i < locals[t].facts.size(); ++i) {
+      if (i > 0 && locals[t].facts[i].id <= locals[t].facts[i - 1].id) runs.push_back(order.size());
+      order.push_back({locals[t].facts[i].id, {t, i}});
+    }
+    if (runs.back() != order.size()) runs.push_back(order.size());
   }
-  std::sort(order.begin(), order.end());
+  while (runs.size() > 2) {
+    std::vector<size_t> merged{0};
+    for (size_t r = 0; r + 1 < runs.size(); r += 2) {
+      size_t end = r + 2 < runs.size() ? runs[r + 2] : runs[r + 1];
+      if (r + 2 < runs.size())
+        std::inplace_merge(order.begin() + runs[r], order.begin() + runs[r + 1], order.begin() + end);
+      merged.push_back(end);
+    }
+    runs = std::move(merged);
+  }
+  // Room for everything appended below (growing a million facts costs more than the appends).
+  {
+    size_t countries = 0, partners = 0, members = 0;
+    for (const Local& L : locals) {
+      countries += L.arena.countries.size();
+      partners += L.arena.partners.size();
+      members += L.arena.member_list.size();
+    }
+    out.works.reserve(order.size());
+    out.arena.countries.reserve(countries);
+    out.arena.partners.reserve(partners);
+    out.arena.member_list.reserve(members);
+  }
   for (const auto& [id, where] : order) AppendFacts(locals[where.first].facts[where.second], locals[where.first].arena, &out);
   std::vector<const FactsArena*> arenas;
   for (const Local& L : locals) arenas.push_back(&L.arena);

@@ -85,10 +85,16 @@ class Snapshot {
   // Opens the last committed generation.  Segments are opened when a query
   // first reads them (Collect; Rank, Countries and totals read the catalog
   // only); verify_checksums then checks the crc32 of each of their sections.
-  static Result<std::unique_ptr<Snapshot>> Open(const std::string& dir, bool verify_checksums);
+  // The stored registry is decoded only with load_registry (Collect, Rank and
+  // Verify need it; totals and Countries do not, and it is most of their time).
+  static Result<std::unique_ptr<Snapshot>> Open(const std::string& dir, bool verify_checksums,
+                                                bool load_registry = true);
   ~Snapshot();
 
+  // Empty when opened without load_registry.
   const Registry& registry() const;
+  // Organisations in the stored registry, loaded or not.
+  uint64_t registry_size() const;
   const StoreTotals& totals() const;
   CountryPolicy policy() const;  // the policy the stored tallies used
 

@@ -4,7 +4,7 @@
 // pure function of the options, so threads do not change a byte) and the
 // manifest.
 //
-// Layout.  Work i (0 ≤ i < works) lives in part p = the p with
+// Layout.  Work i (0 ≤ i < works, counted from first_index) lives in part p = the p with
 // p·works/parts ≤ i < (p+1)·works/parts.  Parts are split over D = min(parts,
 // 4) folders, oldest first; a work's updated_date is its folder's date with a
 // time of day.  A duplicated work also has an older copy, with an older
@@ -102,8 +102,8 @@ void Generator::Lay() {
     PartInfo& part = parts_[p];
     while (p >= folder_first_part_[part.folder + 1]) ++part.folder;
     part.number = p - folder_first_part_[part.folder];
-    part.begin = options_.works * p / parts;
-    part.end = options_.works * (p + 1) / parts;
+    part.begin = options_.first_index + options_.works * p / parts;
+    part.end = options_.first_index + options_.works * (p + 1) / parts;
     CivilDate d = CivilFromDays(folder_days_[part.folder]);
     std::string key =
         fmt::format("updated_date={:04}-{:02}-{:02}/part_{:03}.{}", d.year, d.month, d.day, part.number, extension_);
@@ -111,7 +111,7 @@ void Generator::Lay() {
     part.url = "s3://openalex/data/works/" + key;
   }
   // Older copies of duplicated works, and where they go.
-  for (uint64_t i = 0; i < options_.works; ++i) {
+  for (uint64_t i = options_.first_index; i < options_.first_index + options_.works; ++i) {
     uint64_t h = Hash(i);
     if (!HashBelow(h, options_.duplicate_share)) continue;
     uint64_t p = PartOf(i);
@@ -135,7 +135,7 @@ void Generator::Lay() {
 
 uint64_t Generator::PartOf(uint64_t index) const {
   // The first p with index < end(p) = works·(p+1)/parts.
-  uint64_t p = index * options_.parts / std::max<uint64_t>(options_.works, 1);
+  uint64_t p = (index - options_.first_index) * options_.parts / std::max<uint64_t>(options_.works, 1);
   while (p > 0 && index < parts_[p].begin) --p;
   while (index >= parts_[p].end) ++p;
   return p;

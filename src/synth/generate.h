@@ -16,6 +16,7 @@ namespace coopscope {
 struct GenerateOptions {
   std::string out_dir;      // folder to write into (created)
   uint64_t works = 100000;  // works in all
+  uint64_t first_index = 0;  // works are numbered [first_index, first_index + works): disjoint runs, disjoint ids
   uint64_t seed = 42;
   unsigned parts = 4;                // files written
   std::string compression = "none";  // none, gz, zst
