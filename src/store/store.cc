@@ -4,10 +4,12 @@
 #include <fcntl.h>
 #include <roaring/roaring.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -216,11 +218,17 @@ Status LoadRegistry(Db& db, Registry* registry) {
 
 // ------------------------------------------------------------ generation
 
+struct OrgTally {
+  uint64_t p = 0, p_int_collab = 0;
+  double p_frac = 0;
+};
+
 // Everything a settle publishes, computed from the committed segments.
 struct Generation {
   std::vector<std::string> dead;  // per segment (in rows order): portable roaring of dead rows
   std::map<std::string, int64_t> totals;
-  std::map<std::pair<int, PartnerKey>, RankRow> org_year;
+  // Per (year, top-level organisation): p, p_frac, p_int_collab, in key order.
+  std::vector<std::pair<std::pair<int, PartnerKey>, OrgTally>> org_year;
   std::unordered_map<PartnerKey, PartnerInfo> orgs;  // names of the ranked organisations
   std::map<std::tuple<int, CountryCode, CountryCode>, uint64_t> pairs;
   std::vector<Reject> manifest_rejects;
@@ -275,6 +283,20 @@ void RollUp(const Registry& registry, const RorToOpenAlex& learned, const OpenAl
 }
 
 using Readers = std::vector<std::unique_ptr<SegmentReader>>;
+
+// Keys of the settle's hash tables.
+struct YearKeyHash {
+  size_t operator()(const std::pair<int, PartnerKey>& k) const {
+    uint64_t x = k.second ^ (static_cast<uint64_t>(static_cast<uint32_t>(k.first)) * 0x9e3779b97f4a7c15ULL);
+    x ^= x >> 29;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    return static_cast<size_t>(x ^ (x >> 32));
+  }
+};
+constexpr int kPairYearBias = 1 << 20;  // years (0 for none, else 1000..2999) kept non-negative in a pair key
+uint64_t PairKey(int year, CountryCode a, CountryCode b) {
+  return static_cast<uint64_t>(year + kPairYearBias) << 32 | uint64_t{a} << 16 | b;
+}
 
 // Opens one committed segment and checks it against its catalog row.
 Result<std::unique_ptr<SegmentReader>> OpenReader(const std::string& dir, const SegmentRow& r, bool verify) {
@@ -356,31 +378,57 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
     }
   }
 
+  unsigned nthreads = std::max(1u, std::min<unsigned>(threads ? threads : std::thread::hardware_concurrency(),
+                                                      static_cast<unsigned>(std::max<size_t>(n, 1))));
+  // Runs fn(thread, segment) over the segments, one segment per task.
+  auto parallel = [&](const auto& fn) {
+    std::atomic<size_t> next{0};
+    auto loop = [&](unsigned t) {
+      for (size_t s = next.fetch_add(1); s < n; s = next.fetch_add(1)) fn(t, s);
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < nthreads; ++t) pool.emplace_back(loop, t);
+    loop(0);
+    for (auto& th : pool) th.join();
+  };
+
   RorToOpenAlex learned;
   OpenAlexToRor rors;
   {
-    DictRef ref;
-    for (const auto& r : readers)
-      for (uint32_t d = 0; d < r->dict_size(); ++d) {
-        if (Status st = r->Dict(d, &ref); !st.ok()) return st;
-        if (ref.ref.id != 0 && ref.ref.ror != 0) {
-          learned.emplace(ref.ref.ror, ref.ref.id);
-          rors.emplace(ref.ref.id, ref.ref.ror);
+    // The pairs of each segment's dictionary (decoded in parallel), kept in
+    // segment then entry order: the first pair stated for an id wins.
+    std::vector<std::vector<std::pair<RorId, OpenAlexId>>> stated(n);
+    std::vector<Status> errors(n);
+    parallel([&](unsigned, size_t s) {
+      DictRef ref;
+      for (uint32_t d = 0; d < readers[s]->dict_size(); ++d) {
+        if (Status st = readers[s]->Dict(d, &ref); !st.ok()) {
+          errors[s] = st;
+          return;
         }
+        if (ref.ref.id != 0 && ref.ref.ror != 0) stated[s].emplace_back(ref.ref.ror, ref.ref.id);
       }
+    });
+    for (size_t s = 0; s < n; ++s) {
+      if (!errors[s].ok()) return errors[s];
+      for (const auto& [ror, id] : stated[s]) {
+        learned.emplace(ror, id);
+        rors.emplace(id, ror);
+      }
+    }
   }
 
   // World tallies over the live works, one segment per task.
+  // Hash tables while counting (ordered maps cost a cache miss per tree level
+  // per work); ordered into g once, when the threads' tallies are merged.
   struct Local {
-    std::map<std::pair<int, PartnerKey>, RankRow> org_year;
-    std::map<std::tuple<int, CountryCode, CountryCode>, uint64_t> pairs;
+    std::unordered_map<std::pair<int, PartnerKey>, OrgTally, YearKeyHash> org_year;
+    std::unordered_map<uint64_t, uint64_t> pairs;  // PairKey(year, a, b)
     std::unordered_map<PartnerKey, std::vector<PartnerKey>> rolled;  // key -> its top-level organisations
     FactsArena arena;
     Status error;
     int first_year = 0, last_year = 0;
   };
-  unsigned nthreads = std::max(1u, std::min<unsigned>(threads ? threads : std::thread::hardware_concurrency(),
-                                                      static_cast<unsigned>(std::max<size_t>(n, 1))));
   std::vector<Local> locals(nthreads);
   std::atomic<size_t> next{0};
   Scope none = Scope::None();
@@ -416,7 +464,7 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
         const CountryCode* k = arena.countries.data() + facts.countries_begin;
         const size_t nk = facts.countries_end - facts.countries_begin;
         for (size_t i = 0; i < nk; ++i)
-          for (size_t j = i; j < nk; ++j) ++L.pairs[{year, k[i], k[j]}];
+          for (size_t j = i; j < nk; ++j) ++L.pairs[PairKey(year, k[i], k[j])];
         // Organisations rolled up: every top-level ancestor, with its share
         // of the authorships as f_S of INDICATORS.md.
         share.clear();
@@ -455,8 +503,7 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
           }
         }
         for (const auto& [t, sum] : share) {
-          RankRow& row_out = L.org_year[{year, t}];
-          row_out.org = t;
+          OrgTally& row_out = L.org_year[{year, t}];
           ++row_out.p;
           row_out.p_frac += n_auth > 0 ? sum / static_cast<double>(n_auth) : 0;
           if (facts.flags & kFlagIntCollab) ++row_out.p_int_collab;
@@ -469,28 +516,36 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
   work(0);
   for (auto& th : pool) th.join();
   int first_year = 0, last_year = 0;
+  // The threads' tallies in key order, each key's summed in thread order.
+  {
+    std::vector<std::tuple<std::pair<int, PartnerKey>, unsigned, const OrgTally*>> all;
+    for (unsigned t = 0; t < nthreads; ++t)
+      for (const auto& [key, row] : locals[t].org_year) all.emplace_back(key, t, &row);
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+      return std::get<0>(a) != std::get<0>(b) ? std::get<0>(a) < std::get<0>(b) : std::get<1>(a) < std::get<1>(b);
+    });
+    for (const auto& [key, t, row] : all) {
+      if (g.org_year.empty() || g.org_year.back().first != key) g.org_year.emplace_back(key, OrgTally{});
+      OrgTally& into = g.org_year.back().second;
+      into.p += row->p;
+      into.p_frac += row->p_frac;
+      into.p_int_collab += row->p_int_collab;
+    }
+  }
   for (Local& L : locals) {
     if (!L.error.ok()) err = L.error;
-    for (auto& [key, row] : L.org_year) {
-      RankRow& into = g.org_year[key];
-      into.org = row.org;
-      into.p += row.p;
-      into.p_frac += row.p_frac;
-      into.p_int_collab += row.p_int_collab;
-    }
-    for (auto& [key, c] : L.pairs) g.pairs[key] += c;
+    for (auto& [key, c] : L.pairs)
+      g.pairs[{static_cast<int>(key >> 32) - kPairYearBias, static_cast<CountryCode>(key >> 16 & 0xffff),
+               static_cast<CountryCode>(key & 0xffff)}] += c;
     for (const auto& [key, info] : L.arena.partner_info) MergePartnerInfo(info, &g.orgs[key]);
     if (L.first_year != 0) first_year = first_year == 0 ? L.first_year : std::min(first_year, L.first_year);
     last_year = std::max(last_year, L.last_year);
   }
   // Names of the ranked organisations: the registry's, else as works state them.
-  for (const auto& [key, row] : g.org_year) {
-    if (const RegistryEntry* e = FindKey(registry, key.second)) {
-      g.orgs[key.second] = PartnerInfo{e->name, policy.Map(e->country), e->ror, true};
-    }
-  }
   std::unordered_set<PartnerKey> ranked;
   for (const auto& [key, row] : g.org_year) ranked.insert(key.second);
+  for (PartnerKey key : ranked)
+    if (const RegistryEntry* e = FindKey(registry, key)) g.orgs[key] = PartnerInfo{e->name, policy.Map(e->country), e->ror, true};
   for (auto it = g.orgs.begin(); it != g.orgs.end();)
     it = it->second.name.empty() || !ranked.count(it->first) ? g.orgs.erase(it) : std::next(it);
   for (size_t s = 0; s < n; ++s) {
@@ -617,6 +672,65 @@ Status PublishGeneration(Db& db, const std::vector<SegmentRow>& rows, const Gene
   return db.Exec("COMMIT");
 }
 
+// The store-wide figures of the last published generation, from the catalog.
+Status LoadTotals(Db& db, const std::string& generation, const std::string& policy_text, StoreTotals* out) {
+  std::map<std::string, int64_t> t;
+  {
+    auto s = db.Prepare("SELECT key, value FROM totals");
+    if (!s.ok()) return s.status();
+    Status st;
+    while (s->Step(&st)) t[s->Text(0)] = s->Int(1);
+    if (!st.ok()) return st;
+  }
+  StoreTotals& T = *out;
+  IngestReport& g = T.ingest;
+  g.read = t["read"];
+  g.accepted = t["accepted"];
+  g.rejected = t["rejected"];
+  g.duplicates = t["duplicates"];
+  g.merged_dropped = t["merged_dropped"];
+  g.merged_ids_loaded = t["merged_ids_loaded"];
+  g.files = t["files"];
+  g.bytes = t["bytes"];
+  g.manifest_parts_checked = t["manifest_parts_checked"];
+  g.manifest_mismatches = t["manifest_mismatches"];
+  g.manifest_parts_absent = t["manifest_parts_absent"];
+  T.generation = std::stoull(generation);
+  T.segments = t["segments"];
+  T.segment_bytes = t["segment_bytes"];
+  T.stored_rows = t["stored_rows"];
+  T.stored_authorships = t["stored_authorships"];
+  T.live_works = g.accepted - g.merged_dropped;
+  T.first_year = static_cast<int>(t["first_year"]);
+  T.last_year = static_cast<int>(t["last_year"]);
+  T.policy = policy_text;
+  return Status::Ok();
+}
+
+// Replaces the catalog's registry (and the list of its files) by `registry`.
+Status StoreRegistry(Db& db, const Registry& registry) {
+  if (Status st = db.Exec("BEGIN IMMEDIATE; DELETE FROM registry; DELETE FROM registry_files;"); !st.ok()) return st;
+  auto fail = [&](Status st) {
+    db.Exec("ROLLBACK");
+    return st;
+  };
+  auto ins = db.Prepare("INSERT INTO registry(idx, entry) VALUES(?, ?)");
+  auto files = db.Prepare("INSERT OR REPLACE INTO registry_files(path, size, format, records) VALUES(?, ?, ?, ?)");
+  if (!ins.ok()) return fail(ins.status());
+  if (!files.ok()) return fail(files.status());
+  for (size_t i = 0; i < registry.entries().size(); ++i) {
+    ins->Bind(1, static_cast<int64_t>(i)).BindBlob(2, EncodeEntry(registry.entries()[i]));
+    if (Status st = ins->Run(); !st.ok()) return fail(st);
+  }
+  for (const auto& l : registry.loads()) {
+    auto size = FileSize(l.file);
+    files->Bind(1, l.file).Bind(2, static_cast<int64_t>(size.ok() ? size.value() : 0)).Bind(3, l.format);
+    files->Bind(4, static_cast<int64_t>(l.records));
+    if (Status st = files->Run(); !st.ok()) return fail(st);
+  }
+  return db.Exec("COMMIT");
+}
+
 // ------------------------------------------------------------ the lock
 
 class DirLock {
@@ -695,33 +809,38 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
     }
   }
 
-  // Registry: replaced when files are given.
+  using Clock = std::chrono::steady_clock;
+  auto since = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
+  auto cpu_now = [] {
+    rusage u{};
+    ::getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+  };
+  double cpu_mark = 0;
+  // Registry: replaced when files are given.  A new one is parsed on its own
+  // thread while the files are read (only the settle step needs it) and
+  // stored in the catalog after them; the stored one is read now.
+  auto phase = Clock::now();
   Registry registry;
+  Status registry_status;
+  std::jthread registry_loader;  // declared after what it fills: joined first on every return
   if (!o.registries.empty()) {
-    RejectLog registry_rejects;
     for (const auto& path : o.registries)
-      if (Status st = registry.Load(path, &registry_rejects); !st.ok())
-        return Status(st.code(), fmt::format("registry {}: {}", path, st.message()));
-    if (Status st = db.Exec("BEGIN IMMEDIATE; DELETE FROM registry; DELETE FROM registry_files;"); !st.ok()) return st;
-    auto ins = db.Prepare("INSERT INTO registry(idx, entry) VALUES(?, ?)");
-    auto files = db.Prepare("INSERT OR REPLACE INTO registry_files(path, size, format, records) VALUES(?, ?, ?, ?)");
-    if (!ins.ok()) return ins.status();
-    if (!files.ok()) return files.status();
-    for (size_t i = 0; i < registry.entries().size(); ++i) {
-      ins->Bind(1, static_cast<int64_t>(i)).BindBlob(2, EncodeEntry(registry.entries()[i]));
-      if (Status st = ins->Run(); !st.ok()) return st;
-    }
-    for (const auto& l : registry.loads()) {
-      auto size = FileSize(l.file);
-      files->Bind(1, l.file).Bind(2, static_cast<int64_t>(size.ok() ? size.value() : 0)).Bind(3, l.format);
-      files->Bind(4, static_cast<int64_t>(l.records));
-      if (Status st = files->Run(); !st.ok()) return st;
-    }
-    if (Status st = db.Exec("COMMIT"); !st.ok()) return st;
+      if (auto size = FileSize(path); !size.ok())
+        return Status(size.status().code(), fmt::format("registry {}: {}", path, size.status().message()));
+    registry_loader = std::jthread([&] {
+      RejectLog registry_rejects;
+      for (const auto& path : o.registries)
+        if (Status st = registry.Load(path, &registry_rejects); !st.ok()) {
+          registry_status = Status(st.code(), fmt::format("registry {}: {}", path, st.message()));
+          return;
+        }
+    });
   } else if (Status st = LoadRegistry(db, &registry); !st.ok()) {
     return st;
   }
-
+  summary.registry_seconds = since(phase);
   // The ledger knows files by their canonical path, however they are named.
   std::vector<std::string> canonical;
   for (const auto& path : o.inputs) {
@@ -836,6 +955,8 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
   // Largest first for balance; commits happen as files finish.
   std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) { return a.size > b.size; });
 
+  phase = Clock::now();
+  cpu_mark = cpu_now();
   unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<size_t>(pending.size(), 1))));
   std::mutex db_mu;
@@ -955,18 +1076,35 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
   for (auto& th : pool) th.join();
   if (!first_error.ok()) return first_error;
 
+  summary.files_seconds = since(phase);
+  summary.files_cpu_seconds = cpu_now() - cpu_mark;
+  if (registry_loader.joinable()) {
+    phase = Clock::now();
+    registry_loader.join();
+    if (!registry_status.ok()) return registry_status;
+    if (Status st = StoreRegistry(db, registry); !st.ok()) return st;
+    summary.registry_seconds += since(phase);
+  }
   // Settle and publish the new generation.
+  phase = Clock::now();
+  cpu_mark = cpu_now();
   auto rows = LoadSegmentRows(db, false);
   if (!rows.ok()) return rows.status();
   Readers readers;
   if (Status st = OpenReaders(dir, rows.value(), true, &readers); !st.ok()) return st;
   auto gen = ComputeGeneration(db, rows.value(), readers, registry, o.policy, o.threads);
   if (!gen.ok()) return gen.status();
+  summary.settle_seconds = since(phase);
+  summary.settle_cpu_seconds = cpu_now() - cpu_mark;
+  phase = Clock::now();
   if (Status st = PublishGeneration(db, rows.value(), gen.value()); !st.ok()) return st;
   for (const Reject& r : gen->manifest_rejects) rejects->Add(r);
-  auto snap = Snapshot::Open(dir, false);
-  if (!snap.ok()) return snap.status();
-  summary.totals = snap.value()->totals();
+  // The published figures, read back from the catalog (as Snapshot::Open does,
+  // without decoding the registry again).
+  auto generation = GetMeta(db, "generation");
+  if (!generation.ok()) return generation.status();
+  if (Status st = LoadTotals(db, generation.value(), PolicyText(o.policy), &summary.totals); !st.ok()) return st;
+  summary.publish_seconds = since(phase);
   return summary;
 }
 
@@ -1048,36 +1186,7 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool ve
   impl->verify_checksums = verify_checksums;
   impl->readers = std::make_unique<Impl::Lazy[]>(impl->rows.size());
   if (Status st = LoadRegistry(impl->db, &impl->registry); !st.ok()) return st;
-  std::map<std::string, int64_t> t;
-  {
-    auto s = impl->db.Prepare("SELECT key, value FROM totals");
-    if (!s.ok()) return s.status();
-    Status st;
-    while (s->Step(&st)) t[s->Text(0)] = s->Int(1);
-    if (!st.ok()) return st;
-  }
-  StoreTotals& T = impl->totals;
-  IngestReport& g = T.ingest;
-  g.read = t["read"];
-  g.accepted = t["accepted"];
-  g.rejected = t["rejected"];
-  g.duplicates = t["duplicates"];
-  g.merged_dropped = t["merged_dropped"];
-  g.merged_ids_loaded = t["merged_ids_loaded"];
-  g.files = t["files"];
-  g.bytes = t["bytes"];
-  g.manifest_parts_checked = t["manifest_parts_checked"];
-  g.manifest_mismatches = t["manifest_mismatches"];
-  g.manifest_parts_absent = t["manifest_parts_absent"];
-  T.generation = std::stoull(generation.value());
-  T.segments = t["segments"];
-  T.segment_bytes = t["segment_bytes"];
-  T.stored_rows = t["stored_rows"];
-  T.stored_authorships = t["stored_authorships"];
-  T.live_works = g.accepted - g.merged_dropped;
-  T.first_year = static_cast<int>(t["first_year"]);
-  T.last_year = static_cast<int>(t["last_year"]);
-  T.policy = impl->policy_text;
+  if (Status st = LoadTotals(impl->db, generation.value(), impl->policy_text, &impl->totals); !st.ok()) return st;
   auto s = impl->db.Prepare("SELECT dead FROM live ORDER BY segment_id");
   if (!s.ok()) return s.status();
   Status st;

@@ -58,6 +58,10 @@ struct IngestSummary {
   uint64_t records = 0, rejected = 0;
   uint64_t bytes = 0;  // decompressed bytes of the new files
   StoreTotals totals;
+  // Wall seconds of the phases: registry load, reading the files into
+  // segments, settling (world tallies) and publishing the generation.
+  double registry_seconds = 0, files_seconds = 0, settle_seconds = 0, publish_seconds = 0;
+  double files_cpu_seconds = 0, settle_cpu_seconds = 0;  // CPU of the whole process (all threads) meanwhile
 };
 
 // Builds or updates the store in `dir`.  Rejects of the new files go to
