@@ -221,6 +221,7 @@ void JsonRecordReader::ProcessDocument(const std::string& path, std::string& tex
 }
 
 Status JsonRecordReader::ReadFile(const std::string& path, const RecordFn& fn, ReadCounts* counts) {
+  file_crc_known_ = false;
   auto kind = DetectCompression(path);
   if (!kind.ok()) return kind.status();
   auto stream = OpenByteStream(path);
@@ -252,7 +253,9 @@ Status JsonRecordReader::ReadFile(const std::string& path, const RecordFn& fn, R
     LineReader reader(std::move(again.value()), limits_);
     published_bytes_ = 0;
     published_records_ = counts->records;
-    return ReadLines(path, reader, fn, counts);
+    Status st = ReadLines(path, reader, fn, counts);
+    file_crc_known_ = st.ok() && reader.FileCrc(&file_crc_);
+    return st;
   }
   return ReadDocument(path, fn, counts);
 }

@@ -1003,7 +1003,9 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
       Status st = reader.ReadFile(p.path, fn, &counts);
       if (st.ok() && werr.ok() && (writer.pending() > 0 || written.empty())) flush();
       if (st.ok()) st = werr;
-      auto crc = st.ok() ? FileCrc(p.path) : Result<uint32_t>(st);
+      uint32_t seen_crc = 0;  // taken while reading, else read again
+      auto crc = !st.ok() ? Result<uint32_t>(st) : reader.last_file_crc(&seen_crc) ? Result<uint32_t>(seen_crc)
+                                                                                    : FileCrc(p.path);
       if (st.ok() && written.size() >= (1u << kPartBits)) st = Status(ErrorCode::kInvalidArgument, "file too large");
       if (st.ok() && !crc.ok()) st = crc.status();
       std::lock_guard lock(db_mu);
