@@ -728,6 +728,7 @@ Status StoreRegistry(Db& db, const Registry& registry) {
     files->Bind(4, static_cast<int64_t>(l.records));
     if (Status st = files->Run(); !st.ok()) return fail(st);
   }
+  if (Status st = db.Exec("DELETE FROM meta WHERE key = 'pending_registry'"); !st.ok()) return fail(st);
   return db.Exec("COMMIT");
 }
 
@@ -820,18 +821,38 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
   double cpu_mark = 0;
   // Registry: replaced when files are given.  A new one is parsed on its own
   // thread while the files are read (only the settle step needs it) and
-  // stored in the catalog after them; the stored one is read now.
+  // stored in the catalog after them; the stored one is read now.  Until it
+  // is stored, meta.pending_registry names its files, so that a run killed
+  // before then and resumed without --registry still loads them.
   auto phase = Clock::now();
+  std::vector<std::string> registry_files = o.registries;
+  if (registry_files.empty()) {
+    auto pending = GetMeta(db, "pending_registry");
+    if (!pending.ok()) return pending.status();
+    for (size_t start = 0; start < pending->size();) {
+      size_t end = std::min(pending->find('\n', start), pending->size());
+      registry_files.push_back(pending->substr(start, end - start));
+      start = end + 1;
+    }
+  } else {
+    std::string joined;
+    for (const auto& path : registry_files) {
+      std::error_code ec;
+      auto c = std::filesystem::absolute(path, ec);
+      joined += (joined.empty() ? "" : "\n") + (ec ? path : c.string());
+    }
+    if (Status st = SetMeta(db, "pending_registry", joined); !st.ok()) return st;
+  }
   Registry registry;
   Status registry_status;
   std::jthread registry_loader;  // declared after what it fills: joined first on every return
-  if (!o.registries.empty()) {
-    for (const auto& path : o.registries)
+  if (!registry_files.empty()) {
+    for (const auto& path : registry_files)
       if (auto size = FileSize(path); !size.ok())
         return Status(size.status().code(), fmt::format("registry {}: {}", path, size.status().message()));
     registry_loader = std::jthread([&] {
       RejectLog registry_rejects;
-      for (const auto& path : o.registries)
+      for (const auto& path : registry_files)
         if (Status st = registry.Load(path, &registry_rejects); !st.ok()) {
           registry_status = Status(st.code(), fmt::format("registry {}: {}", path, st.message()));
           return;
