@@ -768,12 +768,14 @@ void RegisterCommands(CLI::App& app) {
   RegisterMobilityCommands(app);
   RegisterKeyFiguresCommands(app);
   RegisterMergeCommands(app);
+  RegisterStoreMergeCommands(app);
 }
 
 int RunSelected(CLI::App&) {
   Commands& c = State();
   if (int rc = RunReadCommands(); rc != -1) return rc;
   if (int rc = RunMergeCommands(); rc != -1) return rc;
+  if (int rc = RunStoreMergeCommands(); rc != -1) return rc;
   try {
     if (int rc = RunFetchCommands(); rc != -1) return rc;
     if (int rc = RunHrCommands(); rc >= 0) return rc;

@@ -776,6 +776,93 @@ Status CheckFormat(Db& db, bool create) {
   return Status::Ok();
 }
 
+double SecondsSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+// CPU seconds of the process so far (all threads).
+double CpuSeconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// Creates or opens the store for its one writer: the lock, the catalog, and
+// the segment files a killed run wrote but never committed removed.
+Status OpenForWriting(const std::string& dir, DirLock* lock, Db* db) {
+  if (Status st = MakeDir(dir); !st.ok()) return st;
+  if (Status st = MakeDir(dir + "/segments"); !st.ok()) return st;
+  if (Status st = lock->Acquire(dir); !st.ok()) return st;
+  if (Status st = OpenCatalog(dir, true, db); !st.ok()) return st;
+  if (Status st = db->Exec(kSchema); !st.ok()) return st;
+  if (Status st = CheckFormat(*db, true); !st.ok()) return st;
+  auto committed = LoadSegmentRows(*db, false);
+  if (!committed.ok()) return committed.status();
+  std::unordered_set<std::string> known;
+  for (const auto& r : committed.value()) known.insert(r.name);
+  if (DIR* d = ::opendir((dir + "/segments").c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      std::string name = e->d_name;
+      if (name == "." || name == "..") continue;
+      if (!known.count(name)) ::unlink(SegmentPath(dir, name).c_str());
+    }
+    ::closedir(d);
+  }
+  return Status::Ok();
+}
+
+// The batch of this run: a killed run's batch is resumed, else a new one.
+Result<int64_t> OpenBatch(Db& db) {
+  auto open_batch = GetMeta(db, "open_batch");
+  if (!open_batch.ok()) return open_batch.status();
+  if (!open_batch->empty()) return std::stoll(open_batch.value());
+  auto max_batch = QueryInt(db, "SELECT COALESCE(MAX(batch), 0) FROM files");
+  if (!max_batch.ok()) return max_batch.status();
+  if (Status st = SetMeta(db, "open_batch", std::to_string(max_batch.value() + 1)); !st.ok()) return st;
+  return max_batch.value() + 1;
+}
+
+CountryPolicy PolicyFromText(const std::string& text) {
+  CountryPolicy p = CountryPolicy::Identity();
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(';', start);
+    if (end == std::string::npos) end = text.size();
+    p.AddRule(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return p;
+}
+
+// Settles the committed segments and publishes the generation; fills
+// summary->totals.
+Status SettleAndPublish(const std::string& dir, Db& db, const Registry& registry, const CountryPolicy& policy,
+                        unsigned threads, RejectLog* rejects, IngestSummary* summary) {
+  auto phase = std::chrono::steady_clock::now();
+  const double cpu_mark = CpuSeconds();
+  auto rows = LoadSegmentRows(db, false);
+  if (!rows.ok()) return rows.status();
+  Readers readers;
+  if (Status st = OpenReaders(dir, rows.value(), true, &readers); !st.ok()) return st;
+  auto gen = ComputeGeneration(db, rows.value(), readers, registry, policy, threads);
+  if (!gen.ok()) return gen.status();
+  summary->settle_seconds = SecondsSince(phase);
+  summary->settle_cpu_seconds = CpuSeconds() - cpu_mark;
+  phase = std::chrono::steady_clock::now();
+  if (Status st = PublishGeneration(db, rows.value(), gen.value()); !st.ok()) return st;
+  for (const Reject& r : gen->manifest_rejects) rejects->Add(r);
+  auto generation = GetMeta(db, "generation");
+  if (!generation.ok()) return generation.status();
+  auto policy_text = GetMeta(db, "policy");
+  if (!policy_text.ok()) return policy_text.status();
+  // The published figures, read back from the catalog (as Snapshot::Open
+  // does, without decoding the registry again).
+  Status st = LoadTotals(db, generation.value(), policy_text.value(), &summary->totals);
+  summary->publish_seconds = SecondsSince(phase);
+  return st;
+}
+
 }  // namespace
 
 // ============================================================ ingest
@@ -785,39 +872,13 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
   const bool exists = ::access((dir + "/store.db").c_str(), F_OK) == 0;
   if (o.update && !exists)
     return Status(ErrorCode::kNotFound, fmt::format("{} is not a store; `coopscope store build` creates one", dir));
-  if (Status st = MakeDir(dir); !st.ok()) return st;
-  if (Status st = MakeDir(dir + "/segments"); !st.ok()) return st;
   DirLock lock;
-  if (Status st = lock.Acquire(dir); !st.ok()) return st;
   Db db;
-  if (Status st = OpenCatalog(dir, true, &db); !st.ok()) return st;
-  if (Status st = db.Exec(kSchema); !st.ok()) return st;
-  if (Status st = CheckFormat(db, true); !st.ok()) return st;
-
-  // Segment files a killed run wrote but never committed.
-  auto committed = LoadSegmentRows(db, false);
-  if (!committed.ok()) return committed.status();
-  {
-    std::unordered_set<std::string> known;
-    for (const auto& r : committed.value()) known.insert(r.name);
-    if (DIR* d = ::opendir((dir + "/segments").c_str())) {
-      while (dirent* e = ::readdir(d)) {
-        std::string name = e->d_name;
-        if (name == "." || name == "..") continue;
-        if (!known.count(name)) ::unlink(SegmentPath(dir, name).c_str());
-      }
-      ::closedir(d);
-    }
-  }
+  if (Status st = OpenForWriting(dir, &lock, &db); !st.ok()) return st;
 
   using Clock = std::chrono::steady_clock;
-  auto since = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
-  auto cpu_now = [] {
-    rusage u{};
-    ::getrusage(RUSAGE_SELF, &u);
-    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-  };
+  auto since = SecondsSince;
+  auto cpu_now = CpuSeconds;
   double cpu_mark = 0;
   // Registry: replaced when files are given.  A new one is parsed on its own
   // thread while the files are read (only the settle step needs it) and
@@ -927,18 +988,9 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
       if (Status is = note->Run(); !is.ok()) return is;
     }
   }
-  // The batch: a killed run's batch is resumed, else a new one.
-  auto open_batch = GetMeta(db, "open_batch");
-  if (!open_batch.ok()) return open_batch.status();
-  int64_t batch = 0;
-  if (!open_batch->empty()) {
-    batch = std::stoll(open_batch.value());
-  } else {
-    auto max_batch = QueryInt(db, "SELECT COALESCE(MAX(batch), 0) FROM files");
-    if (!max_batch.ok()) return max_batch.status();
-    batch = max_batch.value() + 1;
-    if (Status st = SetMeta(db, "open_batch", std::to_string(batch)); !st.ok()) return st;
-  }
+  auto opened_batch = OpenBatch(db);
+  if (!opened_batch.ok()) return opened_batch.status();
+  const int64_t batch = opened_batch.value();
   if (Status st = SetMeta(db, "policy", PolicyText(o.policy)); !st.ok()) return st;
   if (Status st = db.Exec("COMMIT"); !st.ok()) return st;
 
@@ -1109,25 +1161,246 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
     summary.registry_seconds += since(phase);
   }
   // Settle and publish the new generation.
-  phase = Clock::now();
-  cpu_mark = cpu_now();
-  auto rows = LoadSegmentRows(db, false);
-  if (!rows.ok()) return rows.status();
-  Readers readers;
-  if (Status st = OpenReaders(dir, rows.value(), true, &readers); !st.ok()) return st;
-  auto gen = ComputeGeneration(db, rows.value(), readers, registry, o.policy, o.threads);
-  if (!gen.ok()) return gen.status();
-  summary.settle_seconds = since(phase);
-  summary.settle_cpu_seconds = cpu_now() - cpu_mark;
-  phase = Clock::now();
-  if (Status st = PublishGeneration(db, rows.value(), gen.value()); !st.ok()) return st;
-  for (const Reject& r : gen->manifest_rejects) rejects->Add(r);
-  // The published figures, read back from the catalog (as Snapshot::Open does,
-  // without decoding the registry again).
-  auto generation = GetMeta(db, "generation");
-  if (!generation.ok()) return generation.status();
-  if (Status st = LoadTotals(db, generation.value(), PolicyText(o.policy), &summary.totals); !st.ok()) return st;
-  summary.publish_seconds = since(phase);
+  if (Status st = SettleAndPublish(dir, db, registry, o.policy, o.threads, rejects, &summary); !st.ok()) return st;
+  return summary;
+}
+
+// ============================================================ merge
+
+namespace {
+
+// A segment file of another store, placed under `to` (a hard link, else a
+// copy), through a temporary name, after its crc was checked.
+Status PlaceSegment(const std::string& from, const std::string& to, uint32_t crc) {
+  auto actual = FileCrc(from);
+  if (!actual.ok()) return actual.status();
+  if (actual.value() != crc)
+    return Status(ErrorCode::kCorrupt, fmt::format("store segment {} differs from its catalog row (crc32)", from));
+  const std::string tmp = to + ".tmp";
+  ::unlink(tmp.c_str());
+  if (::link(from.c_str(), tmp.c_str()) != 0) {
+    auto bytes = ReadWholeFile(from);
+    if (!bytes.ok()) return bytes.status();
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return Status(ErrorCode::kIo, fmt::format("cannot create {}", tmp));
+    size_t done = 0;
+    while (done < bytes->size()) {
+      ssize_t n = ::write(fd, bytes->data() + done, bytes->size() - done);
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+    bool ok = done == bytes->size() && ::fsync(fd) == 0;
+    if (::close(fd) != 0 || !ok) return Status(ErrorCode::kIo, fmt::format("cannot write {} (disk full?)", tmp));
+  }
+  if (::rename(tmp.c_str(), to.c_str()) != 0) return Status(ErrorCode::kIo, fmt::format("cannot rename {}", tmp));
+  return Status::Ok();
+}
+
+// Copies every row of `sql` (run on src) into `insert` (prepared on dst);
+// `types` gives each column's kind: i integer, t text, b blob.
+Status CopyRows(Db& src, const std::string& sql, Db& dst, const std::string& insert, std::string_view types) {
+  auto from = src.Prepare(sql);
+  if (!from.ok()) return from.status();
+  auto to = dst.Prepare(insert);
+  if (!to.ok()) return to.status();
+  Status st;
+  while (from->Step(&st)) {
+    for (int c = 0; c < static_cast<int>(types.size()); ++c) {
+      if (types[c] == 'i')
+        to->Bind(c + 1, from->Int(c));
+      else if (types[c] == 'b')
+        to->BindBlob(c + 1, from->Blob(c));
+      else
+        to->Bind(c + 1, from->Text(c));
+    }
+    if (Status rs = to->Run(); !rs.ok()) return rs;
+  }
+  return st;
+}
+
+}  // namespace
+
+Result<IngestSummary> Merge(const std::string& dir, const MergeOptions& o, RejectLog* rejects) {
+  IngestSummary summary;
+  if (o.sources.empty()) return Status(ErrorCode::kInvalidArgument, "give the stores to merge");
+  std::error_code ec;
+  const auto target = std::filesystem::weakly_canonical(dir, ec);
+  DirLock lock;
+  Db db;
+  if (Status st = OpenForWriting(dir, &lock, &db); !st.ok()) return st;
+  auto policy_text = GetMeta(db, "policy");
+  if (!policy_text.ok()) return policy_text.status();
+  auto registry_rows = QueryInt(db, "SELECT COUNT(*) FROM registry");
+  if (!registry_rows.ok()) return registry_rows.status();
+
+  // Each source read in one read transaction (the generation it published).
+  struct Source {
+    std::string dir;
+    Db db;
+  };
+  std::vector<std::unique_ptr<Source>> sources;
+  for (const std::string& path : o.sources) {
+    auto canonical = std::filesystem::weakly_canonical(path, ec);
+    if (!ec && canonical == target)
+      return Status(ErrorCode::kInvalidArgument, fmt::format("{} is the store being merged into", path));
+    auto src = std::make_unique<Source>();
+    src->dir = path;
+    if (Status st = OpenCatalog(path, false, &src->db); !st.ok()) return st;
+    if (Status st = src->db.Exec("BEGIN"); !st.ok()) return st;
+    if (Status st = CheckFormat(src->db, false); !st.ok()) return Status(st.code(), path + ": " + st.message());
+    auto generation = GetMeta(src->db, "generation");
+    if (!generation.ok()) return generation.status();
+    if (generation->empty())
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("{} has no finished build; finish it (`coopscope store build {}`) before merging", path,
+                                path));
+    auto policy = GetMeta(src->db, "policy");
+    if (!policy.ok()) return policy.status();
+    if (policy_text->empty()) policy_text = policy.value();
+    if (policy.value() != policy_text.value())
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("{} was built with other country rules ({}) than the store ({})", path,
+                                policy.value(), policy_text.value()));
+    sources.push_back(std::move(src));
+  }
+
+  if (Status st = db.Exec("BEGIN IMMEDIATE"); !st.ok()) return st;
+  auto fail = [&](Status st) {
+    db.Exec("ROLLBACK");
+    return st;
+  };
+  if (Status st = SetMeta(db, "policy", policy_text.value()); !st.ok()) return fail(st);
+  auto opened_batch = OpenBatch(db);
+  if (!opened_batch.ok()) return fail(opened_batch.status());
+  const int64_t batch = opened_batch.value();
+  for (auto& src : sources) {
+    Db& s = src->db;
+    auto their_registry = QueryInt(s, "SELECT COUNT(*) FROM registry");
+    if (!their_registry.ok()) return fail(their_registry.status());
+    if (registry_rows.value() == 0 && their_registry.value() > 0) {
+      registry_rows = their_registry.value();
+      for (const auto& [sql, ins, n] :
+           {std::tuple{"SELECT idx, entry FROM registry", "INSERT INTO registry(idx, entry) VALUES(?, ?)", "ib"},
+            std::tuple{"SELECT path, size, format, records FROM registry_files",
+                       "INSERT OR REPLACE INTO registry_files(path, size, format, records) VALUES(?, ?, ?, ?)", "titi"}})
+        if (Status st = CopyRows(s, sql, db, ins, n); !st.ok()) return fail(st);
+    }
+    for (const auto& [sql, ins, n] :
+         {std::tuple{"SELECT part_key, manifest, record_count FROM manifests",
+                     "INSERT OR REPLACE INTO manifests(part_key, manifest, record_count) VALUES(?, ?, ?)", "tti"},
+          std::tuple{"SELECT id FROM merged_ids", "INSERT OR IGNORE INTO merged_ids(id) VALUES(?)", "i"},
+          // Rejects of merged-id files, once per path.
+          std::tuple{"SELECT path, line, offset, code, reason FROM rejects r WHERE file_id = -1",
+                     "INSERT INTO rejects(file_id, path, line, offset, code, reason) SELECT -1, ?1, ?2, ?3, ?4, ?5 "
+                     "WHERE NOT EXISTS (SELECT 1 FROM merged_files WHERE path = ?1)",
+                     "tiiit"},
+          std::tuple{"SELECT path, size FROM merged_files",
+                     "INSERT OR REPLACE INTO merged_files(path, size) VALUES(?, ?)", "ti"}})
+      if (Status st = CopyRows(s, sql, db, ins, n); !st.ok()) return fail(st);
+  }
+  if (Status st = db.Exec("COMMIT"); !st.ok()) return st;
+
+  // The files, in source then order-key order; one transaction per file.
+  int64_t ord = 0;
+  for (auto& src : sources) {
+    Db& s = src->db;
+    auto files = s.Prepare(
+        "SELECT id, path, size, crc32, part_key, records, rejected, duplicates, bytes FROM files ORDER BY batch, ord");
+    if (!files.ok()) return files.status();
+    Status fst;
+    while (files->Step(&fst)) {
+      const int64_t src_id = files->Int(0), size = files->Int(2);
+      const std::string path = files->Text(1);
+      const int64_t this_ord = ord++;
+      if (this_ord >= (int64_t{1} << kOrdBits))
+        return Status(ErrorCode::kInvalidArgument, "too many input files in one batch");
+      auto known = db.Prepare("SELECT size FROM files WHERE path = ?");
+      if (!known.ok()) return known.status();
+      known->Bind(1, path);
+      Status kst;
+      if (known->Step(&kst)) {
+        if (known->Int(0) != size)
+          return Status(ErrorCode::kInvalidArgument,
+                        fmt::format("{} in {} differs from the file of that name already in the store ({} bytes "
+                                    "against {})",
+                                    path, src->dir, size, known->Int(0)));
+        ++summary.files_skipped;
+        continue;
+      }
+      if (!kst.ok()) return kst;
+      // Its segments, placed under their new names before the transaction.
+      auto segs = s.Prepare("SELECT name, order_key, works, authorships, bytes, crc32 FROM segments WHERE file_id = ? "
+                            "ORDER BY order_key");
+      if (!segs.ok()) return segs.status();
+      segs->Bind(1, src_id);
+      std::vector<std::pair<std::string, SegmentRow>> placed;
+      Status sst;
+      while (segs->Step(&sst)) {
+        SegmentRow r;
+        uint64_t part = static_cast<uint64_t>(segs->Int(1)) & ((uint64_t{1} << kPartBits) - 1);
+        r.name = fmt::format("b{:04}-f{:07}-p{:03}.seg", batch, this_ord, part);
+        r.order_key = (static_cast<uint64_t>(batch) << (kOrdBits + kPartBits)) |
+                      (static_cast<uint64_t>(this_ord) << kPartBits) | part;
+        r.works = static_cast<uint64_t>(segs->Int(2));
+        r.authorships = static_cast<uint64_t>(segs->Int(3));
+        r.bytes = static_cast<uint64_t>(segs->Int(4));
+        r.crc = static_cast<uint32_t>(segs->Int(5));
+        if (Status st = PlaceSegment(SegmentPath(src->dir, segs->Text(0)), SegmentPath(dir, r.name), r.crc); !st.ok())
+          return st;
+        placed.emplace_back(segs->Text(0), std::move(r));
+      }
+      if (!sst.ok()) return sst;
+      if (Status st = db.Exec("BEGIN IMMEDIATE"); !st.ok()) return st;
+      auto ins = db.Prepare(
+          "INSERT INTO files(batch, ord, path, size, crc32, part_key, records, rejected, duplicates, bytes) "
+          "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      if (!ins.ok()) return fail(ins.status());
+      ins->Bind(1, batch).Bind(2, this_ord).Bind(3, path).Bind(4, size).Bind(5, files->Int(3));
+      ins->Bind(6, files->Text(4)).Bind(7, files->Int(5)).Bind(8, files->Int(6)).Bind(9, files->Int(7));
+      ins->Bind(10, files->Int(8));
+      if (Status st = ins->Run(); !st.ok()) return fail(st);
+      const int64_t file_id = sqlite3_last_insert_rowid(db.raw());
+      auto seg = db.Prepare(
+          "INSERT INTO segments(file_id, name, order_key, works, authorships, bytes, crc32) VALUES(?, ?, ?, ?, ?, ?, ?)");
+      if (!seg.ok()) return fail(seg.status());
+      for (const auto& [old_name, r] : placed) {
+        seg->Bind(1, file_id).Bind(2, r.name).Bind(3, static_cast<int64_t>(r.order_key));
+        seg->Bind(4, static_cast<int64_t>(r.works)).Bind(5, static_cast<int64_t>(r.authorships));
+        seg->Bind(6, static_cast<int64_t>(r.bytes)).Bind(7, int64_t{r.crc});
+        if (Status st = seg->Run(); !st.ok()) return fail(st);
+      }
+      auto their_rejects = s.Prepare("SELECT path, line, offset, code, reason FROM rejects WHERE file_id = ?");
+      auto rej = db.Prepare("INSERT INTO rejects(file_id, path, line, offset, code, reason) VALUES(?, ?, ?, ?, ?, ?)");
+      if (!their_rejects.ok()) return fail(their_rejects.status());
+      if (!rej.ok()) return fail(rej.status());
+      their_rejects->Bind(1, src_id);
+      Status rst;
+      while (their_rejects->Step(&rst)) {
+        Reject r{their_rejects->Text(0), static_cast<uint64_t>(their_rejects->Int(1)),
+                 static_cast<uint64_t>(their_rejects->Int(2)), static_cast<ErrorCode>(their_rejects->Int(3)),
+                 their_rejects->Text(4)};
+        rej->Bind(1, file_id).Bind(2, r.file).Bind(3, static_cast<int64_t>(r.line));
+        rej->Bind(4, static_cast<int64_t>(r.offset)).Bind(5, static_cast<int64_t>(r.code)).Bind(6, r.reason);
+        if (Status st = rej->Run(); !st.ok()) return fail(st);
+        rejects->Add(std::move(r));
+      }
+      if (!rst.ok()) return fail(rst);
+      if (Status st = db.Exec("COMMIT"); !st.ok()) return fail(st);
+      ++summary.files_new;
+      summary.segments_written += placed.size();
+      summary.records += static_cast<uint64_t>(files->Int(5));
+      summary.rejected += static_cast<uint64_t>(files->Int(6));
+      summary.bytes += static_cast<uint64_t>(files->Int(8));
+    }
+    if (!fst.ok()) return fst;
+  }
+
+  Registry registry;
+  if (Status st = LoadRegistry(db, &registry); !st.ok()) return st;
+  if (Status st = SettleAndPublish(dir, db, registry, PolicyFromText(policy_text.value()), o.threads, rejects,
+                                   &summary);
+      !st.ok())
+    return st;
   return summary;
 }
 
@@ -1173,18 +1446,7 @@ Snapshot::~Snapshot() = default;
 const Registry& Snapshot::registry() const { return impl_->registry; }
 const StoreTotals& Snapshot::totals() const { return impl_->totals; }
 
-CountryPolicy Snapshot::policy() const {
-  CountryPolicy p = CountryPolicy::Identity();
-  size_t start = 0;
-  const std::string& text = impl_->policy_text;
-  while (start < text.size()) {
-    size_t end = text.find(';', start);
-    if (end == std::string::npos) end = text.size();
-    p.AddRule(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return p;
-}
+CountryPolicy Snapshot::policy() const { return PolicyFromText(impl_->policy_text); }
 
 Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool verify_checksums) {
   auto impl = std::make_unique<Impl>();
