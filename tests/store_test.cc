@@ -117,6 +117,17 @@ std::vector<fs::path> Parts(const std::string& root) {
   return parts;
 }
 
+// A merged_ids CSV merging away the first n work ids of a generated part.
+std::string MergedIdsCsv(const std::string& part, int n) {
+  std::string merged = "merge_date,id,merge_into_id\n";
+  size_t pos = 0;
+  for (int k = 0; k < n && (pos = part.find("\"id\": \"https://openalex.org/W", pos)) != std::string::npos; ++k) {
+    pos += 28;  // the W of the id
+    merged += "2025-09-01," + part.substr(pos, part.find('"', pos) - pos) + ",W1\n";
+  }
+  return merged;
+}
+
 TEST(Store, UpdateEqualsFreshBuild) {
   TempDir dir;
   Generate(dir.File("all"), 8000, 21, 6);
@@ -133,13 +144,7 @@ TEST(Store, UpdateEqualsFreshBuild) {
     fs::copy_file(parts[i], all_copy);
   }
   // Ids merged away: taken from the last part.
-  std::string last = ReadFile(parts.back().string());
-  std::string merged = "merge_date,id,merge_into_id\n";
-  size_t pos = 0;
-  for (int k = 0; k < 25 && (pos = last.find("\"id\": \"https://openalex.org/W", pos)) != std::string::npos; ++k) {
-    pos += 28;  // the W of the id
-    merged += "2025-09-01," + last.substr(pos, last.find('"', pos) - pos) + ",W1\n";
-  }
+  std::string merged = MergedIdsCsv(ReadFile(parts.back().string()), 25);
   WriteFile(dir.File("B/merged_ids/works/2025-09-01.csv"), merged);
   WriteFile(dir.File("final/merged_ids/works/2025-09-01.csv"), merged);
 
@@ -328,14 +333,7 @@ TEST(Store, MergedStoresEqualOneBuild) {
     fs::copy_file(parts[i], to);
   }
   // Ids merged away (from B's last part), and two records B rejects.
-  std::string last = ReadFile(parts.back().string());
-  std::string merged = "merge_date,id,merge_into_id\n";
-  size_t pos = 0;
-  for (int k = 0; k < 10 && (pos = last.find("\"id\": \"https://openalex.org/W", pos)) != std::string::npos; ++k) {
-    pos += 28;
-    merged += "2025-09-01," + last.substr(pos, last.find('"', pos) - pos) + ",W1\n";
-  }
-  WriteFile(dir.File("B/merged_ids/works/2025-09-01.csv"), merged);
+  WriteFile(dir.File("B/merged_ids/works/2025-09-01.csv"), MergedIdsCsv(ReadFile(parts.back().string()), 10));
   WriteFile(dir.File("B/works/updated_date=2025-09-01/part_000.jsonl"),
             "{\"id\":\"https://openalex.org/W7\"}\nnot json\n");
 
