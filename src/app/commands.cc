@@ -182,6 +182,11 @@ int RunStoreIngest(const StoreOptions& o, bool update) {
                "{} live works\n",
                s.totals.generation, g.read, g.accepted, g.rejected, g.duplicates, g.merged_dropped,
                s.totals.live_works);
+    fmt::print(stderr,
+               "coopscope: phases: registry {:.2f} s, files {:.2f} s (cpu {:.2f} s), settle {:.2f} s (cpu {:.2f} s), "
+               "publish {:.2f} s\n",
+               s.registry_seconds, s.files_seconds, s.files_cpu_seconds, s.settle_seconds, s.settle_cpu_seconds,
+               s.publish_seconds);
     if (rejects.size() > 0)
       fmt::print(stderr, "coopscope: first reject: {}{}\n", rejects.Sorted().front().ToString(),
                  o.rejects_file.empty() ? " (list them with --rejects FILE)" : "");
@@ -793,12 +798,14 @@ void RegisterCommands(CLI::App& app) {
   RegisterMobilityCommands(app);
   RegisterKeyFiguresCommands(app);
   RegisterMergeCommands(app);
+  RegisterStoreMergeCommands(app);
 }
 
 int RunSelected(CLI::App&) {
   Commands& c = State();
   if (int rc = RunReadCommands(); rc != -1) return rc;
   if (int rc = RunMergeCommands(); rc != -1) return rc;
+  if (int rc = RunStoreMergeCommands(); rc != -1) return rc;
   try {
     if (int rc = RunFetchCommands(); rc != -1) return rc;
     if (int rc = RunHrCommands(); rc >= 0) return rc;

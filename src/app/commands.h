@@ -33,5 +33,7 @@ void RegisterKeyFiguresCommands(CLI::App& app);  // keyfigures
 int RunKeyFiguresCommands();
 void RegisterMergeCommands(CLI::App& app);  // coopscope merge (app/merge_commands.cc)
 int RunMergeCommands();
+void RegisterStoreMergeCommands(CLI::App& app);  // coopscope store merge (app/store_merge_commands.cc)
+int RunStoreMergeCommands();
 
 }  // namespace coopscope

@@ -2,12 +2,14 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <isa-l/crc.h>
 #include <isa-l/igzip_lib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <vector>
@@ -54,23 +56,34 @@ class File {
   std::string path_;
 };
 
+uint32_t CrcOf(const void* data, size_t size, uint32_t seed) {
+  return crc32_gzip_refl(seed, static_cast<const unsigned char*>(data), size);
+}
+
 class PlainStream final : public ByteStream {
  public:
   PlainStream(std::unique_ptr<File> file, uint64_t begin, uint64_t end)
-      : file_(std::move(file)), pos_(begin), end_(std::min(end, file_->size())) {}
+      : file_(std::move(file)), begin_(begin), pos_(begin), end_(std::min(end, file_->size())) {}
   Result<size_t> Read(char* buf, size_t n) override {
     if (pos_ >= end_) return size_t{0};
     n = static_cast<size_t>(std::min<uint64_t>(n, end_ - pos_));
     auto got = file_->PRead(buf, n, pos_);
     if (!got.ok()) return got.status();
     pos_ += got.value();
+    if (begin_ == 0) crc_ = CrcOf(buf, got.value(), crc_);
     return got.value();
   }
   uint64_t file_bytes_consumed() const override { return pos_; }
+  bool FileCrc(uint32_t* crc) override {
+    if (begin_ != 0 || pos_ != file_->size()) return false;
+    *crc = crc_;
+    return true;
+  }
 
  private:
   std::unique_ptr<File> file_;
-  uint64_t pos_, end_;
+  uint64_t begin_, pos_, end_;
+  uint32_t crc_ = 0;
 };
 
 // Refills a compressed input buffer from a file.
@@ -83,7 +96,14 @@ class CompressedInput {
     if (!got.ok()) return got.status();
     pos_ += got.value();
     len_ = got.value();
+    crc_ = CrcOf(buf_.data(), len_, crc_);
     return got.value() > 0;
+  }
+  // The file's crc32, once every byte of it was read.
+  bool FileCrc(uint32_t* crc) const {
+    if (pos_ != file_->size()) return false;
+    *crc = crc_;
+    return true;
   }
   uint8_t* data() { return reinterpret_cast<uint8_t*>(buf_.data()); }
   size_t len() const { return len_; }
@@ -95,6 +115,7 @@ class CompressedInput {
   std::vector<char> buf_;
   uint64_t pos_ = 0;
   size_t len_ = 0;
+  uint32_t crc_ = 0;
 };
 
 class GzipStream final : public ByteStream {
@@ -117,6 +138,7 @@ class GzipStream final : public ByteStream {
     return got;
   }
   uint64_t file_bytes_consumed() const override { return in_.pos(); }
+  bool FileCrc(uint32_t* crc) override { return in_.FileCrc(crc); }
 
  private:
   Result<size_t> Inflate(char* buf, size_t n) {
@@ -176,6 +198,7 @@ class ZstdStream final : public ByteStream {
     return got;
   }
   uint64_t file_bytes_consumed() const override { return in_.pos(); }
+  bool FileCrc(uint32_t* crc) override { return in_.FileCrc(crc); }
 
  private:
   Result<size_t> Decompress(ZSTD_outBuffer& out) {

@@ -21,6 +21,11 @@ class ByteStream {
   virtual Result<size_t> Read(char* buf, size_t n) = 0;
   // Bytes consumed from the underlying file so far (for progress).
   virtual uint64_t file_bytes_consumed() const = 0;
+
+  // The crc32 (gzip polynomial) of the whole file as stored (compressed
+  // bytes for .gz/.zst), when the stream saw all of it; false otherwise
+  // (read the file again to check it).
+  virtual bool FileCrc(uint32_t* /*crc*/) { return false; }
 };
 
 // Detects the compression of a file from its magic bytes.

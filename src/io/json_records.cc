@@ -221,6 +221,7 @@ void JsonRecordReader::ProcessDocument(const std::string& path, std::string& tex
 }
 
 Status JsonRecordReader::ReadFile(const std::string& path, const RecordFn& fn, ReadCounts* counts) {
+  file_crc_known_ = false;
   auto kind = DetectCompression(path);
   if (!kind.ok()) return kind.status();
   auto stream = OpenByteStream(path);
@@ -252,7 +253,9 @@ Status JsonRecordReader::ReadFile(const std::string& path, const RecordFn& fn, R
     LineReader reader(std::move(again.value()), limits_);
     published_bytes_ = 0;
     published_records_ = counts->records;
-    return ReadLines(path, reader, fn, counts);
+    Status st = ReadLines(path, reader, fn, counts);
+    file_crc_known_ = st.ok() && reader.FileCrc(&file_crc_);
+    return st;
   }
   return ReadDocument(path, fn, counts);
 }
@@ -292,10 +295,12 @@ Status JsonRecordReader::ReadArray(const std::string& path, const RecordFn& fn, 
       return Status::Ok();
     }
     if (got.value() == 0) break;
+    // The bytes of the element being read are appended in runs: from run
+    // (its start in this chunk) to its end or to the chunk's end.
+    size_t run = 0;
     for (size_t i = 0; i < got.value(); ++i, ++offset) {
       const char c = chunk[i];
       if (state == State::kInside) {
-        if (!too_long) element.push_back(c);
         ++element_length;
         if (in_string) {
           if (escape) escape = false;
@@ -306,16 +311,18 @@ Status JsonRecordReader::ReadArray(const std::string& path, const RecordFn& fn, 
         } else if (c == '{' || c == '[') {
           ++depth;
         } else if ((c == '}' || c == ']') && --depth == 0) {
-          if (too_long)
+          if (too_long) {
             AddReject(path, pos.line, pos.offset, ErrorCode::kTooLong,
                       fmt::format("record of {} bytes is over the limit of {} bytes", element_length,
                                   limits_.max_record_bytes),
                       counts);
-          else
+          } else {
+            element.append(chunk.data() + run, i + 1 - run);
             ProcessElement(path, element, pos, fn, counts);
+          }
           state = State::kBetween;
         }
-        if (!too_long && element.size() > limits_.max_record_bytes) {
+        if (!too_long && element_length > limits_.max_record_bytes) {
           too_long = true;
           std::string().swap(element);
         }
@@ -336,7 +343,8 @@ Status JsonRecordReader::ReadArray(const std::string& path, const RecordFn& fn, 
           state = State::kInside;
           depth = 1;
           in_string = escape = too_long = false;
-          element.assign(1, c);
+          element.clear();
+          run = i;
           element_length = 1;
           pos = RecordPos{line, offset};
         } else if (state == State::kBetween) {
@@ -346,6 +354,7 @@ Status JsonRecordReader::ReadArray(const std::string& path, const RecordFn& fn, 
       }
       if (c == '\n') ++line;
     }
+    if (state == State::kInside && !too_long) element.append(chunk.data() + run, got.value() - run);
     if (state == State::kDone) break;
   }
   counts->bytes += offset;

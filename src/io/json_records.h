@@ -60,6 +60,14 @@ class JsonRecordReader {
   // followed by kLinePadding readable bytes.
   void ProcessLine(const std::string& path, const Line& line, const RecordFn& fn, ReadCounts* counts);
 
+  // The crc32 (gzip polynomial) of the file the last ReadFile read, as stored
+  // on disk, when reading it saw every byte (JSON Lines layout); false
+  // otherwise.  Saves reading a file again to checksum it.
+  bool last_file_crc(uint32_t* crc) const {
+    *crc = file_crc_;
+    return file_crc_known_;
+  }
+
   // Called for each record finally accepted (may be empty).
   void set_on_accept(AcceptFn on_accept) { on_accept_ = std::move(on_accept); }
 
@@ -97,6 +105,8 @@ class JsonRecordReader {
   std::atomic<uint64_t>* progress_bytes_ = nullptr;
   std::atomic<uint64_t>* progress_records_ = nullptr;
   uint64_t published_bytes_ = 0, published_records_ = 0, since_publish_ = 0;
+  uint32_t file_crc_ = 0;
+  bool file_crc_known_ = false;
 };
 
 // Maps a simdjson error to our error kinds.

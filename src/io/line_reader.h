@@ -45,6 +45,8 @@ class LineReader {
   uint64_t offset() const { return offset_of_begin_; }
   uint64_t lines_seen() const { return line_number_; }
   const ByteStream& stream() const { return *stream_; }
+  // The crc32 of the whole file, when the stream saw all of it (ByteStream::FileCrc).
+  bool FileCrc(uint32_t* crc) { return stream_->FileCrc(crc); }
 
  private:
   Result<bool> Fill();  // reads more; false at end of stream

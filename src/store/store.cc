@@ -4,10 +4,12 @@
 #include <fcntl.h>
 #include <roaring/roaring.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -221,11 +223,17 @@ Status LoadRegistry(Db& db, Registry* registry, uint64_t* rows = nullptr) {
 
 // ------------------------------------------------------------ generation
 
+struct OrgTally {
+  uint64_t p = 0, p_int_collab = 0;
+  double p_frac = 0;
+};
+
 // Everything a settle publishes, computed from the committed segments.
 struct Generation {
   std::vector<std::string> dead;  // per segment (in rows order): portable roaring of dead rows
   std::map<std::string, int64_t> totals;
-  std::map<std::pair<int, PartnerKey>, RankRow> org_year;
+  // Per (year, top-level organisation): p, p_frac, p_int_collab, in key order.
+  std::vector<std::pair<std::pair<int, PartnerKey>, OrgTally>> org_year;
   std::unordered_map<PartnerKey, PartnerInfo> orgs;  // names of the ranked organisations
   std::map<std::tuple<int, CountryCode, CountryCode>, uint64_t> pairs;
   std::vector<Reject> manifest_rejects;
@@ -280,6 +288,20 @@ void RollUp(const Registry& registry, const RorToOpenAlex& learned, const OpenAl
 }
 
 using Readers = std::vector<std::unique_ptr<SegmentReader>>;
+
+// Keys of the settle's hash tables.
+struct YearKeyHash {
+  size_t operator()(const std::pair<int, PartnerKey>& k) const {
+    uint64_t x = k.second ^ (static_cast<uint64_t>(static_cast<uint32_t>(k.first)) * 0x9e3779b97f4a7c15ULL);
+    x ^= x >> 29;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    return static_cast<size_t>(x ^ (x >> 32));
+  }
+};
+constexpr int kPairYearBias = 1 << 20;  // years (0 for none, else 1000..2999) kept non-negative in a pair key
+uint64_t PairKey(int year, CountryCode a, CountryCode b) {
+  return static_cast<uint64_t>(year + kPairYearBias) << 32 | uint64_t{a} << 16 | b;
+}
 
 // Opens one committed segment and checks it against its catalog row.
 Result<std::unique_ptr<SegmentReader>> OpenReader(const std::string& dir, const SegmentRow& r, bool verify) {
@@ -361,31 +383,57 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
     }
   }
 
+  unsigned nthreads = std::max(1u, std::min<unsigned>(threads ? threads : std::thread::hardware_concurrency(),
+                                                      static_cast<unsigned>(std::max<size_t>(n, 1))));
+  // Runs fn(thread, segment) over the segments, one segment per task.
+  auto parallel = [&](const auto& fn) {
+    std::atomic<size_t> next{0};
+    auto loop = [&](unsigned t) {
+      for (size_t s = next.fetch_add(1); s < n; s = next.fetch_add(1)) fn(t, s);
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < nthreads; ++t) pool.emplace_back(loop, t);
+    loop(0);
+    for (auto& th : pool) th.join();
+  };
+
   RorToOpenAlex learned;
   OpenAlexToRor rors;
   {
-    DictRef ref;
-    for (const auto& r : readers)
-      for (uint32_t d = 0; d < r->dict_size(); ++d) {
-        if (Status st = r->Dict(d, &ref); !st.ok()) return st;
-        if (ref.ref.id != 0 && ref.ref.ror != 0) {
-          learned.emplace(ref.ref.ror, ref.ref.id);
-          rors.emplace(ref.ref.id, ref.ref.ror);
+    // The pairs of each segment's dictionary (decoded in parallel), kept in
+    // segment then entry order: the first pair stated for an id wins.
+    std::vector<std::vector<std::pair<RorId, OpenAlexId>>> stated(n);
+    std::vector<Status> errors(n);
+    parallel([&](unsigned, size_t s) {
+      DictRef ref;
+      for (uint32_t d = 0; d < readers[s]->dict_size(); ++d) {
+        if (Status st = readers[s]->Dict(d, &ref); !st.ok()) {
+          errors[s] = st;
+          return;
         }
+        if (ref.ref.id != 0 && ref.ref.ror != 0) stated[s].emplace_back(ref.ref.ror, ref.ref.id);
       }
+    });
+    for (size_t s = 0; s < n; ++s) {
+      if (!errors[s].ok()) return errors[s];
+      for (const auto& [ror, id] : stated[s]) {
+        learned.emplace(ror, id);
+        rors.emplace(id, ror);
+      }
+    }
   }
 
   // World tallies over the live works, one segment per task.
+  // Hash tables while counting (ordered maps cost a cache miss per tree level
+  // per work); ordered into g once, when the threads' tallies are merged.
   struct Local {
-    std::map<std::pair<int, PartnerKey>, RankRow> org_year;
-    std::map<std::tuple<int, CountryCode, CountryCode>, uint64_t> pairs;
+    std::unordered_map<std::pair<int, PartnerKey>, OrgTally, YearKeyHash> org_year;
+    std::unordered_map<uint64_t, uint64_t> pairs;  // PairKey(year, a, b)
     std::unordered_map<PartnerKey, std::vector<PartnerKey>> rolled;  // key -> its top-level organisations
     FactsArena arena;
     Status error;
     int first_year = 0, last_year = 0;
   };
-  unsigned nthreads = std::max(1u, std::min<unsigned>(threads ? threads : std::thread::hardware_concurrency(),
-                                                      static_cast<unsigned>(std::max<size_t>(n, 1))));
   std::vector<Local> locals(nthreads);
   std::atomic<size_t> next{0};
   Scope none = Scope::None();
@@ -421,7 +469,7 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
         const CountryCode* k = arena.countries.data() + facts.countries_begin;
         const size_t nk = facts.countries_end - facts.countries_begin;
         for (size_t i = 0; i < nk; ++i)
-          for (size_t j = i; j < nk; ++j) ++L.pairs[{year, k[i], k[j]}];
+          for (size_t j = i; j < nk; ++j) ++L.pairs[PairKey(year, k[i], k[j])];
         // Organisations rolled up: every top-level ancestor, with its share
         // of the authorships as f_S of INDICATORS.md.
         share.clear();
@@ -460,8 +508,7 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
           }
         }
         for (const auto& [t, sum] : share) {
-          RankRow& row_out = L.org_year[{year, t}];
-          row_out.org = t;
+          OrgTally& row_out = L.org_year[{year, t}];
           ++row_out.p;
           row_out.p_frac += n_auth > 0 ? sum / static_cast<double>(n_auth) : 0;
           if (facts.flags & kFlagIntCollab) ++row_out.p_int_collab;
@@ -474,28 +521,36 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
   work(0);
   for (auto& th : pool) th.join();
   int first_year = 0, last_year = 0;
+  // The threads' tallies in key order, each key's summed in thread order.
+  {
+    std::vector<std::tuple<std::pair<int, PartnerKey>, unsigned, const OrgTally*>> all;
+    for (unsigned t = 0; t < nthreads; ++t)
+      for (const auto& [key, row] : locals[t].org_year) all.emplace_back(key, t, &row);
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+      return std::get<0>(a) != std::get<0>(b) ? std::get<0>(a) < std::get<0>(b) : std::get<1>(a) < std::get<1>(b);
+    });
+    for (const auto& [key, t, row] : all) {
+      if (g.org_year.empty() || g.org_year.back().first != key) g.org_year.emplace_back(key, OrgTally{});
+      OrgTally& into = g.org_year.back().second;
+      into.p += row->p;
+      into.p_frac += row->p_frac;
+      into.p_int_collab += row->p_int_collab;
+    }
+  }
   for (Local& L : locals) {
     if (!L.error.ok()) err = L.error;
-    for (auto& [key, row] : L.org_year) {
-      RankRow& into = g.org_year[key];
-      into.org = row.org;
-      into.p += row.p;
-      into.p_frac += row.p_frac;
-      into.p_int_collab += row.p_int_collab;
-    }
-    for (auto& [key, c] : L.pairs) g.pairs[key] += c;
+    for (auto& [key, c] : L.pairs)
+      g.pairs[{static_cast<int>(key >> 32) - kPairYearBias, static_cast<CountryCode>(key >> 16 & 0xffff),
+               static_cast<CountryCode>(key & 0xffff)}] += c;
     for (const auto& [key, info] : L.arena.partner_info) MergePartnerInfo(info, &g.orgs[key]);
     if (L.first_year != 0) first_year = first_year == 0 ? L.first_year : std::min(first_year, L.first_year);
     last_year = std::max(last_year, L.last_year);
   }
   // Names of the ranked organisations: the registry's, else as works state them.
-  for (const auto& [key, row] : g.org_year) {
-    if (const RegistryEntry* e = FindKey(registry, key.second)) {
-      g.orgs[key.second] = PartnerInfo{e->name, policy.Map(e->country), e->ror, true};
-    }
-  }
   std::unordered_set<PartnerKey> ranked;
   for (const auto& [key, row] : g.org_year) ranked.insert(key.second);
+  for (PartnerKey key : ranked)
+    if (const RegistryEntry* e = FindKey(registry, key)) g.orgs[key] = PartnerInfo{e->name, policy.Map(e->country), e->ror, true};
   for (auto it = g.orgs.begin(); it != g.orgs.end();)
     it = it->second.name.empty() || !ranked.count(it->first) ? g.orgs.erase(it) : std::next(it);
   for (size_t s = 0; s < n; ++s) {
@@ -622,6 +677,66 @@ Status PublishGeneration(Db& db, const std::vector<SegmentRow>& rows, const Gene
   return db.Exec("COMMIT");
 }
 
+// The store-wide figures of the last published generation, from the catalog.
+Status LoadTotals(Db& db, const std::string& generation, const std::string& policy_text, StoreTotals* out) {
+  std::map<std::string, int64_t> t;
+  {
+    auto s = db.Prepare("SELECT key, value FROM totals");
+    if (!s.ok()) return s.status();
+    Status st;
+    while (s->Step(&st)) t[s->Text(0)] = s->Int(1);
+    if (!st.ok()) return st;
+  }
+  StoreTotals& T = *out;
+  IngestReport& g = T.ingest;
+  g.read = t["read"];
+  g.accepted = t["accepted"];
+  g.rejected = t["rejected"];
+  g.duplicates = t["duplicates"];
+  g.merged_dropped = t["merged_dropped"];
+  g.merged_ids_loaded = t["merged_ids_loaded"];
+  g.files = t["files"];
+  g.bytes = t["bytes"];
+  g.manifest_parts_checked = t["manifest_parts_checked"];
+  g.manifest_mismatches = t["manifest_mismatches"];
+  g.manifest_parts_absent = t["manifest_parts_absent"];
+  T.generation = std::stoull(generation);
+  T.segments = t["segments"];
+  T.segment_bytes = t["segment_bytes"];
+  T.stored_rows = t["stored_rows"];
+  T.stored_authorships = t["stored_authorships"];
+  T.live_works = g.accepted - g.merged_dropped;
+  T.first_year = static_cast<int>(t["first_year"]);
+  T.last_year = static_cast<int>(t["last_year"]);
+  T.policy = policy_text;
+  return Status::Ok();
+}
+
+// Replaces the catalog's registry (and the list of its files) by `registry`.
+Status StoreRegistry(Db& db, const Registry& registry) {
+  if (Status st = db.Exec("BEGIN IMMEDIATE; DELETE FROM registry; DELETE FROM registry_files;"); !st.ok()) return st;
+  auto fail = [&](Status st) {
+    db.Exec("ROLLBACK");
+    return st;
+  };
+  auto ins = db.Prepare("INSERT INTO registry(idx, entry) VALUES(?, ?)");
+  auto files = db.Prepare("INSERT OR REPLACE INTO registry_files(path, size, format, records) VALUES(?, ?, ?, ?)");
+  if (!ins.ok()) return fail(ins.status());
+  if (!files.ok()) return fail(files.status());
+  for (size_t i = 0; i < registry.entries().size(); ++i) {
+    ins->Bind(1, static_cast<int64_t>(i)).BindBlob(2, EncodeEntry(registry.entries()[i]));
+    if (Status st = ins->Run(); !st.ok()) return fail(st);
+  }
+  for (const auto& l : registry.loads()) {
+    auto size = FileSize(l.file);
+    files->Bind(1, l.file).Bind(2, static_cast<int64_t>(size.ok() ? size.value() : 0)).Bind(3, l.format);
+    files->Bind(4, static_cast<int64_t>(l.records));
+    if (Status st = files->Run(); !st.ok()) return fail(st);
+  }
+  if (Status st = db.Exec("DELETE FROM meta WHERE key = 'pending_registry'"); !st.ok()) return fail(st);
+  return db.Exec("COMMIT");
+}
+
 // ------------------------------------------------------------ the lock
 
 class DirLock {
@@ -685,6 +800,93 @@ Status CheckFormat(Db& db, bool create) {
   return Status::Ok();
 }
 
+double SecondsSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+// CPU seconds of the process so far (all threads).
+double CpuSeconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// Creates or opens the store for its one writer: the lock, the catalog, and
+// the segment files a killed run wrote but never committed removed.
+Status OpenForWriting(const std::string& dir, DirLock* lock, Db* db) {
+  if (Status st = MakeDir(dir); !st.ok()) return st;
+  if (Status st = MakeDir(dir + "/segments"); !st.ok()) return st;
+  if (Status st = lock->Acquire(dir); !st.ok()) return st;
+  if (Status st = OpenCatalog(dir, true, db); !st.ok()) return st;
+  if (Status st = db->Exec(kSchema); !st.ok()) return st;
+  if (Status st = CheckFormat(*db, true); !st.ok()) return st;
+  auto committed = LoadSegmentRows(*db, false);
+  if (!committed.ok()) return committed.status();
+  std::unordered_set<std::string> known;
+  for (const auto& r : committed.value()) known.insert(r.name);
+  if (DIR* d = ::opendir((dir + "/segments").c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      std::string name = e->d_name;
+      if (name == "." || name == "..") continue;
+      if (!known.count(name)) ::unlink(SegmentPath(dir, name).c_str());
+    }
+    ::closedir(d);
+  }
+  return Status::Ok();
+}
+
+// The batch of this run: a killed run's batch is resumed, else a new one.
+Result<int64_t> OpenBatch(Db& db) {
+  auto open_batch = GetMeta(db, "open_batch");
+  if (!open_batch.ok()) return open_batch.status();
+  if (!open_batch->empty()) return std::stoll(open_batch.value());
+  auto max_batch = QueryInt(db, "SELECT COALESCE(MAX(batch), 0) FROM files");
+  if (!max_batch.ok()) return max_batch.status();
+  if (Status st = SetMeta(db, "open_batch", std::to_string(max_batch.value() + 1)); !st.ok()) return st;
+  return max_batch.value() + 1;
+}
+
+CountryPolicy PolicyFromText(const std::string& text) {
+  CountryPolicy p = CountryPolicy::Identity();
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(';', start);
+    if (end == std::string::npos) end = text.size();
+    p.AddRule(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return p;
+}
+
+// Settles the committed segments and publishes the generation; fills
+// summary->totals.
+Status SettleAndPublish(const std::string& dir, Db& db, const Registry& registry, const CountryPolicy& policy,
+                        unsigned threads, RejectLog* rejects, IngestSummary* summary) {
+  auto phase = std::chrono::steady_clock::now();
+  const double cpu_mark = CpuSeconds();
+  auto rows = LoadSegmentRows(db, false);
+  if (!rows.ok()) return rows.status();
+  Readers readers;
+  if (Status st = OpenReaders(dir, rows.value(), true, &readers); !st.ok()) return st;
+  auto gen = ComputeGeneration(db, rows.value(), readers, registry, policy, threads);
+  if (!gen.ok()) return gen.status();
+  summary->settle_seconds = SecondsSince(phase);
+  summary->settle_cpu_seconds = CpuSeconds() - cpu_mark;
+  phase = std::chrono::steady_clock::now();
+  if (Status st = PublishGeneration(db, rows.value(), gen.value()); !st.ok()) return st;
+  for (const Reject& r : gen->manifest_rejects) rejects->Add(r);
+  auto generation = GetMeta(db, "generation");
+  if (!generation.ok()) return generation.status();
+  auto policy_text = GetMeta(db, "policy");
+  if (!policy_text.ok()) return policy_text.status();
+  // The published figures, read back from the catalog (as Snapshot::Open
+  // does, without decoding the registry again).
+  Status st = LoadTotals(db, generation.value(), policy_text.value(), &summary->totals);
+  summary->publish_seconds = SecondsSince(phase);
+  return st;
+}
+
 }  // namespace
 
 // ============================================================ ingest
@@ -694,58 +896,57 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
   const bool exists = ::access((dir + "/store.db").c_str(), F_OK) == 0;
   if (o.update && !exists)
     return Status(ErrorCode::kNotFound, fmt::format("{} is not a store; `coopscope store build` creates one", dir));
-  if (Status st = MakeDir(dir); !st.ok()) return st;
-  if (Status st = MakeDir(dir + "/segments"); !st.ok()) return st;
   DirLock lock;
-  if (Status st = lock.Acquire(dir); !st.ok()) return st;
   Db db;
-  if (Status st = OpenCatalog(dir, true, &db); !st.ok()) return st;
-  if (Status st = db.Exec(kSchema); !st.ok()) return st;
-  if (Status st = CheckFormat(db, true); !st.ok()) return st;
+  if (Status st = OpenForWriting(dir, &lock, &db); !st.ok()) return st;
 
-  // Segment files a killed run wrote but never committed.
-  auto committed = LoadSegmentRows(db, false);
-  if (!committed.ok()) return committed.status();
-  {
-    std::unordered_set<std::string> known;
-    for (const auto& r : committed.value()) known.insert(r.name);
-    if (DIR* d = ::opendir((dir + "/segments").c_str())) {
-      while (dirent* e = ::readdir(d)) {
-        std::string name = e->d_name;
-        if (name == "." || name == "..") continue;
-        if (!known.count(name)) ::unlink(SegmentPath(dir, name).c_str());
-      }
-      ::closedir(d);
+  using Clock = std::chrono::steady_clock;
+  auto since = SecondsSince;
+  auto cpu_now = CpuSeconds;
+  double cpu_mark = 0;
+  // Registry: replaced when files are given.  A new one is parsed on its own
+  // thread while the files are read (only the settle step needs it) and
+  // stored in the catalog after them; the stored one is read now.  Until it
+  // is stored, meta.pending_registry names its files, so that a run killed
+  // before then and resumed without --registry still loads them.
+  auto phase = Clock::now();
+  std::vector<std::string> registry_files = o.registries;
+  if (registry_files.empty()) {
+    auto pending = GetMeta(db, "pending_registry");
+    if (!pending.ok()) return pending.status();
+    for (size_t start = 0; start < pending->size();) {
+      size_t end = std::min(pending->find('\n', start), pending->size());
+      registry_files.push_back(pending->substr(start, end - start));
+      start = end + 1;
     }
+  } else {
+    std::string joined;
+    for (const auto& path : registry_files) {
+      std::error_code ec;
+      auto c = std::filesystem::absolute(path, ec);
+      joined += (joined.empty() ? "" : "\n") + (ec ? path : c.string());
+    }
+    if (Status st = SetMeta(db, "pending_registry", joined); !st.ok()) return st;
   }
-
-  // Registry: replaced when files are given.
   Registry registry;
-  if (!o.registries.empty()) {
-    RejectLog registry_rejects;
-    for (const auto& path : o.registries)
-      if (Status st = registry.Load(path, &registry_rejects); !st.ok())
-        return Status(st.code(), fmt::format("registry {}: {}", path, st.message()));
-    if (Status st = db.Exec("BEGIN IMMEDIATE; DELETE FROM registry; DELETE FROM registry_files;"); !st.ok()) return st;
-    auto ins = db.Prepare("INSERT INTO registry(idx, entry) VALUES(?, ?)");
-    auto files = db.Prepare("INSERT OR REPLACE INTO registry_files(path, size, format, records) VALUES(?, ?, ?, ?)");
-    if (!ins.ok()) return ins.status();
-    if (!files.ok()) return files.status();
-    for (size_t i = 0; i < registry.entries().size(); ++i) {
-      ins->Bind(1, static_cast<int64_t>(i)).BindBlob(2, EncodeEntry(registry.entries()[i]));
-      if (Status st = ins->Run(); !st.ok()) return st;
-    }
-    for (const auto& l : registry.loads()) {
-      auto size = FileSize(l.file);
-      files->Bind(1, l.file).Bind(2, static_cast<int64_t>(size.ok() ? size.value() : 0)).Bind(3, l.format);
-      files->Bind(4, static_cast<int64_t>(l.records));
-      if (Status st = files->Run(); !st.ok()) return st;
-    }
-    if (Status st = db.Exec("COMMIT"); !st.ok()) return st;
+  Status registry_status;
+  std::jthread registry_loader;  // declared after what it fills: joined first on every return
+  if (!registry_files.empty()) {
+    for (const auto& path : registry_files)
+      if (auto size = FileSize(path); !size.ok())
+        return Status(size.status().code(), fmt::format("registry {}: {}", path, size.status().message()));
+    registry_loader = std::jthread([&] {
+      RejectLog registry_rejects;
+      for (const auto& path : registry_files)
+        if (Status st = registry.Load(path, &registry_rejects); !st.ok()) {
+          registry_status = Status(st.code(), fmt::format("registry {}: {}", path, st.message()));
+          return;
+        }
+    });
   } else if (Status st = LoadRegistry(db, &registry); !st.ok()) {
     return st;
   }
-
+  summary.registry_seconds = since(phase);
   // The ledger knows files by their canonical path, however they are named.
   std::vector<std::string> canonical;
   for (const auto& path : o.inputs) {
@@ -811,18 +1012,9 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
       if (Status is = note->Run(); !is.ok()) return is;
     }
   }
-  // The batch: a killed run's batch is resumed, else a new one.
-  auto open_batch = GetMeta(db, "open_batch");
-  if (!open_batch.ok()) return open_batch.status();
-  int64_t batch = 0;
-  if (!open_batch->empty()) {
-    batch = std::stoll(open_batch.value());
-  } else {
-    auto max_batch = QueryInt(db, "SELECT COALESCE(MAX(batch), 0) FROM files");
-    if (!max_batch.ok()) return max_batch.status();
-    batch = max_batch.value() + 1;
-    if (Status st = SetMeta(db, "open_batch", std::to_string(batch)); !st.ok()) return st;
-  }
+  auto opened_batch = OpenBatch(db);
+  if (!opened_batch.ok()) return opened_batch.status();
+  const int64_t batch = opened_batch.value();
   if (Status st = SetMeta(db, "policy", PolicyText(o.policy)); !st.ok()) return st;
   if (Status st = db.Exec("COMMIT"); !st.ok()) return st;
 
@@ -860,6 +1052,8 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
   // Largest first for balance; commits happen as files finish.
   std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) { return a.size > b.size; });
 
+  phase = Clock::now();
+  cpu_mark = cpu_now();
   unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<size_t>(pending.size(), 1))));
   std::mutex db_mu;
@@ -906,7 +1100,9 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
       Status st = reader.ReadFile(p.path, fn, &counts);
       if (st.ok() && werr.ok() && (writer.pending() > 0 || written.empty())) flush();
       if (st.ok()) st = werr;
-      auto crc = st.ok() ? FileCrc(p.path) : Result<uint32_t>(st);
+      uint32_t seen_crc = 0;  // taken while reading, else read again
+      auto crc = !st.ok() ? Result<uint32_t>(st) : reader.last_file_crc(&seen_crc) ? Result<uint32_t>(seen_crc)
+                                                                                    : FileCrc(p.path);
       if (st.ok() && written.size() >= (1u << kPartBits)) st = Status(ErrorCode::kInvalidArgument, "file too large");
       if (st.ok() && !crc.ok()) st = crc.status();
       std::lock_guard lock(db_mu);
@@ -979,18 +1175,256 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
   for (auto& th : pool) th.join();
   if (!first_error.ok()) return first_error;
 
+  summary.files_seconds = since(phase);
+  summary.files_cpu_seconds = cpu_now() - cpu_mark;
+  if (registry_loader.joinable()) {
+    phase = Clock::now();
+    registry_loader.join();
+    if (!registry_status.ok()) return registry_status;
+    if (Status st = StoreRegistry(db, registry); !st.ok()) return st;
+    summary.registry_seconds += since(phase);
+  }
   // Settle and publish the new generation.
-  auto rows = LoadSegmentRows(db, false);
-  if (!rows.ok()) return rows.status();
-  Readers readers;
-  if (Status st = OpenReaders(dir, rows.value(), true, &readers); !st.ok()) return st;
-  auto gen = ComputeGeneration(db, rows.value(), readers, registry, o.policy, o.threads);
-  if (!gen.ok()) return gen.status();
-  if (Status st = PublishGeneration(db, rows.value(), gen.value()); !st.ok()) return st;
-  for (const Reject& r : gen->manifest_rejects) rejects->Add(r);
-  auto snap = Snapshot::Open(dir, false, false);
-  if (!snap.ok()) return snap.status();
-  summary.totals = snap.value()->totals();
+  if (Status st = SettleAndPublish(dir, db, registry, o.policy, o.threads, rejects, &summary); !st.ok()) return st;
+  return summary;
+}
+
+// ============================================================ merge
+
+namespace {
+
+// A segment file of another store, placed under `to` (a hard link, else a
+// copy), through a temporary name, after its crc was checked.
+Status PlaceSegment(const std::string& from, const std::string& to, uint32_t crc) {
+  auto actual = FileCrc(from);
+  if (!actual.ok()) return actual.status();
+  if (actual.value() != crc)
+    return Status(ErrorCode::kCorrupt, fmt::format("store segment {} differs from its catalog row (crc32)", from));
+  const std::string tmp = to + ".tmp";
+  ::unlink(tmp.c_str());
+  if (::link(from.c_str(), tmp.c_str()) != 0) {
+    auto bytes = ReadWholeFile(from);
+    if (!bytes.ok()) return bytes.status();
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return Status(ErrorCode::kIo, fmt::format("cannot create {}", tmp));
+    size_t done = 0;
+    while (done < bytes->size()) {
+      ssize_t n = ::write(fd, bytes->data() + done, bytes->size() - done);
+      if (n <= 0) break;
+      done += static_cast<size_t>(n);
+    }
+    bool ok = done == bytes->size() && ::fsync(fd) == 0;
+    if (::close(fd) != 0 || !ok) return Status(ErrorCode::kIo, fmt::format("cannot write {} (disk full?)", tmp));
+  }
+  if (::rename(tmp.c_str(), to.c_str()) != 0) return Status(ErrorCode::kIo, fmt::format("cannot rename {}", tmp));
+  return Status::Ok();
+}
+
+// Copies every row of `sql` (run on src) into `insert` (prepared on dst);
+// `types` gives each column's kind: i integer, t text, b blob.
+Status CopyRows(Db& src, const std::string& sql, Db& dst, const std::string& insert, std::string_view types) {
+  auto from = src.Prepare(sql);
+  if (!from.ok()) return from.status();
+  auto to = dst.Prepare(insert);
+  if (!to.ok()) return to.status();
+  Status st;
+  while (from->Step(&st)) {
+    for (int c = 0; c < static_cast<int>(types.size()); ++c) {
+      if (types[c] == 'i')
+        to->Bind(c + 1, from->Int(c));
+      else if (types[c] == 'b')
+        to->BindBlob(c + 1, from->Blob(c));
+      else
+        to->Bind(c + 1, from->Text(c));
+    }
+    if (Status rs = to->Run(); !rs.ok()) return rs;
+  }
+  return st;
+}
+
+}  // namespace
+
+Result<IngestSummary> Merge(const std::string& dir, const MergeOptions& o, RejectLog* rejects) {
+  IngestSummary summary;
+  if (o.sources.empty()) return Status(ErrorCode::kInvalidArgument, "give the stores to merge");
+  std::error_code ec;
+  const auto target = std::filesystem::weakly_canonical(dir, ec);
+  DirLock lock;
+  Db db;
+  if (Status st = OpenForWriting(dir, &lock, &db); !st.ok()) return st;
+  auto policy_text = GetMeta(db, "policy");
+  if (!policy_text.ok()) return policy_text.status();
+  auto registry_rows = QueryInt(db, "SELECT COUNT(*) FROM registry");
+  if (!registry_rows.ok()) return registry_rows.status();
+
+  // Each source read in one read transaction (the generation it published).
+  struct Source {
+    std::string dir;
+    Db db;
+  };
+  std::vector<std::unique_ptr<Source>> sources;
+  for (const std::string& path : o.sources) {
+    auto canonical = std::filesystem::weakly_canonical(path, ec);
+    if (!ec && canonical == target)
+      return Status(ErrorCode::kInvalidArgument, fmt::format("{} is the store being merged into", path));
+    auto src = std::make_unique<Source>();
+    src->dir = path;
+    if (Status st = OpenCatalog(path, false, &src->db); !st.ok()) return st;
+    if (Status st = src->db.Exec("BEGIN"); !st.ok()) return st;
+    if (Status st = CheckFormat(src->db, false); !st.ok()) return Status(st.code(), path + ": " + st.message());
+    auto generation = GetMeta(src->db, "generation");
+    if (!generation.ok()) return generation.status();
+    if (generation->empty())
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("{} has no finished build; finish it (`coopscope store build {}`) before merging", path,
+                                path));
+    auto policy = GetMeta(src->db, "policy");
+    if (!policy.ok()) return policy.status();
+    if (policy_text->empty()) policy_text = policy.value();
+    if (policy.value() != policy_text.value())
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("{} was built with other country rules ({}) than the store ({})", path,
+                                policy.value(), policy_text.value()));
+    sources.push_back(std::move(src));
+  }
+
+  if (Status st = db.Exec("BEGIN IMMEDIATE"); !st.ok()) return st;
+  auto fail = [&](Status st) {
+    db.Exec("ROLLBACK");
+    return st;
+  };
+  if (Status st = SetMeta(db, "policy", policy_text.value()); !st.ok()) return fail(st);
+  auto opened_batch = OpenBatch(db);
+  if (!opened_batch.ok()) return fail(opened_batch.status());
+  const int64_t batch = opened_batch.value();
+  for (auto& src : sources) {
+    Db& s = src->db;
+    auto their_registry = QueryInt(s, "SELECT COUNT(*) FROM registry");
+    if (!their_registry.ok()) return fail(their_registry.status());
+    if (registry_rows.value() == 0 && their_registry.value() > 0) {
+      registry_rows = their_registry.value();
+      for (const auto& [sql, ins, n] :
+           {std::tuple{"SELECT idx, entry FROM registry", "INSERT INTO registry(idx, entry) VALUES(?, ?)", "ib"},
+            std::tuple{"SELECT path, size, format, records FROM registry_files",
+                       "INSERT OR REPLACE INTO registry_files(path, size, format, records) VALUES(?, ?, ?, ?)", "titi"}})
+        if (Status st = CopyRows(s, sql, db, ins, n); !st.ok()) return fail(st);
+    }
+    for (const auto& [sql, ins, n] :
+         {std::tuple{"SELECT part_key, manifest, record_count FROM manifests",
+                     "INSERT OR REPLACE INTO manifests(part_key, manifest, record_count) VALUES(?, ?, ?)", "tti"},
+          std::tuple{"SELECT id FROM merged_ids", "INSERT OR IGNORE INTO merged_ids(id) VALUES(?)", "i"},
+          // Rejects of merged-id files, once per path.
+          std::tuple{"SELECT path, line, offset, code, reason FROM rejects r WHERE file_id = -1",
+                     "INSERT INTO rejects(file_id, path, line, offset, code, reason) SELECT -1, ?1, ?2, ?3, ?4, ?5 "
+                     "WHERE NOT EXISTS (SELECT 1 FROM merged_files WHERE path = ?1)",
+                     "tiiit"},
+          std::tuple{"SELECT path, size FROM merged_files",
+                     "INSERT OR REPLACE INTO merged_files(path, size) VALUES(?, ?)", "ti"}})
+      if (Status st = CopyRows(s, sql, db, ins, n); !st.ok()) return fail(st);
+  }
+  if (Status st = db.Exec("COMMIT"); !st.ok()) return st;
+
+  // The files, in source then order-key order; one transaction per file.
+  int64_t ord = 0;
+  for (auto& src : sources) {
+    Db& s = src->db;
+    auto files = s.Prepare(
+        "SELECT id, path, size, crc32, part_key, records, rejected, duplicates, bytes FROM files ORDER BY batch, ord");
+    if (!files.ok()) return files.status();
+    Status fst;
+    while (files->Step(&fst)) {
+      const int64_t src_id = files->Int(0), size = files->Int(2);
+      const std::string path = files->Text(1);
+      const int64_t this_ord = ord++;
+      if (this_ord >= (int64_t{1} << kOrdBits))
+        return Status(ErrorCode::kInvalidArgument, "too many input files in one batch");
+      auto known = db.Prepare("SELECT size FROM files WHERE path = ?");
+      if (!known.ok()) return known.status();
+      known->Bind(1, path);
+      Status kst;
+      if (known->Step(&kst)) {
+        if (known->Int(0) != size)
+          return Status(ErrorCode::kInvalidArgument,
+                        fmt::format("{} in {} differs from the file of that name already in the store ({} bytes "
+                                    "against {})",
+                                    path, src->dir, size, known->Int(0)));
+        ++summary.files_skipped;
+        continue;
+      }
+      if (!kst.ok()) return kst;
+      // Its segments, placed under their new names before the transaction.
+      auto segs = s.Prepare("SELECT name, order_key, works, authorships, bytes, crc32 FROM segments WHERE file_id = ? "
+                            "ORDER BY order_key");
+      if (!segs.ok()) return segs.status();
+      segs->Bind(1, src_id);
+      std::vector<std::pair<std::string, SegmentRow>> placed;
+      Status sst;
+      while (segs->Step(&sst)) {
+        SegmentRow r;
+        uint64_t part = static_cast<uint64_t>(segs->Int(1)) & ((uint64_t{1} << kPartBits) - 1);
+        r.name = fmt::format("b{:04}-f{:07}-p{:03}.seg", batch, this_ord, part);
+        r.order_key = (static_cast<uint64_t>(batch) << (kOrdBits + kPartBits)) |
+                      (static_cast<uint64_t>(this_ord) << kPartBits) | part;
+        r.works = static_cast<uint64_t>(segs->Int(2));
+        r.authorships = static_cast<uint64_t>(segs->Int(3));
+        r.bytes = static_cast<uint64_t>(segs->Int(4));
+        r.crc = static_cast<uint32_t>(segs->Int(5));
+        if (Status st = PlaceSegment(SegmentPath(src->dir, segs->Text(0)), SegmentPath(dir, r.name), r.crc); !st.ok())
+          return st;
+        placed.emplace_back(segs->Text(0), std::move(r));
+      }
+      if (!sst.ok()) return sst;
+      if (Status st = db.Exec("BEGIN IMMEDIATE"); !st.ok()) return st;
+      auto ins = db.Prepare(
+          "INSERT INTO files(batch, ord, path, size, crc32, part_key, records, rejected, duplicates, bytes) "
+          "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      if (!ins.ok()) return fail(ins.status());
+      ins->Bind(1, batch).Bind(2, this_ord).Bind(3, path).Bind(4, size).Bind(5, files->Int(3));
+      ins->Bind(6, files->Text(4)).Bind(7, files->Int(5)).Bind(8, files->Int(6)).Bind(9, files->Int(7));
+      ins->Bind(10, files->Int(8));
+      if (Status st = ins->Run(); !st.ok()) return fail(st);
+      const int64_t file_id = sqlite3_last_insert_rowid(db.raw());
+      auto seg = db.Prepare(
+          "INSERT INTO segments(file_id, name, order_key, works, authorships, bytes, crc32) VALUES(?, ?, ?, ?, ?, ?, ?)");
+      if (!seg.ok()) return fail(seg.status());
+      for (const auto& [old_name, r] : placed) {
+        seg->Bind(1, file_id).Bind(2, r.name).Bind(3, static_cast<int64_t>(r.order_key));
+        seg->Bind(4, static_cast<int64_t>(r.works)).Bind(5, static_cast<int64_t>(r.authorships));
+        seg->Bind(6, static_cast<int64_t>(r.bytes)).Bind(7, int64_t{r.crc});
+        if (Status st = seg->Run(); !st.ok()) return fail(st);
+      }
+      auto their_rejects = s.Prepare("SELECT path, line, offset, code, reason FROM rejects WHERE file_id = ?");
+      auto rej = db.Prepare("INSERT INTO rejects(file_id, path, line, offset, code, reason) VALUES(?, ?, ?, ?, ?, ?)");
+      if (!their_rejects.ok()) return fail(their_rejects.status());
+      if (!rej.ok()) return fail(rej.status());
+      their_rejects->Bind(1, src_id);
+      Status rst;
+      while (their_rejects->Step(&rst)) {
+        Reject r{their_rejects->Text(0), static_cast<uint64_t>(their_rejects->Int(1)),
+                 static_cast<uint64_t>(their_rejects->Int(2)), static_cast<ErrorCode>(their_rejects->Int(3)),
+                 their_rejects->Text(4)};
+        rej->Bind(1, file_id).Bind(2, r.file).Bind(3, static_cast<int64_t>(r.line));
+        rej->Bind(4, static_cast<int64_t>(r.offset)).Bind(5, static_cast<int64_t>(r.code)).Bind(6, r.reason);
+        if (Status st = rej->Run(); !st.ok()) return fail(st);
+        rejects->Add(std::move(r));
+      }
+      if (!rst.ok()) return fail(rst);
+      if (Status st = db.Exec("COMMIT"); !st.ok()) return fail(st);
+      ++summary.files_new;
+      summary.segments_written += placed.size();
+      summary.records += static_cast<uint64_t>(files->Int(5));
+      summary.rejected += static_cast<uint64_t>(files->Int(6));
+      summary.bytes += static_cast<uint64_t>(files->Int(8));
+    }
+    if (!fst.ok()) return fst;
+  }
+
+  Registry registry;
+  if (Status st = LoadRegistry(db, &registry); !st.ok()) return st;
+  if (Status st = SettleAndPublish(dir, db, registry, PolicyFromText(policy_text.value()), o.threads, rejects,
+                                   &summary);
+      !st.ok())
+    return st;
   return summary;
 }
 
@@ -1038,18 +1472,7 @@ const Registry& Snapshot::registry() const { return impl_->registry; }
 uint64_t Snapshot::registry_size() const { return impl_->registry_size; }
 const StoreTotals& Snapshot::totals() const { return impl_->totals; }
 
-CountryPolicy Snapshot::policy() const {
-  CountryPolicy p = CountryPolicy::Identity();
-  size_t start = 0;
-  const std::string& text = impl_->policy_text;
-  while (start < text.size()) {
-    size_t end = text.find(';', start);
-    if (end == std::string::npos) end = text.size();
-    p.AddRule(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return p;
-}
+CountryPolicy Snapshot::policy() const { return PolicyFromText(impl_->policy_text); }
 
 Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool verify_checksums, bool load_registry) {
   auto impl = std::make_unique<Impl>();
@@ -1080,36 +1503,7 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool ve
     if (!rows.ok()) return rows.status();
     impl->registry_size = static_cast<uint64_t>(rows.value());
   }
-  std::map<std::string, int64_t> t;
-  {
-    auto s = impl->db.Prepare("SELECT key, value FROM totals");
-    if (!s.ok()) return s.status();
-    Status st;
-    while (s->Step(&st)) t[s->Text(0)] = s->Int(1);
-    if (!st.ok()) return st;
-  }
-  StoreTotals& T = impl->totals;
-  IngestReport& g = T.ingest;
-  g.read = t["read"];
-  g.accepted = t["accepted"];
-  g.rejected = t["rejected"];
-  g.duplicates = t["duplicates"];
-  g.merged_dropped = t["merged_dropped"];
-  g.merged_ids_loaded = t["merged_ids_loaded"];
-  g.files = t["files"];
-  g.bytes = t["bytes"];
-  g.manifest_parts_checked = t["manifest_parts_checked"];
-  g.manifest_mismatches = t["manifest_mismatches"];
-  g.manifest_parts_absent = t["manifest_parts_absent"];
-  T.generation = std::stoull(generation.value());
-  T.segments = t["segments"];
-  T.segment_bytes = t["segment_bytes"];
-  T.stored_rows = t["stored_rows"];
-  T.stored_authorships = t["stored_authorships"];
-  T.live_works = g.accepted - g.merged_dropped;
-  T.first_year = static_cast<int>(t["first_year"]);
-  T.last_year = static_cast<int>(t["last_year"]);
-  T.policy = impl->policy_text;
+  if (Status st = LoadTotals(impl->db, generation.value(), impl->policy_text, &impl->totals); !st.ok()) return st;
   auto s = impl->db.Prepare("SELECT dead FROM live ORDER BY segment_id");
   if (!s.ok()) return s.status();
   Status st;

@@ -58,7 +58,26 @@ struct IngestSummary {
   uint64_t records = 0, rejected = 0;
   uint64_t bytes = 0;  // decompressed bytes of the new files
   StoreTotals totals;
+  // Wall seconds of the phases: registry load, reading the files into
+  // segments, settling (world tallies) and publishing the generation.
+  double registry_seconds = 0, files_seconds = 0, settle_seconds = 0, publish_seconds = 0;
+  double files_cpu_seconds = 0, settle_cpu_seconds = 0;  // CPU of the whole process (all threads) meanwhile
 };
+
+struct MergeOptions {
+  std::vector<std::string> sources;  // store folders, merged in this order
+  unsigned threads = 0;              // for the settle step; 0 = all cores
+};
+
+// Merges other stores into the store in `dir` (created when absent): each
+// source's files — ledger row, segments (hard-linked, else copied, and
+// checked against their catalog crc) and rejects — are added in one batch,
+// ordered by source then by the source's order keys, as `store build DIR
+// A B` would order them; then the store settles.  Files already in the
+// store are skipped, as by `build`.  Sources need a finished build and the
+// same country rules as the store; the store keeps its registry, or takes
+// the first source's when it has none.  Resumable like a build.
+Result<IngestSummary> Merge(const std::string& dir, const MergeOptions& options, RejectLog* rejects);
 
 // Builds or updates the store in `dir`.  Rejects of the new files go to
 // `rejects` (and to the catalog).  An error leaves the store as committed.
