@@ -529,6 +529,11 @@ TEST(Store, MergesKilledAndRunAgainAnswerLikeOneBuild) {
   }
   // The sources are only read.
   EXPECT_EQ(RunCli("store verify " + dir.File("sA"), d).exit_code, 0);
+  // A source that is not a store: a clear error, and no target left behind.
+  auto bad = RunCli("store merge " + dir.File("never") + " " + dir.File("sA") + " " + dir.File("A"), d);
+  EXPECT_EQ(bad.exit_code, 4);
+  EXPECT_NE(bad.err.find("is not a coopscope store"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(dir.File("never")));
 }
 
 TEST(Store, ClearErrorsForMisuse) {

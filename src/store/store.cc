@@ -1249,6 +1249,10 @@ Result<IngestSummary> Merge(const std::string& dir, const MergeOptions& o, Rejec
   if (o.sources.empty()) return Status(ErrorCode::kInvalidArgument, "give the stores to merge");
   std::error_code ec;
   const auto target = std::filesystem::weakly_canonical(dir, ec);
+  // Sources that are not stores are refused before the target is created.
+  for (const std::string& path : o.sources)
+    if (::access((path + "/store.db").c_str(), F_OK) != 0)
+      return Status(ErrorCode::kNotFound, fmt::format("{} is not a coopscope store (no store.db)", path));
   DirLock lock;
   Db db;
   if (Status st = OpenForWriting(dir, &lock, &db); !st.ok()) return st;
