@@ -409,9 +409,14 @@ TEST_F(StoreReal, SnapshotsOpenWithoutTheRegistryWhenAsked) {
       << info.out;
 }
 
-// Stores built separately and merged (`store merge`) answer like one build
-// over all their inputs, and pass verify; merging again adds nothing; a store
-// with other country rules or the store itself cannot be merged.
+// Issue 3, "segments built separately must be mergeable": stores built
+// separately and merged (`store merge`) answer like one build over all their
+// inputs (indicators of three organisations, rank by p and by p_frac,
+// countries, store info) and pass verify, into a new store and into one
+// holding A; merging again adds nothing; merges killed at spread positions and
+// run again end with the same answers; sources are only read; a store with
+// other country rules, the store itself or a folder that is no store cannot be
+// merged.
 TEST(Store, MergedStoresEqualOneBuild) {
   TempDir dir;
   const std::string d = dir.path().string();
@@ -433,38 +438,62 @@ TEST(Store, MergedStoresEqualOneBuild) {
   ASSERT_EQ(RunCli("store build -q " + dir.File("b") + reg + " " + dir.File("B"), d).exit_code, 0);
   ASSERT_EQ(RunCli("store build -q " + dir.File("ab") + reg + " " + dir.File("A") + " " + dir.File("B"), d).exit_code,
             0);
-  auto merged_run = RunCli("store merge " + dir.File("m") + " " + dir.File("a") + " " + dir.File("b"), d);
+  const std::vector<std::string> queries = {"indicators -q --format json --org 02feahw73",
+                                            "indicators -q --format json --org I5000000757",
+                                            "indicators -q --format json --org 05f82e368",
+                                            "rank --format csv --top 0 --year 2021",
+                                            "rank --format csv --top 0 --year 2019 --by p_frac",
+                                            "countries --format csv --top 0 --year 2019"};
+  auto answers = [&](const std::string& store) {
+    std::vector<std::string> out;
+    for (const std::string& q : queries) {
+      auto r = RunCli(q + " --store " + store, d);
+      EXPECT_EQ(r.exit_code, 0) << q << " on " << store << ": " << r.err;
+      out.push_back(r.out);
+    }
+    return out;
+  };
+  auto figures = [&](const std::string& store) {
+    auto info = RunCli("store info " + store, d);
+    return info.out.substr(info.out.find('\n'));  // without the first line (the folder's name)
+  };
+  auto same_as_one_build = [&](const std::string& store, const std::vector<std::string>& expected) {
+    std::vector<std::string> got = answers(store);
+    for (size_t q = 0; q < queries.size(); ++q) EXPECT_EQ(got[q], expected[q]) << queries[q] << " on " << store;
+    EXPECT_EQ(figures(store), figures(dir.File("ab"))) << store;
+    auto verify = RunCli("store verify " + store, d);
+    EXPECT_EQ(verify.exit_code, 0) << store << ": " << verify.err;
+  };
+  const std::vector<std::string> expected = answers(dir.File("ab"));
+
+  const std::string merge_ab = " " + dir.File("a") + " " + dir.File("b");
+  auto t0 = std::chrono::steady_clock::now();
+  auto merged_run = RunCli("store merge " + dir.File("m") + merge_ab, d);
+  const int total_us = static_cast<int>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count());
   ASSERT_EQ(merged_run.exit_code, 0) << merged_run.err;
   EXPECT_NE(merged_run.err.find("files merged"), std::string::npos) << merged_run.err;
   // Into a store that already holds A: B's files come after A's, as in the joint build.
   ASSERT_EQ(RunCli("store build -q " + dir.File("m2") + reg + " " + dir.File("A"), d).exit_code, 0);
   ASSERT_EQ(RunCli("store merge -q " + dir.File("m2") + " " + dir.File("b"), d).exit_code, 0);
-
-  auto figures = [&](const std::string& store) {
-    auto info = RunCli("store info " + store, d);
-    return info.out.substr(info.out.find('\n'));  // without the first line (the folder's name)
-  };
-  for (const std::string& store : {dir.File("m"), dir.File("m2")}) {
-    for (const std::string& q : {std::string("indicators -q --format json --org 02feahw73"),
-                                 std::string("indicators -q --format json --org I5000000757"),
-                                 std::string("rank --format csv --top 0 --year 2021"),
-                                 std::string("countries --format csv --top 0 --year 2019")}) {
-      auto a = RunCli(q + " --store " + store, d);
-      auto b = RunCli(q + " --store " + dir.File("ab"), d);
-      ASSERT_EQ(a.exit_code, 0) << a.err;
-      EXPECT_EQ(a.out, b.out) << q << " on " << store;
-    }
-    EXPECT_EQ(figures(store), figures(dir.File("ab"))) << store;
-    auto verify = RunCli("store verify " + store, d);
-    EXPECT_EQ(verify.exit_code, 0) << verify.err;
-  }
+  for (const std::string& store : {dir.File("m"), dir.File("m2")}) same_as_one_build(store, expected);
   EXPECT_NE(figures(dir.File("m")).find("merged away      10"), std::string::npos) << figures(dir.File("m"));
   EXPECT_NE(figures(dir.File("m")).find("rejected 2 "), std::string::npos) << figures(dir.File("m"));
   // Again: nothing new, same answers.
-  auto again = RunCli("store merge " + dir.File("m") + " " + dir.File("a") + " " + dir.File("b"), d);
+  auto again = RunCli("store merge " + dir.File("m") + merge_ab, d);
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.err.find("0 files merged"), std::string::npos) << again.err;
   EXPECT_EQ(figures(dir.File("m")), figures(dir.File("ab")));
+  // Killed merges, run again.
+  for (int k = 1; k <= 4; ++k) {
+    const std::string target = dir.File("k" + std::to_string(k));
+    RunAndKill("store merge -q " + target + merge_ab, total_us * k / 5);
+    auto resumed = RunCli("store merge -q " + target + merge_ab, d);
+    ASSERT_EQ(resumed.exit_code, 0) << "kill " << k << " after " << total_us * k / 5 << " us: " << resumed.err;
+    same_as_one_build(target, expected);
+  }
+  // The sources are only read.
+  EXPECT_EQ(RunCli("store verify " + dir.File("a"), d).exit_code, 0);
   // Misuse.
   ASSERT_EQ(RunCli("store build -q --no-overseas-as-fr " + dir.File("c") + reg + " " + dir.File("A"), d).exit_code, 0);
   auto rules = RunCli("store merge " + dir.File("m") + " " + dir.File("c"), d);
@@ -473,64 +502,8 @@ TEST(Store, MergedStoresEqualOneBuild) {
   auto self = RunCli("store merge " + dir.File("m") + " " + dir.File("m"), d);
   EXPECT_NE(self.exit_code, 0);
   EXPECT_NE(self.err.find("being merged into"), std::string::npos) << self.err;
-}
-
-// Issue 3, "segments built separately must be mergeable", with kills: two
-// stores built from two halves of the parts, merged, answer as one build of
-// both halves (indicators of two organisations, rank by p and p_frac,
-// countries, verify); a merge killed at spread positions and run again ends
-// with the same answers.
-TEST(Store, MergesKilledAndRunAgainAnswerLikeOneBuild) {
-  TempDir dir;
-  const std::string d = dir.path().string();
-  Generate(dir.File("all"), 12000, 9, 8);
-  auto parts = Parts(dir.File("all"));
-  ASSERT_GE(parts.size(), 4u);
-  for (size_t i = 0; i < parts.size(); ++i) {
-    fs::path to = fs::path(dir.File(i < parts.size() / 2 ? "A" : "B")) / fs::relative(parts[i], dir.File("all"));
-    fs::create_directories(to.parent_path());
-    fs::copy_file(parts[i], to);
-  }
-  const std::string reg = " --registry " + kRor + " ";
-  ASSERT_EQ(RunCli("store build -q " + dir.File("sA") + reg + dir.File("A"), d).exit_code, 0);
-  ASSERT_EQ(RunCli("store build -q " + dir.File("sB") + reg + dir.File("B"), d).exit_code, 0);
-  ASSERT_EQ(RunCli("store build -q " + dir.File("one") + reg + dir.File("A") + " " + dir.File("B"), d).exit_code, 0);
-  auto answers = [&](const std::string& store) {
-    std::string out;
-    for (const std::string q : {"indicators -q --format json --org 02feahw73 --store ", "indicators -q --format json "
-                                "--org 05f82e368 --store ", "rank --year 2022 --format csv --store ",
-                                "rank --year 2019 --by p_frac --format csv --store ", "countries --year 2020 --store "}) {
-      auto r = RunCli(q + store, d);
-      EXPECT_EQ(r.exit_code, 0) << q << store << ": " << r.err;
-      out += r.out;
-    }
-    return out;
-  };
-  const std::string expected = answers(dir.File("one"));
-  // Killed merges.
-  auto t0 = std::chrono::steady_clock::now();
-  ASSERT_EQ(RunCli("store merge -q " + dir.File("timed") + " " + dir.File("sA") + " " + dir.File("sB"), d).exit_code,
-            0);
-  const int total_us = static_cast<int>(
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count());
-  EXPECT_EQ(answers(dir.File("timed")), expected);
-  for (int k = 1; k <= 4; ++k) {
-    const std::string target = dir.File("k" + std::to_string(k));
-    const std::string args = "store merge -q " + target + " " + dir.File("sA") + " " + dir.File("sB");
-    RunAndKill(args, total_us * k / 5);
-    auto resumed = RunCli(args, d);
-    ASSERT_EQ(resumed.exit_code, 0) << "kill " << k << ": " << resumed.err;
-    const std::string got = answers(target);
-    const size_t at = std::mismatch(got.begin(), got.end(), expected.begin(), expected.end()).first - got.begin();
-    EXPECT_EQ(got, expected) << "kill " << k << " after " << total_us * k / 5 << " us; first difference at byte " << at
-                             << ": " << got.substr(at > 80 ? at - 80 : 0, 200) << "\n---\n"
-                             << expected.substr(at > 80 ? at - 80 : 0, 200);
-    EXPECT_EQ(RunCli("store verify " + target, d).exit_code, 0) << "kill " << k;
-  }
-  // The sources are only read.
-  EXPECT_EQ(RunCli("store verify " + dir.File("sA"), d).exit_code, 0);
   // A source that is not a store: a clear error, and no target left behind.
-  auto bad = RunCli("store merge " + dir.File("never") + " " + dir.File("sA") + " " + dir.File("A"), d);
+  auto bad = RunCli("store merge " + dir.File("never") + " " + dir.File("a") + " " + dir.File("A"), d);
   EXPECT_EQ(bad.exit_code, 4);
   EXPECT_NE(bad.err.find("is not a coopscope store"), std::string::npos) << bad.err;
   EXPECT_FALSE(fs::exists(dir.File("never")));
