@@ -18,7 +18,9 @@
 #include "indicators/engine.h"
 #include "keyfigures/join.h"
 #include "keyfigures/sheet.h"
+#include "match/affiliation_matcher.h"
 #include "mobility/reader.h"
+#include "sources/export_reader.h"
 #include "sources/openalex/snapshot.h"
 #include "store/store.h"
 
@@ -85,6 +87,9 @@ struct Publications {
   InputSet inputs;
   RejectLog* rejects = nullptr;  // where file rejects go (may change between calls)
   keyfigures::CollectFn collect;  // empty when neither files nor a store were given
+  // The matcher of exports' affiliation strings, built at the first pass that
+  // needs one and kept for the others (`hr join` makes one pass per scope).
+  std::unique_ptr<AffiliationMatcher> matcher;
 };
 
 int OpenPublications(const OrgOptions& org, const std::string& store_dir, const std::vector<std::string>& works,
@@ -110,9 +115,15 @@ int OpenPublications(const OrgOptions& org, const std::string& store_dir, const 
   auto inputs = DiscoverInputs(works);
   if (!inputs.ok()) return Fail(ExitFor(inputs.status()), inputs.status().message());
   p->inputs = std::move(inputs.value());
-  p->collect = [p, threads](const Scope& scope) -> Result<Collected> {
+  const bool exports = std::any_of(p->inputs.data_files.begin(), p->inputs.data_files.end(), [](const auto& f) {
+    auto format = DetectInputFormat(f);
+    return format.ok() && format.value() != InputFormat::kOpenAlex && format.value() != InputFormat::kAuto;
+  });
+  p->collect = [p, threads, exports](const Scope& scope) -> Result<Collected> {
     RunOptions run;
     run.threads = threads;
+    if (exports && p->matcher == nullptr) p->matcher = std::make_unique<AffiliationMatcher>(*p->registry);
+    run.matcher = p->matcher.get();
     RejectLog ignored;
     return CollectWorks(p->inputs, scope, *p->registry, p->policy, run, p->rejects ? p->rejects : &ignored);
   };
