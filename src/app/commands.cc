@@ -301,7 +301,8 @@ int RunRank(const RankOptions& o) {
       "Each work counts once for every top-level organisation it involves: institutions are rolled up through their "
       "OpenAlex lineage to the ancestors that have no parent in it (a joint unit counts for each of its parents). "
       "p = works (full counting); p_frac = sum of the organisation's share of the authorships (Leiden fractional "
-      "counting, INDICATORS.md); pp_int_collab = share of its works with two or more countries.";
+      "counting, INDICATORS.md); pp_int_collab = share of its works with two or more countries. Ordered by the "
+      "chosen value as printed (6 decimals), then by organisation id.";
   if (o.format == "json") {
     fmt::print("{{\n  \"schema\": \"coopscope/rank\",\n  \"schema_version\": 1,\n  \"year\": {},\n  \"by\": \"{}\",\n"
                "  \"method\": \"{}\",\n  \"rows\": [",
