@@ -136,7 +136,7 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
   // Which words are common words of a language (proper nouns are not).
   std::vector<std::string_view> words(vocabulary_.size() + 1);
   for (const auto& [word, id] : vocabulary_) words[id] = word;
-  common_token_ = MarkCommonWords(words);
+  const std::vector<bool> common = MarkCommonWords(words);
   // The rarity of every name, now that the counts are known, and whether it
   // holds a proper noun.
   for (auto& [hash, refs] : by_name_)
@@ -145,7 +145,7 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
       for (uint32_t t : name_tokens_[r.name]) {
         std::string_view w = words[t];
         bool digits = std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
-        r.proper |= !common_token_[t] && !digits && w.size() > 1;
+        r.proper |= !common[t] && !digits && w.size() > 1;
       }
     }
   name_tokens_.clear();
