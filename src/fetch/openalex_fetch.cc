@@ -20,7 +20,6 @@ namespace {
 
 constexpr const char* kStateName = "fetch.state";
 constexpr const char* kStateHeader = "coopscope-fetch-state 1";
-constexpr const char* kTempSuffix = ".tmp";
 constexpr size_t kMaxOrValues = 100;  // OpenAlex: values OR-ed in one filter
 
 // What fetch.state holds.
@@ -64,37 +63,6 @@ Result<FetchState> ParseState(const std::string& path, const std::string& text) 
   }
   if (seen != 6) return Status(ErrorCode::kCorrupt, fmt::format("{}: incomplete state", path));
   return s;
-}
-
-Status SyncDir(const fs::path& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd < 0) return Status(ErrorCode::kIo, fmt::format("cannot open folder {}", dir.string()));
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return Status(ErrorCode::kIo, fmt::format("cannot sync folder {}", dir.string()));
-  return Status::Ok();
-}
-
-// Writes CONTENT to PATH atomically: a temporary file, synced, then renamed
-// over PATH, and the folder synced so the rename survives a crash.
-Status WriteAtomically(const fs::path& path, std::string_view content) {
-  fs::path temp = path;
-  temp += kTempSuffix;
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status(ErrorCode::kIo, fmt::format("cannot create {}", temp.string()));
-  size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n <= 0) {
-      ::close(fd);
-      return Status(ErrorCode::kIo, fmt::format("cannot write {}", temp.string()));
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) return Status(ErrorCode::kIo, fmt::format("cannot sync {}", temp.string()));
-  if (::rename(temp.c_str(), path.c_str()) != 0)
-    return Status(ErrorCode::kIo, fmt::format("cannot rename {} to {}", temp.string(), path.string()));
-  return SyncDir(path.parent_path());
 }
 
 // Page numbers of page_N.json files in DIR.
@@ -326,7 +294,7 @@ Result<FetchSummary> FetchOpenAlexWorks(const FetchOptions& o, const std::string
     // A new fetch commits its state before its first page, so that a run
     // killed after writing that page resumes (the page is uncommitted and
     // fetched again) instead of finding pages without a state.
-    if (Status st = WriteAtomically(state_path, StateText(state)); !st.ok()) return st;
+    if (Status st = WriteFileAtomically(state_path.string(), StateText(state)); !st.ok()) return st;
   }
   if (Status st = CleanUncommitted(dir, state.pages); !st.ok()) return st;
 
@@ -345,13 +313,13 @@ Result<FetchSummary> FetchOpenAlexWorks(const FetchOptions& o, const std::string
       FetchState next = state;
       next.pages += 1;
       next.records += page->results;
-      if (Status st = WriteAtomically(dir / FetchPageName(next.pages), page->body); !st.ok()) return st;
+      if (Status st = WriteFileAtomically((dir / FetchPageName(next.pages)).string(), page->body); !st.ok()) return st;
       state = next;
       ++summary.pages_this_run;
     }
     state.complete = page->results == 0 || page->next_cursor.empty();
     state.next_cursor = state.complete ? "" : page->next_cursor;
-    if (Status st = WriteAtomically(state_path, StateText(state)); !st.ok()) return st;
+    if (Status st = WriteFileAtomically(state_path.string(), StateText(state)); !st.ok()) return st;
     if (o.on_page) o.on_page(state.pages, state.records, state.expected);
   }
   summary.pages = state.pages;

@@ -331,6 +331,32 @@ Result<std::unique_ptr<ByteStream>> OpenFileRange(const std::string& path, uint6
 }
 
 
+Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
+  const std::string tmp = path + kTempSuffix;
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status(ErrorCode::kIo, fmt::format("cannot create {}", tmp));
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n <= 0) {
+      ::close(fd);
+      return Status(ErrorCode::kIo, fmt::format("cannot write {} (disk full?)", tmp));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) return Status(ErrorCode::kIo, fmt::format("cannot sync {}", tmp));
+  if (::rename(tmp.c_str(), path.c_str()) != 0)
+    return Status(ErrorCode::kIo, fmt::format("cannot rename {} to {}", tmp, path));
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) return Status(ErrorCode::kIo, fmt::format("cannot open folder {}", dir));
+  const int rc = ::fsync(dfd);
+  ::close(dfd);
+  if (rc != 0) return Status(ErrorCode::kIo, fmt::format("cannot sync folder {}", dir));
+  return Status::Ok();
+}
+
 Result<std::string> ReadWholeFile(const std::string& path) {
   auto kind = DetectCompression(path);
   if (!kind.ok()) return kind.status();

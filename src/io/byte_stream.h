@@ -41,6 +41,12 @@ Result<std::unique_ptr<ByteStream>> OpenFileRange(const std::string& path, uint6
 // Reads a whole file (decompressed, or a zip's JSON entry) into memory.
 Result<std::string> ReadWholeFile(const std::string& path);
 
+// Writes `bytes` to `path` so that a crash leaves the old file or the new one,
+// never a part: path + kTempSuffix written and fsynced, renamed over `path`,
+// then the folder fsynced so that the rename survives too.
+inline constexpr const char* kTempSuffix = ".tmp";
+Status WriteFileAtomically(const std::string& path, std::string_view bytes);
+
 Result<uint64_t> FileSize(const std::string& path);
 
 }  // namespace coopscope

@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "io/byte_stream.h"
 #include "store/encoding.h"
 
 namespace coopscope::store {
@@ -80,23 +81,6 @@ void Pad(std::string* out) {
   while (out->size() % kAlign) out->push_back('\0');
 }
 
-Status WriteAllAndSync(const std::string& path, const std::string& bytes) {
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status(ErrorCode::kIo, fmt::format("cannot create {}", tmp));
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n <= 0) {
-      ::close(fd);
-      return Status(ErrorCode::kIo, fmt::format("cannot write {} (disk full?)", tmp));
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) return Status(ErrorCode::kIo, fmt::format("cannot sync {}", tmp));
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return Status(ErrorCode::kIo, fmt::format("cannot rename {}", tmp));
-  return Status::Ok();
-}
 
 }  // namespace
 
@@ -272,7 +256,7 @@ Result<SegmentStats> SegmentWriter::Finish(const std::string& path) {
   stats.dict_entries = dict_offsets_.size();
   stats.bytes = file.size();
   stats.crc = Crc32(file.data(), file.size());
-  Status st = WriteAllAndSync(path, file);
+  Status st = WriteFileAtomically(path, file);
   Clear();
   if (!st.ok()) return st;
   return stats;

@@ -1200,21 +1200,12 @@ Status PlaceSegment(const std::string& from, const std::string& to, uint32_t crc
   if (!actual.ok()) return actual.status();
   if (actual.value() != crc)
     return Status(ErrorCode::kCorrupt, fmt::format("store segment {} differs from its catalog row (crc32)", from));
-  const std::string tmp = to + ".tmp";
+  const std::string tmp = to + kTempSuffix;
   ::unlink(tmp.c_str());
-  if (::link(from.c_str(), tmp.c_str()) != 0) {
+  if (::link(from.c_str(), tmp.c_str()) != 0) {  // another file system: a copy
     auto bytes = ReadWholeFile(from);
     if (!bytes.ok()) return bytes.status();
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return Status(ErrorCode::kIo, fmt::format("cannot create {}", tmp));
-    size_t done = 0;
-    while (done < bytes->size()) {
-      ssize_t n = ::write(fd, bytes->data() + done, bytes->size() - done);
-      if (n <= 0) break;
-      done += static_cast<size_t>(n);
-    }
-    bool ok = done == bytes->size() && ::fsync(fd) == 0;
-    if (::close(fd) != 0 || !ok) return Status(ErrorCode::kIo, fmt::format("cannot write {} (disk full?)", tmp));
+    return WriteFileAtomically(to, bytes.value());
   }
   if (::rename(tmp.c_str(), to.c_str()) != 0) return Status(ErrorCode::kIo, fmt::format("cannot rename {}", tmp));
   return Status::Ok();
