@@ -60,11 +60,11 @@ TEST_P(Generated, CountsAreConsistent) {
   for (const auto& w : p.report.windows) periods.push_back(&w);
   for (const PeriodIndicators* period : periods) {
     const Tally& t = period->tally;
-    EXPECT_LE(t.p_frac, static_cast<double>(t.p) + 1e-9);
-    EXPECT_GE(t.p_frac, 0.0);
+    EXPECT_LE(t.p_frac.value(), static_cast<double>(t.p) + 1e-9);
+    EXPECT_GE(t.p_frac.value(), 0.0);
     for (int i = 0; i < kIndicators; ++i) {
       EXPECT_LE(t.flagged[i], t.p);
-      EXPECT_LE(t.flagged_frac[i], t.p_frac + 1e-9);
+      EXPECT_LE(t.flagged_frac[i].value(), t.p_frac.value() + 1e-9);
       if (t.p == 0) continue;
       ASSERT_TRUE(period->pp[i].has_value());
       EXPECT_GE(*period->pp[i], 0.0);

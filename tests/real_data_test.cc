@@ -89,7 +89,7 @@ TEST_F(WorldBankGroup, HandCheckedWorks) {
 TEST_F(WorldBankGroup, Totals) {
   const Tally& t = pipeline_.report.total.tally;
   // P_frac = 1 + 1/3 + 1/2 + 1 + 1/2 + 1/3 + 1/2 + 3/7 + 1.
-  EXPECT_NEAR(t.p_frac, 1 + 1.0 / 3 + 0.5 + 1 + 0.5 + 1.0 / 3 + 0.5 + 3.0 / 7 + 1, 1e-9);
+  EXPECT_NEAR(t.p_frac.value(), 1 + 1.0 / 3 + 0.5 + 1 + 0.5 + 1.0 / 3 + 0.5 + 3.0 / 7 + 1, 1e-9);
   EXPECT_EQ(t.flagged[static_cast<int>(Indicator::kCollab)], 6u);
   EXPECT_EQ(t.flagged[static_cast<int>(Indicator::kIntCollab)], 2u);
   EXPECT_EQ(t.flagged[static_cast<int>(Indicator::kForeign)], 2u);
@@ -100,7 +100,7 @@ TEST_F(WorldBankGroup, Totals) {
   ASSERT_EQ(partners.size(), 4u);
   EXPECT_EQ(CountryName(partners[0].country), "CO");
   EXPECT_EQ(CountryName(partners[3].country), "NI");
-  EXPECT_NEAR(partners[2].copubs.frac, 0.5, 1e-12);  // GB: W1992106105's f
+  EXPECT_NEAR(partners[2].copubs.frac.value(), 0.5, 1e-12);  // GB: W1992106105's f
   EXPECT_NEAR(partners[2].share, 1.0 / 9, 1e-12);
   // 2005 holds two works (W1934649023, W2180613954).
   for (const auto& year : pipeline_.report.by_year) {
@@ -145,7 +145,7 @@ TEST(RealData, ThreadsAndSplitsGiveIdenticalReports) {
   ASSERT_TRUE(one.Run({"I55633929"}, {kRorSubset}, {kWorksUnique}));
   ASSERT_TRUE(many.Run({"I55633929"}, {kRorSubset}, {kWorksUnique}));
   EXPECT_EQ(one.collected.works.size(), many.collected.works.size());
-  EXPECT_EQ(one.report.total.tally.p_frac, many.report.total.tally.p_frac);
+  EXPECT_EQ(one.report.total.tally.p_frac.value(), many.report.total.tally.p_frac.value());
   EXPECT_EQ(one.report.ingest.read, many.report.ingest.read);
   EXPECT_EQ(one.report.ingest.bytes, many.report.ingest.bytes);
 }

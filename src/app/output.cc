@@ -60,11 +60,11 @@ std::string PeriodLabel(const PeriodIndicators& p) {
 
 void JsonPeriod(const PeriodIndicators& p, std::ostream& out, const char* indent) {
   const Tally& t = p.tally;
-  fmt::print(out, "\"p\": {}, \"p_frac\": {}", t.p, FormatNumber(t.p_frac));
+  fmt::print(out, "\"p\": {}, \"p_frac\": {}", t.p, FormatNumber(t.p_frac.value()));
   for (int i = 0; i < kIndicators; ++i) {
     const char* name = IndicatorName(static_cast<Indicator>(i));
     fmt::print(out, ",\n{}\"p_{}\": {}, \"p_{}_frac\": {}, \"pp_{}\": {}, \"pp_{}_ci\": ", indent, name, t.flagged[i],
-               name, FormatNumber(t.flagged_frac[i]), name, p.pp[i] ? FormatNumber(*p.pp[i]) : "null", name);
+               name, FormatNumber(t.flagged_frac[i].value()), name, p.pp[i] ? FormatNumber(*p.pp[i]) : "null", name);
     if (p.ci[i])
       fmt::print(out, "[{}, {}]", FormatNumber(p.ci[i]->low), FormatNumber(p.ci[i]->high));
     else
@@ -82,7 +82,7 @@ void JsonPeriod(const PeriodIndicators& p, std::ostream& out, const char* indent
   for (size_t i = 0; i < p.partner_countries.size(); ++i) {
     const auto& r = p.partner_countries[i];
     fmt::print(out, "{}\n{}  {{\"country\": \"{}\", \"copubs\": {}, \"copubs_frac\": {}, \"share\": {}}}", i ? "," : "",
-               indent, CountryName(r.country), r.copubs.full, FormatNumber(r.copubs.frac), FormatNumber(r.share));
+               indent, CountryName(r.country), r.copubs.full, FormatNumber(r.copubs.frac.value()), FormatNumber(r.share));
   }
   fmt::print(out, "{}],\n{}\"partner_institutions_total\": {},\n{}\"partner_institutions\": [",
              p.partner_countries.empty() ? "" : "\n" + std::string(indent), indent, p.partner_institutions_total,
@@ -94,7 +94,7 @@ void JsonPeriod(const PeriodIndicators& p, std::ostream& out, const char* indent
                "\"copubs_frac\": {}, \"share\": {}}}",
                i ? "," : "", indent, PartnerId(r.key), r.info.ror ? JsonString(FormatRorId(r.info.ror)) : "null",
                JsonString(r.info.name), r.info.country ? JsonString(CountryName(r.info.country)) : "null",
-               r.copubs.full, FormatNumber(r.copubs.frac), FormatNumber(r.share));
+               r.copubs.full, FormatNumber(r.copubs.frac.value()), FormatNumber(r.share));
   }
   fmt::print(out, "{}]", p.partner_institutions.empty() ? "" : "\n" + std::string(indent));
 }
@@ -167,9 +167,9 @@ void WriteCsv(const Report& r, std::ostream& out, CsvTable table) {
     fmt::print(out, "\n");
     for (const auto& [kind, p] : periods) {
       const Tally& t = p->tally;
-      fmt::print(out, "{},{},{},{},{}", kind, p->first_year, p->last_year, t.p, FormatNumber(t.p_frac));
+      fmt::print(out, "{},{},{},{},{}", kind, p->first_year, p->last_year, t.p, FormatNumber(t.p_frac.value()));
       for (int i = 0; i < kIndicators; ++i)
-        fmt::print(out, ",{},{},{},{},{}", t.flagged[i], FormatNumber(t.flagged_frac[i]),
+        fmt::print(out, ",{},{},{},{},{}", t.flagged[i], FormatNumber(t.flagged_frac[i].value()),
                    p->pp[i] ? FormatNumber(*p->pp[i]) : "", p->ci[i] ? FormatNumber(p->ci[i]->low) : "",
                    p->ci[i] ? FormatNumber(p->ci[i]->high) : "");
       for (int i = 0; i < kCollabTypes; ++i) fmt::print(out, ",{}", t.collab_types[i]);
@@ -182,7 +182,7 @@ void WriteCsv(const Report& r, std::ostream& out, CsvTable table) {
       for (size_t i = 0; i < p->partner_countries.size(); ++i) {
         const auto& row = p->partner_countries[i];
         fmt::print(out, "{},{},{},{},{},{},{},{}\n", kind, p->first_year, p->last_year, i + 1, CountryName(row.country),
-                   row.copubs.full, FormatNumber(row.copubs.frac), FormatNumber(row.share));
+                   row.copubs.full, FormatNumber(row.copubs.frac.value()), FormatNumber(row.share));
       }
   } else {
     fmt::print(out, "period,first_year,last_year,rank,id,ror,name,country,copubs,copubs_frac,share\n");
@@ -191,7 +191,7 @@ void WriteCsv(const Report& r, std::ostream& out, CsvTable table) {
         const auto& row = p->partner_institutions[i];
         fmt::print(out, "{},{},{},{},{},{},{},{},{},{},{}\n", kind, p->first_year, p->last_year, i + 1,
                    PartnerId(row.key), row.info.ror ? FormatRorId(row.info.ror) : "", CsvCell(row.info.name),
-                   CountryName(row.info.country), row.copubs.full, FormatNumber(row.copubs.frac),
+                   CountryName(row.info.country), row.copubs.full, FormatNumber(row.copubs.frac.value()),
                    FormatNumber(row.share));
       }
   }
@@ -214,7 +214,7 @@ void WriteTable(const Report& r, std::ostream& out, size_t top) {
   fmt::print(out, "\n{:<10} {:>7} {:>9} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", "period", "P", "P frac", "collab",
              "int", "foreign", "industry", "short", "long", "no cntry");
   auto row = [&](const PeriodIndicators& p) {
-    fmt::print(out, "{:<10} {:>7} {:>9.2f}", PeriodLabel(p), p.tally.p, p.tally.p_frac);
+    fmt::print(out, "{:<10} {:>7} {:>9.2f}", PeriodLabel(p), p.tally.p, p.tally.p_frac.value());
     for (int i = 0; i < kIndicators; ++i) fmt::print(out, " {:>8}", Percent(p.pp[i]));
     fmt::print(out, "\n");
   };
@@ -236,7 +236,7 @@ void WriteTable(const Report& r, std::ostream& out, size_t top) {
   for (size_t i = 0; i < t.partner_countries.size() && i < top; ++i) {
     const auto& pc = t.partner_countries[i];
     fmt::print(out, "  {:>2}. {}  {:>7} co-publications ({:.1f}%), fractional {:.2f}\n", i + 1, CountryName(pc.country),
-               pc.copubs.full, pc.share * 100, pc.copubs.frac);
+               pc.copubs.full, pc.share * 100, pc.copubs.frac.value());
   }
   if (t.partner_countries.empty()) fmt::print(out, "  (none)\n");
   fmt::print(out, "\nFirst partner institutions, {} ({} in all):\n", PeriodLabel(t), t.partner_institutions_total);

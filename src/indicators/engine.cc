@@ -308,6 +308,7 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
   std::vector<const FactsArena*> arenas;
   for (auto& w : workers) arenas.push_back(&w->arena);
   FinishCollected(arenas, &out);
+  out.registry = &registry;
   return out;
 }
 

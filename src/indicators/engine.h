@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "indicators/tally.h"
 #include "indicators/work_facts.h"
 #include "io/limits.h"
 #include "io/reject.h"
@@ -58,6 +59,13 @@ struct Collected {
   FactsArena arena;              // their variable parts, merged
   IngestReport ingest;
   CountryCode inferred_home = kNoCountry;  // most frequent country of S's institutions
+  // Set instead of `works` by a reader that sums the works as it meets them
+  // (the store): the works of W(S) per year (year 0: unknown), home-independent.
+  bool tallied = false;
+  std::map<int, Tally> years;
+  // Describes the partners it knows (arena.partner_info holds the others'
+  // descriptions as the works give them); null: none.  Outlives the report.
+  const Registry* registry = nullptr;
 };
 
 // Reads the inputs and keeps W(S).  Bad records go to rejects; the returned

@@ -14,39 +14,27 @@ uint64_t SplitMix(uint64_t x) {
   return x ^ (x >> 31);
 }
 
-void AddWork(const WorkFacts& f, const FactsArena& arena, CountryCode home, Tally* t) {
-  ++t->p;
-  t->p_frac += f.frac;
-  bool foreign = false;
-  for (uint32_t i = f.countries_begin; i < f.countries_end; ++i) {
-    CountryCode c = arena.countries[i];
-    if (c == home) continue;
-    foreign = true;
-    ++t->foreign_country_mentions;
-    Copubs& cp = t->countries[c];
-    ++cp.full;
-    cp.frac += f.frac;
+// Applies h: the foreign flag, the partner countries and the foreign
+// country mentions.
+void ApplyHome(CountryCode home, Tally* t) {
+  const int foreign = static_cast<int>(Indicator::kForeign), none = static_cast<int>(Indicator::kNoCountry);
+  t->flagged[foreign] = t->p - t->flagged[none];
+  t->flagged_frac[foreign] = t->p_frac;
+  t->flagged_frac[foreign].Subtract(t->flagged_frac[none]);
+  t->foreign_country_mentions = t->country_mentions;
+  if (auto it = t->single_country.find(home); it != t->single_country.end()) {
+    t->flagged[foreign] -= it->second.full;
+    t->flagged_frac[foreign].Subtract(it->second.frac);
   }
-  const bool flags[kIndicators] = {
-      (f.flags & kFlagCollab) != 0,   (f.flags & kFlagIntCollab) != 0,     foreign,
-      (f.flags & kFlagIndustry) != 0, (f.flags & kFlagShortDistance) != 0, (f.flags & kFlagLongDistance) != 0,
-      (f.flags & kFlagNoCountry) != 0};
-  for (int i = 0; i < kIndicators; ++i)
-    if (flags[i]) {
-      ++t->flagged[i];
-      t->flagged_frac[i] += f.frac;
-    }
-  if (f.flags & kFlagDistanceKnown) ++t->distance_known;
-  ++t->collab_types[static_cast<int>(f.type)];
-  ++t->country_classes[static_cast<int>(f.country_class)];
-  for (uint32_t i = f.partners_begin; i < f.partners_end; ++i) {
-    Copubs& cp = t->institutions[arena.partners[i]];
-    ++cp.full;
-    cp.frac += f.frac;
+  if (auto it = t->countries.find(home); it != t->countries.end()) {
+    t->foreign_country_mentions -= it->second.full;
+    t->countries.erase(it);
   }
 }
 
-void Finish(PeriodIndicators* period, const FactsArena& arena, const ReportOptions& options, uint64_t seed) {
+void Finish(PeriodIndicators* period, const Collected& collected, const CountryPolicy& policy,
+            const ReportOptions& options, CountryCode home, uint64_t seed) {
+  ApplyHome(home, &period->tally);
   const Tally& t = period->tally;
   for (int i = 0; i < kIndicators; ++i) {
     if (t.p == 0) continue;
@@ -69,7 +57,15 @@ void Finish(PeriodIndicators* period, const FactsArena& arena, const ReportOptio
   if (options.top_institutions != 0 && insts.size() > options.top_institutions) insts.resize(options.top_institutions);
   for (const auto& [key, cp] : insts) {
     PartnerInfo info;
-    if (auto it = arena.partner_info.find(key); it != arena.partner_info.end()) info = it->second;
+    const Registry* registry = collected.registry;
+    const RegistryEntry* e = nullptr;
+    if (registry != nullptr && registry->size() != 0)
+      e = (key & kRorKeyBit) ? registry->FindRor(key & ~kRorKeyBit) : registry->FindOpenAlex(key);
+    if (e != nullptr) {
+      info = PartnerInfo{e->name, policy.Map(e->country), e->ror, true};
+    } else if (auto it = collected.arena.partner_info.find(key); it != collected.arena.partner_info.end()) {
+      info = it->second;
+    }
     period->partner_institutions.push_back(
         {key, info, cp, t.p ? static_cast<double>(cp.full) / static_cast<double>(t.p) : 0.0});
   }
@@ -95,26 +91,45 @@ const char* CountryClassName(CountryClass cls) {
   return kNames[static_cast<int>(cls)];
 }
 
+FracUnits ToFracUnits(double frac) { return static_cast<FracUnits>(std::ldexp(frac, 62)); }
+
+double FracSum::value() const { return std::ldexp(static_cast<double>(units_), -62); }
+
+void Tally::AddWorks(uint16_t flags, CollabType type, CountryClass country_class, const CountryCode* k, size_t nk,
+                     FracUnits units, uint64_t works) {
+  p += works;
+  p_frac.Add(units, works);
+  const bool set[kIndicators] = {(flags & kFlagCollab) != 0,        (flags & kFlagIntCollab) != 0,
+                                 false,                              (flags & kFlagIndustry) != 0,
+                                 (flags & kFlagShortDistance) != 0, (flags & kFlagLongDistance) != 0,
+                                 (flags & kFlagNoCountry) != 0};
+  for (int i = 0; i < kIndicators; ++i)
+    if (set[i]) {
+      flagged[i] += works;
+      flagged_frac[i].Add(units, works);
+    }
+  if (flags & kFlagDistanceKnown) distance_known += works;
+  collab_types[static_cast<int>(type)] += works;
+  country_classes[static_cast<int>(country_class)] += works;
+  country_mentions += works * nk;
+  for (size_t i = 0; i < nk; ++i) countries[k[i]].Add(units, works);
+  if (nk == 1) single_country[k[0]].Add(units, works);
+}
+
 void Tally::Merge(const Tally& o) {
   p += o.p;
-  p_frac += o.p_frac;
+  p_frac.Add(o.p_frac);
   for (int i = 0; i < kIndicators; ++i) {
     flagged[i] += o.flagged[i];
-    flagged_frac[i] += o.flagged_frac[i];
+    flagged_frac[i].Add(o.flagged_frac[i]);
   }
   distance_known += o.distance_known;
   for (int i = 0; i < kCollabTypes; ++i) collab_types[i] += o.collab_types[i];
   for (int i = 0; i < kCountryClasses; ++i) country_classes[i] += o.country_classes[i];
-  for (const auto& [c, cp] : o.countries) {
-    Copubs& mine = countries[c];
-    mine.full += cp.full;
-    mine.frac += cp.frac;
-  }
-  for (const auto& [k, cp] : o.institutions) {
-    Copubs& mine = institutions[k];
-    mine.full += cp.full;
-    mine.frac += cp.frac;
-  }
+  for (const auto& [c, cp] : o.countries) countries[c].Add(cp);
+  for (const auto& [c, cp] : o.single_country) single_country[c].Add(cp);
+  for (const auto& [k, cp] : o.institutions) institutions[k].Add(cp);
+  country_mentions += o.country_mentions;
   foreign_country_mentions += o.foreign_country_mentions;
 }
 
@@ -154,12 +169,26 @@ Report BuildReport(const Collected& collected, const Scope& scope, const Country
     report.home = collected.inferred_home;
     report.home_inferred = true;
   }
+  // The works per year: summed already (the store), else summed here.
+  std::map<int, Tally> summed;
+  if (!collected.tallied) {
+    for (const WorkFacts& f : collected.works) {
+      Tally& t = summed[f.year];
+      const FracUnits units = ToFracUnits(f.frac);
+      t.AddWorks(f.flags, f.type, f.country_class, collected.arena.countries.data() + f.countries_begin,
+                 f.countries_end - f.countries_begin, units);
+      for (uint32_t i = f.partners_begin; i < f.partners_end; ++i)
+        t.institutions[collected.arena.partners[i]].Add(units);
+    }
+  }
+  const std::map<int, Tally>& by_year = collected.tallied ? collected.years : summed;
   int first = options.first_year, last = options.last_year;
   if (first == 0 || last == 0) {
     int lo = 0, hi = 0;
-    for (const WorkFacts& f : collected.works) {
-      if (lo == 0 || f.year < lo) lo = f.year;
-      if (f.year > hi) hi = f.year;
+    for (const auto& [year, t] : by_year) {
+      if (year == 0 || t.p == 0) continue;
+      if (lo == 0 || year < lo) lo = year;
+      hi = std::max(hi, year);
     }
     if (first == 0) first = lo;
     if (last == 0) last = hi;
@@ -167,30 +196,29 @@ Report BuildReport(const Collected& collected, const Scope& scope, const Country
   report.first_year = first;
   report.last_year = last;
   std::map<int, Tally> years;
-  for (int y = first; y <= last && first != 0; ++y) years[y];
-  for (const WorkFacts& f : collected.works) {
-    if (f.year < first || f.year > last) continue;
-    AddWork(f, collected.arena, report.home, &years[f.year]);
+  for (int y = first; y <= last && first != 0; ++y) {
+    Tally& t = years[y];
+    if (auto it = by_year.find(y); it != by_year.end()) t = it->second;
   }
   uint64_t seed = options.seed;
   for (auto& [year, tally] : years) {
     PeriodIndicators period;
     period.first_year = period.last_year = year;
     period.tally = tally;
-    Finish(&period, collected.arena, options, SplitMix(seed ^ static_cast<uint64_t>(year) * 1000003));
+    Finish(&period, collected, policy, options, report.home, SplitMix(seed ^ static_cast<uint64_t>(year) * 1000003));
     report.by_year.push_back(std::move(period));
     report.total.tally.Merge(tally);
   }
   report.total.first_year = first;
   report.total.last_year = last;
-  Finish(&report.total, collected.arena, options, SplitMix(seed ^ 0x70741));
+  Finish(&report.total, collected, policy, options, report.home, SplitMix(seed ^ 0x70741));
   if (options.window > 0) {
     for (int start = first; start + options.window - 1 <= last && first != 0; ++start) {
       PeriodIndicators period;
       period.first_year = start;
       period.last_year = start + options.window - 1;
       for (int y = start; y <= period.last_year; ++y) period.tally.Merge(years[y]);
-      Finish(&period, collected.arena, options,
+      Finish(&period, collected, policy, options, report.home,
              SplitMix(seed ^ (static_cast<uint64_t>(start) << 20) ^ static_cast<uint64_t>(options.window)));
       report.windows.push_back(std::move(period));
     }

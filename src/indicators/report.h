@@ -13,36 +13,9 @@
 #include <vector>
 
 #include "indicators/engine.h"
+#include "indicators/tally.h"
 
 namespace coopscope {
-
-// The flags that have a P and a PP, in output order.
-enum class Indicator : uint8_t { kCollab, kIntCollab, kForeign, kIndustry, kShortDistance, kLongDistance, kNoCountry };
-inline constexpr int kIndicators = 7;
-const char* IndicatorName(Indicator indicator);  // "collab", "int_collab", "foreign", …, "no_country"
-const char* CollabTypeName(CollabType type);
-const char* CountryClassName(CountryClass cls);
-
-struct Copubs {
-  uint64_t full = 0;
-  double frac = 0;
-};
-
-// Mergeable sums over a set of works.
-struct Tally {
-  uint64_t p = 0;
-  double p_frac = 0;
-  std::array<uint64_t, kIndicators> flagged{};
-  std::array<double, kIndicators> flagged_frac{};
-  uint64_t distance_known = 0;
-  std::array<uint64_t, kCollabTypes> collab_types{};
-  std::array<uint64_t, kCountryClasses> country_classes{};
-  std::map<CountryCode, Copubs> countries;              // partner countries (≠ home)
-  std::unordered_map<PartnerKey, Copubs> institutions;  // partner institutions (outside S)
-  uint64_t foreign_country_mentions = 0;                // Σ_w |K(w) \ {h}|
-
-  void Merge(const Tally& other);
-};
 
 struct Interval {
   double low = 0, high = 0;

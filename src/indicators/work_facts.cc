@@ -27,15 +27,58 @@ double HaversineKm(double lat1, double lng1, double lat2, double lng2) {
   return 2 * kEarthRadiusKm * std::asin(std::min(1.0, std::sqrt(a)));
 }
 
-void FactsBuilder::LineageOf(const Work& w, const InstitutionRef& ref, const RegistryEntry* entry,
-                             std::vector<OpenAlexId>* out) {
+void FactsBuilder::LineageOf(const InstitutionRef& ref, const OpenAlexId* stated, size_t stated_size,
+                             const RegistryEntry* entry, std::vector<OpenAlexId>* out) const {
   out->clear();
-  if (ref.has_lineage && ref.lineage_end > ref.lineage_begin) {
-    out->assign(w.lineage.begin() + ref.lineage_begin, w.lineage.begin() + ref.lineage_end);
+  if (ref.has_lineage && stated_size > 0) {
+    out->assign(stated, stated + stated_size);
   } else if (entry != nullptr && !entry->lineage.empty()) {
     *out = entry->lineage;
   }
   if (ref.id != 0 && std::find(out->begin(), out->end(), ref.id) == out->end()) out->push_back(ref.id);
+}
+
+void FactsBuilder::Describe(const InstitutionRef& ref, const OpenAlexId* lineage, size_t lineage_size,
+                            std::string_view name, const RegistryEntry* e, bool in_scope, RefFacts* out,
+                            RefPool* pool) const {
+  RefFacts& r = *out;
+  r.id = ref.id;
+  r.ror = ref.ror != 0 ? ref.ror : (e ? e->ror : 0);
+  r.country = policy_.Map(ref.country != kNoCountry ? ref.country : (e ? e->country : kNoCountry));
+  r.type = ref.type != InstitutionType::kUnknown ? ref.type : (e ? e->type : InstitutionType::kUnknown);
+  r.in_registry = e != nullptr;
+  r.lat = e ? e->lat : NAN;
+  r.lng = e ? e->lng : NAN;
+  r.in_scope = in_scope;
+  r.has_lineage = ref.has_lineage;
+  r.key = ref.id != 0 ? ref.id : (r.ror != 0 ? (r.ror | kRorKeyBit) : 0);
+  r.name = name;
+  r.is_root = ref.id != 0 && scope_.IsRoot(ref.id);
+  r.self_in_scope = scope_.Contains(r.id, r.ror, nullptr, 0);
+  const bool have_registry = registry_.size() != 0;
+  r.key_in_registry = r.key != 0 && have_registry &&
+                      ((r.key & kRorKeyBit) ? registry_.FindRor(r.key & ~kRorKeyBit) : registry_.FindOpenAlex(r.key)) != nullptr;
+  LineageOf(ref, lineage, lineage_size, e, &scratch_lineage_);
+  r.lineage_is_key = scratch_lineage_.empty();
+  if (r.lineage_is_key && r.key != 0) scratch_lineage_.push_back(r.key);  // ROR-only: its own unit
+  r.lineage_begin = static_cast<uint32_t>(pool->lineage.size());
+  pool->lineage.insert(pool->lineage.end(), scratch_lineage_.begin(), scratch_lineage_.end());
+  r.lineage_end = static_cast<uint32_t>(pool->lineage.size());
+  // Partner candidates: the lineage's ids without a parent in the lineage
+  // (an ancestor stands for the unit), outside S.
+  r.tops_begin = r.tops_end = static_cast<uint32_t>(pool->tops.size());
+  if (r.key == 0) return;
+  const OpenAlexId* lb = pool->lineage.data() + r.lineage_begin;
+  const OpenAlexId* le = pool->lineage.data() + r.lineage_end;
+  for (const OpenAlexId* p = lb; p != le; ++p) {
+    OpenAlexId x = *p;
+    if (le - lb > 1 && x == r.key) continue;
+    bool has_parent_here = false;
+    if (const RegistryEntry* px = have_registry ? registry_.FindOpenAlex(x) : nullptr)
+      for (OpenAlexId par : px->openalex_parents) has_parent_here = has_parent_here || std::find(lb, le, par) != le;
+    if (!has_parent_here && !scope_.Contains(x, 0, nullptr, 0)) pool->tops.push_back(x);
+  }
+  r.tops_end = static_cast<uint32_t>(pool->tops.size());
 }
 
 bool FactsBuilder::RefInScope(const InstitutionRef& ref, const OpenAlexId* lineage, size_t lineage_size,
@@ -116,105 +159,103 @@ CountryCode MostFrequentCountry(const std::vector<CountryCode>& mentions) {
   return static_cast<CountryCode>((('A' + best / 26) << 8) | ('A' + best % 26));
 }
 
+CountryCode MostFrequentCountry(const std::array<uint64_t, kCountrySlots>& counts) {
+  int best = -1;
+  for (int c = 0; c < kCountrySlots; ++c)
+    if (counts[c] > 0 && (best < 0 || counts[c] > counts[best])) best = c;
+  if (best < 0) return kNoCountry;
+  return static_cast<CountryCode>((('A' + best / 26) << 8) | ('A' + best % 26));
+}
+
 void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
-  facts->id = w.id;
-  facts->year = w.year;
-  facts->flags = 0;
   const size_t n_refs = w.institutions.size();
   const bool have_registry = registry_.size() != 0;
-  for (size_t i = 0; i < n_refs; ++i)
-    if (ref_entry_[i] == nullptr && have_registry)
-      ref_entry_[i] = registry_.Find(w.institutions[i].id, w.institutions[i].ror);
-
-  // Distinct institutions with their country, type, coordinates and lineage.
-  insts_.clear();
-  lineage_.clear();
-  countries_.clear();
-  ref_inst_.assign(n_refs, -1);
-  facts->members_begin = static_cast<uint32_t>(arena->member_list.size());
-  for (const Authorship& a : w.authorships)
-    for (uint32_t c = a.country_begin; c < a.country_end; ++c) countries_.push_back(policy_.Map(w.countries[c]));
+  pool_.clear();
+  refs_.resize(n_refs);
+  ref_ptrs_.resize(n_refs);
   for (size_t i = 0; i < n_refs; ++i) {
     const InstitutionRef& ref = w.institutions[i];
-    const RegistryEntry* e = ref_entry_[i];
-    RorId ror = ref.ror != 0 ? ref.ror : (e ? e->ror : 0);
-    CountryCode country = policy_.Map(ref.country != kNoCountry ? ref.country : (e ? e->country : kNoCountry));
-    if (country != kNoCountry) {
-      countries_.push_back(country);
-      if (ref_in_scope_[i]) arena->member_list.push_back(country);
-    }
-    PartnerKey key = ref.id != 0 ? ref.id : (ror != 0 ? (ror | kRorKeyBit) : 0);
-    if (key == 0) continue;  // a country without an institution: counts for K(w) only
-    auto it = std::find_if(insts_.begin(), insts_.end(), [&](const Inst& x) { return x.key == key; });
-    ref_inst_[i] = static_cast<int32_t>(it - insts_.begin());
-    InstitutionType type = ref.type != InstitutionType::kUnknown ? ref.type : (e ? e->type : InstitutionType::kUnknown);
-    if (it != insts_.end()) {
-      // The same institution named again (an earlier mention may have come
-      // from affiliations[] without type, country or lineage): complete it.
-      it->in_scope = it->in_scope || ref_in_scope_[i];
-      if (type == InstitutionType::kCompany || it->type == InstitutionType::kUnknown) it->type = type;
-      if (it->country == kNoCountry) it->country = country;
-      if (std::isnan(it->lat) && e != nullptr) {
-        it->lat = e->lat;
-        it->lng = e->lng;
-      }
-      if (it->name.empty()) it->name = w.InstitutionName(ref);
-      if (ref.has_lineage && it->lineage_end - it->lineage_begin <= 1) {
-        LineageOf(w, ref, e, &scratch_lineage_);
-        it->lineage_begin = static_cast<uint32_t>(lineage_.size());
-        lineage_.insert(lineage_.end(), scratch_lineage_.begin(), scratch_lineage_.end());
-        it->lineage_end = static_cast<uint32_t>(lineage_.size());
-      }
-      continue;
-    }
-    Inst inst{key,
-              ref.id,
-              ror,
-              country,
-              type,
-              ref_in_scope_[i] != 0,
-              e ? e->lat : NAN,
-              e ? e->lng : NAN,
-              0,
-              0,
-              w.InstitutionName(ref),
-              0,
-              0};
-    LineageOf(w, ref, e, &scratch_lineage_);
-    if (scratch_lineage_.empty()) scratch_lineage_.push_back(key);  // ROR-only: its own unit
-    inst.lineage_begin = static_cast<uint32_t>(lineage_.size());
-    lineage_.insert(lineage_.end(), scratch_lineage_.begin(), scratch_lineage_.end());
-    inst.lineage_end = static_cast<uint32_t>(lineage_.size());
-    insts_.push_back(inst);
+    if (ref_entry_[i] == nullptr && have_registry) ref_entry_[i] = registry_.Find(ref.id, ref.ror);
+    Describe(ref, w.lineage.data() + ref.lineage_begin, ref.lineage_end - ref.lineage_begin, w.InstitutionName(ref),
+             ref_entry_[i], ref_in_scope_[i] != 0, &refs_[i], &pool_);
+    ref_ptrs_[i] = &refs_[i];
   }
-
-  // Fractional weight f_S(w): authorships without institutions stay in N(w).
-  // Membership is the institution's, not the mention's: a bare mention (an
-  // affiliations[] id without lineage) of an institution another mention of
-  // the work places in S counts in S, as the partner tallies and the ranking
-  // count it (regression: rank p_frac exceeded indicators p_frac).
-  const size_t n_authors = w.authorships.size();
-  double frac = 0;
-  for (const Authorship& a : w.authorships) {
-    uint32_t k = a.inst_end - a.inst_begin;
-    if (k == 0) continue;
-    uint32_t in = 0;
-    for (uint32_t i = a.inst_begin; i < a.inst_end; ++i)
-      in += ref_inst_[i] >= 0 ? insts_[ref_inst_[i]].in_scope : ref_in_scope_[i];
-    frac += static_cast<double>(in) / k;
-  }
-  facts->frac = n_authors > 0 ? frac / static_cast<double>(n_authors) : 0;
-
-  for (const Inst& inst : insts_)
-    if (inst.in_scope && inst.id != 0 && !inst.name.empty() && scope_.IsRoot(inst.id))
-      MergeRootName(inst.name, &arena->root_names[inst.id]);
-
-  // K(w).
-  std::sort(countries_.begin(), countries_.end());
-  countries_.erase(std::unique(countries_.begin(), countries_.end()), countries_.end());
+  WorkShape shape{w.id,       w.year, ref_ptrs_.data(), n_refs, w.authorships.data(), w.authorships.size(),
+                  w.countries.data(), &pool_};
+  Group(shape);
+  BuildShared(shape, facts, nullptr);
+  BuildScoped(shape, facts);
   facts->countries_begin = static_cast<uint32_t>(arena->countries.size());
   arena->countries.insert(arena->countries.end(), countries_.begin(), countries_.end());
   facts->countries_end = static_cast<uint32_t>(arena->countries.size());
+  facts->members_begin = static_cast<uint32_t>(arena->member_list.size());
+  arena->member_list.insert(arena->member_list.end(), members_.begin(), members_.end());
+  facts->members_end = static_cast<uint32_t>(arena->member_list.size());
+  facts->partners_begin = static_cast<uint32_t>(arena->partners.size());
+  arena->partners.insert(arena->partners.end(), partners_.begin(), partners_.end());
+  facts->partners_end = static_cast<uint32_t>(arena->partners.size());
+  for (const Named& n : root_names_) MergeRootName(refs_[n.name_mention].name, &arena->root_names[n.key]);
+  for (const Named& n : partner_names_)
+    MergePartnerInfo(PartnerInfo{n.name_mention >= 0 ? std::string(refs_[n.name_mention].name) : std::string(),
+                                 n.country, n.ror, false},
+                     &arena->partner_info[n.key]);
+}
+
+std::pair<const OpenAlexId*, const OpenAlexId*> FactsBuilder::InstLineage(const WorkShape& shape,
+                                                                          const Inst& inst) const {
+  const RefFacts& r = *shape.mentions[inst.lineage_from];
+  if (inst.lineage_variant_b && r.lineage_is_key) return {nullptr, nullptr};
+  const OpenAlexId* base = shape.pool->lineage.data();
+  return {base + r.lineage_begin, base + r.lineage_end};
+}
+
+void FactsBuilder::Group(const WorkShape& shape) {
+  insts_.clear();
+  ref_inst_.assign(shape.n_mentions, -1);
+  for (uint32_t i = 0; i < shape.n_mentions; ++i) {
+    const RefFacts& r = *shape.mentions[i];
+    if (r.key == 0) continue;  // a country without an institution: counts for K(w) only
+    auto it = std::find_if(insts_.begin(), insts_.end(), [&](const Inst& x) { return x.key == r.key; });
+    ref_inst_[i] = static_cast<int32_t>(it - insts_.begin());
+    if (it != insts_.end()) {
+      // The same institution named again (an earlier mention may have come
+      // from affiliations[] without type, country or lineage): complete it.
+      it->in_scope = it->in_scope || r.in_scope;
+      if (r.type == InstitutionType::kCompany || it->type == InstitutionType::kUnknown) it->type = r.type;
+      if (it->country == kNoCountry) it->country = r.country;
+      if (std::isnan(it->lat) && r.in_registry) {
+        it->lat = r.lat;
+        it->lng = r.lng;
+      }
+      if (it->name_from < 0 && !r.name.empty()) it->name_from = static_cast<int32_t>(i);
+      if (r.has_lineage) {
+        auto [lb, le] = InstLineage(shape, *it);
+        if (le - lb <= 1) {
+          it->lineage_from = i;
+          it->lineage_variant_b = true;
+        }
+      }
+      continue;
+    }
+    insts_.push_back(Inst{r.key, r.in_scope, false, r.type, r.country, r.lat, r.lng, i, i,
+                          r.name.empty() ? -1 : static_cast<int32_t>(i)});
+  }
+}
+
+void FactsBuilder::BuildShared(const WorkShape& shape, WorkFacts* facts, std::vector<CountryCode>* countries) {
+  facts->id = shape.id;
+  facts->year = shape.year;
+  facts->flags = 0;
+  // K(w).
+  countries_.clear();
+  for (size_t a = 0; a < shape.n_authorships; ++a)
+    for (uint32_t c = shape.authorships[a].country_begin; c < shape.authorships[a].country_end; ++c)
+      countries_.push_back(policy_.Map(shape.countries[c]));
+  for (size_t i = 0; i < shape.n_mentions; ++i)
+    if (shape.mentions[i]->country != kNoCountry) countries_.push_back(shape.mentions[i]->country);
+  std::sort(countries_.begin(), countries_.end());
+  countries_.erase(std::unique(countries_.begin(), countries_.end()), countries_.end());
+  if (countries != nullptr) *countries = countries_;
   const size_t k = countries_.size();
 
   // Unified institutions: institutions whose lineages share an id are one.
@@ -222,8 +263,10 @@ void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
   parent_.resize(m);
   for (uint32_t i = 0; i < m; ++i) parent_[i] = i;
   links_.clear();
-  for (uint32_t i = 0; i < m; ++i)
-    for (uint32_t j = insts_[i].lineage_begin; j < insts_[i].lineage_end; ++j) links_.emplace_back(lineage_[j], i);
+  for (uint32_t i = 0; i < m; ++i) {
+    auto [lb, le] = InstLineage(shape, insts_[i]);
+    for (const OpenAlexId* p = lb; p != le; ++p) links_.emplace_back(*p, i);
+  }
   std::sort(links_.begin(), links_.end());
   for (size_t j = 1; j < links_.size(); ++j)
     if (links_[j].first == links_[j - 1].first) {
@@ -241,6 +284,7 @@ void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
   for (const Inst& inst : insts_)
     if (inst.type == InstitutionType::kCompany) facts->flags |= kFlagIndustry;
 
+  const size_t n_authors = shape.n_authorships;
   facts->type = int_collab      ? CollabType::kInternational
                 : unified > 1   ? CollabType::kNational
                 : n_authors > 1 ? CollabType::kInstitutional
@@ -271,46 +315,61 @@ void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
   } else {
     facts->gcd_km = -1;
   }
+}
 
-  facts->members_end = static_cast<uint32_t>(arena->member_list.size());
+void FactsBuilder::BuildScoped(const WorkShape& shape, WorkFacts* facts) {
+  members_.clear();
+  for (size_t i = 0; i < shape.n_mentions; ++i) {
+    const RefFacts& r = *shape.mentions[i];
+    if (r.in_scope && r.country != kNoCountry) members_.push_back(r.country);
+  }
+  // Fractional weight f_S(w): authorships without institutions stay in N(w).
+  // Membership is the institution's, not the mention's: a bare mention (an
+  // affiliations[] id without lineage) of an institution another mention of
+  // the work places in S counts in S, as the partner tallies and the ranking
+  // count it (regression: rank p_frac exceeded indicators p_frac).
+  const size_t n_authors = shape.n_authorships;
+  double frac = 0;
+  for (size_t a = 0; a < n_authors; ++a) {
+    const Authorship& au = shape.authorships[a];
+    uint32_t k = au.inst_end - au.inst_begin;
+    if (k == 0) continue;
+    uint32_t in = 0;
+    for (uint32_t i = au.inst_begin; i < au.inst_end; ++i)
+      in += ref_inst_[i] >= 0 ? insts_[ref_inst_[i]].in_scope : shape.mentions[i]->in_scope;
+    frac += static_cast<double>(in) / k;
+  }
+  facts->frac = n_authors > 0 ? frac / static_cast<double>(n_authors) : 0;
+
+  root_names_.clear();
+  for (const Inst& inst : insts_) {
+    const RefFacts& first = *shape.mentions[inst.first];
+    if (inst.in_scope && first.id != 0 && inst.name_from >= 0 && first.is_root)
+      root_names_.push_back(Named{inst.name_from, first.id, kNoCountry, 0});
+  }
 
   // Partner institutions: the top-level ancestors of institutions outside S.
   partners_.clear();
   inst_partners_.clear();
+  partner_names_.clear();
+  const PartnerKey* tops = shape.pool->tops.data();
   for (Inst& inst : insts_) {
     inst.partners_begin = inst.partners_end = static_cast<uint32_t>(inst_partners_.size());
     if (inst.in_scope) continue;
-    const OpenAlexId* lb = lineage_.data() + inst.lineage_begin;
-    const OpenAlexId* le = lineage_.data() + inst.lineage_end;
+    const RefFacts& first = *shape.mentions[inst.first];
+    const RefFacts& from = *shape.mentions[inst.lineage_from];
     size_t before = partners_.size();
-    for (const OpenAlexId* p = lb; p != le; ++p) {
-      OpenAlexId x = *p;
-      if (le - lb > 1 && x == inst.key) continue;  // an ancestor stands for the unit
-      bool has_parent_here = false;
-      if (const RegistryEntry* e = have_registry ? registry_.FindOpenAlex(x) : nullptr)
-        for (OpenAlexId par : e->openalex_parents) has_parent_here = has_parent_here || std::find(lb, le, par) != le;
-      if (!has_parent_here && !scope_.Contains(x, 0, nullptr, 0)) partners_.push_back(x);
-    }
-    if (partners_.size() == before && !scope_.Contains(inst.id, inst.ror, nullptr, 0)) partners_.push_back(inst.key);
+    if (!(inst.lineage_variant_b && from.lineage_is_key))
+      partners_.insert(partners_.end(), tops + from.tops_begin, tops + from.tops_end);
+    if (partners_.size() == before && !first.self_in_scope) partners_.push_back(inst.key);
     inst_partners_.insert(inst_partners_.end(), partners_.begin() + before, partners_.end());
     inst.partners_end = static_cast<uint32_t>(inst_partners_.size());
-    for (size_t i = before; i < partners_.size(); ++i) {
-      PartnerKey key = partners_[i];
-      PartnerInfo& info = arena->partner_info[key];
-      if (info.from_registry) continue;
-      const RegistryEntry* e = (key & kRorKeyBit) ? registry_.FindRor(key & ~kRorKeyBit) : registry_.FindOpenAlex(key);
-      if (e != nullptr) {
-        info = PartnerInfo{e->name, policy_.Map(e->country), e->ror, true};
-      } else if (key == inst.key) {
-        MergePartnerInfo(PartnerInfo{std::string(inst.name), inst.country, inst.ror, false}, &info);
-      }
-    }
+    if (!first.key_in_registry)
+      for (size_t i = before; i < partners_.size(); ++i)
+        if (partners_[i] == inst.key) partner_names_.push_back(Named{inst.name_from, inst.key, inst.country, first.ror});
   }
   std::sort(partners_.begin(), partners_.end());
   partners_.erase(std::unique(partners_.begin(), partners_.end()), partners_.end());
-  facts->partners_begin = static_cast<uint32_t>(arena->partners.size());
-  arena->partners.insert(arena->partners.end(), partners_.begin(), partners_.end());
-  facts->partners_end = static_cast<uint32_t>(arena->partners.size());
 }
 
 }  // namespace coopscope

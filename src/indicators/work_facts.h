@@ -84,6 +84,54 @@ struct FactsArena {
   std::unordered_map<OpenAlexId, std::string> root_names;  // display names of roots met in works
 };
 
+// One institution reference as the facts read it, worked out once per
+// distinct reference (per mention when streaming, per dictionary entry in the
+// store) by FactsBuilder::Describe.  Its lineage and partner candidates live
+// in a RefPool.
+struct RefFacts {
+  PartnerKey key = 0;  // the institution: its OpenAlex id, else ROR | kRorKeyBit, else 0 (a country alone)
+  OpenAlexId id = 0;
+  RorId ror = 0;                      // stated, else the registry's
+  CountryCode country = kNoCountry;   // stated, else the registry's, through the country rules
+  InstitutionType type = InstitutionType::kUnknown;  // stated, else the registry's
+  bool in_registry = false;      // the registry knows the reference (lat/lng are its)
+  bool in_scope = false;         // RefInScope
+  bool has_lineage = false;      // the record states a lineage
+  bool lineage_is_key = false;   // no lineage known: the pool holds {key}
+  bool self_in_scope = false;    // S holds the institution itself (id or ROR, no lineage)
+  bool key_in_registry = false;  // the registry describes the partner `key`
+  bool is_root = false;          // `id` is a root of S
+  double lat = NAN, lng = NAN;
+  uint32_t lineage_begin = 0, lineage_end = 0;  // in RefPool::lineage
+  uint32_t tops_begin = 0, tops_end = 0;        // in RefPool::tops: lineage ids with no parent in
+                                                // the lineage and not in S (partner keys when this
+                                                // reference gives its institution's lineage)
+  std::string_view name;                        // display name; must outlive the facts built from it
+};
+
+struct RefPool {
+  std::vector<OpenAlexId> lineage;
+  std::vector<PartnerKey> tops;
+  void clear() {
+    lineage.clear();
+    tops.clear();
+  }
+};
+
+// A work as the facts read it: its institution mentions (in authorship
+// order), authorships (inst ranges index `mentions`, country ranges index
+// `countries`) and the countries the authorships state (before the rules).
+struct WorkShape {
+  OpenAlexId id = 0;
+  int32_t year = 0;
+  const RefFacts* const* mentions = nullptr;
+  size_t n_mentions = 0;
+  const Authorship* authorships = nullptr;
+  size_t n_authorships = 0;
+  const CountryCode* countries = nullptr;
+  const RefPool* pool = nullptr;
+};
+
 class FactsBuilder {
  public:
   FactsBuilder(const Scope& scope, const Registry& registry, const CountryPolicy& policy)
@@ -101,6 +149,11 @@ class FactsBuilder {
   // stated lineage.  Sets *entry to its registry entry when it was looked up.
   bool RefInScope(const InstitutionRef& ref, const OpenAlexId* lineage, size_t lineage_size,
                   const RegistryEntry** entry) const;
+  // Works out one reference (`lineage`: as stated; `entry`: its registry
+  // entry, Registry::Find; `in_scope`: RefInScope's answer), appending its
+  // lineage and partner candidates to *pool.
+  void Describe(const InstitutionRef& ref, const OpenAlexId* lineage, size_t lineage_size, std::string_view name,
+                const RegistryEntry* entry, bool in_scope, RefFacts* out, RefPool* pool) const;
   // After Build: the partner keys (top-level ancestors outside S) that the
   // work's i-th institution reference stands for.
   void RefPartners(size_t ref, std::vector<PartnerKey>* out) const;
@@ -108,41 +161,72 @@ class FactsBuilder {
   // variable parts appended to arena.
   void Build(const Work& w, WorkFacts* facts, FactsArena* arena);
 
+  // The two halves of Build, for a reader that keeps the first one (the
+  // store).  Group first, then either or both.
+  // The distinct institutions of a work (mentions of one key are one).
+  void Group(const WorkShape& shape);
+  // What does not depend on S: year, K(w) (into *countries, sorted),
+  // collaboration flags and types, distance classes.
+  void BuildShared(const WorkShape& shape, WorkFacts* facts, std::vector<CountryCode>* countries);
+  // What does: f_S(w), and in the accessors below the work's partner keys
+  // (sorted, distinct), its in-S mentions' countries, and the institutions
+  // whose names describe a root of S or a partner the registry does not know.
+  void BuildScoped(const WorkShape& shape, WorkFacts* facts);
+  const std::vector<PartnerKey>& partners() const { return partners_; }
+  const std::vector<CountryCode>& members() const { return members_; }
+  struct Named {
+    int32_t name_mention;   // the mention whose name the institution takes, or -1
+    PartnerKey key;         // the root's id, or the partner's key
+    CountryCode country;    // the institution's (partners only)
+    RorId ror;              // the institution's (partners only)
+  };
+  const std::vector<Named>& root_names() const { return root_names_; }
+  const std::vector<Named>& partner_names() const { return partner_names_; }
+
  private:
   struct Inst {  // one distinct institution of the work
     PartnerKey key;
-    OpenAlexId id;
-    RorId ror;
-    CountryCode country;
-    InstitutionType type;
     bool in_scope;
+    bool lineage_variant_b;   // the lineage of a later mention stating one (LineageOf, without {key})
+    InstitutionType type;
+    CountryCode country;
     double lat, lng;
-    uint32_t lineage_begin, lineage_end;  // in lineage_
-    std::string_view name;
+    uint32_t first;           // its first mention
+    uint32_t lineage_from;    // the mention whose lineage it takes
+    int32_t name_from;        // the first mention with a name, or -1
     uint32_t partners_begin = 0, partners_end = 0;  // in inst_partners_
   };
   // Lineage of an institution reference: stated, else the registry's, else itself.
-  void LineageOf(const Work& w, const InstitutionRef& ref, const RegistryEntry* entry, std::vector<OpenAlexId>* out);
+  void LineageOf(const InstitutionRef& ref, const OpenAlexId* stated, size_t stated_size, const RegistryEntry* entry,
+                 std::vector<OpenAlexId>* out) const;
+  // The lineage an institution takes, as [begin, end) in the shape's pool.
+  std::pair<const OpenAlexId*, const OpenAlexId*> InstLineage(const WorkShape& shape, const Inst& inst) const;
 
   const Scope& scope_;
   const Registry& registry_;
   const CountryPolicy& policy_;
   std::vector<uint8_t> ref_in_scope_;            // per InstitutionRef of the work
   std::vector<const RegistryEntry*> ref_entry_;  // per InstitutionRef
-  std::vector<OpenAlexId> scratch_lineage_;
-  std::vector<OpenAlexId> lineage_;
+  mutable std::vector<OpenAlexId> scratch_lineage_;
+  std::vector<RefFacts> refs_;                   // per mention (Build)
+  std::vector<const RefFacts*> ref_ptrs_;
+  RefPool pool_;
   std::vector<Inst> insts_;
   std::vector<std::pair<OpenAlexId, uint32_t>> links_;
   std::vector<uint32_t> parent_;
   std::vector<CountryCode> countries_;
   std::vector<PartnerKey> partners_;
   std::vector<PartnerKey> inst_partners_;
-  std::vector<int32_t> ref_inst_;  // per InstitutionRef: its index in insts_, or -1
+  std::vector<CountryCode> members_;
+  std::vector<Named> root_names_, partner_names_;
+  std::vector<int32_t> ref_inst_;  // per mention: its index in insts_, or -1
 };
 
 // The countries of a list of member mentions, counted, to infer h(S): the
 // most frequent one (ties: the smaller code); kNoCountry when empty.
 CountryCode MostFrequentCountry(const std::vector<CountryCode>& mentions);
+// The same from counts per CountryIndex.
+CountryCode MostFrequentCountry(const std::array<uint64_t, kCountrySlots>& counts);
 
 // Great-circle distance in km (haversine, R = 6371.01 km as Leiden).
 double HaversineKm(double lat1, double lng1, double lat2, double lng2);

@@ -175,8 +175,8 @@ class Builder {
       Figure f;
       f.id = "publications.p_frac";
       f.label = T({"Publications (fractional counting)", "Publications (compte fractionnaire)"});
-      f.number = t.p_frac;
-      f.value = FormatDecimal(t.p_frac, 1);
+      f.number = t.p_frac.value();
+      f.value = FormatDecimal(t.p_frac.value(), 1);
       f.source = PubSource();
       f.method = T({"Leiden fractional counting: each work gives the organisation the share of its authorships "
                     "affiliated with it, f(w) = (1/N) × Σ |I(a) ∩ S| / |I(a)|.",

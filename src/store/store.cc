@@ -1638,6 +1638,7 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
   for (const Local& L : locals) arenas.push_back(&L.arena);
   out.ingest = I.totals.ingest;
   FinishCollected(arenas, &out);
+  out.registry = &I.registry;
   return out;
 }
 

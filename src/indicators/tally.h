@@ -1,0 +1,77 @@
+// Mergeable sums of the per-work facts (../shared/guide/INDICATORS.md,
+// "Counting"): a Tally per year adds up to periods, threads and segments in
+// any order with the same result (fractional weights are summed exactly).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <unordered_map>
+
+#include "indicators/work_facts.h"
+
+namespace coopscope {
+
+// The flags that have a P and a PP, in output order.
+enum class Indicator : uint8_t { kCollab, kIntCollab, kForeign, kIndustry, kShortDistance, kLongDistance, kNoCountry };
+inline constexpr int kIndicators = 7;
+const char* IndicatorName(Indicator indicator);  // "collab", "int_collab", "foreign", …, "no_country"
+const char* CollabTypeName(CollabType type);
+const char* CountryClassName(CountryClass cls);
+
+// An exact sum of fractional weights: each weight is taken in units of
+// 2^-62 (FracUnits) and the units are added as integers, so a sum does not
+// depend on the order of its terms (threads, segments, files) and a
+// difference of sums is exact.
+using FracUnits = int64_t;
+FracUnits ToFracUnits(double frac);  // frac in [0, 1]
+class FracSum {
+ public:
+  void Add(FracUnits units, uint64_t times = 1) { units_ += static_cast<__int128>(units) * times; }
+  void Add(const FracSum& other) { units_ += other.units_; }
+  void Subtract(const FracSum& other) { units_ -= other.units_; }
+  double value() const;
+
+ private:
+  __int128 units_ = 0;
+};
+
+struct Copubs {
+  uint64_t full = 0;
+  FracSum frac;
+  void Add(FracUnits units, uint64_t works = 1) {
+    full += works;
+    frac.Add(units, works);
+  }
+  void Add(const Copubs& other) {
+    full += other.full;
+    frac.Add(other.frac);
+  }
+};
+
+// Mergeable sums over a set of works, independent of the home country h(S)
+// (which may be inferred from the same works): Finish applies h.
+struct Tally {
+  uint64_t p = 0;
+  FracSum p_frac;
+  // kForeign is filled by Finish (p minus the works without a country and
+  // those whose only country is h).
+  std::array<uint64_t, kIndicators> flagged{};
+  std::array<FracSum, kIndicators> flagged_frac{};
+  uint64_t distance_known = 0;
+  std::array<uint64_t, kCollabTypes> collab_types{};
+  std::array<uint64_t, kCountryClasses> country_classes{};
+  std::map<CountryCode, Copubs> countries;              // every country of K(w), h included until Finish
+  std::map<CountryCode, Copubs> single_country;         // works whose K(w) is this one country
+  std::unordered_map<PartnerKey, Copubs> institutions;  // partner institutions (outside S)
+  uint64_t country_mentions = 0;                        // Σ_w |K(w)|
+  uint64_t foreign_country_mentions = 0;                // Σ_w |K(w) \ {h}|, set by Finish
+
+  void Merge(const Tally& other);
+  // One work, or `works` works with the same year-independent facts: its
+  // flags, types and K(w) (not its partner institutions).
+  void AddWorks(uint16_t flags, CollabType type, CountryClass country_class, const CountryCode* countries,
+                size_t n_countries, FracUnits units, uint64_t works = 1);
+};
+
+}  // namespace coopscope
