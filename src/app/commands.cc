@@ -41,6 +41,7 @@ struct IndicatorsOptions {
   std::string rejects_file;
   unsigned threads = 0;
   bool quiet = false;
+  bool timings = false;
   size_t max_record_bytes = Limits().max_record_bytes;
   size_t max_rejects = 0;
   size_t dedup_memory_mb = Limits().dedup_memory_bytes >> 20;
@@ -132,19 +133,34 @@ int RunIndicatorsFromStore(const IndicatorsOptions& o, const CountryPolicy& poli
   if (!o.merged_ids.empty()) return Fail(kExitUsage, "--merged-ids belongs to `coopscope store update` with --store");
   // Checksums of every section read: a damaged segment is an error, never a
   // silently wrong answer.
+  using Clock = std::chrono::steady_clock;
+  auto mark = Clock::now();
+  std::string timings;
+  auto phase = [&](const char* name) {
+    auto now = Clock::now();
+    timings += fmt::format("{}{} {:.3f} s", timings.empty() ? "" : ", ", name,
+                           std::chrono::duration<double>(now - mark).count());
+    mark = now;
+  };
   auto snap = store::Snapshot::Open(o.store, true);
   if (!snap.ok()) return Fail(ExitFor(snap.status()), snap.status().message());
+  phase("open");
   std::unique_ptr<Scope> scope;
   if (int rc = BuildScope(o.org, snap.value()->registry(), &scope); rc != kExitOk) return rc;
-  auto collected = snap.value()->Collect(*scope, policy, o.threads);
+  phase("scope");
+  auto collected = snap.value()->Tally(*scope, policy, o.threads);
   if (!collected.ok()) return Fail(ExitFor(collected.status()), collected.status().message());
+  phase(snap.value()->HasFacts(policy) ? "works (facts file)" : "works (decoded)");
   if (!o.rejects_file.empty()) {
     RejectLog log;
     for (auto& r : snap.value()->Rejects()) log.Add(std::move(r));
     if (Status st = log.WriteTsv(o.rejects_file); !st.ok()) return Fail(kExitInput, st.message());
   }
-  return WriteReport(o, collected.value(), *scope, policy, snap.value()->registry().size() > 0, report_options,
-                     csv_table);
+  int rc = WriteReport(o, collected.value(), *scope, policy, snap.value()->registry().size() > 0, report_options,
+                       csv_table);
+  phase("report");
+  if (o.timings) fmt::print(stderr, "coopscope: phases: {}\n", timings);
+  return rc;
 }
 
 int RunStoreIngest(const StoreOptions& o, bool update) {
@@ -690,6 +706,7 @@ void RegisterCommands(CLI::App& app) {
   c.indicators->add_option("--rejects", o.rejects_file, "Write every reject (file, line, offset, kind, reason) as TSV");
   c.indicators->add_option("--max-rejects", o.max_rejects, "Fail (exit 3) past this many rejects (0: no limit)");
   c.indicators->add_option("--threads", o.threads, "Worker threads (default: all cores)");
+  c.indicators->add_flag("--timings", o.timings, "With --store: print the query's phases (wall seconds) on stderr");
   c.indicators->add_flag("-q,--quiet", o.quiet, "No progress line and no notes on stderr");
   c.indicators->add_option("--max-record-bytes", o.max_record_bytes, "Longest accepted record in bytes")
       ->capture_default_str();

@@ -95,25 +95,27 @@ FracUnits ToFracUnits(double frac) { return static_cast<FracUnits>(std::ldexp(fr
 
 double FracSum::value() const { return std::ldexp(static_cast<double>(units_), -62); }
 
-void Tally::AddWorks(uint16_t flags, CollabType type, CountryClass country_class, const CountryCode* k, size_t nk,
-                     FracUnits units, uint64_t works) {
-  p += works;
-  p_frac.Add(units, works);
+void Tally::AddFlags(uint16_t flags, CollabType type, CountryClass country_class, const Copubs& works) {
+  p += works.full;
+  p_frac.Add(works.frac);
   const bool set[kIndicators] = {(flags & kFlagCollab) != 0,        (flags & kFlagIntCollab) != 0,
                                  false,                              (flags & kFlagIndustry) != 0,
                                  (flags & kFlagShortDistance) != 0, (flags & kFlagLongDistance) != 0,
                                  (flags & kFlagNoCountry) != 0};
   for (int i = 0; i < kIndicators; ++i)
     if (set[i]) {
-      flagged[i] += works;
-      flagged_frac[i].Add(units, works);
+      flagged[i] += works.full;
+      flagged_frac[i].Add(works.frac);
     }
-  if (flags & kFlagDistanceKnown) distance_known += works;
-  collab_types[static_cast<int>(type)] += works;
-  country_classes[static_cast<int>(country_class)] += works;
-  country_mentions += works * nk;
-  for (size_t i = 0; i < nk; ++i) countries[k[i]].Add(units, works);
-  if (nk == 1) single_country[k[0]].Add(units, works);
+  if (flags & kFlagDistanceKnown) distance_known += works.full;
+  collab_types[static_cast<int>(type)] += works.full;
+  country_classes[static_cast<int>(country_class)] += works.full;
+}
+
+void Tally::AddCountries(const CountryCode* k, size_t nk, const Copubs& works) {
+  country_mentions += works.full * nk;
+  for (size_t i = 0; i < nk; ++i) countries[k[i]].Add(works);
+  if (nk == 1) single_country[k[0]].Add(works);
 }
 
 void Tally::Merge(const Tally& o) {
@@ -174,11 +176,11 @@ Report BuildReport(const Collected& collected, const Scope& scope, const Country
   if (!collected.tallied) {
     for (const WorkFacts& f : collected.works) {
       Tally& t = summed[f.year];
-      const FracUnits units = ToFracUnits(f.frac);
-      t.AddWorks(f.flags, f.type, f.country_class, collected.arena.countries.data() + f.countries_begin,
-                 f.countries_end - f.countries_begin, units);
-      for (uint32_t i = f.partners_begin; i < f.partners_end; ++i)
-        t.institutions[collected.arena.partners[i]].Add(units);
+      Copubs one;
+      one.Add(ToFracUnits(f.frac));
+      t.AddFlags(f.flags, f.type, f.country_class, one);
+      t.AddCountries(collected.arena.countries.data() + f.countries_begin, f.countries_end - f.countries_begin, one);
+      for (uint32_t i = f.partners_begin; i < f.partners_end; ++i) t.institutions[collected.arena.partners[i]].Add(one);
     }
   }
   const std::map<int, Tally>& by_year = collected.tallied ? collected.years : summed;

@@ -68,10 +68,11 @@ struct Tally {
   uint64_t foreign_country_mentions = 0;                // Σ_w |K(w) \ {h}|, set by Finish
 
   void Merge(const Tally& other);
-  // One work, or `works` works with the same year-independent facts: its
-  // flags, types and K(w) (not its partner institutions).
-  void AddWorks(uint16_t flags, CollabType type, CountryClass country_class, const CountryCode* countries,
-                size_t n_countries, FracUnits units, uint64_t works = 1);
+  // Works with the same flags, types and country class: `works.full` of
+  // them, their weights summing to `works.frac`.
+  void AddFlags(uint16_t flags, CollabType type, CountryClass country_class, const Copubs& works);
+  // Works with the same K(w).
+  void AddCountries(const CountryCode* countries, size_t n_countries, const Copubs& works);
 };
 
 }  // namespace coopscope

@@ -485,6 +485,46 @@ Status SegmentReader::Decode(uint32_t row, Work* w, std::vector<uint32_t>* entri
   return Status::Ok();
 }
 
+Status SegmentReader::DecodeShape(uint32_t row, RowShape* out) const {
+  uint64_t b = 0, e = 0;
+  if (Status st = Row(row, &b, &e); !st.ok()) return st;
+  Cursor c(blobs_ + b, blobs_ + e);
+  c.Varint();  // updated
+  out->year = static_cast<int32_t>(c.Varint());
+  uint64_t n_local = c.Varint();
+  if (n_local > dict_count_ || n_local > e - b) return Corrupt(fmt::format("row {}: {} references", row, n_local));
+  thread_local std::vector<uint32_t> locals;
+  locals.resize(n_local);
+  for (uint64_t i = 0; i < n_local; ++i) {
+    uint64_t d = c.Varint();
+    if (d >= dict_count_) return Corrupt(fmt::format("row {}: dictionary index {} out of range", row, d));
+    locals[i] = static_cast<uint32_t>(d);
+  }
+  uint64_t n_auth = c.Varint();
+  if (!c.ok() || n_auth > e - b) return Corrupt(fmt::format("row {} does not decode", row));
+  out->authorships.resize(n_auth);
+  out->mentions.clear();
+  for (uint64_t a = 0; a < n_auth; ++a) {
+    Authorship& au = out->authorships[a];
+    uint64_t k = c.Varint();
+    if (k > e - b) return Corrupt(fmt::format("row {} does not decode", row));
+    au.inst_begin = static_cast<uint32_t>(out->mentions.size());
+    for (uint64_t i = 0; i < k; ++i) {
+      uint64_t local = c.Varint();
+      if (!c.ok() || local >= n_local) return Corrupt(fmt::format("row {}: reference {} out of range", row, local));
+      out->mentions.push_back(locals[local]);
+    }
+    au.inst_end = static_cast<uint32_t>(out->mentions.size());
+    au.country_begin = au.country_end = 0;
+  }
+  uint64_t n_extra = c.Varint();
+  if (n_extra > e - b) return Corrupt(fmt::format("row {} does not decode", row));
+  for (uint64_t i = 0; i < n_extra; ++i) c.Fixed<uint16_t>();
+  if (!c.ok() || !c.at_end()) return Corrupt(fmt::format("row {} does not decode", row));
+  if (n_extra > 0 && n_auth == 0) return Corrupt(fmt::format("row {}: countries without authorships", row));
+  return Status::Ok();
+}
+
 Result<roaring_bitmap_t*> SegmentReader::Postings(uint32_t index) const {
   if (index >= dict_count_) return Corrupt(fmt::format("posting list {} out of range", index));
   const char* b = postings_ + posting_offsets_[index];

@@ -39,6 +39,15 @@ struct DictRef {
   std::string_view name;  // into the reader's dictionary: valid while the reader lives
 };
 
+// What a query reads of a row when the generation's facts file holds the
+// rest: its year, the dictionary entry of each institution mention (in
+// authorship order) and the authorships' mention ranges (no countries).
+struct RowShape {
+  int32_t year = 0;
+  std::vector<uint32_t> mentions;
+  std::vector<Authorship> authorships;
+};
+
 struct SegmentStats {
   uint64_t works = 0;             // rows (one per distinct id)
   uint64_t duplicates = 0;        // older versions dropped inside the segment
@@ -105,6 +114,8 @@ class SegmentReader {
   // Refills w with the row's work; with entries, also the dictionary index
   // of each of w's institution references (a query tests each entry once).
   Status Decode(uint32_t row, Work* w, std::vector<uint32_t>* entries = nullptr) const;
+  // The same, reading only the row's year, mentions and authorships.
+  Status DecodeShape(uint32_t row, RowShape* out) const;
   // A dictionary entry.
   Status Dict(uint32_t index, DictRef* out) const;
   // The same, parsed when the segment was opened (index < dict_size()):

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -26,6 +27,7 @@
 #include "sources/openalex/snapshot.h"
 #include "sources/openalex/work_parser.h"
 #include "store/encoding.h"
+#include "store/facts_file.h"
 #include "store/segment.h"
 #include "store/sqlite.h"
 
@@ -237,6 +239,8 @@ struct Generation {
   std::unordered_map<PartnerKey, PartnerInfo> orgs;  // names of the ranked organisations
   std::map<std::tuple<int, CountryCode, CountryCode>, uint64_t> pairs;
   std::vector<Reject> manifest_rejects;
+  std::vector<FactsBlockBuilder> facts;  // per segment (in rows order)
+  std::string facts_file;                // its file name in the store folder, set before publishing
 };
 
 // ROR id -> OpenAlex id pairs the works state (institutions the registry
@@ -304,6 +308,20 @@ uint64_t PairKey(int year, CountryCode a, CountryCode b) {
 }
 
 // Opens one committed segment and checks it against its catalog row.
+std::string FactsFileName(uint64_t generation) { return fmt::format("facts-{:08}.bin", generation); }
+
+// Deletes the facts files of generations before `current` - 1 (and any of a
+// generation never published).
+void RemoveOldFactsFiles(const std::string& dir, uint64_t current) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    unsigned long long g = 0;
+    if (name.size() != FactsFileName(0).size() || std::sscanf(name.c_str(), "facts-%llu.bin", &g) != 1) continue;
+    if (g + 1 < current || g > current) ::unlink(entry.path().c_str());
+  }
+}
+
 Result<std::unique_ptr<SegmentReader>> OpenReader(const std::string& dir, const SegmentRow& r, bool verify) {
   auto reader = SegmentReader::Open(SegmentPath(dir, r.name), verify);
   if (!reader.ok()) return reader.status();
@@ -436,6 +454,7 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
   };
   std::vector<Local> locals(nthreads);
   std::atomic<size_t> next{0};
+  g.facts.resize(n);
   Scope none = Scope::None();
   auto work = [&](unsigned t) {
     Local& L = locals[t];
@@ -449,6 +468,7 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
       size_t s = next.fetch_add(1);
       if (s >= n) break;
       const SegmentReader& r = *readers[s];
+      FactsBlockBuilder block(rows[s].id, r.works());
       for (uint32_t row = 0; row < r.works(); ++row) {
         if (roaring_bitmap_contains(dead[s], row)) continue;
         if (Status st = r.Decode(row, &w); !st.ok()) {
@@ -460,6 +480,8 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
         arena.member_list.clear();
         fb.InScope(w);
         fb.Build(w, &facts, &arena);
+        block.Set(row, facts, arena.countries.data() + facts.countries_begin,
+                  facts.countries_end - facts.countries_begin);
         const int year = w.year;
         if (year != 0) {
           L.first_year = L.first_year == 0 ? year : std::min(L.first_year, year);
@@ -514,6 +536,7 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
           if (facts.flags & kFlagIntCollab) ++row_out.p_int_collab;
         }
       }
+      g.facts[s] = std::move(block);
     }
   };
   std::vector<std::thread> pool;
@@ -673,6 +696,7 @@ Status PublishGeneration(Db& db, const std::vector<SegmentRow>& rows, const Gene
   auto gen = QueryInt(db, "SELECT COALESCE(MAX(CAST(value AS INTEGER)), 0) FROM meta WHERE key = 'generation'");
   if (!gen.ok()) return fail(gen.status());
   if (Status st = SetMeta(db, "generation", std::to_string(gen.value() + 1)); !st.ok()) return fail(st);
+  if (Status st = SetMeta(db, "facts_file", g.facts_file); !st.ok()) return fail(st);
   if (Status st = db.Exec("DELETE FROM meta WHERE key = 'open_batch'"); !st.ok()) return fail(st);
   return db.Exec("COMMIT");
 }
@@ -874,7 +898,20 @@ Status SettleAndPublish(const std::string& dir, Db& db, const Registry& registry
   summary->settle_seconds = SecondsSince(phase);
   summary->settle_cpu_seconds = CpuSeconds() - cpu_mark;
   phase = std::chrono::steady_clock::now();
+  // The facts file of the next generation, written (fsynced, renamed) before
+  // the catalog names it.  Files of older generations are deleted once the
+  // new one is published, but for the previous one, which readers that
+  // opened it just before may still be reading (those who miss it fall back
+  // to decoding the works).
+  auto current = QueryInt(db, "SELECT COALESCE(MAX(CAST(value AS INTEGER)), 0) FROM meta WHERE key = 'generation'");
+  if (!current.ok()) return current.status();
+  const uint64_t next = static_cast<uint64_t>(current.value()) + 1;
+  gen->facts_file = FactsFileName(next);
+  if (Status st = WriteFileAtomically(dir + "/" + gen->facts_file, EncodeFactsFile(next, gen->facts)); !st.ok())
+    return st;
+  gen->facts.clear();
   if (Status st = PublishGeneration(db, rows.value(), gen.value()); !st.ok()) return st;
+  RemoveOldFactsFiles(dir, next);
   for (const Reject& r : gen->manifest_rejects) rejects->Add(r);
   auto generation = GetMeta(db, "generation");
   if (!generation.ok()) return generation.status();
@@ -1443,6 +1480,7 @@ struct Snapshot::Impl {
   std::unique_ptr<Lazy[]> readers;
   std::vector<roaring_bitmap_t*> dead;
   std::string policy_text;
+  std::unique_ptr<FactsFile> facts;  // null: none for this generation
   Result<const SegmentReader*> Reader(size_t s) const {
     Lazy& l = readers[s];
     std::call_once(l.once, [&] {
@@ -1499,6 +1537,15 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool ve
     impl->registry_size = static_cast<uint64_t>(rows.value());
   }
   if (Status st = LoadTotals(impl->db, generation.value(), impl->policy_text, &impl->totals); !st.ok()) return st;
+  auto facts_file = GetMeta(impl->db, "facts_file");
+  if (!facts_file.ok()) return facts_file.status();
+  if (!facts_file->empty()) {
+    auto facts = FactsFile::Open(dir + "/" + facts_file.value(), std::stoull(generation.value()));
+    if (facts.ok())
+      impl->facts = std::move(facts.value());
+    else if (facts.status().code() != ErrorCode::kNotFound)  // missing: replaced since; Collect needs none
+      return facts.status();
+  }
   auto s = impl->db.Prepare("SELECT dead FROM live ORDER BY segment_id");
   if (!s.ok()) return s.status();
   Status st;
@@ -1639,6 +1686,230 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
   out.ingest = I.totals.ingest;
   FinishCollected(arenas, &out);
   out.registry = &I.registry;
+  return out;
+}
+
+bool Snapshot::HasFacts(const CountryPolicy& policy) const {
+  return impl_->facts != nullptr && PolicyText(policy) == impl_->policy_text;
+}
+
+namespace {
+
+// A thread's sums for one year, in flat arrays (a hash or tree look-up per
+// work and partner would cost more than the rest of the work's facts).
+struct YearSums {
+  std::vector<Copubs> codes = std::vector<Copubs>(kFactsCodes);  // by PackFactsCode
+  std::vector<Copubs> countries = std::vector<Copubs>(kCountrySlots);
+  std::vector<Copubs> single = std::vector<Copubs>(kCountrySlots);
+  uint64_t country_mentions = 0;
+  std::vector<Copubs> partners;  // by the thread's dense partner number
+};
+
+CountryCode CountryAt(int index) {
+  return static_cast<CountryCode>((('A' + index / 26) << 8) | ('A' + index % 26));
+}
+
+}  // namespace
+
+Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& policy, unsigned threads) const {
+  if (!HasFacts(policy)) return Collect(scope, policy, threads);
+  const Impl& I = *impl_;
+  const size_t n = I.rows.size();
+  constexpr int kYearSlots = 4096;  // years 0..4095 (others are refused as damage)
+  struct Local {
+    std::vector<std::unique_ptr<YearSums>> years = std::vector<std::unique_ptr<YearSums>>(kYearSlots);
+    std::vector<PartnerKey> partner_keys;             // dense number -> key
+    std::unordered_map<PartnerKey, uint32_t> dense;   // key -> dense number
+    std::array<uint64_t, kCountrySlots> members{};
+    FactsArena arena;                                 // partner_info and root_names only
+    uint64_t works = 0;
+    Status error;
+  };
+  unsigned nthreads = std::max(1u, std::min<unsigned>(threads ? threads : std::thread::hardware_concurrency(),
+                                                      static_cast<unsigned>(std::max<size_t>(n, 1))));
+  std::vector<Local> locals(nthreads);
+  std::atomic<size_t> next{0};
+  const bool have_registry = I.registry.size() != 0;
+  auto run = [&](unsigned t) {
+    Local& L = locals[t];
+    FactsBuilder fb(scope, I.registry, policy);
+    RowShape row;
+    WorkFacts facts;
+    std::vector<roaring_bitmap_t*> lists;
+    std::vector<uint8_t> in_scope;          // per dictionary entry
+    std::vector<int32_t> described_at;      // per dictionary entry: its index in `described`, or -1
+    std::vector<RefFacts> described;
+    std::vector<uint8_t> root_done, info_done;  // per described entry: its name merged already
+    std::vector<const RefFacts*> mentions;
+    RefPool pool;
+    // A small direct-mapped cache in front of `dense`.
+    constexpr size_t kCache = size_t{1} << 14;
+    std::vector<std::pair<PartnerKey, uint32_t>> cache(kCache, {~PartnerKey{0}, 0});
+    auto dense_of = [&](PartnerKey key) -> uint32_t {
+      auto& slot = cache[(key * 0x9e3779b97f4a7c15ULL) >> 50];
+      if (slot.first == key) return slot.second;
+      auto [it, fresh] = L.dense.try_emplace(key, static_cast<uint32_t>(L.partner_keys.size()));
+      if (fresh) L.partner_keys.push_back(key);
+      slot = {key, it->second};
+      return it->second;
+    };
+    auto fail = [&](Status st) { L.error = std::move(st); };
+    for (;;) {
+      size_t s = next.fetch_add(1);
+      if (s >= n || !L.error.ok()) break;
+      auto opened = I.Reader(s);
+      if (!opened.ok()) return fail(opened.status());
+      const SegmentReader& r = *opened.value();
+      FactsFile::Block block;
+      if (Status st = I.facts->Find(I.rows[s].id, r.works(), I.verify_checksums, &block); !st.ok()) return fail(st);
+      // The dictionary entries in S, then their works.
+      const uint32_t nd = r.dict_size();
+      in_scope.assign(nd, 0);
+      described_at.assign(nd, -1);
+      described.clear();
+      root_done.clear();
+      info_done.clear();
+      pool.clear();
+      lists.clear();
+      Status st;
+      for (uint32_t d = 0; d < nd && st.ok(); ++d) {
+        const InstitutionRef& ref = r.Ref(d);
+        const RegistryEntry* entry = nullptr;
+        if (!fb.RefInScope(ref, r.lineage() + ref.lineage_begin, ref.lineage_end - ref.lineage_begin, &entry)) continue;
+        in_scope[d] = 1;
+        auto bm = r.Postings(d);
+        if (bm.ok())
+          lists.push_back(bm.value());
+        else
+          st = bm.status();
+      }
+      roaring_bitmap_t* rows = roaring_bitmap_or_many(lists.size(), const_cast<const roaring_bitmap_t**>(lists.data()));
+      for (auto* l : lists) roaring_bitmap_free(l);
+      roaring_bitmap_andnot_inplace(rows, I.dead[s]);
+      roaring_uint32_iterator_t* it = roaring_create_iterator(rows);
+      for (; it->has_value && st.ok(); roaring_advance_uint32_iterator(it)) {
+        const uint32_t at = it->current_value;
+        if (st = r.DecodeShape(at, &row); !st.ok()) break;
+        mentions.resize(row.mentions.size());
+        bool any = false;
+        for (size_t m = 0; m < row.mentions.size(); ++m) {
+          const uint32_t d = row.mentions[m];
+          if (described_at[d] < 0) {
+            const InstitutionRef& ref = r.Ref(d);
+            const RegistryEntry* entry = have_registry ? I.registry.Find(ref.id, ref.ror) : nullptr;
+            described_at[d] = static_cast<int32_t>(described.size());
+            described.emplace_back();
+            root_done.push_back(0);
+            info_done.push_back(0);
+            fb.Describe(ref, r.lineage() + ref.lineage_begin, ref.lineage_end - ref.lineage_begin,
+                        std::string_view(r.names() + ref.name_begin, ref.name_end - ref.name_begin), entry,
+                        in_scope[d] != 0, &described.back(), &pool);
+          }
+          any = any || in_scope[d];
+        }
+        if (!any) continue;
+        for (size_t m = 0; m < row.mentions.size(); ++m) mentions[m] = &described[described_at[row.mentions[m]]];
+        WorkShape shape{r.id(at), row.year, mentions.data(), mentions.size(), row.authorships.data(),
+                        row.authorships.size(), nullptr, &pool};
+        fb.Group(shape);
+        fb.BuildScoped(shape, &facts);
+        // The scope-free facts, as the settle step stored them.
+        const uint16_t code = block.codes[at];
+        const uint32_t set = block.sets[at];
+        uint16_t flags;
+        CollabType type;
+        CountryClass cls;
+        if (set >= block.set_count || !UnpackFactsCode(code, &flags, &type, &cls) || row.year < 0 ||
+            row.year >= kYearSlots) {
+          st = Status(ErrorCode::kCorrupt, fmt::format("store facts file {}: segment {} row {} out of range",
+                                                       I.facts->path(), I.rows[s].name, at));
+          break;
+        }
+        auto& slot = L.years[row.year];
+        if (!slot) slot = std::make_unique<YearSums>();
+        YearSums& y = *slot;
+        const FracUnits units = ToFracUnits(facts.frac);
+        y.codes[code].Add(units);
+        const CountryCode* k = block.countries + block.set_offsets[set];
+        const size_t nk = block.set_offsets[set + 1] - block.set_offsets[set];
+        y.country_mentions += nk;
+        for (size_t i = 0; i < nk; ++i) {
+          const int c = CountryIndex(k[i]);
+          if (c < 0 || c >= kCountrySlots) {
+            st = Status(ErrorCode::kCorrupt, fmt::format("store facts file {}: a country code out of range",
+                                                         I.facts->path()));
+            break;
+          }
+          y.countries[c].Add(units);
+          if (nk == 1) y.single[c].Add(units);
+        }
+        for (PartnerKey key : fb.partners()) {
+          const uint32_t d = dense_of(key);
+          if (d >= y.partners.size()) y.partners.resize(std::max<size_t>(d + 1, 2 * y.partners.size()));
+          y.partners[d].Add(units);
+        }
+        for (CountryCode c : fb.members()) ++L.members[CountryIndex(c)];
+        for (const FactsBuilder::Named& nm : fb.root_names()) {
+          const int32_t di = described_at[row.mentions[nm.name_mention]];
+          if (root_done[di]) continue;
+          root_done[di] = 1;
+          MergeRootName(described[di].name, &L.arena.root_names[nm.key]);
+        }
+        for (const FactsBuilder::Named& nm : fb.partner_names()) {
+          // Most institutions are one mention: their description is that
+          // entry's, merged once per segment.
+          const int32_t di = nm.name_mention >= 0 ? described_at[row.mentions[nm.name_mention]] : -1;
+          const bool plain = di >= 0 && described[di].country == nm.country && described[di].ror == nm.ror;
+          if (plain && info_done[di]) continue;
+          if (plain) info_done[di] = 1;
+          MergePartnerInfo(PartnerInfo{di >= 0 ? std::string(described[di].name) : std::string(), nm.country, nm.ror,
+                                       false},
+                           &L.arena.partner_info[nm.key]);
+        }
+        ++L.works;
+      }
+      roaring_free_uint32_iterator(it);
+      roaring_bitmap_free(rows);
+      if (!st.ok()) return fail(st);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < nthreads; ++t) pool.emplace_back(run, t);
+  run(0);
+  for (auto& th : pool) th.join();
+  Collected out;
+  out.tallied = true;
+  out.registry = &I.registry;
+  out.ingest = I.totals.ingest;
+  std::array<uint64_t, kCountrySlots> members{};
+  for (const Local& L : locals) {
+    if (!L.error.ok()) return L.error;
+    out.ingest.in_scope += L.works;
+    for (int c = 0; c < kCountrySlots; ++c) members[c] += L.members[c];
+    for (const auto& [key, info] : L.arena.partner_info) MergePartnerInfo(info, &out.arena.partner_info[key]);
+    for (const auto& [id, name] : L.arena.root_names) MergeRootName(name, &out.arena.root_names[id]);
+    for (int year = 0; year < kYearSlots; ++year) {
+      if (!L.years[year]) continue;
+      const YearSums& y = *L.years[year];
+      coopscope::Tally& t = out.years[year];
+      for (int code = 0; code < kFactsCodes; ++code) {
+        if (y.codes[code].full == 0) continue;
+        uint16_t flags;
+        CollabType type;
+        CountryClass cls;
+        UnpackFactsCode(static_cast<uint16_t>(code), &flags, &type, &cls);
+        t.AddFlags(flags, type, cls, y.codes[code]);
+      }
+      for (int c = 0; c < kCountrySlots; ++c) {
+        if (y.countries[c].full != 0) t.countries[CountryAt(c)].Add(y.countries[c]);
+        if (y.single[c].full != 0) t.single_country[CountryAt(c)].Add(y.single[c]);
+      }
+      t.country_mentions += y.country_mentions;
+      for (size_t d = 0; d < y.partners.size(); ++d)
+        if (y.partners[d].full != 0) t.institutions[L.partner_keys[d]].Add(y.partners[d]);
+    }
+  }
+  out.inferred_home = MostFrequentCountry(members);
   return out;
 }
 

@@ -120,6 +120,16 @@ class Snapshot {
   // The facts of W(S) with the ingest figures, equal to CollectWorks over
   // the same inputs.
   Result<Collected> Collect(const Scope& scope, const CountryPolicy& policy, unsigned threads) const;
+  // What BuildReport makes of Collect's facts, summed as the works are read
+  // (Collected::tallied): each row's scope-free facts come from the
+  // generation's facts file, and only f_S(w), the partners and the members
+  // are worked out, once per dictionary entry and then per row.  Falls back
+  // to Collect when the store has no facts file for this generation (built
+  // by an older coopscope, or replaced under a reader that opened it two
+  // generations ago) or `policy` is not the one the store was built with.
+  Result<Collected> Tally(const Scope& scope, const CountryPolicy& policy, unsigned threads) const;
+  // Whether Tally reads the facts file (false: it falls back to Collect).
+  bool HasFacts(const CountryPolicy& policy) const;
   // Organisations of one year rolled up to their top-level ancestors.
   Result<std::vector<RankRow>> Rank(int year) const;
   // Country × country co-publications of one year.
