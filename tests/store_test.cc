@@ -325,6 +325,73 @@ TEST(Store, DamagedSegmentsAreDetected) {
   EXPECT_EQ(RunCli("store verify " + store, d).exit_code, 0);
 }
 
+// The facts file (docs/store-format.md, "Facts file"): queries that read it
+// answer like queries that decode every work, and a damaged or missing file
+// is detected, or skipped when the catalog says nothing about it.
+TEST(Store, FactsFileAnswersLikeDecodingAndIsChecked) {
+  TempDir dir;
+  const std::string d = dir.path().string();
+  Generate(dir.File("data"), 3000, 21, 3);
+  const std::string store = dir.File("store");
+  ASSERT_EQ(RunCli("store build -q " + store + " --registry " + kRor + " " + dir.File("data"), d).exit_code, 0);
+  auto facts_files = [&] {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(store))
+      if (e.path().filename().string().rfind("facts-", 0) == 0) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  ASSERT_EQ(facts_files(), std::vector<std::string>{"facts-00000001.bin"});
+  const std::string facts = store + "/facts-00000001.bin";
+  const std::vector<std::string> orgs = {"02feahw73", "I1294671590", "I5000000757"};
+  std::vector<std::string> answers;
+  for (const auto& org : orgs) {
+    auto q = RunCli("indicators -q --timings --format json --org " + org + " --store " + store, d);
+    ASSERT_EQ(q.exit_code, 0) << q.err;
+    EXPECT_NE(q.err.find("works (facts file)"), std::string::npos) << q.err;
+    answers.push_back(q.out);
+  }
+  // Without the file (a reader two generations behind): every work decoded, same answers.
+  const std::string bytes = ReadFile(facts);
+  fs::rename(facts, facts + ".away");
+  for (size_t i = 0; i < orgs.size(); ++i) {
+    auto q = RunCli("indicators -q --timings --format json --org " + orgs[i] + " --store " + store, d);
+    ASSERT_EQ(q.exit_code, 0) << q.err;
+    EXPECT_NE(q.err.find("works (decoded)"), std::string::npos) << q.err;
+    EXPECT_EQ(q.out, answers[i]) << orgs[i];
+  }
+  auto v0 = RunCli("store verify " + store, d);
+  EXPECT_EQ(v0.exit_code, 4) << v0.out;
+  EXPECT_NE(v0.err.find("facts-00000001.bin cannot be read"), std::string::npos) << v0.err;
+  fs::rename(facts + ".away", facts);
+  // One altered byte in the blocks: the query and verify name the file.
+  std::string altered = bytes;
+  altered[altered.size() - 3] ^= 0x21;
+  WriteFile(facts, altered);
+  auto q1 = RunCli("indicators -q --format json --org 02feahw73 --store " + store, d);
+  EXPECT_EQ(q1.exit_code, 4) << q1.out;
+  EXPECT_NE(q1.err.find("facts-00000001.bin is damaged"), std::string::npos) << q1.err;
+  auto v1 = RunCli("store verify " + store, d);
+  EXPECT_EQ(v1.exit_code, 4);
+  EXPECT_NE(v1.err.find("facts-00000001.bin"), std::string::npos) << v1.err;
+  // Truncated: refused at open.
+  WriteFile(facts, bytes.substr(0, 20));
+  auto q2 = RunCli("indicators -q --format json --org 02feahw73 --store " + store, d);
+  EXPECT_EQ(q2.exit_code, 4);
+  EXPECT_NE(q2.err.find("shorter than a header"), std::string::npos) << q2.err;
+  WriteFile(facts, bytes);
+  EXPECT_EQ(RunCli("store verify " + store, d).exit_code, 0);
+  // Each settle writes the next generation's file and keeps the previous one
+  // (readers that opened it may still read it); older ones go.
+  ASSERT_EQ(RunCli("store update -q " + store, d).exit_code, 0);
+  EXPECT_EQ(facts_files(), (std::vector<std::string>{"facts-00000001.bin", "facts-00000002.bin"}));
+  ASSERT_EQ(RunCli("store update -q " + store, d).exit_code, 0);
+  EXPECT_EQ(facts_files(), (std::vector<std::string>{"facts-00000002.bin", "facts-00000003.bin"}));
+  auto again = RunCli("indicators -q --format json --org 02feahw73 --store " + store, d);
+  EXPECT_EQ(again.out, answers[0]);
+  EXPECT_EQ(RunCli("store verify " + store, d).exit_code, 0);
+}
+
 // One store of the real samples, built once for the tests that only read it.
 class StoreReal : public ::testing::Test {
  protected:

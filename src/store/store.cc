@@ -2029,6 +2029,18 @@ std::vector<std::string> Snapshot::Verify(unsigned threads, std::vector<std::str
   auto orgs = QueryInt(I.db, "SELECT COUNT(*) FROM org_year");
   if (orgs.ok() && static_cast<size_t>(orgs.value()) != gen->org_year.size())
     problems.push_back("the organisation tallies differ from a recomputation");
+  // The facts file: byte for byte what the settle step writes for this generation.
+  auto facts_file = GetMeta(I.db, "facts_file");
+  if (facts_file.ok() && !facts_file->empty()) {
+    const std::string path = I.dir + "/" + facts_file.value();
+    auto bytes = ReadWholeFile(path);
+    if (!bytes.ok())
+      problems.push_back(fmt::format("store facts file {} cannot be read: {}", path, bytes.status().message()));
+    else if (bytes.value() != EncodeFactsFile(I.totals.generation, gen->facts))
+      problems.push_back(fmt::format("store facts file {} is damaged: it differs from a recomputation; `coopscope "
+                                     "store update` on the store writes it again",
+                                     path));
+  }
   return problems;
 }
 
