@@ -81,23 +81,37 @@ void FactsBuilder::Describe(const InstitutionRef& ref, const OpenAlexId* lineage
   r.tops_end = static_cast<uint32_t>(pool->tops.size());
 }
 
-bool FactsBuilder::RefInScope(const InstitutionRef& ref, const OpenAlexId* lineage, size_t lineage_size,
-                              const RegistryEntry** entry) const {
-  RorId ror = ref.ror;
-  *entry = nullptr;
-  if (registry_.size() != 0 && (!ref.has_lineage || ror == 0)) {
+ScopeInputs ResolveScopeInputs(const InstitutionRef& ref, const OpenAlexId* lineage, size_t lineage_size,
+                               const Registry& registry) {
+  ScopeInputs in{ref.ror, lineage, lineage_size, nullptr};
+  if (registry.size() != 0 && (!ref.has_lineage || in.ror == 0)) {
     // 2022 records: no lineage; the registry supplies it (and a missing ROR).
-    const RegistryEntry* e = registry_.Find(ref.id, ref.ror);
-    *entry = e;
+    const RegistryEntry* e = registry.Find(ref.id, ref.ror);
+    in.entry = e;
     if (e != nullptr) {
-      if (ror == 0) ror = e->ror;
+      if (in.ror == 0) in.ror = e->ror;
       if (!ref.has_lineage && !e->lineage.empty()) {
-        lineage = e->lineage.data();
-        lineage_size = e->lineage.size();
+        in.lineage = e->lineage.data();
+        in.lineage_size = e->lineage.size();
       }
     }
   }
-  return scope_.Contains(ref.id, ror, lineage, lineage_size);
+  return in;
+}
+
+void ScopeKeys(const InstitutionRef& ref, const OpenAlexId* lineage, size_t lineage_size, const Registry& registry,
+               std::vector<uint64_t>* out) {
+  ScopeInputs in = ResolveScopeInputs(ref, lineage, lineage_size, registry);
+  if (ref.id != 0) out->push_back(ref.id);
+  if (in.ror != 0) out->push_back(in.ror | kRorKeyBit);
+  out->insert(out->end(), in.lineage, in.lineage + in.lineage_size);
+}
+
+bool FactsBuilder::RefInScope(const InstitutionRef& ref, const OpenAlexId* lineage, size_t lineage_size,
+                              const RegistryEntry** entry) const {
+  ScopeInputs in = ResolveScopeInputs(ref, lineage, lineage_size, registry_);
+  *entry = in.entry;
+  return scope_.Contains(ref.id, in.ror, in.lineage, in.lineage_size);
 }
 
 bool FactsBuilder::InScope(const Work& w) {

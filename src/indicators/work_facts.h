@@ -84,6 +84,22 @@ struct FactsArena {
   std::unordered_map<OpenAlexId, std::string> root_names;  // display names of roots met in works
 };
 
+// What Scope::Contains is asked about a reference: its ROR (stated, else the
+// registry's) and lineage (stated, else the registry's), with the registry
+// entry looked up on the way (null when not looked up or unknown).
+struct ScopeInputs {
+  RorId ror = 0;
+  const OpenAlexId* lineage = nullptr;
+  size_t lineage_size = 0;
+  const RegistryEntry* entry = nullptr;
+};
+ScopeInputs ResolveScopeInputs(const InstitutionRef& ref, const OpenAlexId* lineage, size_t lineage_size,
+                               const Registry& registry);
+// The ids through which a reference can be in any scope: its id, its
+// ROR | kRorKeyBit and its lineage ids, as ResolveScopeInputs finds them.
+void ScopeKeys(const InstitutionRef& ref, const OpenAlexId* lineage, size_t lineage_size, const Registry& registry,
+               std::vector<uint64_t>* out);
+
 // One institution reference as the facts read it, worked out once per
 // distinct reference (per mention when streaming, per dictionary entry in the
 // store) by FactsBuilder::Describe.  Its lineage and partner candidates live

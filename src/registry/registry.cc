@@ -281,8 +281,8 @@ std::string NormalizeName(std::string_view text) {
 
 void Registry::Reserve(size_t n) {
   entries_.reserve(n);
-  by_openalex_.reserve(n);
-  by_ror_.reserve(n);
+  by_openalex_.Reserve(n);
+  by_ror_.Reserve(n);
 }
 
 void Registry::AddEntry(RegistryEntry entry) {
@@ -293,21 +293,19 @@ void Registry::AddEntry(RegistryEntry entry) {
 
 RegistryEntry& Registry::Upsert(OpenAlexId id, RorId ror) {
   size_t index = entries_.size();
-  if (ror != 0) {
-    if (auto it = by_ror_.find(ror); it != by_ror_.end()) index = it->second;
-  }
-  if (index == entries_.size() && id != 0) {
-    if (auto it = by_openalex_.find(id); it != by_openalex_.end()) index = it->second;
+  if (uint32_t at = by_ror_.Find(ror); at != IdIndex::kNone) index = at;
+  if (index == entries_.size()) {
+    if (uint32_t at = by_openalex_.Find(id); at != IdIndex::kNone) index = at;
   }
   if (index == entries_.size()) entries_.emplace_back();
   RegistryEntry& e = entries_[index];
   if (e.openalex == 0 && id != 0) {
     e.openalex = id;
-    by_openalex_[id] = index;
+    by_openalex_.Set(id, static_cast<uint32_t>(index));
   }
   if (e.ror == 0 && ror != 0) {
     e.ror = ror;
-    by_ror_[ror] = index;
+    by_ror_.Set(ror, static_cast<uint32_t>(index));
   }
   return e;
 }
@@ -426,13 +424,13 @@ void Registry::Index(size_t index) const {
 }
 
 const RegistryEntry* Registry::FindOpenAlex(OpenAlexId id) const {
-  auto it = by_openalex_.find(id);
-  return it == by_openalex_.end() ? nullptr : &entries_[it->second];
+  uint32_t at = by_openalex_.Find(id);
+  return at == IdIndex::kNone ? nullptr : &entries_[at];
 }
 
 const RegistryEntry* Registry::FindRor(RorId id) const {
-  auto it = by_ror_.find(id);
-  return it == by_ror_.end() ? nullptr : &entries_[it->second];
+  uint32_t at = by_ror_.Find(id);
+  return at == IdIndex::kNone ? nullptr : &entries_[at];
 }
 
 const RegistryEntry* Registry::Find(OpenAlexId id, RorId ror) const {

@@ -19,6 +19,7 @@
 #include "model/country.h"
 #include "model/ids.h"
 #include "model/work.h"
+#include "registry/id_index.h"
 
 namespace coopscope {
 
@@ -82,8 +83,8 @@ class Registry {
   Status LoadOpenAlexInstitutions(const std::string& path, RejectLog* rejects, RegistryLoadStats* stats);
 
   std::vector<RegistryEntry> entries_;
-  std::unordered_map<OpenAlexId, size_t> by_openalex_;
-  std::unordered_map<RorId, size_t> by_ror_;
+  IdIndex by_openalex_;
+  IdIndex by_ror_;
   mutable std::mutex names_mu_;
   mutable bool names_indexed_ = false;
   mutable std::unordered_multimap<std::string, size_t> by_name_;

@@ -58,6 +58,11 @@ class Scope {
     return false;
   }
 
+  // The OpenAlex ids and ROR ids S holds (a reference is in S through one of
+  // them, unless it is excluded).
+  const IdSet& openalex_ids() const { return openalex_; }
+  const IdSet& ror_ids() const { return ror_; }
+
   bool IsRoot(OpenAlexId id) const {
     for (const ScopeMember& r : roots_)
       if (r.openalex == id) return true;

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -15,8 +16,8 @@
 namespace coopscope::store {
 namespace {
 
-constexpr size_t kHeaderBytes = 32;
-constexpr size_t kEntryBytes = 40;
+constexpr size_t kHeaderBytes = 64;
+constexpr size_t kEntryBytes = 48;
 constexpr size_t kHeaderCrcOffset = 28;
 constexpr uint16_t kFlagBits = 0x7f;
 
@@ -57,29 +58,68 @@ void FactsBlockBuilder::Set(uint32_t row, const WorkFacts& facts, const CountryC
   sets_[row] = it->second;
 }
 
+void FactsBlockBuilder::SetEntries(std::vector<uint32_t> globals, std::vector<uint32_t> posting_offsets) {
+  globals_ = std::move(globals);
+  posting_offsets_ = std::move(posting_offsets);
+}
+
+uint64_t BlockBytes(uint64_t rows, uint64_t sets, uint64_t countries, uint64_t dict) {
+  return (rows * 2 + 3) / 4 * 4 + rows * 4 + (sets + 1) * 4 + (countries * 2 + 3) / 4 * 4 + dict * 4 + (dict + 1) * 4;
+}
+
 void FactsBlockBuilder::AppendTo(std::string* out, std::string* table) const {
   Pad(out, 8);
   const size_t begin = out->size();
-  out->append(reinterpret_cast<const char*>(codes_.data()), codes_.size() * sizeof(uint16_t));
+  auto put = [&](const auto& v) { out->append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(v[0])); };
+  put(codes_);
   Pad(out, 4);
-  out->append(reinterpret_cast<const char*>(sets_.data()), sets_.size() * sizeof(uint32_t));
-  out->append(reinterpret_cast<const char*>(set_offsets_.data()), set_offsets_.size() * sizeof(uint32_t));
-  out->append(reinterpret_cast<const char*>(countries_.data()), countries_.size() * sizeof(CountryCode));
+  put(sets_);
+  put(set_offsets_);
+  put(countries_);
+  Pad(out, 4);
+  put(globals_);
+  put(posting_offsets_);
   PutFixed<int64_t>(table, segment_id_);
   PutFixed<uint32_t>(table, static_cast<uint32_t>(codes_.size()));
   PutFixed<uint32_t>(table, static_cast<uint32_t>(set_offsets_.size() - 1));
   PutFixed<uint32_t>(table, static_cast<uint32_t>(countries_.size()));
+  PutFixed<uint32_t>(table, static_cast<uint32_t>(globals_.size()));
   PutFixed<uint32_t>(table, Crc32(out->data() + begin, out->size() - begin));
+  PutFixed<uint32_t>(table, 0);
   PutFixed<uint64_t>(table, begin);  // rebased past the header and table by EncodeFactsFile
   PutFixed<uint64_t>(table, out->size() - begin);
 }
 
-std::string EncodeFactsFile(uint64_t generation, const std::vector<FactsBlockBuilder>& blocks) {
+uint32_t FactsEntriesBuilder::Intern(const std::string& key, bool* fresh) {
+  auto [it, added] = index_.try_emplace(key, size());
+  *fresh = added;
+  if (added) {
+    bytes_ += key;
+    PutVarint(&bytes_, 0);  // the posting length of a dictionary entry: none here
+    offsets_.push_back(static_cast<uint32_t>(bytes_.size()));
+  }
+  return it->second;
+}
+
+void FactsEntriesBuilder::AppendTo(std::string* out) {
+  std::sort(keys_.begin(), keys_.end());
+  keys_.erase(std::unique(keys_.begin(), keys_.end()), keys_.end());
+  for (const auto& k : keys_) PutFixed<uint64_t>(out, k.first);
+  for (uint32_t o : offsets_) PutFixed<uint32_t>(out, o);
+  for (const auto& k : keys_) PutFixed<uint32_t>(out, k.second);
+  out->append(bytes_);
+}
+
+std::string EncodeFactsFile(uint64_t generation, const std::vector<FactsBlockBuilder>& blocks,
+                            FactsEntriesBuilder* entries) {
   std::string body, table;
   for (const FactsBlockBuilder& b : blocks) b.AppendTo(&body, &table);
+  Pad(&body, 8);
+  const uint64_t entries_at = body.size();
+  entries->AppendTo(&body);
   const uint64_t base = kHeaderBytes + table.size();  // a multiple of 8
   for (size_t i = 0; i < blocks.size(); ++i) {
-    char* at = table.data() + i * kEntryBytes + 24;
+    char* at = table.data() + i * kEntryBytes + 32;
     uint64_t offset = LoadFixed<uint64_t>(at) + base;
     std::memcpy(at, &offset, sizeof(offset));
   }
@@ -88,6 +128,12 @@ std::string EncodeFactsFile(uint64_t generation, const std::vector<FactsBlockBui
   PutFixed<uint32_t>(&out, static_cast<uint32_t>(blocks.size()));
   PutFixed<uint64_t>(&out, generation);
   PutFixed<uint32_t>(&out, Crc32(table.data(), table.size()));
+  PutFixed<uint32_t>(&out, 0);
+  PutFixed<uint64_t>(&out, base + entries_at);
+  PutFixed<uint64_t>(&out, body.size() - entries_at);
+  PutFixed<uint32_t>(&out, Crc32(body.data() + entries_at, body.size() - entries_at));
+  PutFixed<uint32_t>(&out, entries->size());
+  PutFixed<uint32_t>(&out, entries->key_count());
   PutFixed<uint32_t>(&out, 0);
   uint32_t crc = Crc32(out.data(), out.size());
   std::memcpy(out.data() + kHeaderCrcOffset, &crc, sizeof(crc));
@@ -142,19 +188,39 @@ Result<std::unique_ptr<FactsFile>> FactsFile::Open(const std::string& path, uint
   if (Crc32(table, size_t{n} * kEntryBytes) != LoadFixed<uint32_t>(h + 24)) return f->Corrupt("table checksum mismatch");
   for (uint32_t i = 0; i < n; ++i) {
     const char* e = table + size_t{i} * kEntryBytes;
-    Entry entry{LoadFixed<uint32_t>(e + 8),  LoadFixed<uint32_t>(e + 12), LoadFixed<uint32_t>(e + 16),
-                LoadFixed<uint32_t>(e + 20), LoadFixed<uint64_t>(e + 24), LoadFixed<uint64_t>(e + 32)};
-    const uint64_t need = (uint64_t{entry.rows} * 2 + 3) / 4 * 4 + uint64_t{entry.rows} * 4 +
-                          (uint64_t{entry.sets} + 1) * 4 + uint64_t{entry.countries} * 2;
+    BlockEntry entry{LoadFixed<uint32_t>(e + 8),  LoadFixed<uint32_t>(e + 12), LoadFixed<uint32_t>(e + 16),
+                     LoadFixed<uint32_t>(e + 20), LoadFixed<uint32_t>(e + 24), LoadFixed<uint64_t>(e + 32),
+                     LoadFixed<uint64_t>(e + 40)};
     if (entry.offset % 8 != 0 || entry.offset > f->size_ || entry.bytes > f->size_ - entry.offset ||
-        entry.bytes != need)
+        entry.bytes != BlockBytes(entry.rows, entry.sets, entry.countries, entry.dict))
       return f->Corrupt(fmt::format("block {} does not fit", i));
     f->entries_[LoadFixed<int64_t>(e)] = entry;
   }
+  // The entry table: checked whole (every query reads it).
+  const uint64_t at = LoadFixed<uint64_t>(h + 32), bytes = LoadFixed<uint64_t>(h + 40);
+  f->entry_count_ = LoadFixed<uint32_t>(h + 52);
+  f->key_count_ = LoadFixed<uint32_t>(h + 56);
+  const uint64_t fixed = uint64_t{f->key_count_} * 12 + (uint64_t{f->entry_count_} + 1) * 4;
+  if (at % 8 != 0 || at > f->size_ || bytes > f->size_ - at || fixed > bytes)
+    return f->Corrupt("the entry table does not fit");
+  const char* p = h + at;
+  if (Crc32(p, bytes) != LoadFixed<uint32_t>(h + 48)) return f->Corrupt("entry table checksum mismatch");
+  f->keys_ = reinterpret_cast<const uint64_t*>(p);
+  f->entry_offsets_ = reinterpret_cast<const uint32_t*>(p + uint64_t{f->key_count_} * 8);
+  f->key_entries_ = f->entry_offsets_ + f->entry_count_ + 1;
+  f->entry_bytes_ = p + fixed;
+  const uint64_t entry_bytes = bytes - fixed;
+  if (f->entry_offsets_[0] != 0 || f->entry_offsets_[f->entry_count_] != entry_bytes)
+    return f->Corrupt("the entry table does not fit");
+  for (uint32_t i = 0; i < f->entry_count_; ++i)
+    if (f->entry_offsets_[i + 1] < f->entry_offsets_[i]) return f->Corrupt("the entry table is out of order");
+  for (uint32_t i = 0; i < f->key_count_; ++i)
+    if (f->key_entries_[i] >= f->entry_count_ || (i > 0 && f->keys_[i] < f->keys_[i - 1]))
+      return f->Corrupt("the key index is out of order");
   return f;
 }
 
-Status FactsFile::Check(const Entry& e, bool verify, Block* out) const {
+Status FactsFile::Check(const BlockEntry& e, bool verify, Block* out) const {
   const char* b = base_ + e.offset;
   if (verify && Crc32(b, e.bytes) != e.crc) return Corrupt(fmt::format("checksum mismatch in a block at byte {}", e.offset));
   out->rows = e.rows;
@@ -166,6 +232,14 @@ Status FactsFile::Check(const Entry& e, bool verify, Block* out) const {
   out->set_offsets = reinterpret_cast<const uint32_t*>(b);
   b += (uint64_t{e.sets} + 1) * 4;
   out->countries = reinterpret_cast<const CountryCode*>(b);
+  b += (uint64_t{e.countries} * 2 + 3) / 4 * 4;
+  out->dict_count = e.dict;
+  out->globals = reinterpret_cast<const uint32_t*>(b);
+  b += uint64_t{e.dict} * 4;
+  out->posting_offsets = reinterpret_cast<const uint32_t*>(b);
+  for (uint32_t d = 0; d < e.dict; ++d)
+    if (out->globals[d] >= entry_count_ || out->posting_offsets[d + 1] < out->posting_offsets[d])
+      return Corrupt(fmt::format("entry table of the block at byte {}", e.offset));
   // The set table must stay inside the block: rows are checked as they are read.
   if (out->set_offsets[0] != 0) return Corrupt(fmt::format("set table of the block at byte {}", e.offset));
   for (uint32_t s = 0; s < e.sets; ++s)
@@ -182,7 +256,20 @@ Status FactsFile::Find(int64_t segment_id, uint32_t rows, bool verify, Block* ou
   return Check(it->second, verify, out);
 }
 
+bool FactsFile::Entry(uint32_t index, DictRef* out) const {
+  if (index >= entry_count_) return false;
+  return ParseEntry(entry_bytes_ + entry_offsets_[index], entry_bytes_ + entry_offsets_[index + 1], out);
+}
+
+void FactsFile::EntriesWithKey(uint64_t key, std::vector<uint32_t>* out) const {
+  const uint64_t* b = std::lower_bound(keys_, keys_ + key_count_, key);
+  for (const uint64_t* k = b; k != keys_ + key_count_ && *k == key; ++k) out->push_back(key_entries_[k - keys_]);
+}
+
 Status FactsFile::VerifyAll() const {
+  DictRef ref;
+  for (uint32_t i = 0; i < entry_count_; ++i)
+    if (!Entry(i, &ref)) return Corrupt(fmt::format("entry {} does not decode", i));
   for (const auto& [id, e] : entries_) {
     Block b;
     if (Status st = Check(e, true, &b); !st.ok()) return st;

@@ -18,6 +18,7 @@
 
 #include "indicators/work_facts.h"
 #include "io/status.h"
+#include "store/segment.h"
 
 namespace coopscope::store {
 
@@ -37,11 +38,15 @@ class FactsBlockBuilder {
   // Row `row`'s facts, with K(w) as `countries` (sorted).  Rows not set
   // (superseded, merged away) keep code 0 and the empty set.
   void Set(uint32_t row, const WorkFacts& facts, const CountryCode* countries, size_t n_countries);
-  // Appends the block (8-byte aligned) to *out; returns its table entry.
+  // Per dictionary entry of the segment: its number in the generation's
+  // entry table, and where its posting list starts (dict size + 1 values).
+  void SetEntries(std::vector<uint32_t> globals, std::vector<uint32_t> posting_offsets);
+  // Appends the block (8-byte aligned) to *out and its entry to *table.
   void AppendTo(std::string* out, std::string* table) const;
 
  private:
   int64_t segment_id_;
+  std::vector<uint32_t> globals_, posting_offsets_{0};
   std::vector<uint16_t> codes_;
   std::vector<uint32_t> sets_;
   std::vector<uint32_t> set_offsets_{0};
@@ -50,8 +55,30 @@ class FactsBlockBuilder {
   std::string key_;
 };
 
-// The whole file: header, table, blocks.
-std::string EncodeFactsFile(uint64_t generation, const std::vector<FactsBlockBuilder>& blocks);
+// The generation's table of distinct dictionary entries (segments each keep
+// their own dictionary; a query describes each institution once) and its key
+// index: every id and ROR through which an entry can be in a scope.
+class FactsEntriesBuilder {
+ public:
+  // The number of the entry whose stored form (AppendEntryKey) is `key`,
+  // added when new: then *fresh is set, and its scope keys must be added.
+  uint32_t Intern(const std::string& key, bool* fresh);
+  // A key of entry `entry`: an OpenAlex id, or a ROR id | kRorKeyBit.
+  void AddKey(uint64_t key, uint32_t entry) { keys_.emplace_back(key, entry); }
+  void AppendTo(std::string* out);  // sorts the keys
+  uint32_t size() const { return static_cast<uint32_t>(offsets_.size() - 1); }
+  uint32_t key_count() const { return static_cast<uint32_t>(keys_.size()); }
+
+ private:
+  std::unordered_map<std::string, uint32_t> index_;
+  std::string bytes_;
+  std::vector<uint32_t> offsets_{0};
+  std::vector<std::pair<uint64_t, uint32_t>> keys_;
+};
+
+// The whole file: header, table, blocks, entry table.
+std::string EncodeFactsFile(uint64_t generation, const std::vector<FactsBlockBuilder>& blocks,
+                            FactsEntriesBuilder* entries);
 
 class FactsFile {
  public:
@@ -60,7 +87,9 @@ class FactsFile {
     const uint32_t* sets = nullptr;         // per row, < set_count
     const uint32_t* set_offsets = nullptr;  // per set + 1, into countries, non-decreasing
     const CountryCode* countries = nullptr;
-    uint32_t rows = 0, set_count = 0;
+    const uint32_t* globals = nullptr;          // per dictionary entry: < entry_count()
+    const uint32_t* posting_offsets = nullptr;  // per dictionary entry + 1, non-decreasing
+    uint32_t rows = 0, set_count = 0, dict_count = 0;
   };
   // Maps the file and checks its header and table (not the blocks' crc).
   static Result<std::unique_ptr<FactsFile>> Open(const std::string& path, uint64_t generation);
@@ -77,19 +106,31 @@ class FactsFile {
   // Every block's crc32 and structure.
   Status VerifyAll() const;
 
+  // The generation's distinct dictionary entries (checked when opened).
+  uint32_t entry_count() const { return entry_count_; }
+  // Entry `index` (< entry_count()), parsed; false when it does not decode.
+  bool Entry(uint32_t index, DictRef* out) const;
+  // Appends the entries that have `key` (an OpenAlex id, or ROR | kRorKeyBit).
+  void EntriesWithKey(uint64_t key, std::vector<uint32_t>* out) const;
+
  private:
   FactsFile() = default;
   Status Corrupt(const std::string& what) const;
-  struct Entry {
-    uint32_t rows, sets, countries, crc;
+  struct BlockEntry {
+    uint32_t rows, sets, countries, dict, crc;
     uint64_t offset, bytes;
   };
-  Status Check(const Entry& e, bool verify, Block* out) const;
+  Status Check(const BlockEntry& e, bool verify, Block* out) const;
 
   std::string path_;
   const char* base_ = nullptr;
   uint64_t size_ = 0;
-  std::unordered_map<int64_t, Entry> entries_;
+  std::unordered_map<int64_t, BlockEntry> entries_;
+  uint32_t entry_count_ = 0, key_count_ = 0;
+  const uint32_t* entry_offsets_ = nullptr;  // entry_count_ + 1, into entry_bytes_
+  const char* entry_bytes_ = nullptr;
+  const uint64_t* keys_ = nullptr;           // sorted
+  const uint32_t* key_entries_ = nullptr;
 };
 
 }  // namespace coopscope::store

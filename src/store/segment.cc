@@ -91,19 +91,30 @@ uint32_t Crc32(const char* data, size_t size, uint32_t seed) {
 SegmentWriter::SegmentWriter() = default;
 SegmentWriter::~SegmentWriter() = default;
 
+void AppendEntryKey(std::string* out, const InstitutionRef& ref, const OpenAlexId* lineage, size_t lineage_size,
+                    std::string_view name) {
+  PutVarint(out, ref.id);
+  PutVarint(out, ref.ror);
+  PutFixed<uint16_t>(out, ref.country);
+  out->push_back(static_cast<char>(ref.type));
+  out->push_back(static_cast<char>(ref.has_lineage ? 1 : 0));
+  PutVarint(out, lineage_size);
+  for (size_t i = 0; i < lineage_size; ++i) PutVarint(out, lineage[i]);
+  PutVarint(out, name.size());
+  out->append(name);
+}
+
+bool ParseEntry(const char* begin, const char* end, DictRef* out) {
+  Cursor c(begin, end);
+  uint64_t posting_bytes = 0;
+  return ParseDictEntry(c, out, &posting_bytes) && c.at_end();
+}
+
 uint32_t SegmentWriter::Intern(const Work& w, const InstitutionRef& ref) {
   key_.clear();
   // The stored form (without its posting length) doubles as the key.
-  PutVarint(&key_, ref.id);
-  PutVarint(&key_, ref.ror);
-  PutFixed<uint16_t>(&key_, ref.country);
-  key_.push_back(static_cast<char>(ref.type));
-  key_.push_back(static_cast<char>(ref.has_lineage ? 1 : 0));
-  PutVarint(&key_, ref.lineage_end - ref.lineage_begin);
-  for (uint32_t i = ref.lineage_begin; i < ref.lineage_end; ++i) PutVarint(&key_, w.lineage[i]);
-  std::string_view name = w.InstitutionName(ref);
-  PutVarint(&key_, name.size());
-  key_.append(name);
+  AppendEntryKey(&key_, ref, w.lineage.data() + ref.lineage_begin, ref.lineage_end - ref.lineage_begin,
+                 w.InstitutionName(ref));
   auto [it, inserted] = dict_index_.try_emplace(key_, static_cast<uint32_t>(dict_offsets_.size()));
   if (inserted) {
     dict_offsets_.push_back(dict_.size());
@@ -273,7 +284,8 @@ Status SegmentReader::Corrupt(const std::string& what) const {
                                                  path_, what));
 }
 
-Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& path, bool verify_checksums) {
+Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& path, bool verify_checksums,
+                                                           bool load) {
   std::unique_ptr<SegmentReader> r(new SegmentReader());
   r->path_ = path;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -329,6 +341,9 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& pa
   r->blobs_ = h + sec(Section::kBlobs).offset;
   r->blobs_bytes_ = sec(Section::kBlobs).bytes;
   r->postings_ = h + sec(Section::kPostings).offset;
+  r->postings_bytes_ = sec(Section::kPostings).bytes;
+  r->loaded_ = load;
+  if (!load) return r;
   if (Status st = r->Load(); !st.ok()) return st;
   return r;
 }
@@ -526,10 +541,15 @@ Status SegmentReader::DecodeShape(uint32_t row, RowShape* out) const {
 }
 
 Result<roaring_bitmap_t*> SegmentReader::Postings(uint32_t index) const {
-  if (index >= dict_count_) return Corrupt(fmt::format("posting list {} out of range", index));
-  const char* b = postings_ + posting_offsets_[index];
-  const char* e = postings_ + posting_offsets_[index + 1];
-  auto bad = [&] { return Corrupt(fmt::format("posting list {} does not decode", index)); };
+  if (index >= dict_count_ || !loaded_) return Corrupt(fmt::format("posting list {} out of range", index));
+  return PostingsAt(posting_offsets_[index], posting_offsets_[index + 1]);
+}
+
+Result<roaring_bitmap_t*> SegmentReader::PostingsAt(uint64_t begin, uint64_t end) const {
+  if (begin > end || end > postings_bytes_) return Corrupt(fmt::format("posting list at byte {} out of range", begin));
+  const char* b = postings_ + begin;
+  const char* e = postings_ + end;
+  auto bad = [&] { return Corrupt(fmt::format("posting list at byte {} does not decode", begin)); };
   if (b == e) return bad();
   roaring_bitmap_t* bm = nullptr;
   if (static_cast<uint8_t>(*b) == kPostingsList) {
@@ -543,7 +563,7 @@ Result<roaring_bitmap_t*> SegmentReader::Postings(uint32_t index) const {
       uint64_t v = c.Varint();
       if (i > 0 && v == 0) return bad();
       prev = i == 0 ? v : prev + v;
-      if (prev >= works_) return Corrupt(fmt::format("posting list {} names a row past the end", index));
+      if (prev >= works_) return Corrupt(fmt::format("posting list at byte {} names a row past the end", begin));
       rows[i] = static_cast<uint32_t>(prev);
     }
     if (!c.ok() || !c.at_end()) return bad();
@@ -553,7 +573,7 @@ Result<roaring_bitmap_t*> SegmentReader::Postings(uint32_t index) const {
     if (bm == nullptr) return bad();
     if (roaring_bitmap_get_cardinality(bm) > 0 && roaring_bitmap_maximum(bm) >= works_) {
       roaring_bitmap_free(bm);
-      return Corrupt(fmt::format("posting list {} names a row past the end", index));
+      return Corrupt(fmt::format("posting list at byte {} names a row past the end", begin));
     }
   } else {
     return bad();

@@ -96,7 +96,11 @@ class SegmentReader {
  public:
   // Maps the file and checks its header, section table and sizes.  With
   // verify_checksums, also the crc32 of every section.
-  static Result<std::unique_ptr<SegmentReader>> Open(const std::string& path, bool verify_checksums);
+  // Without load, the ids and the dictionary are not decoded: only
+  // DecodeShape and PostingsAt may be used (a query that finds its entries
+  // and posting lists through the generation's facts file).
+  static Result<std::unique_ptr<SegmentReader>> Open(const std::string& path, bool verify_checksums,
+                                                     bool load = true);
   ~SegmentReader();
   SegmentReader(const SegmentReader&) = delete;
   SegmentReader& operator=(const SegmentReader&) = delete;
@@ -125,6 +129,10 @@ class SegmentReader {
   const char* names() const { return dict_.get(); }
   // The rows holding dictionary entry `index`; the caller frees the bitmap.
   Result<roaring_bitmap_t*> Postings(uint32_t index) const;
+  // The same for the posting list at [begin, end) of the postings section.
+  Result<roaring_bitmap_t*> PostingsAt(uint64_t begin, uint64_t end) const;
+  // Where entry `index`'s posting list starts (index <= dict_size()).
+  uint64_t PostingOffset(uint32_t index) const { return posting_offsets_[index]; }
 
   // Checks every section's crc32 and decodes every row and posting list.
   Status VerifyAll() const;
@@ -159,7 +167,17 @@ class SegmentReader {
   std::vector<OpenAlexId> lineage_;          // the entries' lineages, back to back
   std::vector<uint64_t> posting_offsets_;    // per entry + 1, in the postings section
   const char* postings_ = nullptr;
+  uint64_t postings_bytes_ = 0;
+  bool loaded_ = false;
 };
+
+// The stored form of a dictionary entry without its posting length: the
+// identity of an entry across segments.
+void AppendEntryKey(std::string* out, const InstitutionRef& ref, const OpenAlexId* lineage, size_t lineage_size,
+                    std::string_view name);
+// Parses [begin, end): one entry in that form followed by a posting length
+// (ignored).  lineage and name point into out / [begin, end).
+bool ParseEntry(const char* begin, const char* end, DictRef* out);
 
 uint32_t Crc32(const char* data, size_t size, uint32_t seed = 0);
 

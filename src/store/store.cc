@@ -240,6 +240,7 @@ struct Generation {
   std::map<std::tuple<int, CountryCode, CountryCode>, uint64_t> pairs;
   std::vector<Reject> manifest_rejects;
   std::vector<FactsBlockBuilder> facts;  // per segment (in rows order)
+  FactsEntriesBuilder entries;           // the segments' dictionary entries, distinct
   std::string facts_file;                // its file name in the store folder, set before publishing
 };
 
@@ -322,8 +323,9 @@ void RemoveOldFactsFiles(const std::string& dir, uint64_t current) {
   }
 }
 
-Result<std::unique_ptr<SegmentReader>> OpenReader(const std::string& dir, const SegmentRow& r, bool verify) {
-  auto reader = SegmentReader::Open(SegmentPath(dir, r.name), verify);
+Result<std::unique_ptr<SegmentReader>> OpenReader(const std::string& dir, const SegmentRow& r, bool verify,
+                                                  bool load = true) {
+  auto reader = SegmentReader::Open(SegmentPath(dir, r.name), verify, load);
   if (!reader.ok()) return reader.status();
   if (reader.value()->works() != r.works || reader.value()->file_bytes() != r.bytes)
     return Status(ErrorCode::kCorrupt, fmt::format("store segment {} does not match its catalog row ({} works, {} "
@@ -543,6 +545,38 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
   for (unsigned t = 1; t < nthreads; ++t) pool.emplace_back(work, t);
   work(0);
   for (auto& th : pool) th.join();
+  // The generation's entry table: each segment's entries numbered by their
+  // stored form, in segment then entry order, with the keys through which a
+  // scope can hold them.
+  {
+    DictRef ref;
+    std::string key;
+    std::vector<uint64_t> keys;
+    for (size_t s = 0; s < n && err.ok(); ++s) {
+      const SegmentReader& r = *readers[s];
+      std::vector<uint32_t> globals(r.dict_size()), postings(r.dict_size() + 1);
+      for (uint32_t d = 0; d < r.dict_size(); ++d) {
+        if (Status st = r.Dict(d, &ref); !st.ok()) {
+          err = st;
+          break;
+        }
+        key.clear();
+        AppendEntryKey(&key, ref.ref, ref.lineage.data(), ref.lineage.size(), ref.name);
+        bool fresh = false;
+        globals[d] = g.entries.Intern(key, &fresh);
+        if (fresh) {
+          keys.clear();
+          ScopeKeys(ref.ref, ref.lineage.data(), ref.lineage.size(), registry, &keys);
+          for (uint64_t k : keys) g.entries.AddKey(k, globals[d]);
+        }
+      }
+      for (uint32_t d = 0; d <= r.dict_size(); ++d) {
+        if (r.PostingOffset(d) > UINT32_MAX) err = Status(ErrorCode::kCorrupt, "a segment's posting lists exceed 4 GiB");
+        postings[d] = static_cast<uint32_t>(r.PostingOffset(d));
+      }
+      g.facts[s].SetEntries(std::move(globals), std::move(postings));
+    }
+  }
   int first_year = 0, last_year = 0;
   // The threads' tallies in key order, each key's summed in thread order.
   {
@@ -907,7 +941,8 @@ Status SettleAndPublish(const std::string& dir, Db& db, const Registry& registry
   if (!current.ok()) return current.status();
   const uint64_t next = static_cast<uint64_t>(current.value()) + 1;
   gen->facts_file = FactsFileName(next);
-  if (Status st = WriteFileAtomically(dir + "/" + gen->facts_file, EncodeFactsFile(next, gen->facts)); !st.ok())
+  if (Status st = WriteFileAtomically(dir + "/" + gen->facts_file, EncodeFactsFile(next, gen->facts, &gen->entries));
+      !st.ok())
     return st;
   gen->facts.clear();
   if (Status st = PublishGeneration(db, rows.value(), gen.value()); !st.ok()) return st;
@@ -1481,6 +1516,19 @@ struct Snapshot::Impl {
   std::vector<roaring_bitmap_t*> dead;
   std::string policy_text;
   std::unique_ptr<FactsFile> facts;  // null: none for this generation
+  std::unique_ptr<Lazy[]> light;     // segments opened without their ids and dictionary (Tally)
+  Result<const SegmentReader*> LightReader(size_t s) const {
+    Lazy& l = light[s];
+    std::call_once(l.once, [&] {
+      auto r = OpenReader(dir, rows[s], verify_checksums, false);
+      if (r.ok())
+        l.reader = std::move(r.value());
+      else
+        l.status = r.status();
+    });
+    if (!l.status.ok()) return l.status;
+    return static_cast<const SegmentReader*>(l.reader.get());
+  }
   Result<const SegmentReader*> Reader(size_t s) const {
     Lazy& l = readers[s];
     std::call_once(l.once, [&] {
@@ -1529,6 +1577,7 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool ve
   impl->rows = std::move(rows.value());
   impl->verify_checksums = verify_checksums;
   impl->readers = std::make_unique<Impl::Lazy[]>(impl->rows.size());
+  impl->light = std::make_unique<Impl::Lazy[]>(impl->rows.size());
   if (load_registry) {
     if (Status st = LoadRegistry(impl->db, &impl->registry, &impl->registry_size); !st.ok()) return st;
   } else {
@@ -1714,7 +1763,27 @@ CountryCode CountryAt(int index) {
 Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& policy, unsigned threads) const {
   if (!HasFacts(policy)) return Collect(scope, policy, threads);
   const Impl& I = *impl_;
+  const FactsFile& F = *I.facts;
   const size_t n = I.rows.size();
+  const bool have_registry = I.registry.size() != 0;
+  // The entries in S: those holding one of S's ids or RORs, tested exactly.
+  std::vector<uint8_t> in_scope(F.entry_count(), 0);
+  {
+    FactsBuilder fb(scope, I.registry, policy);
+    std::vector<uint32_t> candidates;
+    for (uint64_t id : scope.openalex_ids().ids()) F.EntriesWithKey(id, &candidates);
+    for (uint64_t ror : scope.ror_ids().ids()) F.EntriesWithKey(ror | kRorKeyBit, &candidates);
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    DictRef ref;
+    for (uint32_t g : candidates) {
+      if (!F.Entry(g, &ref))
+        return Status(ErrorCode::kCorrupt, fmt::format("store facts file {} is damaged: entry {} does not decode",
+                                                       F.path(), g));
+      const RegistryEntry* entry = nullptr;
+      in_scope[g] = fb.RefInScope(ref.ref, ref.lineage.data(), ref.lineage.size(), &entry);
+    }
+  }
   constexpr int kYearSlots = 4096;  // years 0..4095 (others are refused as damage)
   struct Local {
     std::vector<std::unique_ptr<YearSums>> years = std::vector<std::unique_ptr<YearSums>>(kYearSlots);
@@ -1729,19 +1798,20 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
                                                       static_cast<unsigned>(std::max<size_t>(n, 1))));
   std::vector<Local> locals(nthreads);
   std::atomic<size_t> next{0};
-  const bool have_registry = I.registry.size() != 0;
   auto run = [&](unsigned t) {
     Local& L = locals[t];
     FactsBuilder fb(scope, I.registry, policy);
     RowShape row;
     WorkFacts facts;
     std::vector<roaring_bitmap_t*> lists;
-    std::vector<uint8_t> in_scope;          // per dictionary entry
-    std::vector<int32_t> described_at;      // per dictionary entry: its index in `described`, or -1
+    // Per entry of the generation: its index in `described`, or -1; each
+    // entry met is described once for the whole query.
+    std::vector<int32_t> described_at(F.entry_count(), -1);
     std::vector<RefFacts> described;
     std::vector<uint8_t> root_done, info_done;  // per described entry: its name merged already
     std::vector<const RefFacts*> mentions;
     RefPool pool;
+    DictRef ref;
     // A small direct-mapped cache in front of `dense`.
     constexpr size_t kCache = size_t{1} << 14;
     std::vector<std::pair<PartnerKey, uint32_t>> cache(kCache, {~PartnerKey{0}, 0});
@@ -1753,31 +1823,37 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
       slot = {key, it->second};
       return it->second;
     };
-    auto fail = [&](Status st) { L.error = std::move(st); };
+    auto describe = [&](uint32_t g) -> Status {
+      if (!F.Entry(g, &ref))
+        return Status(ErrorCode::kCorrupt, fmt::format("store facts file {} is damaged: entry {} does not decode",
+                                                       F.path(), g));
+      const RegistryEntry* entry = have_registry ? I.registry.Find(ref.ref.id, ref.ref.ror) : nullptr;
+      described_at[g] = static_cast<int32_t>(described.size());
+      described.emplace_back();
+      root_done.push_back(0);
+      info_done.push_back(0);
+      fb.Describe(ref.ref, ref.lineage.data(), ref.lineage.size(), ref.name, entry, in_scope[g] != 0,
+                  &described.back(), &pool);
+      return Status::Ok();
+    };
     for (;;) {
       size_t s = next.fetch_add(1);
       if (s >= n || !L.error.ok()) break;
-      auto opened = I.Reader(s);
-      if (!opened.ok()) return fail(opened.status());
+      auto opened = I.LightReader(s);
+      if (!opened.ok()) return L.error = opened.status(), void();
       const SegmentReader& r = *opened.value();
       FactsFile::Block block;
-      if (Status st = I.facts->Find(I.rows[s].id, r.works(), I.verify_checksums, &block); !st.ok()) return fail(st);
-      // The dictionary entries in S, then their works.
-      const uint32_t nd = r.dict_size();
-      in_scope.assign(nd, 0);
-      described_at.assign(nd, -1);
-      described.clear();
-      root_done.clear();
-      info_done.clear();
-      pool.clear();
+      Status st = F.Find(I.rows[s].id, r.works(), I.verify_checksums, &block);
+      if (st.ok() && block.dict_count != r.dict_size())
+        st = Status(ErrorCode::kCorrupt, fmt::format("store facts file {} is damaged: segment {} has {} entries, the "
+                                                     "file {}",
+                                                     F.path(), I.rows[s].name, r.dict_size(), block.dict_count));
+      if (!st.ok()) return L.error = st, void();
+      // The segment's entries in S, then their works.
       lists.clear();
-      Status st;
-      for (uint32_t d = 0; d < nd && st.ok(); ++d) {
-        const InstitutionRef& ref = r.Ref(d);
-        const RegistryEntry* entry = nullptr;
-        if (!fb.RefInScope(ref, r.lineage() + ref.lineage_begin, ref.lineage_end - ref.lineage_begin, &entry)) continue;
-        in_scope[d] = 1;
-        auto bm = r.Postings(d);
+      for (uint32_t d = 0; d < block.dict_count && st.ok(); ++d) {
+        if (!in_scope[block.globals[d]]) continue;
+        auto bm = r.PostingsAt(block.posting_offsets[d], block.posting_offsets[d + 1]);
         if (bm.ok())
           lists.push_back(bm.value());
         else
@@ -1792,25 +1868,17 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
         if (st = r.DecodeShape(at, &row); !st.ok()) break;
         mentions.resize(row.mentions.size());
         bool any = false;
-        for (size_t m = 0; m < row.mentions.size(); ++m) {
-          const uint32_t d = row.mentions[m];
-          if (described_at[d] < 0) {
-            const InstitutionRef& ref = r.Ref(d);
-            const RegistryEntry* entry = have_registry ? I.registry.Find(ref.id, ref.ror) : nullptr;
-            described_at[d] = static_cast<int32_t>(described.size());
-            described.emplace_back();
-            root_done.push_back(0);
-            info_done.push_back(0);
-            fb.Describe(ref, r.lineage() + ref.lineage_begin, ref.lineage_end - ref.lineage_begin,
-                        std::string_view(r.names() + ref.name_begin, ref.name_end - ref.name_begin), entry,
-                        in_scope[d] != 0, &described.back(), &pool);
-          }
-          any = any || in_scope[d];
+        for (size_t m = 0; m < row.mentions.size() && st.ok(); ++m) {
+          const uint32_t g = block.globals[row.mentions[m]];
+          row.mentions[m] = g;
+          if (described_at[g] < 0) st = describe(g);
+          any = any || in_scope[g];
         }
+        if (!st.ok()) break;
         if (!any) continue;
         for (size_t m = 0; m < row.mentions.size(); ++m) mentions[m] = &described[described_at[row.mentions[m]]];
-        WorkShape shape{r.id(at), row.year, mentions.data(), mentions.size(), row.authorships.data(),
-                        row.authorships.size(), nullptr, &pool};
+        WorkShape shape{0, row.year, mentions.data(), mentions.size(), row.authorships.data(), row.authorships.size(),
+                        nullptr, &pool};
         fb.Group(shape);
         fb.BuildScoped(shape, &facts);
         // The scope-free facts, as the settle step stored them.
@@ -1821,8 +1889,8 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
         CountryClass cls;
         if (set >= block.set_count || !UnpackFactsCode(code, &flags, &type, &cls) || row.year < 0 ||
             row.year >= kYearSlots) {
-          st = Status(ErrorCode::kCorrupt, fmt::format("store facts file {}: segment {} row {} out of range",
-                                                       I.facts->path(), I.rows[s].name, at));
+          st = Status(ErrorCode::kCorrupt, fmt::format("store facts file {} is damaged: segment {} row {} out of range",
+                                                       F.path(), I.rows[s].name, at));
           break;
         }
         auto& slot = L.years[row.year];
@@ -1836,8 +1904,8 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
         for (size_t i = 0; i < nk; ++i) {
           const int c = CountryIndex(k[i]);
           if (c < 0 || c >= kCountrySlots) {
-            st = Status(ErrorCode::kCorrupt, fmt::format("store facts file {}: a country code out of range",
-                                                         I.facts->path()));
+            st = Status(ErrorCode::kCorrupt,
+                        fmt::format("store facts file {} is damaged: a country code out of range", F.path()));
             break;
           }
           y.countries[c].Add(units);
@@ -1857,7 +1925,7 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
         }
         for (const FactsBuilder::Named& nm : fb.partner_names()) {
           // Most institutions are one mention: their description is that
-          // entry's, merged once per segment.
+          // entry's, merged once.
           const int32_t di = nm.name_mention >= 0 ? described_at[row.mentions[nm.name_mention]] : -1;
           const bool plain = di >= 0 && described[di].country == nm.country && described[di].ror == nm.ror;
           if (plain && info_done[di]) continue;
@@ -1870,7 +1938,7 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
       }
       roaring_free_uint32_iterator(it);
       roaring_bitmap_free(rows);
-      if (!st.ok()) return fail(st);
+      if (!st.ok()) return L.error = st, void();
     }
   };
   std::vector<std::thread> pool;
@@ -2036,7 +2104,7 @@ std::vector<std::string> Snapshot::Verify(unsigned threads, std::vector<std::str
     auto bytes = ReadWholeFile(path);
     if (!bytes.ok())
       problems.push_back(fmt::format("store facts file {} cannot be read: {}", path, bytes.status().message()));
-    else if (bytes.value() != EncodeFactsFile(I.totals.generation, gen->facts))
+    else if (bytes.value() != EncodeFactsFile(I.totals.generation, gen->facts, &gen->entries))
       problems.push_back(fmt::format("store facts file {} is damaged: it differs from a recomputation; `coopscope "
                                      "store update` on the store writes it again",
                                      path));
