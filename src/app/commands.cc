@@ -155,9 +155,9 @@ void PrintExportResolutions(const store::StoreTotals& t, std::FILE* out) {
   for (const store::ExportResolution& r : t.exports) {
     std::string files = r.registry_files;
     std::replace(files.begin(), files.end(), '\n', ' ');
-    fmt::print(out, "exports          {} files ({}) resolved with the registry of {} organisations, crc32 {:08x}{} "
-               "({})\n", r.files, r.formats, r.organisations, r.registry_crc, r.current ? ", the store's" : "",
-               files.empty() ? "files not recorded" : files);
+    fmt::print(out, "exports          {} file{} ({}) resolved with the registry of {} organisations, crc32 {:08x}{} "
+               "({})\n", r.files, r.files == 1 ? "" : "s", r.formats, r.organisations, r.registry_crc,
+               r.current ? ", the store's" : "", files.empty() ? "files not recorded" : files);
     if (!r.current)
       fmt::print(out, "                 note: the store's registry is another now; these works keep that resolution "
                  "(rebuild the store to resolve them again)\n");
