@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "store/sqlite.h"
 #include "store/store.h"
 #include "test_util.h"
 
@@ -114,6 +115,21 @@ TEST(StoreExports, RefusedWithoutARegistry) {
   EXPECT_EQ(update.exit_code, 2) << update.err;
   EXPECT_NE(update.err.find("holds no registry"), std::string::npos) << update.err;
   EXPECT_EQ(RunCli("store info " + dir.File("plain"), d).out, before.out);
+  // A store whose registry rows are of catalog format 1 (no acronyms, no
+  // cities): refused until --registry stores a new one.
+  ASSERT_EQ(RunCli("store build -q " + dir.File("old") + " --registry " + kRor + kOpenAlex, d).exit_code, 0);
+  {
+    store::Db db;
+    ASSERT_TRUE(db.Open(dir.File("old") + "/store.db", false).ok());
+    ASSERT_TRUE(db.Exec("UPDATE meta SET value = '1' WHERE key = 'format_version'").ok());
+  }
+  auto old = RunCli("store update " + dir.File("old") + " " + hal, d);
+  EXPECT_EQ(old.exit_code, 2) << old.err;
+  EXPECT_NE(old.err.find("catalog format 1"), std::string::npos) << old.err;
+  EXPECT_NE(RunCli("store info " + dir.File("old"), d).out.find("catalog format 1"), std::string::npos);
+  auto renewed = RunCli("store update -q " + dir.File("old") + " --registry " + kRor + " " + hal, d);
+  EXPECT_EQ(renewed.exit_code, 0) << renewed.err;
+  EXPECT_NE(RunCli("store info " + dir.File("old"), d).out.find("catalog format 2"), std::string::npos);
 }
 
 // A damaged record of an export is a reject naming file, line and byte
