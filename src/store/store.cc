@@ -850,20 +850,16 @@ Status OpenCatalog(const std::string& dir, bool create, Db* db) {
   return Status::Ok();
 }
 
-// Checks (or, creating, sets) meta.format_version; *found = the version.
-Status CheckFormat(Db& db, bool create, int* found = nullptr) {
+// Checks (or, creating, sets) meta.format_version.
+Status CheckFormat(Db& db, bool create) {
   auto version = GetMeta(db, "format_version");
   if (!version.ok()) return version.status();
   if (version->empty()) {
     if (!create) return Status(ErrorCode::kCorrupt, "store catalog has no format version");
-    if (found != nullptr) *found = kCatalogFormatVersion;
     return SetMeta(db, "format_version", std::to_string(kCatalogFormatVersion));
   }
   for (int v = kOldestCatalogFormatVersion; v <= kCatalogFormatVersion; ++v)
-    if (version.value() == std::to_string(v)) {
-      if (found != nullptr) *found = v;
-      return Status::Ok();
-    }
+    if (version.value() == std::to_string(v)) return Status::Ok();
   return Status(ErrorCode::kCorrupt, fmt::format("store catalog format version {}; this coopscope reads {} to {}",
                                                  version.value(), kOldestCatalogFormatVersion,
                                                  kCatalogFormatVersion));
