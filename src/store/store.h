@@ -1,6 +1,8 @@
-// The store: the works of an OpenAlex snapshot ingested once into immutable
-// segments (store/segment.h) catalogued in SQLite (store.db), then queried for
-// any organisation without re-reading the JSON (docs/store-format.md).
+// The store: the works of an OpenAlex snapshot, and of WoS, Scopus, BibTeX and
+// HAL exports resolved by the registry's affiliation matcher, ingested once
+// into immutable segments (store/segment.h) catalogued in SQLite (store.db),
+// then queried for any organisation without re-reading the files
+// (docs/store-format.md).
 //
 // Writers: Ingest() (build and update) holds an exclusive lock on the store
 // directory; every input file is committed to the ledger in the same SQLite
