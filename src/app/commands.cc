@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <cmath>
@@ -163,6 +165,21 @@ int RunIndicatorsFromStore(const IndicatorsOptions& o, const CountryPolicy& poli
   return rc;
 }
 
+// Which registry resolved the store's export files; a note when it is not
+// the store's registry now.
+void PrintExportResolutions(const store::StoreTotals& t, std::FILE* out) {
+  for (const store::ExportResolution& r : t.exports) {
+    std::string files = r.registry_files;
+    std::replace(files.begin(), files.end(), '\n', ' ');
+    fmt::print(out, "exports          {} file{} ({}) resolved with the registry of {} organisations, crc32 {:08x}{} "
+               "({})\n", r.files, r.files == 1 ? "" : "s", r.formats, r.organisations, r.registry_crc,
+               r.current ? ", the store's" : "", files.empty() ? "files not recorded" : files);
+    if (!r.current)
+      fmt::print(out, "                 note: the store's registry is another now; these works keep that resolution "
+                 "(rebuild the store to resolve them again)\n");
+  }
+}
+
 int RunStoreIngest(const StoreOptions& o, bool update) {
   auto policy = MakePolicy(o.no_overseas, o.no_hkmo, o.country_rules);
   if (!policy.ok()) return Fail(kExitUsage, policy.status().message());
@@ -203,6 +220,7 @@ int RunStoreIngest(const StoreOptions& o, bool update) {
                "publish {:.2f} s\n",
                s.registry_seconds, s.files_seconds, s.files_cpu_seconds, s.settle_seconds, s.settle_cpu_seconds,
                s.publish_seconds);
+    PrintExportResolutions(s.totals, stderr);
     if (rejects.size() > 0)
       fmt::print(stderr, "coopscope: first reject: {}{}\n", rejects.Sorted().front().ToString(),
                  o.rejects_file.empty() ? " (list them with --rejects FILE)" : "");
@@ -216,7 +234,7 @@ int RunStoreInfo(const std::string& dir) {
   const store::StoreTotals& t = snap.value()->totals();
   const IngestReport& g = t.ingest;
   auto per = [](uint64_t a, uint64_t b) { return b ? static_cast<double>(a) / static_cast<double>(b) : 0.0; };
-  fmt::print("store {} (catalog format {}, segment format {}), generation {}\n", dir, store::kCatalogFormatVersion,
+  fmt::print("store {} (catalog format {}, segment format {}), generation {}\n", dir, t.catalog_format,
              store::kSegmentFormatVersion, t.generation);
   fmt::print("input files      {}  ({} decompressed bytes)\n", g.files, g.bytes);
   fmt::print("records read     {} = accepted {} + rejected {} + duplicates {}\n", g.read, g.accepted, g.rejected,
@@ -228,6 +246,7 @@ int RunStoreInfo(const std::string& dir) {
   fmt::print("bytes per work   {:.1f} (per stored row), {:.2f} per authorship\n", per(t.segment_bytes, t.stored_rows),
              per(t.segment_bytes, t.stored_authorships));
   fmt::print("registry         {} organisations\n", snap.value()->registry_size());
+  PrintExportResolutions(t, stdout);
   fmt::print("manifest parts   {} checked, {} mismatched, {} absent\n", g.manifest_parts_checked,
              g.manifest_mismatches, g.manifest_parts_absent);
   fmt::print("country policy   {}\n", t.policy.empty() ? "identity" : t.policy);
@@ -752,7 +771,9 @@ void RegisterCommands(CLI::App& app) {
   auto add_ingest = [&](CLI::App* cmd) {
     StoreOptions& so = c.store;
     cmd->add_option("dir", so.dir, "Store folder")->required();
-    cmd->add_option("inputs", so.inputs, "Work files or snapshot folders");
+    cmd->add_option("inputs", so.inputs,
+                    "Work files or snapshot folders; exports (WoS, Scopus, BibTeX, HAL) are resolved with the "
+                    "registry's matcher");
     cmd->add_option("--registry", so.registries, "ROR v2 dump or OpenAlex institutions to keep in the store; repeatable")
         ->allow_extra_args(false);
     cmd->add_option("--merged-ids", so.merged_ids, "OpenAlex merged_ids/works CSV(.gz) files; repeatable")

@@ -117,7 +117,7 @@ int OpenPublications(const OrgOptions& org, const std::string& store_dir, const 
   p->inputs = std::move(inputs.value());
   const bool exports = std::any_of(p->inputs.data_files.begin(), p->inputs.data_files.end(), [](const auto& f) {
     auto format = DetectInputFormat(f);
-    return format.ok() && format.value() != InputFormat::kOpenAlex && format.value() != InputFormat::kAuto;
+    return format.ok() && IsExportFormat(format.value());
   });
   p->collect = [p, threads, exports](const Scope& scope) -> Result<Collected> {
     RunOptions run;

@@ -49,8 +49,6 @@ struct Worker {
   std::unique_ptr<WorkResolver> resolver;  // for exports, made on first use
 };
 
-bool IsExport(InputFormat f) { return f != InputFormat::kOpenAlex && f != InputFormat::kAuto; }
-
 }  // namespace
 
 void AppendFacts(const WorkFacts& facts, const FactsArena& from, Collected* out) {
@@ -103,7 +101,7 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
       if (!detected.ok()) return detected.status();
       format = detected.value();
     }
-    if (IsExport(format)) {  // exports are read whole
+    if (IsExportFormat(format)) {  // exports are read whole
       tasks.push_back(Task{f, 0, 0, false, 0, size.value(), format});
       continue;
     }
@@ -125,7 +123,7 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
   // The matcher of exports' affiliation strings, built once for all threads.
   std::unique_ptr<AffiliationMatcher> own_matcher;
   const AffiliationMatcher* matcher = options.matcher;
-  if (matcher == nullptr && std::any_of(tasks.begin(), tasks.end(), [](const Task& t) { return IsExport(t.format); })) {
+  if (matcher == nullptr && std::any_of(tasks.begin(), tasks.end(), [](const Task& t) { return IsExportFormat(t.format); })) {
     own_matcher = registry.size() > 0 ? std::make_unique<AffiliationMatcher>(registry)
                                       : std::make_unique<AffiliationMatcher>();
     matcher = own_matcher.get();
@@ -183,18 +181,16 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
       };
       reader.set_on_accept(reader_accept);
       Status st;
-      if (IsExport(task.format)) {
+      if (IsExportFormat(task.format)) {
         if (!w.resolver) w.resolver = std::make_unique<WorkResolver>(*matcher);
-        RawRecordFn raw_fn = [&](const RawWork& raw, const RecordPos& pos) -> Status {
-          if (stop.load(std::memory_order_relaxed)) return Status::Ok();
-          w.resolver->Resolve(raw, &w.work);
-          parsed = true;
-          reader_accept(pos);
-          if (options.progress_records) options.progress_records->fetch_add(1, std::memory_order_relaxed);
-          return Status::Ok();
-        };
-        st = ReadExportFile(path, task.format, options.limits, raw_fn, &result.rejects, &result.counts);
-        if (options.progress_bytes) options.progress_bytes->fetch_add(task.size, std::memory_order_relaxed);
+        st = ReadExportWorks(
+            path, task.format, options.limits, w.resolver.get(), &w.work,
+            [&](const Work&, const RecordPos& pos) {
+              if (stop.load(std::memory_order_relaxed)) return;
+              parsed = true;
+              reader_accept(pos);
+            },
+            &result.rejects, &result.counts, options.progress_bytes, options.progress_records);
       } else {
         st = task.range ? reader.ReadRange(path, task.begin, task.end, fn, &result.counts)
                         : reader.ReadFile(path, fn, &result.counts);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "io/byte_stream.h"
 #include "registry/registry.h"
 
 namespace coopscope {
@@ -106,6 +107,21 @@ void WorkResolver::Resolve(const RawWork& raw, Work* work) {
         work->authorships.back().country_end = static_cast<uint32_t>(work->countries.size());
       }
   }
+}
+
+Status ReadExportWorks(const std::string& path, InputFormat format, const Limits& limits, WorkResolver* resolver,
+                       Work* work, const ResolvedWorkFn& on_work, std::vector<Reject>* rejects, ReadCounts* counts,
+                       std::atomic<uint64_t>* progress_bytes, std::atomic<uint64_t>* progress_records) {
+  RawRecordFn fn = [&](const RawWork& raw, const RecordPos& pos) -> Status {
+    resolver->Resolve(raw, work);
+    on_work(*work, pos);
+    if (progress_records) progress_records->fetch_add(1, std::memory_order_relaxed);
+    return Status::Ok();
+  };
+  Status st = ReadExportFile(path, format, limits, fn, rejects, counts);
+  if (progress_bytes)
+    if (auto size = FileSize(path); size.ok()) progress_bytes->fetch_add(size.value(), std::memory_order_relaxed);
+  return st;
 }
 
 }  // namespace coopscope

@@ -14,6 +14,8 @@
 // the matcher is shared read-only.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -21,6 +23,7 @@
 #include "match/affiliation_matcher.h"
 #include "model/raw_work.h"
 #include "model/work.h"
+#include "sources/export_reader.h"
 
 namespace coopscope {
 
@@ -52,5 +55,19 @@ class WorkResolver {
   std::vector<CountryCode> address_country_;
   std::vector<std::pair<uint32_t, uint32_t>> links_;  // raw.links sorted by author
 };
+
+// Receives each resolved work with the position of its record.
+using ResolvedWorkFn = std::function<void(const Work&, const RecordPos&)>;
+
+// The one path from an export file to Works, for streaming runs and the store
+// alike: reads the file (ReadExportFile; rejects and counts as there), resolves
+// each record it accepts into *work (its id is RawWorkId: the DOI's hash, else
+// the source id's, so the same paper in two exports is one work) and hands it
+// to on_work.  Progress counters, when given, advance by one per record and by
+// the file's size once it is read.
+Status ReadExportWorks(const std::string& path, InputFormat format, const Limits& limits, WorkResolver* resolver,
+                       Work* work, const ResolvedWorkFn& on_work, std::vector<Reject>* rejects, ReadCounts* counts,
+                       std::atomic<uint64_t>* progress_bytes = nullptr,
+                       std::atomic<uint64_t>* progress_records = nullptr);
 
 }  // namespace coopscope

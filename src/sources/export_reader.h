@@ -30,6 +30,9 @@ enum class InputFormat : uint8_t { kAuto, kOpenAlex, kWosTagged, kWosTab, kScopu
 // "auto", "openalex", "wos", "wos-tab", "scopus", "bibtex", "hal".
 Result<InputFormat> ParseInputFormat(std::string_view name);
 std::string_view InputFormatName(InputFormat format);
+// Whether files of this format are exports (read whole, through the
+// affiliation matcher): not OpenAlex, and not kAuto (read as OpenAlex JSON).
+inline bool IsExportFormat(InputFormat f) { return f != InputFormat::kOpenAlex && f != InputFormat::kAuto; }
 
 // The format of a file from its first bytes (decompressed, after a UTF-8
 // BOM), then its name; kAuto when neither tells.  A file that cannot be

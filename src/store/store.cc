@@ -23,6 +23,8 @@
 
 #include "io/byte_stream.h"
 #include "io/json_records.h"
+#include "match/affiliation_matcher.h"
+#include "match/work_resolver.h"
 #include "sources/export_reader.h"
 #include "sources/openalex/snapshot.h"
 #include "sources/openalex/work_parser.h"
@@ -58,6 +60,8 @@ CREATE TABLE IF NOT EXISTS org_year(year INTEGER, org INTEGER, p INTEGER, p_frac
   PRIMARY KEY(year, org));
 CREATE TABLE IF NOT EXISTS orgs(org INTEGER PRIMARY KEY, name TEXT, country INTEGER, ror INTEGER);
 CREATE TABLE IF NOT EXISTS country_pairs(year INTEGER, a INTEGER, b INTEGER, copubs INTEGER, PRIMARY KEY(year, a, b));
+CREATE TABLE IF NOT EXISTS export_files(path TEXT PRIMARY KEY, format TEXT NOT NULL, registry_crc INTEGER NOT NULL,
+  registry_orgs INTEGER NOT NULL, registry_files TEXT NOT NULL);
 )SQL";
 
 std::string SegmentPath(const std::string& dir, const std::string& name) { return dir + "/segments/" + name; }
@@ -91,6 +95,10 @@ std::string EncodeEntry(const RegistryEntry& e) {
   PutIds(&out, e.openalex_parents);
   PutIds(&out, e.openalex_children);
   PutIds(&out, e.lineage);
+  // Since catalog format 2 (the matcher of exports reads them).
+  PutVarint(&out, e.acronyms.size());
+  for (const auto& a : e.acronyms) PutString(&out, a);
+  PutString(&out, e.city);
   return out;
 }
 
@@ -118,7 +126,23 @@ bool DecodeEntry(std::string_view blob, RegistryEntry* e) {
   ids(&e->openalex_parents);
   ids(&e->openalex_children);
   ids(&e->lineage);
+  if (c.ok() && !c.at_end()) {  // catalog format 2
+    uint64_t na = c.Varint();
+    for (uint64_t i = 0; i < na && c.ok() && i < blob.size(); ++i) e->acronyms.push_back(str());
+    e->city = str();
+  }
   return c.ok() && c.at_end();
+}
+
+// A registry's fingerprint: the crc32 of its entries as the catalog encodes
+// them, in order (a store's registry and the files it came from agree).
+uint32_t RegistryCrc(const Registry& registry) {
+  uint32_t crc = 0;
+  for (const RegistryEntry& e : registry.entries()) {
+    std::string bytes = EncodeEntry(e);
+    crc = Crc32(bytes.data(), bytes.size(), crc);
+  }
+  return crc;
 }
 
 // ------------------------------------------------------------ small helpers
@@ -735,6 +759,42 @@ Status PublishGeneration(Db& db, const std::vector<SegmentRow>& rows, const Gene
   return db.Exec("COMMIT");
 }
 
+// The catalog format and the registries that resolved export files.  A
+// catalog only ever opened by readers since format 1 has no export_files.
+Status LoadExportResolutions(Db& db, StoreTotals* out) {
+  auto version = GetMeta(db, "format_version");
+  if (!version.ok()) return version.status();
+  out->catalog_format = version->empty() ? 0 : std::stoi(version.value());
+  out->exports.clear();
+  auto has_table = QueryInt(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'export_files'");
+  if (!has_table.ok()) return has_table.status();
+  if (has_table.value() == 0) return Status::Ok();
+  auto current = GetMeta(db, "registry_crc");
+  if (!current.ok()) return current.status();
+  auto s = db.Prepare(
+      "SELECT e.registry_crc, e.registry_orgs, e.registry_files, e.format, COUNT(*) FROM export_files e "
+      "JOIN files f ON f.path = e.path GROUP BY e.registry_crc, e.format ORDER BY MIN(f.batch), e.registry_crc, e.format");
+  if (!s.ok()) return s.status();
+  Status st;
+  while (s->Step(&st)) {
+    const uint32_t crc = static_cast<uint32_t>(s->Int(0));
+    auto it = std::find_if(out->exports.begin(), out->exports.end(),
+                           [&](const ExportResolution& r) { return r.registry_crc == crc; });
+    if (it == out->exports.end()) {
+      ExportResolution r;
+      r.registry_crc = crc;
+      r.organisations = static_cast<uint64_t>(s->Int(1));
+      r.registry_files = s->Text(2);
+      r.current = current.value() == std::to_string(crc);
+      out->exports.push_back(std::move(r));
+      it = out->exports.end() - 1;
+    }
+    it->files += static_cast<uint64_t>(s->Int(4));
+    it->formats += fmt::format("{}{} {}", it->formats.empty() ? "" : ", ", s->Text(3), s->Int(4));
+  }
+  return st;
+}
+
 // The store-wide figures of the last published generation, from the catalog.
 Status LoadTotals(Db& db, const std::string& generation, const std::string& policy_text, StoreTotals* out) {
   std::map<std::string, int64_t> t;
@@ -767,7 +827,7 @@ Status LoadTotals(Db& db, const std::string& generation, const std::string& poli
   T.first_year = static_cast<int>(t["first_year"]);
   T.last_year = static_cast<int>(t["last_year"]);
   T.policy = policy_text;
-  return Status::Ok();
+  return LoadExportResolutions(db, &T);
 }
 
 // Replaces the catalog's registry (and the list of its files) by `registry`.
@@ -792,6 +852,9 @@ Status StoreRegistry(Db& db, const Registry& registry) {
     if (Status st = files->Run(); !st.ok()) return fail(st);
   }
   if (Status st = db.Exec("DELETE FROM meta WHERE key = 'pending_registry'"); !st.ok()) return fail(st);
+  // Rows in the encoding of this version: a version-1 catalog is one of version 2 from now on.
+  if (Status st = SetMeta(db, "registry_crc", std::to_string(RegistryCrc(registry))); !st.ok()) return fail(st);
+  if (Status st = SetMeta(db, "format_version", std::to_string(kCatalogFormatVersion)); !st.ok()) return fail(st);
   return db.Exec("COMMIT");
 }
 
@@ -845,6 +908,7 @@ Status OpenCatalog(const std::string& dir, bool create, Db* db) {
   return Status::Ok();
 }
 
+// Checks (or, creating, sets) meta.format_version.
 Status CheckFormat(Db& db, bool create) {
   auto version = GetMeta(db, "format_version");
   if (!version.ok()) return version.status();
@@ -852,10 +916,11 @@ Status CheckFormat(Db& db, bool create) {
     if (!create) return Status(ErrorCode::kCorrupt, "store catalog has no format version");
     return SetMeta(db, "format_version", std::to_string(kCatalogFormatVersion));
   }
-  if (version.value() != std::to_string(kCatalogFormatVersion))
-    return Status(ErrorCode::kCorrupt, fmt::format("store catalog format version {}; this coopscope reads {}",
-                                                   version.value(), kCatalogFormatVersion));
-  return Status::Ok();
+  for (int v = kOldestCatalogFormatVersion; v <= kCatalogFormatVersion; ++v)
+    if (version.value() == std::to_string(v)) return Status::Ok();
+  return Status(ErrorCode::kCorrupt, fmt::format("store catalog format version {}; this coopscope reads {} to {}",
+                                                 version.value(), kOldestCatalogFormatVersion,
+                                                 kCatalogFormatVersion));
 }
 
 double SecondsSince(std::chrono::steady_clock::time_point t) {
@@ -968,9 +1033,41 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
   const bool exists = ::access((dir + "/store.db").c_str(), F_OK) == 0;
   if (o.update && !exists)
     return Status(ErrorCode::kNotFound, fmt::format("{} is not a store; `coopscope store build` creates one", dir));
+  // The inputs and their formats, known before anything is created.  The
+  // ledger knows files by their canonical path, however they are named.
+  std::vector<std::string> canonical;
+  for (const auto& path : o.inputs) {
+    std::error_code ec;
+    auto c = std::filesystem::canonical(path, ec);
+    if (ec) return Status(ErrorCode::kNotFound, fmt::format("cannot open {}", path));
+    canonical.push_back(c.string());
+  }
+  auto inputs = DiscoverInputs(canonical);
+  if (!inputs.ok()) return inputs.status();
+  if (inputs->data_files.empty() && !exists) return Status(ErrorCode::kNotFound, "no work files among the inputs");
+  std::vector<InputFormat> formats;
+  size_t first_export = inputs->data_files.size();
+  for (size_t i = 0; i < inputs->data_files.size(); ++i) {
+    auto format = DetectInputFormat(inputs->data_files[i]);
+    if (!format.ok()) return format.status();
+    formats.push_back(format.value());
+    if (IsExportFormat(format.value()) && first_export == inputs->data_files.size()) first_export = i;
+  }
+  const bool has_exports = first_export < inputs->data_files.size();
+  // Exports are resolved by the matcher of a registry: without one, refused.
+  auto refuse_exports = [&](std::string_view why) {
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("{} is a {} export: {}; give --registry ROR.json.gz (the registry `coopscope indicators "
+                              "--registry` would read with these files)",
+                              inputs->data_files[first_export], InputFormatName(formats[first_export]), why));
+  };
+  if (has_exports && !exists && o.registries.empty())
+    return refuse_exports("the store resolves the affiliations of exports with a registry's matcher, and none is given");
   DirLock lock;
   Db db;
   if (Status st = OpenForWriting(dir, &lock, &db); !st.ok()) return st;
+  auto catalog_format = GetMeta(db, "format_version");
+  if (!catalog_format.ok()) return catalog_format.status();
 
   using Clock = std::chrono::steady_clock;
   auto since = SecondsSince;
@@ -983,23 +1080,25 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
   // before then and resumed without --registry still loads them.
   auto phase = Clock::now();
   std::vector<std::string> registry_files = o.registries;
+  std::string registry_names;  // newline-separated: where the registry of this run comes from
   if (registry_files.empty()) {
     auto pending = GetMeta(db, "pending_registry");
     if (!pending.ok()) return pending.status();
+    registry_names = pending.value();
     for (size_t start = 0; start < pending->size();) {
       size_t end = std::min(pending->find('\n', start), pending->size());
       registry_files.push_back(pending->substr(start, end - start));
       start = end + 1;
     }
   } else {
-    std::string joined;
     for (const auto& path : registry_files) {
       std::error_code ec;
       auto c = std::filesystem::absolute(path, ec);
-      joined += (joined.empty() ? "" : "\n") + (ec ? path : c.string());
+      registry_names += (registry_names.empty() ? "" : "\n") + (ec ? path : c.string());
     }
-    if (Status st = SetMeta(db, "pending_registry", joined); !st.ok()) return st;
+    if (Status st = SetMeta(db, "pending_registry", registry_names); !st.ok()) return st;
   }
+  const bool registry_new = !registry_files.empty();
   Registry registry;
   Status registry_status;
   std::jthread registry_loader;  // declared after what it fills: joined first on every return
@@ -1015,30 +1114,46 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
           return;
         }
     });
-  } else if (Status st = LoadRegistry(db, &registry); !st.ok()) {
-    return st;
+  } else {
+    if (Status st = LoadRegistry(db, &registry); !st.ok()) return st;
+    // The stored registry resolves exports when no other is given.
+    if (has_exports && registry.size() == 0) return refuse_exports("the store holds no registry to resolve it with");
+    if (has_exports && catalog_format.value() == "1")
+      return refuse_exports("the store's registry was kept by an older coopscope (catalog format 1) without the "
+                            "acronyms and cities the matcher reads");
+    auto names = db.Prepare("SELECT path FROM registry_files ORDER BY rowid");
+    if (!names.ok()) return names.status();
+    Status st;
+    while (names->Step(&st)) registry_names += (registry_names.empty() ? "" : "\n") + names->Text(0);
+    if (!st.ok()) return st;
   }
   summary.registry_seconds = since(phase);
-  // The ledger knows files by their canonical path, however they are named.
-  std::vector<std::string> canonical;
-  for (const auto& path : o.inputs) {
-    std::error_code ec;
-    auto c = std::filesystem::canonical(path, ec);
-    if (ec) return Status(ErrorCode::kNotFound, fmt::format("cannot open {}", path));
-    canonical.push_back(c.string());
-  }
-  auto inputs = DiscoverInputs(canonical);
-  if (!inputs.ok()) return inputs.status();
-  if (inputs->data_files.empty() && !exists) return Status(ErrorCode::kNotFound, "no work files among the inputs");
-  // Exports (WoS, Scopus, BibTeX, HAL) are read by streaming runs only, for now.
-  for (const std::string& path : inputs->data_files) {
-    auto format = DetectInputFormat(path);
-    if (format.ok() && format.value() != InputFormat::kOpenAlex && format.value() != InputFormat::kAuto)
-      return Status(ErrorCode::kInvalidArgument,
-                    fmt::format("{} is a {} export: the store holds OpenAlex works only for now; read exports with "
-                                "`coopscope indicators FILES`",
-                                path, InputFormatName(format.value())));
-  }
+  // The matcher of exports, built once, by the first thread to meet an
+  // export, from the registry once it is loaded: OpenAlex files are read
+  // meanwhile (they come first), and every export is resolved with it.
+  struct ExportMatcher {
+    std::once_flag once;
+    std::unique_ptr<AffiliationMatcher> matcher;
+    Status status;
+    uint32_t registry_crc = 0;
+    uint64_t organisations = 0;
+  } export_matcher;
+  auto matcher_for_exports = [&]() -> const AffiliationMatcher* {
+    std::call_once(export_matcher.once, [&] {
+      if (registry_loader.joinable()) registry_loader.join();
+      if (!registry_status.ok()) {
+        export_matcher.status = registry_status;
+      } else if (registry.size() == 0) {
+        export_matcher.status = Status(ErrorCode::kInvalidArgument,
+                                       "the registry holds no organisations: exports cannot be resolved");
+      } else {
+        export_matcher.matcher = std::make_unique<AffiliationMatcher>(registry);
+        export_matcher.registry_crc = RegistryCrc(registry);
+        export_matcher.organisations = registry.size();
+      }
+    });
+    return export_matcher.matcher.get();
+  };
 
   // Manifests and merged ids: recorded once, used by every settle.
   if (Status st = db.Exec("BEGIN IMMEDIATE"); !st.ok()) return st;
@@ -1095,6 +1210,7 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
     uint32_t ord;
     std::string path;
     uint64_t size;
+    InputFormat format;
   };
   std::vector<Pending> pending;
   {
@@ -1118,11 +1234,16 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
       }
       if (!st.ok()) return st;
       if (i >= (1u << kOrdBits)) return Status(ErrorCode::kInvalidArgument, "too many input files in one batch");
-      pending.push_back(Pending{i, path, size.value()});
+      pending.push_back(Pending{i, path, size.value(), formats[i]});
     }
   }
-  // Largest first for balance; commits happen as files finish.
-  std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) { return a.size > b.size; });
+  // OpenAlex files first (while the registry loads), exports after; largest
+  // first for balance.  Commits happen as files finish; the order keys keep
+  // the input order.
+  std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
+    if (IsExportFormat(a.format) != IsExportFormat(b.format)) return !IsExportFormat(a.format);
+    return a.size > b.size;
+  });
 
   phase = Clock::now();
   cpu_mark = cpu_now();
@@ -1137,6 +1258,7 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
     WorkParser parser;
     Work work;
     SegmentWriter writer;
+    std::unique_ptr<WorkResolver> resolver;  // made at this thread's first export
     for (;;) {
       size_t slot = next.fetch_add(1);
       if (slot >= pending.size() || stop.load()) break;
@@ -1155,26 +1277,43 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
         }
         written.emplace_back(name, stats.value());
       };
-      bool parsed = false;
-      RecordFn fn = [&](simdjson::ondemand::object& obj, const RecordPos&) -> Status {
-        Status st = parser.Parse(obj, &work);
-        parsed = st.ok();
-        return st;
-      };
-      reader.set_rejects(&file_rejects);
-      reader.set_progress(o.progress_bytes, o.progress_records);
-      reader.set_on_accept([&](const RecordPos& pos) {
-        if (!parsed) return;
-        writer.Add(work, pos.offset);
+      // Every accepted record, of either kind, with its byte offset: the
+      // later version of a work in a file wins, as in streaming runs.
+      auto add = [&](const Work& w, const RecordPos& pos) {
+        writer.Add(w, pos.offset);
         if ((writer.pending() >= kSegmentMaxWorks || writer.pending_bytes() >= kSegmentMaxPendingBytes) && werr.ok())
           flush();
-      });
-      Status st = reader.ReadFile(p.path, fn, &counts);
+      };
+      const bool is_export = IsExportFormat(p.format);
+      Status st;
+      if (is_export) {
+        if (const AffiliationMatcher* matcher = matcher_for_exports(); matcher == nullptr) {
+          st = export_matcher.status;
+        } else {
+          if (!resolver) resolver = std::make_unique<WorkResolver>(*matcher);
+          st = ReadExportWorks(p.path, p.format, o.limits, resolver.get(), &work, add, &file_rejects, &counts,
+                               o.progress_bytes, o.progress_records);
+        }
+      } else {
+        bool parsed = false;
+        RecordFn fn = [&](simdjson::ondemand::object& obj, const RecordPos&) -> Status {
+          Status ps = parser.Parse(obj, &work);
+          parsed = ps.ok();
+          return ps;
+        };
+        reader.set_rejects(&file_rejects);
+        reader.set_progress(o.progress_bytes, o.progress_records);
+        reader.set_on_accept([&](const RecordPos& pos) {
+          if (parsed) add(work, pos);
+        });
+        st = reader.ReadFile(p.path, fn, &counts);
+      }
       if (st.ok() && werr.ok() && (writer.pending() > 0 || written.empty())) flush();
       if (st.ok()) st = werr;
-      uint32_t seen_crc = 0;  // taken while reading, else read again
-      auto crc = !st.ok() ? Result<uint32_t>(st) : reader.last_file_crc(&seen_crc) ? Result<uint32_t>(seen_crc)
-                                                                                    : FileCrc(p.path);
+      uint32_t seen_crc = 0;  // taken while reading OpenAlex JSON, else read again
+      auto crc = !st.ok()                                          ? Result<uint32_t>(st)
+                 : !is_export && reader.last_file_crc(&seen_crc) ? Result<uint32_t>(seen_crc)
+                                                                   : FileCrc(p.path);
       if (st.ok() && written.size() >= (1u << kPartBits)) st = Status(ErrorCode::kInvalidArgument, "file too large");
       if (st.ok() && !crc.ok()) st = crc.status();
       std::lock_guard lock(db_mu);
@@ -1215,6 +1354,19 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
         seg->Bind(6, static_cast<int64_t>(s.bytes)).Bind(7, int64_t{s.crc});
         cs = seg->Run();
       }
+      if (cs.ok() && is_export) {  // which registry resolved it
+        auto ex = db.Prepare(
+            "INSERT OR REPLACE INTO export_files(path, format, registry_crc, registry_orgs, registry_files) "
+            "VALUES(?, ?, ?, ?, ?)");
+        if (ex.ok()) {
+          ex->Bind(1, p.path).Bind(2, std::string(InputFormatName(p.format)));
+          ex->Bind(3, int64_t{export_matcher.registry_crc}).Bind(4, static_cast<int64_t>(export_matcher.organisations));
+          ex->Bind(5, registry_names);
+          cs = ex->Run();
+        } else {
+          cs = ex.status();
+        }
+      }
       auto rej = db.Prepare("INSERT INTO rejects(file_id, path, line, offset, code, reason) VALUES(?, ?, ?, ?, ?, ?)");
       for (size_t i = 0; cs.ok() && i < file_rejects.size(); ++i) {
         if (!rej.ok()) {
@@ -1249,9 +1401,9 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
 
   summary.files_seconds = since(phase);
   summary.files_cpu_seconds = cpu_now() - cpu_mark;
-  if (registry_loader.joinable()) {
+  if (registry_new) {  // joined here, or by the first export
     phase = Clock::now();
-    registry_loader.join();
+    if (registry_loader.joinable()) registry_loader.join();
     if (!registry_status.ok()) return registry_status;
     if (Status st = StoreRegistry(db, registry); !st.ok()) return st;
     summary.registry_seconds += since(phase);
@@ -1375,7 +1527,23 @@ Result<IngestSummary> Merge(const std::string& dir, const MergeOptions& o, Rejec
             std::tuple{"SELECT path, size, format, records FROM registry_files",
                        "INSERT OR REPLACE INTO registry_files(path, size, format, records) VALUES(?, ?, ?, ?)", "titi"}})
         if (Status st = CopyRows(s, sql, db, ins, n); !st.ok()) return fail(st);
+      // The rows keep the encoding of the source's catalog format.
+      for (const char* key : {"format_version", "registry_crc"}) {
+        auto value = GetMeta(s, key);
+        if (!value.ok()) return fail(value.status());
+        if (Status st = value->empty() ? Status::Ok() : SetMeta(db, key, value.value()); !st.ok()) return fail(st);
+      }
     }
+    // Which registry resolved each export file (catalog format 2).
+    auto has_exports = QueryInt(s, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'export_files'");
+    if (!has_exports.ok()) return fail(has_exports.status());
+    if (has_exports.value() > 0)
+      if (Status st = CopyRows(s, "SELECT path, format, registry_crc, registry_orgs, registry_files FROM export_files", db,
+                               "INSERT OR IGNORE INTO export_files(path, format, registry_crc, registry_orgs, "
+                               "registry_files) VALUES(?, ?, ?, ?, ?)",
+                               "ttiit");
+          !st.ok())
+        return fail(st);
     for (const auto& [sql, ins, n] :
          {std::tuple{"SELECT part_key, manifest, record_count FROM manifests",
                      "INSERT OR REPLACE INTO manifests(part_key, manifest, record_count) VALUES(?, ?, ?)", "tti"},

@@ -1,6 +1,8 @@
-// The store: the works of an OpenAlex snapshot ingested once into immutable
-// segments (store/segment.h) catalogued in SQLite (store.db), then queried for
-// any organisation without re-reading the JSON (docs/store-format.md).
+// The store: the works of an OpenAlex snapshot, and of WoS, Scopus, BibTeX and
+// HAL exports resolved by the registry's affiliation matcher, ingested once
+// into immutable segments (store/segment.h) catalogued in SQLite (store.db),
+// then queried for any organisation without re-reading the files
+// (docs/store-format.md).
 //
 // Writers: Ingest() (build and update) holds an exclusive lock on the store
 // directory; every input file is committed to the ledger in the same SQLite
@@ -26,10 +28,17 @@
 
 namespace coopscope::store {
 
-inline constexpr int kCatalogFormatVersion = 1;
+// Version 2: registry rows keep acronyms and the seat's city (the affiliation
+// matcher uses them) and `export_files` records which registry resolved each
+// export.  Version 1 catalogs are still read and updated with OpenAlex files.
+inline constexpr int kCatalogFormatVersion = 2;
+inline constexpr int kOldestCatalogFormatVersion = 1;
 
 struct IngestOptions {
-  std::vector<std::string> inputs;           // work files or folders (as for `indicators`)
+  // Work files or folders (as for `indicators`): OpenAlex JSON and exports
+  // (WoS, Scopus, BibTeX, HAL), whose affiliations are resolved by the
+  // matcher of the registry (the one given, else the stored one).
+  std::vector<std::string> inputs;
   std::vector<std::string> registries;       // replace the stored registry when given
   std::vector<std::string> merged_id_files;  // beyond those found in snapshot folders
   Limits limits;
@@ -38,6 +47,19 @@ struct IngestOptions {
   bool update = false;                       // false: build (create or resume); true: the store must exist
   std::atomic<uint64_t>* progress_bytes = nullptr;
   std::atomic<uint64_t>* progress_records = nullptr;
+};
+
+// The registry that resolved some of the store's export files: a registry is
+// known by the crc32 of its encoded entries (the catalog rows).  Export works
+// keep the resolution made when they were ingested, whatever registry the
+// store holds later (docs/store-format.md).
+struct ExportResolution {
+  uint32_t registry_crc = 0;
+  uint64_t organisations = 0;
+  std::string registry_files;  // the files it was loaded from, newline-separated
+  uint64_t files = 0;          // export files it resolved
+  std::string formats;         // their formats with counts: "hal 1, wos-tab 4"
+  bool current = false;        // the store's registry now
 };
 
 // The store-wide figures of the last generation.
@@ -51,6 +73,8 @@ struct StoreTotals {
   uint64_t stored_authorships = 0;
   int first_year = 0, last_year = 0;
   std::string policy;             // country rules the tallies used
+  int catalog_format = 0;         // meta.format_version
+  std::vector<ExportResolution> exports;  // by registry, in order of first ingest
 };
 
 struct IngestSummary {

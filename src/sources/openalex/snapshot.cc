@@ -34,7 +34,7 @@ bool IsExportData(const fs::path& path) {
   for (std::string_view ext : {".txt", ".isi", ".ciw", ".bib", ".csv", ".tsv"}) candidate = candidate || name.ends_with(ext);
   if (!candidate) return false;
   auto format = DetectInputFormat(path.string());
-  return format.ok() && format.value() != InputFormat::kAuto && format.value() != InputFormat::kOpenAlex;
+  return format.ok() && IsExportFormat(format.value());
 }
 
 bool IsCsvName(const std::string& name) {
