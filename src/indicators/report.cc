@@ -49,12 +49,17 @@ void Finish(PeriodIndicators* period, const Collected& collected, const CountryP
               return a.country < b.country;
             });
   std::vector<std::pair<PartnerKey, Copubs>> insts(t.institutions.begin(), t.institutions.end());
-  std::sort(insts.begin(), insts.end(), [](const auto& a, const auto& b) {
+  auto before = [](const auto& a, const auto& b) {  // a total order: the top rows do not depend on the map's order
     if (a.second.full != b.second.full) return a.second.full > b.second.full;
     return a.first < b.first;
-  });
+  };
   period->partner_institutions_total = insts.size();
-  if (options.top_institutions != 0 && insts.size() > options.top_institutions) insts.resize(options.top_institutions);
+  if (options.top_institutions != 0 && insts.size() > options.top_institutions) {
+    std::nth_element(insts.begin(), insts.begin() + static_cast<ptrdiff_t>(options.top_institutions), insts.end(),
+                     before);
+    insts.resize(options.top_institutions);
+  }
+  std::sort(insts.begin(), insts.end(), before);
   for (const auto& [key, cp] : insts) {
     PartnerInfo info;
     const Registry* registry = collected.registry;

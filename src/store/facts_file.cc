@@ -67,6 +67,10 @@ uint64_t BlockBytes(uint64_t rows, uint64_t sets, uint64_t countries, uint64_t d
   return (rows * 2 + 3) / 4 * 4 + rows * 4 + (sets + 1) * 4 + (countries * 2 + 3) / 4 * 4 + dict * 4 + (dict + 1) * 4;
 }
 
+uint64_t FactsBlockBuilder::bytes() const {
+  return BlockBytes(codes_.size(), set_offsets_.size() - 1, countries_.size(), globals_.size());
+}
+
 void FactsBlockBuilder::AppendTo(std::string* out, std::string* table) const {
   Pad(out, 8);
   const size_t begin = out->size();
@@ -86,7 +90,7 @@ void FactsBlockBuilder::AppendTo(std::string* out, std::string* table) const {
   PutFixed<uint32_t>(table, static_cast<uint32_t>(globals_.size()));
   PutFixed<uint32_t>(table, Crc32(out->data() + begin, out->size() - begin));
   PutFixed<uint32_t>(table, 0);
-  PutFixed<uint64_t>(table, begin);  // rebased past the header and table by EncodeFactsFile
+  PutFixed<uint64_t>(table, begin);
   PutFixed<uint64_t>(table, out->size() - begin);
 }
 
@@ -101,6 +105,10 @@ uint32_t FactsEntriesBuilder::Intern(const std::string& key, bool* fresh) {
   return it->second;
 }
 
+uint64_t FactsEntriesBuilder::bytes() const {
+  return uint64_t{key_count()} * 12 + offsets_.size() * 4 + bytes_.size();
+}
+
 void FactsEntriesBuilder::AppendTo(std::string* out) {
   std::sort(keys_.begin(), keys_.end());
   keys_.erase(std::unique(keys_.begin(), keys_.end()), keys_.end());
@@ -112,33 +120,37 @@ void FactsEntriesBuilder::AppendTo(std::string* out) {
 
 std::string EncodeFactsFile(uint64_t generation, const std::vector<FactsBlockBuilder>& blocks,
                             FactsEntriesBuilder* entries) {
-  std::string body, table;
-  for (const FactsBlockBuilder& b : blocks) b.AppendTo(&body, &table);
-  Pad(&body, 8);
-  const uint64_t entries_at = body.size();
-  entries->AppendTo(&body);
-  const uint64_t base = kHeaderBytes + table.size();  // a multiple of 8
-  for (size_t i = 0; i < blocks.size(); ++i) {
-    char* at = table.data() + i * kEntryBytes + 32;
-    uint64_t offset = LoadFixed<uint64_t>(at) + base;
-    std::memcpy(at, &offset, sizeof(offset));
-  }
-  std::string out(kFactsMagic, sizeof(kFactsMagic));
-  PutFixed<uint32_t>(&out, kFactsFormatVersion);
-  PutFixed<uint32_t>(&out, static_cast<uint32_t>(blocks.size()));
-  PutFixed<uint64_t>(&out, generation);
-  PutFixed<uint32_t>(&out, Crc32(table.data(), table.size()));
-  PutFixed<uint32_t>(&out, 0);
-  PutFixed<uint64_t>(&out, base + entries_at);
-  PutFixed<uint64_t>(&out, body.size() - entries_at);
-  PutFixed<uint32_t>(&out, Crc32(body.data() + entries_at, body.size() - entries_at));
-  PutFixed<uint32_t>(&out, entries->size());
-  PutFixed<uint32_t>(&out, entries->key_count());
-  PutFixed<uint32_t>(&out, 0);
-  uint32_t crc = Crc32(out.data(), out.size());
-  std::memcpy(out.data() + kHeaderCrcOffset, &crc, sizeof(crc));
-  out += table;
-  out += body;
+  // Built in place, in one buffer sized from the start (the file can be a
+  // few hundred MB: no second copy).
+  const uint64_t base = kHeaderBytes + blocks.size() * kEntryBytes;  // a multiple of 8
+  uint64_t total = base;
+  for (const FactsBlockBuilder& b : blocks) total += b.bytes() + 8;
+  total += entries->bytes() + 8;
+  std::string out;
+  out.reserve(total);
+  out.resize(base);
+  std::string table;
+  table.reserve(blocks.size() * kEntryBytes);
+  for (const FactsBlockBuilder& b : blocks) b.AppendTo(&out, &table);
+  Pad(&out, 8);
+  const uint64_t entries_at = out.size();
+  entries->AppendTo(&out);
+  std::string header(kFactsMagic, sizeof(kFactsMagic));
+  PutFixed<uint32_t>(&header, kFactsFormatVersion);
+  PutFixed<uint32_t>(&header, static_cast<uint32_t>(blocks.size()));
+  PutFixed<uint64_t>(&header, generation);
+  PutFixed<uint32_t>(&header, Crc32(table.data(), table.size()));
+  PutFixed<uint32_t>(&header, 0);
+  PutFixed<uint64_t>(&header, entries_at);
+  PutFixed<uint64_t>(&header, out.size() - entries_at);
+  PutFixed<uint32_t>(&header, Crc32(out.data() + entries_at, out.size() - entries_at));
+  PutFixed<uint32_t>(&header, entries->size());
+  PutFixed<uint32_t>(&header, entries->key_count());
+  PutFixed<uint32_t>(&header, 0);
+  uint32_t crc = Crc32(header.data(), header.size());
+  std::memcpy(header.data() + kHeaderCrcOffset, &crc, sizeof(crc));
+  std::memcpy(out.data(), header.data(), kHeaderBytes);
+  std::memcpy(out.data() + kHeaderBytes, table.data(), table.size());
   return out;
 }
 

@@ -41,6 +41,9 @@ class FactsBlockBuilder {
   // Per dictionary entry of the segment: its number in the generation's
   // entry table, and where its posting list starts (dict size + 1 values).
   void SetEntries(std::vector<uint32_t> globals, std::vector<uint32_t> posting_offsets);
+  uint64_t bytes() const;  // of the block, unpadded
+  // Frees what only Set needs, once every row is set.
+  void Seal() { index_ = {}; }
   // Appends the block (8-byte aligned) to *out and its entry to *table.
   void AppendTo(std::string* out, std::string* table) const;
 
@@ -66,6 +69,7 @@ class FactsEntriesBuilder {
   // A key of entry `entry`: an OpenAlex id, or a ROR id | kRorKeyBit.
   void AddKey(uint64_t key, uint32_t entry) { keys_.emplace_back(key, entry); }
   void AppendTo(std::string* out);  // sorts the keys
+  uint64_t bytes() const;           // what AppendTo appends (after sorting; an upper bound before)
   uint32_t size() const { return static_cast<uint32_t>(offsets_.size() - 1); }
   uint32_t key_count() const { return static_cast<uint32_t>(keys_.size()); }
 

@@ -342,13 +342,14 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& pa
   r->blobs_bytes_ = sec(Section::kBlobs).bytes;
   r->postings_ = h + sec(Section::kPostings).offset;
   r->postings_bytes_ = sec(Section::kPostings).bytes;
-  r->loaded_ = load;
   if (!load) return r;
-  if (Status st = r->Load(); !st.ok()) return st;
+  if (Status st = r->LoadIds(); !st.ok()) return st;
+  if (Status st = r->LoadDictionary(); !st.ok()) return st;
   return r;
 }
 
-Status SegmentReader::Load() {
+Status SegmentReader::LoadIds() {
+  if (ids_loaded_) return Status::Ok();
   auto sec = [&](Section s) { return sections_[static_cast<uint32_t>(s)]; };
   // Ids: the first absolute, then strictly positive deltas.
   {
@@ -364,6 +365,23 @@ Status SegmentReader::Load() {
     }
     if (!c.at_end()) return Corrupt("ids section longer than the work count");
   }
+  ids_loaded_ = true;
+  return Status::Ok();
+}
+
+void SegmentReader::ReleaseDictionary() {
+  dict_.reset();
+  dict_bytes_ = 0;
+  dict_offsets_ = {};
+  posting_offsets_ = {};
+  refs_ = {};
+  lineage_ = {};
+  dict_loaded_ = false;
+}
+
+Status SegmentReader::LoadDictionary() {
+  if (dict_loaded_) return Status::Ok();
+  auto sec = [&](Section s) { return sections_[static_cast<uint32_t>(s)]; };
   // The dictionary, decompressed, with its entries and posting lists indexed.
   const char* packed = base_ + sec(Section::kDict).offset;
   const uint64_t packed_bytes = sec(Section::kDict).bytes;
@@ -400,6 +418,7 @@ Status SegmentReader::Load() {
   posting_offsets_[dict_count_] = postings;
   if (!c.at_end()) return Corrupt("dictionary longer than its entry count");
   if (postings != sec(Section::kPostings).bytes) return Corrupt("posting lists disagree with the dictionary");
+  dict_loaded_ = true;
   return Status::Ok();
 }
 
@@ -500,6 +519,10 @@ Status SegmentReader::Decode(uint32_t row, Work* w, std::vector<uint32_t>* entri
   return Status::Ok();
 }
 
+void SegmentReader::DropPages() const {
+  if (base_ != nullptr) ::madvise(const_cast<char*>(base_), size_, MADV_DONTNEED);
+}
+
 Status SegmentReader::DecodeShape(uint32_t row, RowShape* out) const {
   uint64_t b = 0, e = 0;
   if (Status st = Row(row, &b, &e); !st.ok()) return st;
@@ -541,7 +564,7 @@ Status SegmentReader::DecodeShape(uint32_t row, RowShape* out) const {
 }
 
 Result<roaring_bitmap_t*> SegmentReader::Postings(uint32_t index) const {
-  if (index >= dict_count_ || !loaded_) return Corrupt(fmt::format("posting list {} out of range", index));
+  if (index >= dict_count_ || !dict_loaded_) return Corrupt(fmt::format("posting list {} out of range", index));
   return PostingsAt(posting_offsets_[index], posting_offsets_[index + 1]);
 }
 

@@ -136,15 +136,24 @@ class SegmentReader {
 
   // Checks every section's crc32 and decodes every row and posting list.
   Status VerifyAll() const;
+  // Lets the kernel drop the mapped pages from this process (they are read
+  // again from the page cache when next used): a pass over a whole store
+  // keeps only the segment it is reading resident.
+  void DropPages() const;
+  // For a reader opened without load, by the one thread that reads it (not
+  // safe with concurrent readers): decodes the ids; decompresses the
+  // dictionary, parses its entries and indexes their posting lists; frees
+  // them again.  Each is a no-op when already done.
+  Status LoadIds();
+  Status LoadDictionary();
+  void ReleaseDictionary();
 
  private:
   SegmentReader() = default;
   Status Corrupt(const std::string& what) const;
   // [begin, end) of a row's bytes in the blobs section.
   Status Row(uint32_t row, uint64_t* begin, uint64_t* end) const;
-  // Decompresses the dictionary, parses its entries and indexes their
-  // posting lists; decodes the ids.
-  Status Load();
+
 
   std::string path_;
   const char* base_ = nullptr;
@@ -168,7 +177,7 @@ class SegmentReader {
   std::vector<uint64_t> posting_offsets_;    // per entry + 1, in the postings section
   const char* postings_ = nullptr;
   uint64_t postings_bytes_ = 0;
-  bool loaded_ = false;
+  bool ids_loaded_ = false, dict_loaded_ = false;
 };
 
 // The stored form of a dictionary entry without its posting length: the

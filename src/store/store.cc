@@ -360,8 +360,11 @@ Result<std::unique_ptr<SegmentReader>> OpenReader(const std::string& dir, const 
 
 Status OpenReaders(const std::string& dir, const std::vector<SegmentRow>& rows, bool verify, Readers* out) {
   for (const SegmentRow& r : rows) {
-    auto reader = OpenReader(dir, r, verify);
+    // Checked, then read again segment by segment (ids and dictionaries are
+    // decoded by ComputeGeneration), so that memory stays flat as the store grows.
+    auto reader = OpenReader(dir, r, verify, false);
     if (!reader.ok()) return reader.status();
+    reader.value()->DropPages();
     out->push_back(std::move(reader.value()));
   }
   return Status::Ok();
@@ -381,6 +384,10 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
     if (!st.ok()) return st;
   }
   const size_t n = readers.size();
+  // Ids of every segment (the merge below); dictionaries one segment at a
+  // time, so that memory follows the segments in flight, not the store.
+  for (const auto& r : readers)
+    if (Status st = r->LoadIds(); !st.ok()) return st;
   std::vector<roaring_bitmap_t*> dead(n);
   for (auto& d : dead) d = roaring_bitmap_create();
   struct Head {
@@ -429,41 +436,45 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
 
   unsigned nthreads = std::max(1u, std::min<unsigned>(threads ? threads : std::thread::hardware_concurrency(),
                                                       static_cast<unsigned>(std::max<size_t>(n, 1))));
-  // Runs fn(thread, segment) over the segments, one segment per task.
-  auto parallel = [&](const auto& fn) {
-    std::atomic<size_t> next{0};
-    auto loop = [&](unsigned t) {
-      for (size_t s = next.fetch_add(1); s < n; s = next.fetch_add(1)) fn(t, s);
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < nthreads; ++t) pool.emplace_back(loop, t);
-    loop(0);
-    for (auto& th : pool) th.join();
-  };
-
+  // Each segment's dictionary in segment then entry order: the ROR and
+  // OpenAlex id pairs the works state (the first pair stated for an id wins),
+  // and the generation's entry table (entries numbered by their stored form,
+  // with the keys through which a scope can hold them).
   RorToOpenAlex learned;
   OpenAlexToRor rors;
+  g.facts.resize(n);
   {
-    // The pairs of each segment's dictionary (decoded in parallel), kept in
-    // segment then entry order: the first pair stated for an id wins.
-    std::vector<std::vector<std::pair<RorId, OpenAlexId>>> stated(n);
-    std::vector<Status> errors(n);
-    parallel([&](unsigned, size_t s) {
-      DictRef ref;
-      for (uint32_t d = 0; d < readers[s]->dict_size(); ++d) {
-        if (Status st = readers[s]->Dict(d, &ref); !st.ok()) {
-          errors[s] = st;
-          return;
-        }
-        if (ref.ref.id != 0 && ref.ref.ror != 0) stated[s].emplace_back(ref.ref.ror, ref.ref.id);
-      }
-    });
+    DictRef ref;
+    std::string key;
+    std::vector<uint64_t> keys;
     for (size_t s = 0; s < n; ++s) {
-      if (!errors[s].ok()) return errors[s];
-      for (const auto& [ror, id] : stated[s]) {
-        learned.emplace(ror, id);
-        rors.emplace(id, ror);
+      SegmentReader& r = *readers[s];
+      if (Status st = r.LoadDictionary(); !st.ok()) return st;
+      std::vector<uint32_t> globals(r.dict_size()), postings(r.dict_size() + 1);
+      for (uint32_t d = 0; d < r.dict_size(); ++d) {
+        if (Status st = r.Dict(d, &ref); !st.ok()) return st;
+        if (ref.ref.id != 0 && ref.ref.ror != 0) {
+          learned.emplace(ref.ref.ror, ref.ref.id);
+          rors.emplace(ref.ref.id, ref.ref.ror);
+        }
+        key.clear();
+        AppendEntryKey(&key, ref.ref, ref.lineage.data(), ref.lineage.size(), ref.name);
+        bool fresh = false;
+        globals[d] = g.entries.Intern(key, &fresh);
+        if (fresh) {
+          keys.clear();
+          ScopeKeys(ref.ref, ref.lineage.data(), ref.lineage.size(), registry, &keys);
+          for (uint64_t k : keys) g.entries.AddKey(k, globals[d]);
+        }
       }
+      for (uint32_t d = 0; d <= r.dict_size(); ++d) {
+        if (r.PostingOffset(d) > UINT32_MAX)
+          return Status(ErrorCode::kCorrupt, fmt::format("{}: posting lists past 4 GiB", r.path()));
+        postings[d] = static_cast<uint32_t>(r.PostingOffset(d));
+      }
+      g.facts[s] = FactsBlockBuilder(rows[s].id, r.works());
+      g.facts[s].SetEntries(std::move(globals), std::move(postings));
+      r.ReleaseDictionary();
     }
   }
 
@@ -480,7 +491,6 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
   };
   std::vector<Local> locals(nthreads);
   std::atomic<size_t> next{0};
-  g.facts.resize(n);
   Scope none = Scope::None();
   auto work = [&](unsigned t) {
     Local& L = locals[t];
@@ -493,8 +503,12 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
     for (;;) {
       size_t s = next.fetch_add(1);
       if (s >= n) break;
-      const SegmentReader& r = *readers[s];
-      FactsBlockBuilder block(rows[s].id, r.works());
+      SegmentReader& r = *readers[s];
+      if (Status st = r.LoadDictionary(); !st.ok()) {
+        L.error = st;
+        return;
+      }
+      FactsBlockBuilder& block = g.facts[s];
       for (uint32_t row = 0; row < r.works(); ++row) {
         if (roaring_bitmap_contains(dead[s], row)) continue;
         if (Status st = r.Decode(row, &w); !st.ok()) {
@@ -562,45 +576,15 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
           if (facts.flags & kFlagIntCollab) ++row_out.p_int_collab;
         }
       }
-      g.facts[s] = std::move(block);
+      block.Seal();
+      r.ReleaseDictionary();
+      r.DropPages();
     }
   };
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < nthreads; ++t) pool.emplace_back(work, t);
   work(0);
   for (auto& th : pool) th.join();
-  // The generation's entry table: each segment's entries numbered by their
-  // stored form, in segment then entry order, with the keys through which a
-  // scope can hold them.
-  {
-    DictRef ref;
-    std::string key;
-    std::vector<uint64_t> keys;
-    for (size_t s = 0; s < n && err.ok(); ++s) {
-      const SegmentReader& r = *readers[s];
-      std::vector<uint32_t> globals(r.dict_size()), postings(r.dict_size() + 1);
-      for (uint32_t d = 0; d < r.dict_size(); ++d) {
-        if (Status st = r.Dict(d, &ref); !st.ok()) {
-          err = st;
-          break;
-        }
-        key.clear();
-        AppendEntryKey(&key, ref.ref, ref.lineage.data(), ref.lineage.size(), ref.name);
-        bool fresh = false;
-        globals[d] = g.entries.Intern(key, &fresh);
-        if (fresh) {
-          keys.clear();
-          ScopeKeys(ref.ref, ref.lineage.data(), ref.lineage.size(), registry, &keys);
-          for (uint64_t k : keys) g.entries.AddKey(k, globals[d]);
-        }
-      }
-      for (uint32_t d = 0; d <= r.dict_size(); ++d) {
-        if (r.PostingOffset(d) > UINT32_MAX) err = Status(ErrorCode::kCorrupt, "a segment's posting lists exceed 4 GiB");
-        postings[d] = static_cast<uint32_t>(r.PostingOffset(d));
-      }
-      g.facts[s].SetEntries(std::move(globals), std::move(postings));
-    }
-  }
   int first_year = 0, last_year = 0;
   // The threads' tallies in key order, each key's summed in thread order.
   {
@@ -1980,6 +1964,7 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
     std::vector<const RefFacts*> mentions;
     RefPool pool;
     DictRef ref;
+    described.reserve(F.entry_count() / 4);
     // A small direct-mapped cache in front of `dense`.
     constexpr size_t kCache = size_t{1} << 14;
     std::vector<std::pair<PartnerKey, uint32_t>> cache(kCache, {~PartnerKey{0}, 0});
