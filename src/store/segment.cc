@@ -285,7 +285,7 @@ Status SegmentReader::Corrupt(const std::string& what) const {
 }
 
 Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& path, bool verify_checksums,
-                                                           bool load) {
+                                                           Mode mode) {
   std::unique_ptr<SegmentReader> r(new SegmentReader());
   r->path_ = path;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -331,6 +331,9 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& pa
     if (sec.offset < kTableBytes || sec.offset > r->size_ || sec.bytes > r->size_ - sec.offset)
       return r->Corrupt(fmt::format("section {} lies outside the file", kind));
     r->sections_[kind] = sec;
+    // Every section, also those a kRowsOnly reader does not decode: a damaged
+    // segment is an error for every query, not only for those that read the
+    // damaged part.
     if (verify_checksums && Crc32(h + sec.offset, sec.bytes) != sec.crc)
       return r->Corrupt(fmt::format("section {} checksum mismatch", kind));
   }
@@ -342,7 +345,7 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& pa
   r->blobs_bytes_ = sec(Section::kBlobs).bytes;
   r->postings_ = h + sec(Section::kPostings).offset;
   r->postings_bytes_ = sec(Section::kPostings).bytes;
-  if (!load) return r;
+  if (mode != Mode::kFull) return r;
   if (Status st = r->LoadIds(); !st.ok()) return st;
   if (Status st = r->LoadDictionary(); !st.ok()) return st;
   return r;

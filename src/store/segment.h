@@ -96,11 +96,13 @@ class SegmentReader {
  public:
   // Maps the file and checks its header, section table and sizes.  With
   // verify_checksums, also the crc32 of every section.
-  // Without load, the ids and the dictionary are not decoded: only
-  // DecodeShape and PostingsAt may be used (a query that finds its entries
-  // and posting lists through the generation's facts file).
+  // kFull decodes the ids and the dictionary.  kDeferred decodes nothing
+  // (LoadIds and LoadDictionary do, later).  kRowsOnly is for a query that
+  // finds its entries and posting lists through the generation's facts file:
+  // only DecodeShape and PostingsAt may be used.
+  enum class Mode { kFull, kDeferred, kRowsOnly };
   static Result<std::unique_ptr<SegmentReader>> Open(const std::string& path, bool verify_checksums,
-                                                     bool load = true);
+                                                     Mode mode = Mode::kFull);
   ~SegmentReader();
   SegmentReader(const SegmentReader&) = delete;
   SegmentReader& operator=(const SegmentReader&) = delete;

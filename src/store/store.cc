@@ -348,8 +348,8 @@ void RemoveOldFactsFiles(const std::string& dir, uint64_t current) {
 }
 
 Result<std::unique_ptr<SegmentReader>> OpenReader(const std::string& dir, const SegmentRow& r, bool verify,
-                                                  bool load = true) {
-  auto reader = SegmentReader::Open(SegmentPath(dir, r.name), verify, load);
+                                                  SegmentReader::Mode mode = SegmentReader::Mode::kFull) {
+  auto reader = SegmentReader::Open(SegmentPath(dir, r.name), verify, mode);
   if (!reader.ok()) return reader.status();
   if (reader.value()->works() != r.works || reader.value()->file_bytes() != r.bytes)
     return Status(ErrorCode::kCorrupt, fmt::format("store segment {} does not match its catalog row ({} works, {} "
@@ -362,7 +362,7 @@ Status OpenReaders(const std::string& dir, const std::vector<SegmentRow>& rows, 
   for (const SegmentRow& r : rows) {
     // Checked, then read again segment by segment (ids and dictionaries are
     // decoded by ComputeGeneration), so that memory stays flat as the store grows.
-    auto reader = OpenReader(dir, r, verify, false);
+    auto reader = OpenReader(dir, r, verify, SegmentReader::Mode::kDeferred);
     if (!reader.ok()) return reader.status();
     reader.value()->DropPages();
     out->push_back(std::move(reader.value()));
@@ -1667,12 +1667,29 @@ struct Snapshot::Impl {
   std::unique_ptr<Lazy[]> readers;
   std::vector<roaring_bitmap_t*> dead;
   std::string policy_text;
-  std::unique_ptr<FactsFile> facts;  // null: none for this generation
+  // The facts file, opened on first use (queries; not info, rank, countries).
+  std::string facts_path;  // empty: none for this generation
+  std::once_flag facts_once;
+  std::unique_ptr<FactsFile> facts;  // null: none, or missing (replaced since: Collect needs none)
+  Status facts_status;
+  Result<const FactsFile*> Facts() const {
+    auto* self = const_cast<Impl*>(this);
+    std::call_once(self->facts_once, [&] {
+      if (facts_path.empty()) return;
+      auto f = FactsFile::Open(facts_path, totals.generation);
+      if (f.ok())
+        self->facts = std::move(f.value());
+      else if (f.status().code() != ErrorCode::kNotFound)
+        self->facts_status = f.status();
+    });
+    if (!facts_status.ok()) return facts_status;
+    return static_cast<const FactsFile*>(facts.get());
+  }
   std::unique_ptr<Lazy[]> light;     // segments opened without their ids and dictionary (Tally)
   Result<const SegmentReader*> LightReader(size_t s) const {
     Lazy& l = light[s];
     std::call_once(l.once, [&] {
-      auto r = OpenReader(dir, rows[s], verify_checksums, false);
+      auto r = OpenReader(dir, rows[s], verify_checksums, SegmentReader::Mode::kRowsOnly);
       if (r.ok())
         l.reader = std::move(r.value());
       else
@@ -1741,11 +1758,9 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool ve
   auto facts_file = GetMeta(impl->db, "facts_file");
   if (!facts_file.ok()) return facts_file.status();
   if (!facts_file->empty()) {
-    auto facts = FactsFile::Open(dir + "/" + facts_file.value(), std::stoull(generation.value()));
-    if (facts.ok())
-      impl->facts = std::move(facts.value());
-    else if (facts.status().code() != ErrorCode::kNotFound)  // missing: replaced since; Collect needs none
-      return facts.status();
+    impl->facts_path = dir + "/" + facts_file.value();
+    impl->totals.facts_file = facts_file.value();
+    if (auto size = FileSize(impl->facts_path); size.ok()) impl->totals.facts_bytes = size.value();
   }
   auto s = impl->db.Prepare("SELECT dead FROM live ORDER BY segment_id");
   if (!s.ok()) return s.status();
@@ -1891,7 +1906,8 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
 }
 
 bool Snapshot::HasFacts(const CountryPolicy& policy) const {
-  return impl_->facts != nullptr && PolicyText(policy) == impl_->policy_text;
+  auto facts = impl_->Facts();
+  return facts.ok() && facts.value() != nullptr && PolicyText(policy) == impl_->policy_text;
 }
 
 namespace {
@@ -1913,6 +1929,7 @@ CountryCode CountryAt(int index) {
 }  // namespace
 
 Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& policy, unsigned threads) const {
+  if (auto facts = impl_->Facts(); !facts.ok()) return facts.status();
   if (!HasFacts(policy)) return Collect(scope, policy, threads);
   const Impl& I = *impl_;
   const FactsFile& F = *I.facts;

@@ -73,6 +73,8 @@ struct StoreTotals {
   uint64_t stored_authorships = 0;
   int first_year = 0, last_year = 0;
   std::string policy;             // country rules the tallies used
+  std::string facts_file;         // the generation's facts file (empty: none), and its size
+  uint64_t facts_bytes = 0;
   int catalog_format = 0;         // meta.format_version
   std::vector<ExportResolution> exports;  // by registry, in order of first ingest
 };
