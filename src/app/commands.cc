@@ -246,8 +246,8 @@ int RunStoreInfo(const std::string& dir) {
   fmt::print("bytes per work   {:.1f} (per stored row), {:.2f} per authorship\n", per(t.segment_bytes, t.stored_rows),
              per(t.segment_bytes, t.stored_authorships));
   if (!t.facts_file.empty())
-    fmt::print("facts file       {}  ({} bytes, {:.1f} per work; with the segments {:.1f} per work)\n", t.facts_file,
-               t.facts_bytes, per(t.facts_bytes, t.stored_rows), per(t.segment_bytes + t.facts_bytes, t.stored_rows));
+    fmt::print("facts file       {} bytes, {:.1f} per work; with the segments {:.1f} per work\n", t.facts_bytes,
+               per(t.facts_bytes, t.stored_rows), per(t.segment_bytes + t.facts_bytes, t.stored_rows));
   fmt::print("registry         {} organisations\n", snap.value()->registry_size());
   PrintExportResolutions(t, stdout);
   fmt::print("manifest parts   {} checked, {} mismatched, {} absent\n", g.manifest_parts_checked,
