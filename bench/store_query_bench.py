@@ -119,14 +119,17 @@ def main():
         started = time.perf_counter()
         res['chunks'] = build(args, coopscope, store, runs_dir)
         res['build_seconds'] = time.perf_counter() - started
-    info = store_bench.parse_info(subprocess.run([coopscope, 'store', 'info', store], capture_output=True, text=True,
-                                                 check=True).stdout)
+    info_text = subprocess.run([coopscope, 'store', 'info', store], capture_output=True, text=True, check=True).stdout
+    info = store_bench.parse_info(info_text)
+    for line in info_text.splitlines():
+        if line.startswith('facts file'):
+            info['facts_line'] = line.split(None, 2)[2]
     res['info'] = info
     cold_ok = not args.no_cold and store_bench.drop_caches()
     queries = []
     specs = [('store info', [coopscope, 'store', 'info', store]),
              (f'indicators --org {CNRS}', [coopscope, 'indicators', '--store', store, '--org', CNRS, '--home', 'FR',
-                                           '--format', 'json', '-q']),
+                                           '--format', 'json', '-q', '--timings']),
              (f'rank --year {args.year}', [coopscope, 'rank', '--store', store, '--year', str(args.year), '--top', '0',
                                            '--format', 'json']),
              (f'countries --year {args.year}', [coopscope, 'countries', '--store', store, '--year', str(args.year),
@@ -140,10 +143,13 @@ def main():
         warm = [store_bench.measured(argv, f'{tag}-warm{i}', runs_dir) for i in range(args.query_repeat)]
         best = store_bench.best_of(warm)
         q = {'query': label, 'cold_ms': cold.seconds * 1000 if cold else None, 'warm_ms': best.seconds * 1000,
-             'rss_mib': best.rss_mib, 'others': best.others}
+             'rss_mib': best.rss_mib, 'others': best.others, 'cpu_s': best.cpu_seconds}
         if tag == 'indicators':
             with open(best.out_path) as f:
                 q['in_scope'] = json.load(f)['ingest']['in_scope']
+            with open(best.out_path[:-len('.out')] + '.stderr', errors='replace') as f:
+                phases = [line.split('phases: ', 1)[1].strip() for line in f if 'phases: ' in line]
+            q['phases'] = phases[-1] if phases else None
         if tag == 'rank':
             with open(best.out_path) as f:
                 q['rows'] = len(json.load(f).get('rows', []))
@@ -173,14 +179,22 @@ def report(res, args):
     L.append(f'- Child processes, wall time; warm = best of {args.query_repeat}; cold = after dropping the page cache'
              + ('' if res['cold_available'] else ' (unavailable here)') + '.')
     L.append('')
-    L.append('| query | works in scope | cold ms | warm ms | peak RSS MiB | others CPU |')
-    L.append('|---|---:|---:|---:|---:|---:|')
+    if info.get('facts_line'):
+        L.append(f'- Facts file: {info["facts_line"]}.')
+    L.append('')
+    L.append('| query | works in scope | cold ms | warm ms | CPU s (warm) | peak RSS MiB | others CPU |')
+    L.append('|---|---:|---:|---:|---:|---:|---:|')
     for q in queries:
         n = q.get('in_scope') if q.get('in_scope') is not None else (f'{q["rows"]:,} rows' if q.get('rows') else '–')
         n = f'{n:,}' if isinstance(n, int) else n
         cold = '–' if q['cold_ms'] is None else f'{q["cold_ms"]:,.0f}'
         others = '?' if q['others'] is None else f'{q["others"] * 100:.0f}%'
-        L.append(f'| `{q["query"]}` | {n} | {cold} | {q["warm_ms"]:,.0f} | {q["rss_mib"]:.0f} | {others} |')
+        cpu = '–' if q.get('cpu_s') is None else f'{q["cpu_s"]:.2f}'
+        L.append(f'| `{q["query"]}` | {n} | {cold} | {q["warm_ms"]:,.0f} | {cpu} | {q["rss_mib"]:.0f} | {others} |')
+    L.append('')
+    for q in queries:
+        if q.get('phases'):
+            L.append(f'Phases of the best `{q["query"]}` (`--timings`, wall): {q["phases"]}.')
     L.append('')
     L.append(f'Command: `{res["command"]}`')
     L.append('')

@@ -123,6 +123,12 @@ void Tally::AddCountries(const CountryCode* k, size_t nk, const Copubs& works) {
   if (nk == 1) single_country[k[0]].Add(works);
 }
 
+void Tally::SetInstitutions(const std::unordered_map<PartnerKey, Copubs>& sums) {
+  institutions.assign(sums.begin(), sums.end());
+  std::sort(institutions.begin(), institutions.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+}
+
 void Tally::Merge(const Tally& o) {
   p += o.p;
   p_frac.Add(o.p_frac);
@@ -135,7 +141,23 @@ void Tally::Merge(const Tally& o) {
   for (int i = 0; i < kCountryClasses; ++i) country_classes[i] += o.country_classes[i];
   for (const auto& [c, cp] : o.countries) countries[c].Add(cp);
   for (const auto& [c, cp] : o.single_country) single_country[c].Add(cp);
-  for (const auto& [k, cp] : o.institutions) institutions[k].Add(cp);
+  if (!o.institutions.empty()) {
+    std::vector<std::pair<PartnerKey, Copubs>> merged;
+    merged.reserve(institutions.size() + o.institutions.size());
+    auto a = institutions.cbegin();
+    auto b = o.institutions.cbegin();
+    while (a != institutions.cend() || b != o.institutions.cend()) {
+      if (b == o.institutions.cend() || (a != institutions.cend() && a->first < b->first)) {
+        merged.push_back(*a++);
+      } else if (a == institutions.cend() || b->first < a->first) {
+        merged.push_back(*b++);
+      } else {
+        merged.push_back(*a++);
+        merged.back().second.Add((b++)->second);
+      }
+    }
+    institutions = std::move(merged);
+  }
   country_mentions += o.country_mentions;
   foreign_country_mentions += o.foreign_country_mentions;
 }
@@ -179,14 +201,17 @@ Report BuildReport(const Collected& collected, const Scope& scope, const Country
   // The works per year: summed already (the store), else summed here.
   std::map<int, Tally> summed;
   if (!collected.tallied) {
+    std::map<int, std::unordered_map<PartnerKey, Copubs>> partners;
     for (const WorkFacts& f : collected.works) {
       Tally& t = summed[f.year];
       Copubs one;
       one.Add(ToFracUnits(f.frac));
       t.AddFlags(f.flags, f.type, f.country_class, one);
       t.AddCountries(collected.arena.countries.data() + f.countries_begin, f.countries_end - f.countries_begin, one);
-      for (uint32_t i = f.partners_begin; i < f.partners_end; ++i) t.institutions[collected.arena.partners[i]].Add(one);
+      auto& p = partners[f.year];
+      for (uint32_t i = f.partners_begin; i < f.partners_end; ++i) p[collected.arena.partners[i]].Add(one);
     }
+    for (const auto& [year, p] : partners) summed[year].SetInstitutions(p);
   }
   const std::map<int, Tally>& by_year = collected.tallied ? collected.years : summed;
   int first = options.first_year, last = options.last_year;
@@ -208,14 +233,9 @@ Report BuildReport(const Collected& collected, const Scope& scope, const Country
     if (auto it = by_year.find(y); it != by_year.end()) t = it->second;
   }
   uint64_t seed = options.seed;
-  for (auto& [year, tally] : years) {
-    PeriodIndicators period;
-    period.first_year = period.last_year = year;
-    period.tally = tally;
-    Finish(&period, collected, policy, options, report.home, SplitMix(seed ^ static_cast<uint64_t>(year) * 1000003));
-    report.by_year.push_back(std::move(period));
-    report.total.tally.Merge(tally);
-  }
+  // The whole range and the windows first: the years' tallies then move into
+  // their periods.
+  for (const auto& [year, tally] : years) report.total.tally.Merge(tally);
   report.total.first_year = first;
   report.total.last_year = last;
   Finish(&report.total, collected, policy, options, report.home, SplitMix(seed ^ 0x70741));
@@ -229,6 +249,13 @@ Report BuildReport(const Collected& collected, const Scope& scope, const Country
              SplitMix(seed ^ (static_cast<uint64_t>(start) << 20) ^ static_cast<uint64_t>(options.window)));
       report.windows.push_back(std::move(period));
     }
+  }
+  for (auto& [year, tally] : years) {
+    PeriodIndicators period;
+    period.first_year = period.last_year = year;
+    period.tally = std::move(tally);
+    Finish(&period, collected, policy, options, report.home, SplitMix(seed ^ static_cast<uint64_t>(year) * 1000003));
+    report.by_year.push_back(std::move(period));
   }
   return report;
 }

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <map>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "indicators/work_facts.h"
 
@@ -63,7 +65,9 @@ struct Tally {
   std::array<uint64_t, kCountryClasses> country_classes{};
   std::map<CountryCode, Copubs> countries;              // every country of K(w), h included until Finish
   std::map<CountryCode, Copubs> single_country;         // works whose K(w) is this one country
-  std::unordered_map<PartnerKey, Copubs> institutions;  // partner institutions (outside S)
+  // Partner institutions (outside S), sorted by key, distinct: merged in one
+  // pass and copied without a node per partner.
+  std::vector<std::pair<PartnerKey, Copubs>> institutions;
   uint64_t country_mentions = 0;                        // Σ_w |K(w)|
   uint64_t foreign_country_mentions = 0;                // Σ_w |K(w) \ {h}|, set by Finish
 
@@ -73,6 +77,8 @@ struct Tally {
   void AddFlags(uint16_t flags, CollabType type, CountryClass country_class, const Copubs& works);
   // Works with the same K(w).
   void AddCountries(const CountryCode* countries, size_t n_countries, const Copubs& works);
+  // Sets `institutions` from sums gathered in any order.
+  void SetInstitutions(const std::unordered_map<PartnerKey, Copubs>& sums);
 };
 
 }  // namespace coopscope

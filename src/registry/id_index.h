@@ -29,7 +29,9 @@ class IdIndex {
     return s.id == id ? s.index : kNone;
   }
   void Reserve(size_t n) {
-    while (slots_.size() < 2 * n) Grow();
+    size_t want = 1024;
+    while (want < 2 * n) want *= 2;
+    if (want > slots_.size()) Rehash(want);
   }
   size_t size() const { return size_; }
 
@@ -44,9 +46,10 @@ class IdIndex {
     while (slots_[i].id != 0 && slots_[i].id != id) i = (i + 1) & mask;
     return i;
   }
-  void Grow() {
+  void Grow() { Rehash(slots_.empty() ? 1024 : 2 * slots_.size()); }
+  void Rehash(size_t slots) {
     std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.empty() ? 1024 : 2 * old.size(), Slot{});
+    slots_.assign(slots, Slot{});
     for (const Slot& s : old)
       if (s.id != 0) slots_[Probe(s.id)] = s;
   }

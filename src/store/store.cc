@@ -2154,8 +2154,12 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
         if (y.single[c].full != 0) t.single_country[CountryAt(c)].Add(y.single[c]);
       }
       t.country_mentions += y.country_mentions;
+      coopscope::Tally partners;
       for (size_t d = 0; d < y.partners.size(); ++d)
-        if (y.partners[d].full != 0) t.institutions[L.partner_keys[d]].Add(y.partners[d]);
+        if (y.partners[d].full != 0) partners.institutions.emplace_back(L.partner_keys[d], y.partners[d]);
+      std::sort(partners.institutions.begin(), partners.institutions.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
+      t.Merge(partners);
     }
   }
   out.inferred_home = MostFrequentCountry(members);
