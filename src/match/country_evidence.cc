@@ -390,6 +390,7 @@ CountryDecision DecideCountry(const std::vector<CountryEvidence>& evidence, cons
                               bool explain) {
   CountryDecision d;
   std::array<double, kCountrySlots> sum{};
+  std::array<bool, kCountrySlots> placed{};  // a place of this country is written in the string
   std::vector<CountryCode> seen;
   auto credit = [&](CountryCode c, double weight) {
     if (c == kNoCountry) return;
@@ -398,6 +399,7 @@ CountryDecision DecideCountry(const std::vector<CountryEvidence>& evidence, cons
   };
   for (const auto& ev : evidence) {
     if (ev.other == kNoCountry) credit(ev.country, ev.weight);
+    if (ev.other == kNoCountry && !ev.organisation) placed[CountryIndex(ev.country)] = true;
     if (explain)
       d.evidence.push_back(ev.other == kNoCountry
                                ? fmt::format("{} → {} (+{})", ev.reason, CountryName(ev.country), ev.weight)
@@ -422,9 +424,10 @@ CountryDecision DecideCountry(const std::vector<CountryEvidence>& evidence, cons
     if (sovereign == kNoCountry || sum[CountryIndex(c)] == 0) continue;
     double s = sum[CountryIndex(sovereign)];
     if (s == 0) continue;
-    // A territory named weakly beside strong evidence of its sovereign is an
-    // organisation's name ("Université de La Réunion, Montpellier, France").
-    if (sum[CountryIndex(c)] < w.conflict_ratio * s) continue;
+    // A territory known only as a matched organisation's country, beside
+    // much stronger evidence of its sovereign, is not the place: "Université
+    // de La Réunion, Montpellier, France" is in France.
+    if (!placed[CountryIndex(c)] && sum[CountryIndex(c)] < w.conflict_ratio * s) continue;
     sum[CountryIndex(c)] += s;
     sum[CountryIndex(sovereign)] = 0;
     if (explain)
