@@ -119,6 +119,20 @@ TEST(MatchCountry, FrenchOverseasKeepTheirCodes) {
   EXPECT_EQ(CountryName(CountryPolicy().Map(MakeCountry(CountryOf("Pointe-à-Pitre, Guadeloupe")))), "FR");
 }
 
+// Regressions of the session-5 error study (docs/matcher.md), on strings of the gold sets.
+TEST(MatchCountry, RepublicOfIsAStateNotAName) {
+  // dataESR mismatch_country_code; otherwise "of" before a country makes it part of a name.
+  EXPECT_EQ(CountryOf("Research Institute for Sustainable Development (IRD) - Marine Biodiversity Exploitation & "
+                      "Conservation Unit, Fishing Port, Victoria, Mahe, Republic of Seychelles."),
+            "SC");
+  EXPECT_EQ(CountryOf("Department of Physics, University of Georgia"), "");
+}
+
+TEST(MatchCountry, LongIslandIsNotIceland) {
+  // crossref-asserted: "Island" is Iceland in German.
+  EXPECT_EQ(CountryOf("Department of Pathology and Laboratory Medicine, Stony Brook University, Long Island"), "US");
+}
+
 TEST(MatchCountry, UnknownStaysUnknown) {
   EXPECT_EQ(CountryOf(""), "");
   EXPECT_EQ(CountryOf("Department of Physics"), "");
@@ -271,6 +285,51 @@ TEST_F(MatchOrganisation, AWholeNameWithAProperNounGivesItsCountry) {
   EXPECT_EQ(RorOf("Open University"), "");
   // "Food and Drug Administration" is Thailand's in the registry: no country from it.
   EXPECT_EQ(CountryName(matcher_->Match("Food and Drug Administration").country), "");
+}
+
+// A name of common words that organisations of other countries hold inside
+// their longer names names a kind of organisation (docs/matcher.md, session 5).
+TEST_F(MatchOrganisation, ANameHeldAbroadNeedsSupport) {
+  auto country = [](std::string_view text) { return CountryName(matcher_->Match(text).country); };
+  // The registry's "École Normale Supérieure" is Bujumbura's; Laghouat, Oran, Sétif… hold the name too.
+  EXPECT_EQ(country("Département d'informatique de l'École normale supérieure"), "");
+  EXPECT_EQ(RorOf("Ecole Normale Superieure"), "");
+  // "Institute of Microbiology" is ETH Zurich's; Prague's and Kyiv's names hold it.
+  EXPECT_EQ(country("Institute of Microbiology ASCR"), "");
+  EXPECT_EQ(country("Graduate Institute of Microbiology, College of Medicine, National Taiwan University"), "TW");
+  // With the country written, the name still counts (ETH Zurich, named too, is its parent and is answered).
+  AffiliationMatch eth = matcher_->Match("Institute of Microbiology, ETH Zurich, Zurich, Switzerland");
+  EXPECT_TRUE(std::any_of(eth.candidates.begin(), eth.candidates.end(),
+                          [](const OrgCandidate& c) { return FormatRorId(c.entry->ror) == "0556as610"; }));
+  // A name with a proper noun, or held abroad only by its own branches, keeps its country.
+  EXPECT_EQ(country("Central Clinical School, Monash University"), "AU");
+  EXPECT_EQ(country("Wellcome Trust"), "GB");
+}
+
+TEST_F(MatchOrganisation, ALongerPlaceWinsInsideAName) {
+  // "Porto" is a place inside names (Portugal), but here it is part of "Porto Alegre".
+  EXPECT_EQ(CountryName(matcher_->Match("Universidade Federal de Ciências da Saúde de Porto Alegre").country), "BR");
+}
+
+TEST_F(MatchOrganisation, AnOrganisationsTerritoryDoesNotOutweighItsSovereign) {
+  // dataESR works-magnet: the string is in Montpellier; the Réunion is one of its organisations.
+  EXPECT_EQ(CountryName(matcher_->Match("Qualisud, Univ Montpellier, Avignon Université, CIRAD, Institut Agro, IRD, "
+                                        "Université de La Réunion, Montpellier, France; UMR IATE, UM Montpellier, "
+                                        "INRAE, Institut Agro, F34060 Montpellier, France")
+                            .country),
+            "FR");
+  // A territory written as a place keeps its code.
+  EXPECT_EQ(CountryName(matcher_->Match("Université de La Réunion, Saint-Denis, La Réunion, France").country), "RE");
+  EXPECT_EQ(CountryName(matcher_->Match("CIRAD, 97379 Kourou Cedex, France").country), "GF");
+}
+
+TEST_F(MatchOrganisation, AmpersandReadsAsAnd) {
+  // ror-matching-logs: the registry writes "Science and Technology".
+  EXPECT_EQ(RorOf("Jiangsu University of Science & Technology"), "00tyjp878");
+  // A registry name with " & " is found when the string writes "and", "&" or the sign glued.
+  EXPECT_EQ(RorOf("Institute for Cancer Vaccine and Immunotherapy, London, UK"), "002q11y83");
+  EXPECT_EQ(RorOf("Institute for Cancer Vaccine & Immunotherapy, London, UK"), "002q11y83");
+  EXPECT_EQ(RorOf("Institute for Cancer Vaccine&Immunotherapy, London, UK"), "002q11y83");
 }
 
 TEST(CommonWords, ListsMarkCommonWordsNotProperNouns) {

@@ -36,6 +36,7 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
       CountryEvidence ev;
       ev.country = c.entry->country;
       ev.weight = country_weights_.organisation;
+      ev.organisation = true;
       if (explain) ev.reason = fmt::format("organisation {} {}", FormatRorId(c.entry->ror), c.entry->name);
       evidence.push_back(std::move(ev));
       break;

@@ -191,6 +191,14 @@ AffiliationText ParseAffiliation(std::string_view raw) {
     if (role == CharRole::kWordBreak && IsDash(cp) && i > 0 && s[i - 1] == ' ' && i + len < s.size() &&
         s[i + len] == ' ')
       role = CharRole::kSegmentBreak;
+    if (cp == '&' && i > 0 && s[i - 1] == ' ' && i + 1 < s.size() && s[i + 1] == ' ') {
+      // "Science & Technology" reads as "Science and Technology" ("A&M" stays two letters).
+      flush(i);
+      builder.Word("and", sep);
+      sep = ' ';
+      i += len;
+      continue;
+    }
     if (role == CharRole::kWord) {
       if (word_start == std::string::npos) word_start = i;
     } else {

@@ -21,6 +21,20 @@ bool IsLinkWord(std::string_view w) {
   return std::find(kLinks.begin(), kLinks.end(), w) != kLinks.end();
 }
 
+// Words that name the form of a state ("Republic of …", "Kingdom of …").
+bool IsStateFormWord(std::string_view w) {
+  static constexpr std::array<std::string_view, 17> kForms = {
+      "republic", "kingdom", "state", "states", "federal", "democratic", "islamic", "people", "s", "united",
+      "the", "sultanate", "commonwealth", "principality", "socialist", "arab", "federation"};
+  return std::find(kForms.begin(), kForms.end(), w) != kForms.end();
+}
+bool StateFormOnly(const std::vector<AffiliationToken>& tokens, size_t b, size_t e) {
+  if (b >= e) return false;
+  for (size_t k = b; k < e; ++k)
+    if (!IsStateFormWord(tokens[k].text)) return false;
+  return true;
+}
+
 // Tokens that are part of a postal address but name no place.
 bool IsPostalWord(std::string_view w) {
   return w == "cedex" || w == "bp" || w == "cs" || w == "po" || w == "box" || w == "p" || w == "o";
@@ -257,6 +271,9 @@ std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text,
     if (suffix.length > 0 && suffix.hit.kind != PlaceKind::kRegion) {
       bool whole = suffix.length == r.size();
       bool linked = !whole && IsLinkWord(tokens[r.e - suffix.length - 1].text);
+      // "Republic of Seychelles", "Kingdom of Bahrain": the words before the
+      // link name the form of the state, not an organisation.
+      if (linked && StateFormOnly(tokens, r.b, r.e - suffix.length - 1)) whole = true, linked = false;
       std::string phrase = Join(tokens, r.e - suffix.length, r.e);
       if (whole || (trailing_segment && !linked)) {
         double weight = whole ? (trailing_segment ? w.trailing_country : w.country_segment) : w.trailing_in_name;
@@ -307,7 +324,15 @@ std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text,
       // (step 1), and so do ambiguous names.
       for (size_t b = r.b; b < r.e; ++b) {
         if (!places.StartsInnerPlace(tokens[b].text)) continue;  // most words start none: one probe
-        for (size_t len = std::min(places.inner_max_tokens(), r.e - b); len > 0; --len) {
+        // A longer place starting here holds the word ("Porto" in "Porto
+        // Alegre"): only a phrase at least that long counts.
+        size_t longer = 1;
+        for (size_t len = std::min(places.max_tokens(), r.e - b); len > 1; --len)
+          if (places.Find(Join(tokens, b, b + len)) != nullptr) {
+            longer = len;
+            break;
+          }
+        for (size_t len = std::min(places.inner_max_tokens(), r.e - b); len >= longer; --len) {
           std::string phrase = len == 1 ? tokens[b].text : Join(tokens, b, b + len);
           CountryCode in = places.InnerPlace(phrase);
           if (in == kNoCountry || (region != kNoCountry && in != region)) continue;
@@ -365,6 +390,7 @@ CountryDecision DecideCountry(const std::vector<CountryEvidence>& evidence, cons
                               bool explain) {
   CountryDecision d;
   std::array<double, kCountrySlots> sum{};
+  std::array<bool, kCountrySlots> placed{};  // a place of this country is written in the string
   std::vector<CountryCode> seen;
   auto credit = [&](CountryCode c, double weight) {
     if (c == kNoCountry) return;
@@ -373,6 +399,7 @@ CountryDecision DecideCountry(const std::vector<CountryEvidence>& evidence, cons
   };
   for (const auto& ev : evidence) {
     if (ev.other == kNoCountry) credit(ev.country, ev.weight);
+    if (ev.other == kNoCountry && !ev.organisation) placed[CountryIndex(ev.country)] = true;
     if (explain)
       d.evidence.push_back(ev.other == kNoCountry
                                ? fmt::format("{} → {} (+{})", ev.reason, CountryName(ev.country), ev.weight)
@@ -397,6 +424,10 @@ CountryDecision DecideCountry(const std::vector<CountryEvidence>& evidence, cons
     if (sovereign == kNoCountry || sum[CountryIndex(c)] == 0) continue;
     double s = sum[CountryIndex(sovereign)];
     if (s == 0) continue;
+    // A territory known only as a matched organisation's country, beside
+    // much stronger evidence of its sovereign, is not the place: "Université
+    // de La Réunion, Montpellier, France" is in France.
+    if (!placed[CountryIndex(c)] && sum[CountryIndex(c)] < w.conflict_ratio * s) continue;
     sum[CountryIndex(c)] += s;
     sum[CountryIndex(sovereign)] = 0;
     if (explain)

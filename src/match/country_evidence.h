@@ -99,6 +99,7 @@ struct CountryEvidence {
   double weight = 0;
   bool trailing = false;      // a trailing country (the strongest kind)
   bool region_code = false;   // an abbreviation without ZIP code
+  bool organisation = false;  // the country of a matched organisation, not a place written
   uint32_t group = 0;
   std::string reason;         // filled when explaining
 };

@@ -26,6 +26,9 @@ constexpr size_t kUniqueNameMinTokens = 3;
 // An organisation found by name alone gives its country to the string only
 // when one of the name's words is used by at most this many organisations.
 constexpr uint32_t kCountryRareWordOrgs = 30;
+// A name of common words held inside the names of this many organisations
+// of other countries (not its registry relatives) is generic.
+constexpr uint16_t kGenericAbroadMinOrgs = 2;
 
 uint64_t Extend(uint64_t hash, uint32_t token) {
   uint64_t h = (hash ^ token) * kSpanMultiplier;
@@ -117,10 +120,22 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
   for (uint32_t i = 0; i < entries.size(); ++i) {
     const RegistryEntry& e = entries[i];
     if (e.ror == 0) continue;  // the matcher answers with ROR ids
-    IndexName(i, e.name, NameKind::kDisplay);
+    // A name with " & " is indexed as read ("and") and without the sign,
+    // as strings write it glued ("Eco&Sols" for "Eco & Sols").
+    auto index = [&](const std::string& name, NameKind kind) {
+      IndexName(i, name, kind);
+      if (name.find(" & ") == std::string::npos) return;
+      std::string glued;
+      for (size_t at = 0; at < name.size(); ++at) {
+        glued.push_back(name[at]);
+        if (name.compare(at, 3, " & ") == 0) at += 2;  // keep one space
+      }
+      IndexName(i, glued, kind);
+    };
+    index(e.name, NameKind::kDisplay);
     for (const auto& a : e.aliases) {
       bool acronym = std::find(e.acronyms.begin(), e.acronyms.end(), a) != e.acronyms.end();
-      IndexName(i, a, acronym ? NameKind::kAcronym : NameKind::kAlias);
+      index(a, acronym ? NameKind::kAcronym : NameKind::kAlias);
     }
     city_tokens_[i] = NameTokens(e.city);
     // Count each word once per organisation.
@@ -148,8 +163,49 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
         r.proper |= !common[t] && !digits && w.size() > 1;
       }
     }
+  MarkNamesInsideForeignNames();
   name_tokens_.clear();
   cnrs_ = registry.FindRor(ParseRorId(kCnrsRorId));
+}
+
+void OrgIndex::MarkNamesInsideForeignNames() {
+  const auto& entries = registry_.entries();
+  // Every indexed name once, by organisation, so that each organisation
+  // counts once per name it contains.
+  std::vector<std::pair<uint32_t, uint32_t>> names;  // (entry, name index)
+  for (const auto& [hash, refs] : by_name_)
+    for (const NameRef& r : refs) names.emplace_back(r.entry, r.name);
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  auto related = [&](const RegistryEntry& a, const RegistryEntry& b) {
+    std::vector<RorId> up = Ancestors(a.ror);
+    if (std::find(up.begin(), up.end(), b.ror) != up.end()) return true;
+    up = Ancestors(b.ror);
+    return std::find(up.begin(), up.end(), a.ror) != up.end();
+  };
+  for (const auto& [outer, name] : names) {
+    CountryCode country = entries[outer].country;
+    if (country == kNoCountry) continue;
+    const std::vector<uint32_t>& words = name_tokens_[name];
+    for (size_t b = 0; b < words.size(); ++b) {
+      uint64_t h = kSpanSeed;
+      for (size_t end = b + 1; end <= words.size(); ++end) {
+        h = Extend(h, words[end - 1]);
+        if (end - b == words.size() || end - b < 2) continue;  // the whole name; single words need support anyway
+        auto it = by_name_.find(h);
+        if (it == by_name_.end()) continue;
+        for (NameRef& inner : it->second) {
+          CountryCode c = entries[inner.entry].country;
+          if (inner.tokens != end - b || c == kNoCountry || SameOrTerritory(c, country) ||
+              inner.last_container == outer)
+            continue;
+          inner.last_container = outer;
+          if (!related(entries[outer], entries[inner.entry]) && inner.foreign_containers < UINT16_MAX)
+            ++inner.foreign_containers;
+        }
+      }
+    }
+  }
 }
 
 uint32_t OrgIndex::RarestOf(const NameRef& ref) const {
@@ -303,9 +359,15 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
         // Administration") may be another country's, missing from the registry.
         bool unique_whole = whole_segment && it->second.size() == 1 && ref.tokens >= 2 &&
                             ref.kind != NameKind::kAcronym && ref.proper;
+        // A name of common words that organisations of other countries, not
+        // its relatives, hold inside their own longer names ("Institute of
+        // Microbiology" in "… of the Czech Academy of Sciences" and "… and
+        // Virology"; "Ecole Normale Supérieure" in "… de Laghouat", "… d'Oran")
+        // names a kind of organisation: it needs the country or the city.
+        bool generic_abroad = ref.foreign_containers >= kGenericAbroadMinOrgs && !ref.proper;
         bool distinctive = (ref.rarest <= weights_.distinctive_max_orgs || unique_whole ||
                             (ref.tokens >= kUniqueNameMinTokens && it->second.size() == 1 && !cut_before && !cut_after)) &&
-                           !ref.subunit;
+                           !ref.subunit && !generic_abroad;
         if (!distinctive && !country_agrees && !city) continue;  // a generic name needs support too
         size_t letters = tokens[b].text.size();
         if (ref.kind == NameKind::kAcronym && !all_upper && letters < kAcronymCaseFreeLength) continue;
@@ -321,7 +383,9 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
                             (e.active ? "" : ", inactive");
         here.push_back({&e, score, static_cast<uint32_t>(b), static_cast<uint32_t>(end), false,
                         describe(e, ref.kind, b, end, score, notes)});
-        here.back().supported = country_agrees || city || ref.rarest <= kCountryRareWordOrgs || unique_whole;
+        // Such a name's country is not evidence without support either.
+        here.back().supported =
+            country_agrees || city || ((ref.rarest <= kCountryRareWordOrgs || unique_whole) && !generic_abroad);
         support.push_back(2 * country_agrees + 2 * city + e.active);
       }
       if (here.empty()) continue;

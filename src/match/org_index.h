@@ -92,7 +92,10 @@ class OrgIndex {
     uint32_t name = 0;    // index into name_tokens_ while building
     bool subunit = false; // "Department of …", "Faculty of …": a generic kind of unit
     bool proper = false;  // a word of it is in no common-word list (a proper noun: "Hong Kong")
+    uint16_t foreign_containers = 0;  // organisations of other countries, not its relatives, whose names hold it
+    uint32_t last_container = UINT32_MAX;  // while building
   };
+  void MarkNamesInsideForeignNames();
   uint32_t RarestOf(const NameRef& ref) const;
   uint32_t TokenId(std::string_view token) const;
   void IndexName(uint32_t entry, std::string_view name, NameKind kind);

@@ -257,7 +257,7 @@ const std::vector<RegionName>& RegionNames() {
       {"US", "Vermont", "VT"}, {"US", "Virginia", "VA"}, {"US", "Washington", "WA"},
       {"US", "West Virginia", "WV"}, {"US", "Wisconsin", "WI"}, {"US", "Wyoming", "WY"},
       {"US", "District of Columbia", "DC"}, {"US", "Washington DC", ""}, {"US", "Washington D.C.", ""},
-      {"US", "New England", ""},
+      {"US", "New England", ""}, {"US", "Long Island", ""},  // not Iceland's German name "Island"
       // Georgia is in AmbiguousPlaces(); its abbreviation is unambiguous.
       {"US", "", "GA"},
       // Canada.
