@@ -468,23 +468,15 @@ Status SegmentReader::Dict(uint32_t index, DictRef* out) const {
 Status SegmentReader::Decode(uint32_t row, Work* w, std::vector<uint32_t>* entries) const {
   w->clear();
   if (entries != nullptr) entries->clear();
-  uint64_t b = 0, e = 0;
-  if (Status st = Row(row, &b, &e); !st.ok()) return st;
-  Cursor c(blobs_ + b, blobs_ + e);
-  w->id = ids_[row];
-  w->updated_micros = updated_base_ + static_cast<int64_t>(c.Varint());
-  w->year = static_cast<int32_t>(c.Varint());
-  uint64_t n_local = c.Varint();
-  if (n_local > dict_count_ || n_local > e - b) return Corrupt(fmt::format("row {}: {} references", row, n_local));
   thread_local std::vector<uint32_t> locals;
-  locals.resize(n_local);
-  for (uint64_t i = 0; i < n_local; ++i) {
-    uint64_t d = c.Varint();
-    if (d >= dict_count_) return Corrupt(fmt::format("row {}: dictionary index {} out of range", row, d));
-    locals[i] = static_cast<uint32_t>(d);
-  }
-  uint64_t n_auth = c.Varint();
-  if (!c.ok() || n_auth > e - b) return Corrupt(fmt::format("row {} does not decode", row));
+  RowHead head;
+  if (Status st = ReadRowHead(row, &locals, &head); !st.ok()) return st;
+  const uint64_t b = 0, e = head.end - head.rest;
+  const uint64_t n_local = locals.size(), n_auth = head.authorships;
+  Cursor c(head.rest, head.end);
+  w->id = ids_[row];
+  w->updated_micros = head.updated;
+  w->year = head.year;
   w->authorships.resize(n_auth);
   for (uint64_t a = 0; a < n_auth; ++a) {
     Authorship& au = w->authorships[a];
@@ -522,27 +514,39 @@ Status SegmentReader::Decode(uint32_t row, Work* w, std::vector<uint32_t>* entri
   return Status::Ok();
 }
 
+Status SegmentReader::ReadRowHead(uint32_t row, std::vector<uint32_t>* locals, RowHead* head) const {
+  uint64_t b = 0, e = 0;
+  if (Status st = Row(row, &b, &e); !st.ok()) return st;
+  Cursor c(blobs_ + b, blobs_ + e);
+  head->updated = updated_base_ + static_cast<int64_t>(c.Varint());
+  head->year = static_cast<int32_t>(c.Varint());
+  uint64_t n_local = c.Varint();
+  if (n_local > dict_count_ || n_local > e - b) return Corrupt(fmt::format("row {}: {} references", row, n_local));
+  locals->resize(n_local);
+  for (uint64_t i = 0; i < n_local; ++i) {
+    uint64_t d = c.Varint();
+    if (d >= dict_count_) return Corrupt(fmt::format("row {}: dictionary index {} out of range", row, d));
+    (*locals)[i] = static_cast<uint32_t>(d);
+  }
+  head->authorships = c.Varint();
+  if (!c.ok() || head->authorships > e - b) return Corrupt(fmt::format("row {} does not decode", row));
+  head->rest = c.position();
+  head->end = blobs_ + e;
+  return Status::Ok();
+}
+
 void SegmentReader::DropPages() const {
   if (base_ != nullptr) ::madvise(const_cast<char*>(base_), size_, MADV_DONTNEED);
 }
 
 Status SegmentReader::DecodeShape(uint32_t row, RowShape* out) const {
-  uint64_t b = 0, e = 0;
-  if (Status st = Row(row, &b, &e); !st.ok()) return st;
-  Cursor c(blobs_ + b, blobs_ + e);
-  c.Varint();  // updated
-  out->year = static_cast<int32_t>(c.Varint());
-  uint64_t n_local = c.Varint();
-  if (n_local > dict_count_ || n_local > e - b) return Corrupt(fmt::format("row {}: {} references", row, n_local));
   thread_local std::vector<uint32_t> locals;
-  locals.resize(n_local);
-  for (uint64_t i = 0; i < n_local; ++i) {
-    uint64_t d = c.Varint();
-    if (d >= dict_count_) return Corrupt(fmt::format("row {}: dictionary index {} out of range", row, d));
-    locals[i] = static_cast<uint32_t>(d);
-  }
-  uint64_t n_auth = c.Varint();
-  if (!c.ok() || n_auth > e - b) return Corrupt(fmt::format("row {} does not decode", row));
+  RowHead head;
+  if (Status st = ReadRowHead(row, &locals, &head); !st.ok()) return st;
+  const uint64_t b = 0, e = head.end - head.rest;
+  const uint64_t n_local = locals.size(), n_auth = head.authorships;
+  Cursor c(head.rest, head.end);
+  out->year = head.year;
   out->authorships.resize(n_auth);
   out->mentions.clear();
   for (uint64_t a = 0; a < n_auth; ++a) {

@@ -153,6 +153,16 @@ class SegmentReader {
  private:
   SegmentReader() = default;
   Status Corrupt(const std::string& what) const;
+  // A row's start: updated, year, its local entry table (dictionary indices,
+  // checked) and its authorship count; `rest` points past them.
+  struct RowHead {
+    int64_t updated = 0;
+    int32_t year = 0;
+    uint64_t authorships = 0;
+    const char* rest = nullptr;
+    const char* end = nullptr;
+  };
+  Status ReadRowHead(uint32_t row, std::vector<uint32_t>* locals, RowHead* head) const;
   // [begin, end) of a row's bytes in the blobs section.
   Status Row(uint32_t row, uint64_t* begin, uint64_t* end) const;
 

@@ -343,7 +343,21 @@ uint64_t PairKey(int year, CountryCode a, CountryCode b) {
   return static_cast<uint64_t>(year + kPairYearBias) << 32 | uint64_t{a} << 16 | b;
 }
 
-// Opens one committed segment and checks it against its catalog row.
+// The threads for n tasks: `threads` (0: all cores), at most n, at least 1.
+unsigned ThreadsFor(unsigned threads, size_t n) {
+  return std::max(1u, std::min<unsigned>(threads ? threads : std::thread::hardware_concurrency(),
+                                         static_cast<unsigned>(std::max<size_t>(n, 1))));
+}
+
+// Runs run(t) on threads t = 1 … nthreads-1 and on this one (t = 0), and joins them.
+template <typename Run>
+void RunThreads(unsigned nthreads, const Run& run) {
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < nthreads; ++t) pool.emplace_back(run, t);
+  run(0);
+  for (auto& th : pool) th.join();
+}
+
 std::string FactsFileName(uint64_t generation) { return fmt::format("facts-{:08}.bin", generation); }
 
 // Deletes the facts files of generations before `current` - 1 (and any of a
@@ -358,6 +372,7 @@ void RemoveOldFactsFiles(const std::string& dir, uint64_t current) {
   }
 }
 
+// Opens one committed segment and checks it against its catalog row.
 Result<std::unique_ptr<SegmentReader>> OpenReader(const std::string& dir, const SegmentRow& r, bool verify,
                                                   SegmentReader::Mode mode = SegmentReader::Mode::kFull) {
   auto reader = SegmentReader::Open(SegmentPath(dir, r.name), verify, mode);
@@ -445,8 +460,7 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
     }
   }
 
-  unsigned nthreads = std::max(1u, std::min<unsigned>(threads ? threads : std::thread::hardware_concurrency(),
-                                                      static_cast<unsigned>(std::max<size_t>(n, 1))));
+  const unsigned nthreads = ThreadsFor(threads, n);
   // Each segment's dictionary in segment then entry order: the ROR and
   // OpenAlex id pairs the works state (the first pair stated for an id wins),
   // and the generation's entry table (entries numbered by their stored form,
@@ -592,10 +606,7 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
       r.DropPages();
     }
   };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < nthreads; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (auto& th : pool) th.join();
+  RunThreads(nthreads, work);
   int first_year = 0, last_year = 0;
   // The threads' tallies in key order, each key's summed in thread order.
   {
@@ -1242,8 +1253,7 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
 
   phase = Clock::now();
   cpu_mark = cpu_now();
-  unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(std::max<size_t>(pending.size(), 1))));
+  const unsigned threads = ThreadsFor(o.threads, pending.size());
   std::mutex db_mu;
   std::atomic<size_t> next{0};
   std::atomic<bool> stop{false};
@@ -1388,10 +1398,7 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
       summary.bytes += counts.bytes;
     }
   };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(run);
-  run();
-  for (auto& th : pool) th.join();
+  RunThreads(threads, [&](unsigned) { run(); });
   if (!first_error.ok()) return first_error;
 
   summary.files_seconds = since(phase);
@@ -1796,8 +1803,7 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
     FactsArena arena;
     Status error;
   };
-  unsigned nthreads = std::max(1u, std::min<unsigned>(threads ? threads : std::thread::hardware_concurrency(),
-                                                      static_cast<unsigned>(std::max<size_t>(n, 1))));
+  const unsigned nthreads = ThreadsFor(threads, n);
   std::vector<Local> locals(nthreads);
   std::atomic<size_t> next{0};
   auto run = [&](unsigned t) {
@@ -1867,10 +1873,7 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
       if (!L.error.ok()) return;
     }
   };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < nthreads; ++t) pool.emplace_back(run, t);
-  run(0);
-  for (auto& th : pool) th.join();
+  RunThreads(nthreads, run);
   Collected out;
   // Each segment's facts are in id order (rows are), and a live id is in one
   // segment only: merging the runs gives the id order a full sort would.
@@ -1974,8 +1977,7 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
     uint64_t works = 0;
     Status error;
   };
-  unsigned nthreads = std::max(1u, std::min<unsigned>(threads ? threads : std::thread::hardware_concurrency(),
-                                                      static_cast<unsigned>(std::max<size_t>(n, 1))));
+  const unsigned nthreads = ThreadsFor(threads, n);
   std::vector<Local> locals(nthreads);
   std::atomic<size_t> next{0};
   auto run = [&](unsigned t) {
@@ -2122,10 +2124,7 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
       if (!st.ok()) return L.error = st, void();
     }
   };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < nthreads; ++t) pool.emplace_back(run, t);
-  run(0);
-  for (auto& th : pool) th.join();
+  RunThreads(nthreads, run);
   Collected out;
   out.tallied = true;
   out.registry = &I.registry;
