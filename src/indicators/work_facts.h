@@ -79,6 +79,8 @@ void MergeRootName(std::string_view candidate, std::string* into);
 struct FactsArena {
   std::vector<CountryCode> countries;
   std::vector<PartnerKey> partners;
+  // Partners the registry does not describe, as the works describe them
+  // (those it does are described from it when the report is written).
   std::unordered_map<PartnerKey, PartnerInfo> partner_info;
   std::vector<CountryCode> member_list;  // countries of in-S institution mentions, per work (to infer h(S))
   std::unordered_map<OpenAlexId, std::string> root_names;  // display names of roots met in works
