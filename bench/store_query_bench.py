@@ -125,7 +125,7 @@ def main():
         if line.startswith('facts file'):
             info['facts_line'] = line.split(None, 2)[2]
     res['info'] = info
-    cold_ok = not args.no_cold and store_bench.drop_caches()
+    cold_ok = None if args.no_cold else store_bench.drop_caches([store])
     queries = []
     specs = [('store info', [coopscope, 'store', 'info', store]),
              (f'indicators --org {CNRS}', [coopscope, 'indicators', '--store', store, '--org', CNRS, '--home', 'FR',
@@ -138,7 +138,7 @@ def main():
         tag = label.split()[0]
         cold = None
         if cold_ok:
-            store_bench.drop_caches()
+            store_bench.drop_caches([store])
             cold = store_bench.measured(argv, f'{tag}-cold', runs_dir)
         warm = [store_bench.measured(argv, f'{tag}-warm{i}', runs_dir) for i in range(args.query_repeat)]
         best = store_bench.best_of(warm)
@@ -176,8 +176,10 @@ def report(res, args):
         L.append(f'- Built chunk by chunk: {sum(c["json_bytes"] for c in chunks) / 1e9:,.0f} GB of JSON generated '
                  f'in {sum(c["generate_seconds"] for c in chunks):,.0f} s, added in '
                  f'{sum(c["store_seconds"] for c in chunks):,.0f} s (each `store update` settles the whole store).')
-    L.append(f'- Child processes, wall time; warm = best of {args.query_repeat}; cold = after dropping the page cache'
-             + ('' if res['cold_available'] else ' (unavailable here)') + '.')
+    how = {'drop_caches': ' (`echo 3 > /proc/sys/vm/drop_caches`)',
+           'fadvise': " (the store's files evicted with posix_fadvise DONTNEED; the page cache cannot be dropped here)"}
+    L.append(f'- Child processes, wall time; warm = best of {args.query_repeat}; cold = the first run after dropping '
+             'the store from the page cache' + how.get(res['cold_available'], ' (unavailable here)') + '.')
     L.append('')
     if info.get('facts_line'):
         L.append(f'- Facts file: {info["facts_line"]}.')
