@@ -81,6 +81,7 @@ void FactsBlockBuilder::AppendTo(std::string* out, std::string* table) const {
   put(set_offsets_);
   put(countries_);
   Pad(out, 4);
+  const size_t entries_begin = out->size();
   put(globals_);
   put(posting_offsets_);
   PutFixed<int64_t>(table, segment_id_);
@@ -88,8 +89,8 @@ void FactsBlockBuilder::AppendTo(std::string* out, std::string* table) const {
   PutFixed<uint32_t>(table, static_cast<uint32_t>(set_offsets_.size() - 1));
   PutFixed<uint32_t>(table, static_cast<uint32_t>(countries_.size()));
   PutFixed<uint32_t>(table, static_cast<uint32_t>(globals_.size()));
-  PutFixed<uint32_t>(table, Crc32(out->data() + begin, out->size() - begin));
-  PutFixed<uint32_t>(table, 0);
+  PutFixed<uint32_t>(table, Crc32(out->data() + begin, entries_begin - begin));
+  PutFixed<uint32_t>(table, Crc32(out->data() + entries_begin, out->size() - entries_begin));
   PutFixed<uint64_t>(table, begin);
   PutFixed<uint64_t>(table, out->size() - begin);
 }
@@ -201,8 +202,8 @@ Result<std::unique_ptr<FactsFile>> FactsFile::Open(const std::string& path, uint
   for (uint32_t i = 0; i < n; ++i) {
     const char* e = table + size_t{i} * kEntryBytes;
     BlockEntry entry{LoadFixed<uint32_t>(e + 8),  LoadFixed<uint32_t>(e + 12), LoadFixed<uint32_t>(e + 16),
-                     LoadFixed<uint32_t>(e + 20), LoadFixed<uint32_t>(e + 24), LoadFixed<uint64_t>(e + 32),
-                     LoadFixed<uint64_t>(e + 40)};
+                     LoadFixed<uint32_t>(e + 20), LoadFixed<uint32_t>(e + 24), LoadFixed<uint32_t>(e + 28),
+                     LoadFixed<uint64_t>(e + 32), LoadFixed<uint64_t>(e + 40)};
     if (entry.offset % 8 != 0 || entry.offset > f->size_ || entry.bytes > f->size_ - entry.offset ||
         entry.bytes != BlockBytes(entry.rows, entry.sets, entry.countries, entry.dict))
       return f->Corrupt(fmt::format("block {} does not fit", i));
@@ -232,11 +233,25 @@ Result<std::unique_ptr<FactsFile>> FactsFile::Open(const std::string& path, uint
   return f;
 }
 
-Status FactsFile::Check(const BlockEntry& e, bool verify, Block* out) const {
+Status FactsFile::Check(const BlockEntry& e, bool verify, bool with_rows, Block* out) const {
   const char* b = base_ + e.offset;
-  if (verify && Crc32(b, e.bytes) != e.crc) return Corrupt(fmt::format("checksum mismatch in a block at byte {}", e.offset));
+  const uint64_t rows_bytes = (uint64_t{e.rows} * 2 + 3) / 4 * 4 + uint64_t{e.rows} * 4 + (uint64_t{e.sets} + 1) * 4 +
+                              (uint64_t{e.countries} * 2 + 3) / 4 * 4;
+  // The entry part (what finds a segment's entries in S) first: a query
+  // reads the rows part only of the segments holding some.
+  const char* entries = b + rows_bytes;
+  if (verify && Crc32(entries, e.bytes - rows_bytes) != e.crc_entries)
+    return Corrupt(fmt::format("checksum mismatch in a block at byte {}", e.offset));
+  out->dict_count = e.dict;
+  out->globals = reinterpret_cast<const uint32_t*>(entries);
+  out->posting_offsets = out->globals + e.dict;
+  for (uint32_t d = 0; d < e.dict; ++d)
+    if (out->globals[d] >= entry_count_ || out->posting_offsets[d + 1] < out->posting_offsets[d])
+      return Corrupt(fmt::format("entry table of the block at byte {}", e.offset));
   out->rows = e.rows;
   out->set_count = e.sets;
+  if (!with_rows) return Status::Ok();
+  if (verify && Crc32(b, rows_bytes) != e.crc) return Corrupt(fmt::format("checksum mismatch in a block at byte {}", e.offset));
   out->codes = reinterpret_cast<const uint16_t*>(b);
   b += (uint64_t{e.rows} * 2 + 3) / 4 * 4;
   out->sets = reinterpret_cast<const uint32_t*>(b);
@@ -244,14 +259,6 @@ Status FactsFile::Check(const BlockEntry& e, bool verify, Block* out) const {
   out->set_offsets = reinterpret_cast<const uint32_t*>(b);
   b += (uint64_t{e.sets} + 1) * 4;
   out->countries = reinterpret_cast<const CountryCode*>(b);
-  b += (uint64_t{e.countries} * 2 + 3) / 4 * 4;
-  out->dict_count = e.dict;
-  out->globals = reinterpret_cast<const uint32_t*>(b);
-  b += uint64_t{e.dict} * 4;
-  out->posting_offsets = reinterpret_cast<const uint32_t*>(b);
-  for (uint32_t d = 0; d < e.dict; ++d)
-    if (out->globals[d] >= entry_count_ || out->posting_offsets[d + 1] < out->posting_offsets[d])
-      return Corrupt(fmt::format("entry table of the block at byte {}", e.offset));
   // The set table must stay inside the block: rows are checked as they are read.
   if (out->set_offsets[0] != 0) return Corrupt(fmt::format("set table of the block at byte {}", e.offset));
   for (uint32_t s = 0; s < e.sets; ++s)
@@ -260,12 +267,12 @@ Status FactsFile::Check(const BlockEntry& e, bool verify, Block* out) const {
   return Status::Ok();
 }
 
-Status FactsFile::Find(int64_t segment_id, uint32_t rows, bool verify, Block* out) const {
+Status FactsFile::Find(int64_t segment_id, uint32_t rows, bool verify, bool with_rows, Block* out) const {
   auto it = entries_.find(segment_id);
   if (it == entries_.end()) return Corrupt(fmt::format("no block for segment {}", segment_id));
   if (it->second.rows != rows)
     return Corrupt(fmt::format("the block for segment {} holds {} rows, the segment {}", segment_id, it->second.rows, rows));
-  return Check(it->second, verify, out);
+  return Check(it->second, verify, with_rows, out);
 }
 
 bool FactsFile::Entry(uint32_t index, DictRef* out) const {
@@ -284,7 +291,7 @@ Status FactsFile::VerifyAll() const {
     if (!Entry(i, &ref)) return Corrupt(fmt::format("entry {} does not decode", i));
   for (const auto& [id, e] : entries_) {
     Block b;
-    if (Status st = Check(e, true, &b); !st.ok()) return st;
+    if (Status st = Check(e, true, true, &b); !st.ok()) return st;
     uint16_t flags;
     CollabType type;
     CountryClass cls;

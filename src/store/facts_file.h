@@ -102,9 +102,10 @@ class FactsFile {
   FactsFile& operator=(const FactsFile&) = delete;
 
   const std::string& path() const { return path_; }
-  // The block of a segment; with verify, its crc32 is checked.  An error when
-  // the file holds no block for it, or the block is damaged.
-  Status Find(int64_t segment_id, uint32_t rows, bool verify, Block* out) const;
+  // The block of a segment: its entry part (globals, posting_offsets), and
+  // with_rows its row part too; with verify, their crc32 are checked.  An
+  // error when the file holds no block for it, or the block is damaged.
+  Status Find(int64_t segment_id, uint32_t rows, bool verify, bool with_rows, Block* out) const;
   size_t blocks() const { return entries_.size(); }
   uint64_t file_bytes() const { return size_; }
   // Every block's crc32 and structure.
@@ -121,10 +122,10 @@ class FactsFile {
   FactsFile() = default;
   Status Corrupt(const std::string& what) const;
   struct BlockEntry {
-    uint32_t rows, sets, countries, dict, crc;
+    uint32_t rows, sets, countries, dict, crc, crc_entries;
     uint64_t offset, bytes;
   };
-  Status Check(const BlockEntry& e, bool verify, Block* out) const;
+  Status Check(const BlockEntry& e, bool verify, bool with_rows, Block* out) const;
 
   std::string path_;
   const char* base_ = nullptr;

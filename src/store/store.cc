@@ -2022,12 +2022,20 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
     for (;;) {
       size_t s = next.fetch_add(1);
       if (s >= n || !L.error.ok()) break;
+      // Segments without an entry in S are not opened.
+      FactsFile::Block block;
+      const uint32_t segment_rows = static_cast<uint32_t>(I.rows[s].works);
+      Status st = F.Find(I.rows[s].id, segment_rows, I.verify_checksums, false, &block);
+      if (!st.ok()) return L.error = st, void();
+      bool holds = false;
+      for (uint32_t d = 0; d < block.dict_count && !holds; ++d) holds = in_scope[block.globals[d]] != 0;
+      if (!holds) continue;
+      if (st = F.Find(I.rows[s].id, segment_rows, I.verify_checksums, true, &block); !st.ok())
+        return L.error = st, void();
       auto opened = I.LightReader(s);
       if (!opened.ok()) return L.error = opened.status(), void();
       const SegmentReader& r = *opened.value();
-      FactsFile::Block block;
-      Status st = F.Find(I.rows[s].id, r.works(), I.verify_checksums, &block);
-      if (st.ok() && block.dict_count != r.dict_size())
+      if (block.dict_count != r.dict_size())
         st = Status(ErrorCode::kCorrupt, fmt::format("store facts file {} is damaged: segment {} has {} entries, the "
                                                      "file {}",
                                                      F.path(), I.rows[s].name, r.dict_size(), block.dict_count));
