@@ -468,49 +468,29 @@ Status SegmentReader::Dict(uint32_t index, DictRef* out) const {
 Status SegmentReader::Decode(uint32_t row, Work* w, std::vector<uint32_t>* entries) const {
   w->clear();
   if (entries != nullptr) entries->clear();
-  thread_local std::vector<uint32_t> locals;
-  RowHead head;
-  if (Status st = ReadRowHead(row, &locals, &head); !st.ok()) return st;
-  const uint64_t b = 0, e = head.end - head.rest;
-  const uint64_t n_local = locals.size(), n_auth = head.authorships;
-  Cursor c(head.rest, head.end);
+  thread_local RowShape shape;
+  if (Status st = DecodeShape(row, &shape); !st.ok()) return st;
   w->id = ids_[row];
-  w->updated_micros = head.updated;
-  w->year = head.year;
-  w->authorships.resize(n_auth);
-  for (uint64_t a = 0; a < n_auth; ++a) {
-    Authorship& au = w->authorships[a];
-    uint64_t k = c.Varint();
-    if (k > e - b) return Corrupt(fmt::format("row {} does not decode", row));
-    au.inst_begin = static_cast<uint32_t>(w->institutions.size());
-    for (uint64_t i = 0; i < k; ++i) {
-      uint64_t local = c.Varint();
-      if (!c.ok() || local >= n_local) return Corrupt(fmt::format("row {}: reference {} out of range", row, local));
-      const InstitutionRef& ref = refs_[locals[local]];
-      InstitutionRef inst = ref;
-      inst.lineage_begin = static_cast<uint32_t>(w->lineage.size());
-      w->lineage.insert(w->lineage.end(), lineage_.begin() + ref.lineage_begin, lineage_.begin() + ref.lineage_end);
-      inst.lineage_end = static_cast<uint32_t>(w->lineage.size());
-      inst.name_begin = static_cast<uint32_t>(w->text.size());
-      w->text.append(dict_.get() + ref.name_begin, ref.name_end - ref.name_begin);
-      inst.name_end = static_cast<uint32_t>(w->text.size());
-      w->institutions.push_back(inst);
-      if (entries != nullptr) entries->push_back(locals[local]);
-    }
-    au.inst_end = static_cast<uint32_t>(w->institutions.size());
-    au.country_begin = au.country_end = static_cast<uint32_t>(w->countries.size());
+  w->updated_micros = shape.updated;
+  w->year = shape.year;
+  w->authorships = shape.authorships;
+  for (uint32_t d : shape.mentions) {
+    const InstitutionRef& ref = refs_[d];
+    InstitutionRef inst = ref;
+    inst.lineage_begin = static_cast<uint32_t>(w->lineage.size());
+    w->lineage.insert(w->lineage.end(), lineage_.begin() + ref.lineage_begin, lineage_.begin() + ref.lineage_end);
+    inst.lineage_end = static_cast<uint32_t>(w->lineage.size());
+    inst.name_begin = static_cast<uint32_t>(w->text.size());
+    w->text.append(dict_.get() + ref.name_begin, ref.name_end - ref.name_begin);
+    inst.name_end = static_cast<uint32_t>(w->text.size());
+    w->institutions.push_back(inst);
   }
-  uint64_t n_extra = c.Varint();
-  if (n_extra > e - b) return Corrupt(fmt::format("row {} does not decode", row));
-  for (uint64_t i = 0; i < n_extra; ++i) w->countries.push_back(c.Fixed<uint16_t>());
-  if (!c.ok() || !c.at_end()) return Corrupt(fmt::format("row {} does not decode", row));
-  if (n_extra > 0) {
-    if (w->authorships.empty()) return Corrupt(fmt::format("row {}: countries without authorships", row));
-    w->authorships[0].country_begin = 0;
-    w->authorships[0].country_end = static_cast<uint32_t>(n_extra);
-    for (size_t a = 1; a < w->authorships.size(); ++a)
-      w->authorships[a].country_begin = w->authorships[a].country_end = static_cast<uint32_t>(n_extra);
-  }
+  if (entries != nullptr) *entries = shape.mentions;
+  // The extra countries are kept once per work: on the first authorship.
+  w->countries = shape.extra_countries;
+  if (!w->countries.empty()) w->authorships[0].country_end = static_cast<uint32_t>(w->countries.size());
+  for (size_t a = 1; a < w->authorships.size(); ++a)
+    w->authorships[a].country_begin = w->authorships[a].country_end = static_cast<uint32_t>(w->countries.size());
   return Status::Ok();
 }
 
@@ -546,6 +526,7 @@ Status SegmentReader::DecodeShape(uint32_t row, RowShape* out) const {
   const uint64_t b = 0, e = head.end - head.rest;
   const uint64_t n_local = locals.size(), n_auth = head.authorships;
   Cursor c(head.rest, head.end);
+  out->updated = head.updated;
   out->year = head.year;
   out->authorships.resize(n_auth);
   out->mentions.clear();
@@ -564,7 +545,8 @@ Status SegmentReader::DecodeShape(uint32_t row, RowShape* out) const {
   }
   uint64_t n_extra = c.Varint();
   if (n_extra > e - b) return Corrupt(fmt::format("row {} does not decode", row));
-  for (uint64_t i = 0; i < n_extra; ++i) c.Fixed<uint16_t>();
+  out->extra_countries.clear();
+  for (uint64_t i = 0; i < n_extra; ++i) out->extra_countries.push_back(c.Fixed<uint16_t>());
   if (!c.ok() || !c.at_end()) return Corrupt(fmt::format("row {} does not decode", row));
   if (n_extra > 0 && n_auth == 0) return Corrupt(fmt::format("row {}: countries without authorships", row));
   return Status::Ok();

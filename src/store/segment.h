@@ -39,13 +39,16 @@ struct DictRef {
   std::string_view name;  // into the reader's dictionary: valid while the reader lives
 };
 
-// What a query reads of a row when the generation's facts file holds the
-// rest: its year, the dictionary entry of each institution mention (in
-// authorship order) and the authorships' mention ranges (no countries).
+// A row as stored: its year, the dictionary entry of each institution
+// mention (in authorship order), the authorships' mention ranges, and the
+// extra countries — all a query reads when the generation's facts file holds
+// the rest; Decode expands it into a Work.
 struct RowShape {
+  int64_t updated = 0;  // microseconds
   int32_t year = 0;
   std::vector<uint32_t> mentions;
-  std::vector<Authorship> authorships;
+  std::vector<Authorship> authorships;  // country ranges empty
+  std::vector<CountryCode> extra_countries;  // the authorships' countries no institution states
 };
 
 struct SegmentStats {
