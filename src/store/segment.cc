@@ -1,12 +1,9 @@
 #include "store/segment.h"
 
-#include <fcntl.h>
 #include <isa-l/crc.h>
 #include <roaring/roaring.h>
 #include <sys/mman.h>
 #include <zstd.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -275,9 +272,7 @@ Result<SegmentStats> SegmentWriter::Finish(const std::string& path) {
 
 // ---------------------------------------------------------------- reader
 
-SegmentReader::~SegmentReader() {
-  if (base_ != nullptr && size_ > 0) ::munmap(const_cast<char*>(base_), size_);
-}
+SegmentReader::~SegmentReader() = default;
 
 Status SegmentReader::Corrupt(const std::string& what) const {
   return Status(ErrorCode::kCorrupt, fmt::format("store segment {} is damaged: {} (run `coopscope store verify`)",
@@ -288,25 +283,17 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& pa
                                                            Mode mode) {
   std::unique_ptr<SegmentReader> r(new SegmentReader());
   r->path_ = path;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status(ErrorCode::kNotFound, fmt::format("store segment {} is missing", path));
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    ::close(fd);
-    return Status(ErrorCode::kIo, fmt::format("cannot stat {}", path));
-  }
-  r->size_ = static_cast<uint64_t>(st.st_size);
-  if (r->size_ < kTableBytes) {
-    ::close(fd);
-    return r->Corrupt(fmt::format("{} bytes, shorter than a header", r->size_));
-  }
-  // Populated at once: a query reads most of the pages, and one call costs
-  // far less than a fault per page.
-  void* map = ::mmap(nullptr, r->size_, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
-  ::close(fd);
-  if (map == MAP_FAILED) return Status(ErrorCode::kIo, fmt::format("cannot map {}", path));
-  r->base_ = static_cast<const char*>(map);
-  const char* h = r->base_;
+  // Populated at once (MappedFile): a query reads most of the pages, and one
+  // call costs far less than a fault per page.
+  auto map = MappedFile::Open(path);
+  if (!map.ok())
+    return map.status().code() == ErrorCode::kNotFound
+               ? Status(ErrorCode::kNotFound, fmt::format("store segment {} is missing", path))
+               : map.status();
+  r->map_ = std::move(map.value());
+  const uint64_t size = r->file_bytes();
+  if (size < kTableBytes) return r->Corrupt(fmt::format("{} bytes, shorter than a header", size));
+  const char* h = r->base();
   if (std::memcmp(h, kSegmentMagic, sizeof(kSegmentMagic)) != 0) return r->Corrupt("not a coopscope segment (magic)");
   uint32_t version = LoadFixed<uint32_t>(h + 8);
   if (version != kSegmentFormatVersion)
@@ -317,8 +304,8 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& pa
   if (Crc32(table.data(), table.size()) != LoadFixed<uint32_t>(h + kHeaderCrcOffset))
     return r->Corrupt("header checksum mismatch");
   uint64_t file_bytes = LoadFixed<uint64_t>(h + 24);
-  if (file_bytes != r->size_)
-    return r->Corrupt(fmt::format("{} bytes on disk, {} written (truncated or extended)", r->size_, file_bytes));
+  if (file_bytes != size)
+    return r->Corrupt(fmt::format("{} bytes on disk, {} written (truncated or extended)", size, file_bytes));
   r->works_ = LoadFixed<uint32_t>(h + 16);
   r->dict_count_ = LoadFixed<uint32_t>(h + 20);
   r->updated_base_ = LoadFixed<int64_t>(h + 32);
@@ -328,7 +315,7 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& pa
     uint32_t kind = LoadFixed<uint32_t>(e);
     if (kind != static_cast<uint32_t>(s + 1)) return r->Corrupt("section table out of order");
     Sec sec{LoadFixed<uint32_t>(e + 4), LoadFixed<uint64_t>(e + 8), LoadFixed<uint64_t>(e + 16)};
-    if (sec.offset < kTableBytes || sec.offset > r->size_ || sec.bytes > r->size_ - sec.offset)
+    if (sec.offset < kTableBytes || sec.offset > size || sec.bytes > size - sec.offset)
       return r->Corrupt(fmt::format("section {} lies outside the file", kind));
     r->sections_[kind] = sec;
     // Every section, also those a kRowsOnly reader does not decode: a damaged
@@ -356,7 +343,7 @@ Status SegmentReader::LoadIds() {
   auto sec = [&](Section s) { return sections_[static_cast<uint32_t>(s)]; };
   // Ids: the first absolute, then strictly positive deltas.
   {
-    const char* p = base_ + sec(Section::kIds).offset;
+    const char* p = base() + sec(Section::kIds).offset;
     Cursor c(p, p + sec(Section::kIds).bytes);
     ids_.resize(works_);
     OpenAlexId prev = 0;
@@ -386,7 +373,7 @@ Status SegmentReader::LoadDictionary() {
   if (dict_loaded_) return Status::Ok();
   auto sec = [&](Section s) { return sections_[static_cast<uint32_t>(s)]; };
   // The dictionary, decompressed, with its entries and posting lists indexed.
-  const char* packed = base_ + sec(Section::kDict).offset;
+  const char* packed = base() + sec(Section::kDict).offset;
   const uint64_t packed_bytes = sec(Section::kDict).bytes;
   unsigned long long raw = ZSTD_getFrameContentSize(packed, packed_bytes);
   if (raw == ZSTD_CONTENTSIZE_ERROR || raw == ZSTD_CONTENTSIZE_UNKNOWN || raw > UINT32_MAX)
@@ -516,14 +503,14 @@ Status SegmentReader::ReadRowHead(uint32_t row, std::vector<uint32_t>* locals, R
 }
 
 void SegmentReader::DropPages() const {
-  if (base_ != nullptr) ::madvise(const_cast<char*>(base_), size_, MADV_DONTNEED);
+  if (base() != nullptr) ::madvise(const_cast<char*>(base()), file_bytes(), MADV_DONTNEED);
 }
 
 Status SegmentReader::DecodeShape(uint32_t row, RowShape* out) const {
   thread_local std::vector<uint32_t> locals;
   RowHead head;
   if (Status st = ReadRowHead(row, &locals, &head); !st.ok()) return st;
-  const uint64_t b = 0, e = head.end - head.rest;
+  const uint64_t left = head.end - head.rest;  // bytes after the head: a bound on every count below
   const uint64_t n_local = locals.size(), n_auth = head.authorships;
   Cursor c(head.rest, head.end);
   out->updated = head.updated;
@@ -533,7 +520,7 @@ Status SegmentReader::DecodeShape(uint32_t row, RowShape* out) const {
   for (uint64_t a = 0; a < n_auth; ++a) {
     Authorship& au = out->authorships[a];
     uint64_t k = c.Varint();
-    if (k > e - b) return Corrupt(fmt::format("row {} does not decode", row));
+    if (k > left) return Corrupt(fmt::format("row {} does not decode", row));
     au.inst_begin = static_cast<uint32_t>(out->mentions.size());
     for (uint64_t i = 0; i < k; ++i) {
       uint64_t local = c.Varint();
@@ -544,7 +531,7 @@ Status SegmentReader::DecodeShape(uint32_t row, RowShape* out) const {
     au.country_begin = au.country_end = 0;
   }
   uint64_t n_extra = c.Varint();
-  if (n_extra > e - b) return Corrupt(fmt::format("row {} does not decode", row));
+  if (n_extra > left) return Corrupt(fmt::format("row {} does not decode", row));
   out->extra_countries.clear();
   for (uint64_t i = 0; i < n_extra; ++i) out->extra_countries.push_back(c.Fixed<uint16_t>());
   if (!c.ok() || !c.at_end()) return Corrupt(fmt::format("row {} does not decode", row));
@@ -595,7 +582,7 @@ Result<roaring_bitmap_t*> SegmentReader::PostingsAt(uint64_t begin, uint64_t end
 
 Status SegmentReader::VerifyAll() const {
   for (int s = 1; s <= kSections; ++s)
-    if (Crc32(base_ + sections_[s].offset, sections_[s].bytes) != sections_[s].crc)
+    if (Crc32(base() + sections_[s].offset, sections_[s].bytes) != sections_[s].crc)
       return Corrupt(fmt::format("section {} checksum mismatch", s));
   Work w;
   uint64_t b = 0, e = 0;

@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "io/mapped_file.h"
 #include "io/status.h"
 #include "model/work.h"
 
@@ -113,7 +114,7 @@ class SegmentReader {
   const std::string& path() const { return path_; }
   uint32_t works() const { return works_; }
   uint32_t dict_size() const { return dict_count_; }
-  uint64_t file_bytes() const { return size_; }
+  uint64_t file_bytes() const { return map_.view().size(); }
   OpenAlexId id(uint32_t row) const { return ids_[row]; }
   // Row of a work id, or -1.
   int64_t Find(OpenAlexId id) const;
@@ -171,8 +172,8 @@ class SegmentReader {
 
 
   std::string path_;
-  const char* base_ = nullptr;
-  uint64_t size_ = 0;
+  const char* base() const { return map_.view().data(); }
+  MappedFile map_;
   uint32_t works_ = 0, dict_count_ = 0;
   int64_t updated_base_ = 0;
   struct Sec {
