@@ -277,6 +277,7 @@ struct Generation {
   std::vector<FactsBlockBuilder> facts;  // per segment (in rows order)
   FactsEntriesBuilder entries;           // the segments' dictionary entries, distinct
   std::string facts_file;                // its file name in the store folder, set before publishing
+  uint64_t number = 0;                   // the generation it publishes (the last one + 1), set before publishing
 };
 
 // ROR id -> OpenAlex id pairs the works state (institutions the registry
@@ -757,9 +758,7 @@ Status PublishGeneration(Db& db, const std::vector<SegmentRow>& rows, const Gene
     rej->Bind(1, r.file).Bind(2, static_cast<int64_t>(r.code)).Bind(3, r.reason);
     if (Status st = rej->Run(); !st.ok()) return fail(st);
   }
-  auto gen = QueryInt(db, "SELECT COALESCE(MAX(CAST(value AS INTEGER)), 0) FROM meta WHERE key = 'generation'");
-  if (!gen.ok()) return fail(gen.status());
-  if (Status st = SetMeta(db, "generation", std::to_string(gen.value() + 1)); !st.ok()) return fail(st);
+  if (Status st = SetMeta(db, "generation", std::to_string(g.number)); !st.ok()) return fail(st);
   if (Status st = SetMeta(db, "facts_file", g.facts_file); !st.ok()) return fail(st);
   if (Status st = db.Exec("DELETE FROM meta WHERE key = 'open_batch'"); !st.ok()) return fail(st);
   return db.Exec("COMMIT");
@@ -1011,6 +1010,7 @@ Status SettleAndPublish(const std::string& dir, Db& db, const Registry& registry
   auto current = QueryInt(db, "SELECT COALESCE(MAX(CAST(value AS INTEGER)), 0) FROM meta WHERE key = 'generation'");
   if (!current.ok()) return current.status();
   const uint64_t next = static_cast<uint64_t>(current.value()) + 1;
+  gen->number = next;
   gen->facts_file = FactsFileName(next);
   if (Status st = WriteFileAtomically(dir + "/" + gen->facts_file, EncodeFactsFile(next, gen->facts, &gen->entries));
       !st.ok())
@@ -1687,18 +1687,17 @@ struct Snapshot::Impl {
   std::string policy_text;
   // The facts file, opened on first use (queries; not info, rank, countries).
   std::string facts_path;  // empty: none for this generation
-  std::once_flag facts_once;
-  std::unique_ptr<FactsFile> facts;  // null: none, or missing (replaced since: Collect needs none)
-  Status facts_status;
+  mutable std::once_flag facts_once;
+  mutable std::unique_ptr<FactsFile> facts;  // null: none, or missing (replaced since: Collect needs none)
+  mutable Status facts_status;
   Result<const FactsFile*> Facts() const {
-    auto* self = const_cast<Impl*>(this);
-    std::call_once(self->facts_once, [&] {
+    std::call_once(facts_once, [&] {
       if (facts_path.empty()) return;
       auto f = FactsFile::Open(facts_path, totals.generation);
       if (f.ok())
-        self->facts = std::move(f.value());
+        facts = std::move(f.value());
       else if (f.status().code() != ErrorCode::kNotFound)
-        self->facts_status = f.status();
+        facts_status = f.status();
     });
     if (!facts_status.ok()) return facts_status;
     return static_cast<const FactsFile*>(facts.get());
