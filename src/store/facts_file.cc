@@ -1,9 +1,5 @@
 #include "store/facts_file.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -20,6 +16,10 @@ constexpr size_t kHeaderBytes = 64;
 constexpr size_t kEntryBytes = 48;
 constexpr size_t kHeaderCrcOffset = 28;
 constexpr uint16_t kFlagBits = 0x7f;
+
+uint64_t BlockBytes(uint64_t rows, uint64_t sets, uint64_t countries, uint64_t dict) {
+  return (rows * 2 + 3) / 4 * 4 + rows * 4 + (sets + 1) * 4 + (countries * 2 + 3) / 4 * 4 + dict * 4 + (dict + 1) * 4;
+}
 
 void Pad(std::string* out, size_t align) {
   while (out->size() % align != 0) out->push_back('\0');
@@ -63,9 +63,6 @@ void FactsBlockBuilder::SetEntries(std::vector<uint32_t> globals, std::vector<ui
   posting_offsets_ = std::move(posting_offsets);
 }
 
-uint64_t BlockBytes(uint64_t rows, uint64_t sets, uint64_t countries, uint64_t dict) {
-  return (rows * 2 + 3) / 4 * 4 + rows * 4 + (sets + 1) * 4 + (countries * 2 + 3) / 4 * 4 + dict * 4 + (dict + 1) * 4;
-}
 
 uint64_t FactsBlockBuilder::bytes() const {
   return BlockBytes(codes_.size(), set_offsets_.size() - 1, countries_.size(), globals_.size());
@@ -155,9 +152,7 @@ std::string EncodeFactsFile(uint64_t generation, const std::vector<FactsBlockBui
   return out;
 }
 
-FactsFile::~FactsFile() {
-  if (base_ != nullptr) ::munmap(const_cast<char*>(base_), size_);
-}
+FactsFile::~FactsFile() = default;
 
 Status FactsFile::Corrupt(const std::string& what) const {
   return Status(ErrorCode::kCorrupt,
@@ -169,23 +164,15 @@ Status FactsFile::Corrupt(const std::string& what) const {
 Result<std::unique_ptr<FactsFile>> FactsFile::Open(const std::string& path, uint64_t generation) {
   std::unique_ptr<FactsFile> f(new FactsFile());
   f->path_ = path;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status(ErrorCode::kNotFound, fmt::format("store facts file {} is missing", path));
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    ::close(fd);
-    return Status(ErrorCode::kIo, fmt::format("cannot stat {}", path));
-  }
-  f->size_ = static_cast<uint64_t>(st.st_size);
-  if (f->size_ < kHeaderBytes) {
-    ::close(fd);
-    return f->Corrupt(fmt::format("{} bytes, shorter than a header", f->size_));
-  }
-  void* map = ::mmap(nullptr, f->size_, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
-  ::close(fd);
-  if (map == MAP_FAILED) return Status(ErrorCode::kIo, fmt::format("cannot map {}", path));
-  f->base_ = static_cast<const char*>(map);
-  const char* h = f->base_;
+  auto map = MappedFile::Open(path);
+  if (!map.ok())
+    return map.status().code() == ErrorCode::kNotFound
+               ? Status(ErrorCode::kNotFound, fmt::format("store facts file {} is missing", path))
+               : map.status();
+  f->map_ = std::move(map.value());
+  const uint64_t size = f->file_bytes();
+  if (size < kHeaderBytes) return f->Corrupt(fmt::format("{} bytes, shorter than a header", size));
+  const char* h = f->base();
   if (std::memcmp(h, kFactsMagic, sizeof(kFactsMagic)) != 0) return f->Corrupt("not a coopscope facts file (magic)");
   if (uint32_t v = LoadFixed<uint32_t>(h + 8); v != kFactsFormatVersion)
     return f->Corrupt(fmt::format("format version {}; this coopscope reads {}", v, kFactsFormatVersion));
@@ -196,7 +183,7 @@ Result<std::unique_ptr<FactsFile>> FactsFile::Open(const std::string& path, uint
   const uint32_t n = LoadFixed<uint32_t>(h + 12);
   if (LoadFixed<uint64_t>(h + 16) != generation)
     return f->Corrupt(fmt::format("it holds generation {}, the catalog {}", LoadFixed<uint64_t>(h + 16), generation));
-  if (kHeaderBytes + uint64_t{n} * kEntryBytes > f->size_) return f->Corrupt("table past the end of the file");
+  if (kHeaderBytes + uint64_t{n} * kEntryBytes > size) return f->Corrupt("table past the end of the file");
   const char* table = h + kHeaderBytes;
   if (Crc32(table, size_t{n} * kEntryBytes) != LoadFixed<uint32_t>(h + 24)) return f->Corrupt("table checksum mismatch");
   for (uint32_t i = 0; i < n; ++i) {
@@ -204,7 +191,7 @@ Result<std::unique_ptr<FactsFile>> FactsFile::Open(const std::string& path, uint
     BlockEntry entry{LoadFixed<uint32_t>(e + 8),  LoadFixed<uint32_t>(e + 12), LoadFixed<uint32_t>(e + 16),
                      LoadFixed<uint32_t>(e + 20), LoadFixed<uint32_t>(e + 24), LoadFixed<uint32_t>(e + 28),
                      LoadFixed<uint64_t>(e + 32), LoadFixed<uint64_t>(e + 40)};
-    if (entry.offset % 8 != 0 || entry.offset > f->size_ || entry.bytes > f->size_ - entry.offset ||
+    if (entry.offset % 8 != 0 || entry.offset > size || entry.bytes > size - entry.offset ||
         entry.bytes != BlockBytes(entry.rows, entry.sets, entry.countries, entry.dict))
       return f->Corrupt(fmt::format("block {} does not fit", i));
     f->entries_[LoadFixed<int64_t>(e)] = entry;
@@ -214,7 +201,7 @@ Result<std::unique_ptr<FactsFile>> FactsFile::Open(const std::string& path, uint
   f->entry_count_ = LoadFixed<uint32_t>(h + 52);
   f->key_count_ = LoadFixed<uint32_t>(h + 56);
   const uint64_t fixed = uint64_t{f->key_count_} * 12 + (uint64_t{f->entry_count_} + 1) * 4;
-  if (at % 8 != 0 || at > f->size_ || bytes > f->size_ - at || fixed > bytes)
+  if (at % 8 != 0 || at > size || bytes > size - at || fixed > bytes)
     return f->Corrupt("the entry table does not fit");
   const char* p = h + at;
   if (Crc32(p, bytes) != LoadFixed<uint32_t>(h + 48)) return f->Corrupt("entry table checksum mismatch");
@@ -233,13 +220,14 @@ Result<std::unique_ptr<FactsFile>> FactsFile::Open(const std::string& path, uint
   return f;
 }
 
-Status FactsFile::Check(const BlockEntry& e, bool verify, bool with_rows, Block* out) const {
-  const char* b = base_ + e.offset;
-  const uint64_t rows_bytes = (uint64_t{e.rows} * 2 + 3) / 4 * 4 + uint64_t{e.rows} * 4 + (uint64_t{e.sets} + 1) * 4 +
-                              (uint64_t{e.countries} * 2 + 3) / 4 * 4;
-  // The entry part (what finds a segment's entries in S) first: a query
-  // reads the rows part only of the segments holding some.
-  const char* entries = b + rows_bytes;
+uint64_t FactsFile::RowsBytes(const BlockEntry& e) {
+  return (uint64_t{e.rows} * 2 + 3) / 4 * 4 + uint64_t{e.rows} * 4 + (uint64_t{e.sets} + 1) * 4 +
+         (uint64_t{e.countries} * 2 + 3) / 4 * 4;
+}
+
+Status FactsFile::CheckEntries(const BlockEntry& e, bool verify, Block* out) const {
+  const uint64_t rows_bytes = RowsBytes(e);
+  const char* entries = base() + e.offset + rows_bytes;
   if (verify && Crc32(entries, e.bytes - rows_bytes) != e.crc_entries)
     return Corrupt(fmt::format("checksum mismatch in a block at byte {}", e.offset));
   out->dict_count = e.dict;
@@ -250,8 +238,13 @@ Status FactsFile::Check(const BlockEntry& e, bool verify, bool with_rows, Block*
       return Corrupt(fmt::format("entry table of the block at byte {}", e.offset));
   out->rows = e.rows;
   out->set_count = e.sets;
-  if (!with_rows) return Status::Ok();
-  if (verify && Crc32(b, rows_bytes) != e.crc) return Corrupt(fmt::format("checksum mismatch in a block at byte {}", e.offset));
+  return Status::Ok();
+}
+
+Status FactsFile::CheckRows(const BlockEntry& e, bool verify, Block* out) const {
+  const char* b = base() + e.offset;
+  if (verify && Crc32(b, RowsBytes(e)) != e.crc)
+    return Corrupt(fmt::format("checksum mismatch in a block at byte {}", e.offset));
   out->codes = reinterpret_cast<const uint16_t*>(b);
   b += (uint64_t{e.rows} * 2 + 3) / 4 * 4;
   out->sets = reinterpret_cast<const uint32_t*>(b);
@@ -267,12 +260,18 @@ Status FactsFile::Check(const BlockEntry& e, bool verify, bool with_rows, Block*
   return Status::Ok();
 }
 
-Status FactsFile::Find(int64_t segment_id, uint32_t rows, bool verify, bool with_rows, Block* out) const {
+Status FactsFile::Find(int64_t segment_id, uint32_t rows, bool verify, Block* out) const {
   auto it = entries_.find(segment_id);
   if (it == entries_.end()) return Corrupt(fmt::format("no block for segment {}", segment_id));
   if (it->second.rows != rows)
     return Corrupt(fmt::format("the block for segment {} holds {} rows, the segment {}", segment_id, it->second.rows, rows));
-  return Check(it->second, verify, with_rows, out);
+  return CheckEntries(it->second, verify, out);
+}
+
+Status FactsFile::ReadRows(int64_t segment_id, bool verify, Block* out) const {
+  auto it = entries_.find(segment_id);
+  if (it == entries_.end()) return Corrupt(fmt::format("no block for segment {}", segment_id));
+  return CheckRows(it->second, verify, out);
 }
 
 bool FactsFile::Entry(uint32_t index, DictRef* out) const {
@@ -291,7 +290,8 @@ Status FactsFile::VerifyAll() const {
     if (!Entry(i, &ref)) return Corrupt(fmt::format("entry {} does not decode", i));
   for (const auto& [id, e] : entries_) {
     Block b;
-    if (Status st = Check(e, true, true, &b); !st.ok()) return st;
+    if (Status st = CheckEntries(e, true, &b); !st.ok()) return st;
+    if (Status st = CheckRows(e, true, &b); !st.ok()) return st;
     uint16_t flags;
     CollabType type;
     CountryClass cls;

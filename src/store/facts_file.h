@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "indicators/work_facts.h"
+#include "io/mapped_file.h"
 #include "io/status.h"
 #include "store/segment.h"
 
@@ -102,12 +103,16 @@ class FactsFile {
   FactsFile& operator=(const FactsFile&) = delete;
 
   const std::string& path() const { return path_; }
-  // The block of a segment: its entry part (globals, posting_offsets), and
-  // with_rows its row part too; with verify, their crc32 are checked.  An
-  // error when the file holds no block for it, or the block is damaged.
-  Status Find(int64_t segment_id, uint32_t rows, bool verify, bool with_rows, Block* out) const;
+  // The entry part of a segment's block (dict_count, globals,
+  // posting_offsets, rows, set_count): what finds its entries in S.  An
+  // error when the file holds no block for it, or the part is damaged; with
+  // verify, its crc32 is checked.
+  Status Find(int64_t segment_id, uint32_t rows, bool verify, Block* out) const;
+  // Then its row part (codes, sets, set_offsets, countries), for a segment
+  // that holds some.
+  Status ReadRows(int64_t segment_id, bool verify, Block* out) const;
   size_t blocks() const { return entries_.size(); }
-  uint64_t file_bytes() const { return size_; }
+  uint64_t file_bytes() const { return map_.view().size(); }
   // Every block's crc32 and structure.
   Status VerifyAll() const;
 
@@ -125,11 +130,13 @@ class FactsFile {
     uint32_t rows, sets, countries, dict, crc, crc_entries;
     uint64_t offset, bytes;
   };
-  Status Check(const BlockEntry& e, bool verify, bool with_rows, Block* out) const;
+  static uint64_t RowsBytes(const BlockEntry& e);
+  Status CheckEntries(const BlockEntry& e, bool verify, Block* out) const;
+  Status CheckRows(const BlockEntry& e, bool verify, Block* out) const;
+  const char* base() const { return map_.view().data(); }
 
   std::string path_;
-  const char* base_ = nullptr;
-  uint64_t size_ = 0;
+  MappedFile map_;
   std::unordered_map<int64_t, BlockEntry> entries_;
   uint32_t entry_count_ = 0, key_count_ = 0;
   const uint32_t* entry_offsets_ = nullptr;  // entry_count_ + 1, into entry_bytes_

@@ -2024,12 +2024,12 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
       // Segments without an entry in S are not opened.
       FactsFile::Block block;
       const uint32_t segment_rows = static_cast<uint32_t>(I.rows[s].works);
-      Status st = F.Find(I.rows[s].id, segment_rows, I.verify_checksums, false, &block);
+      Status st = F.Find(I.rows[s].id, segment_rows, I.verify_checksums, &block);
       if (!st.ok()) return L.error = st, void();
       bool holds = false;
       for (uint32_t d = 0; d < block.dict_count && !holds; ++d) holds = in_scope[block.globals[d]] != 0;
       if (!holds) continue;
-      if (st = F.Find(I.rows[s].id, segment_rows, I.verify_checksums, true, &block); !st.ok())
+      if (st = F.ReadRows(I.rows[s].id, I.verify_checksums, &block); !st.ok())
         return L.error = st, void();
       auto opened = I.LightReader(s);
       if (!opened.ok()) return L.error = opened.status(), void();
