@@ -124,12 +124,16 @@ def main():
     for line in info_text.splitlines():
         if line.startswith('facts file'):
             info['facts_line'] = line.split(None, 2)[2]
+        if line.startswith('stored answers'):
+            info['views_line'] = line.split(None, 2)[2]
     res['info'] = info
     cold_ok = None if args.no_cold else store_bench.drop_caches([store])
     queries = []
     specs = [('store info', [coopscope, 'store', 'info', store]),
-             (f'indicators --org {CNRS}', [coopscope, 'indicators', '--store', store, '--org', CNRS, '--home', 'FR',
+             (f'indicators --org {CNRS}', [coopscope, 'indicators', '--store', store, '--org', CNRS,
                                            '--format', 'json', '-q', '--timings']),
+             (f'indicators --org {CNRS} --read-works', [coopscope, 'indicators', '--store', store, '--org', CNRS,
+                                                        '--read-works', '--format', 'json', '-q', '--timings']),
              (f'rank --year {args.year}', [coopscope, 'rank', '--store', store, '--year', str(args.year), '--top', '0',
                                            '--format', 'json']),
              (f'countries --year {args.year}', [coopscope, 'countries', '--store', store, '--year', str(args.year),
@@ -145,6 +149,7 @@ def main():
         q = {'query': label, 'cold_ms': cold.seconds * 1000 if cold else None, 'warm_ms': best.seconds * 1000,
              'rss_mib': best.rss_mib, 'others': best.others, 'cpu_s': best.cpu_seconds}
         if tag == 'indicators':
+            q['out_path'] = best.out_path
             with open(best.out_path) as f:
                 q['in_scope'] = json.load(f)['ingest']['in_scope']
             with open(best.out_path[:-len('.out')] + '.stderr', errors='replace') as f:
@@ -155,6 +160,10 @@ def main():
                 q['rows'] = len(json.load(f).get('rows', []))
         queries.append(q)
     res['queries'] = queries
+    answers = [q['out_path'] for q in queries if q.get('out_path')]
+    if len(answers) == 2:
+        with open(answers[0], 'rb') as a, open(answers[1], 'rb') as b:
+            res['stored_equals_works'] = a.read() == b.read()
     res['cold_available'] = cold_ok
     res['report'] = report(res, args)
     with open(res_path, 'w') as f:
@@ -183,6 +192,8 @@ def report(res, args):
     L.append('')
     if info.get('facts_line'):
         L.append(f'- Facts file: {info["facts_line"]}.')
+    if info.get('views_line'):
+        L.append(f'- Stored answers: {info["views_line"]}.')
     L.append('')
     L.append('| query | works in scope | cold ms | warm ms | CPU s (warm) | peak RSS MiB | others CPU |')
     L.append('|---|---:|---:|---:|---:|---:|---:|')
@@ -197,6 +208,10 @@ def report(res, args):
     for q in queries:
         if q.get('phases'):
             L.append(f'Phases of the best `{q["query"]}` (`--timings`, wall): {q["phases"]}.')
+    if 'stored_equals_works' in res:
+        L.append('')
+        L.append('The stored answer and the answer read from the works are '
+                 + ('byte-identical (JSON).' if res['stored_equals_works'] else '**different** (a defect).'))
     L.append('')
     L.append(f'Command: `{res["command"]}`')
     L.append('')

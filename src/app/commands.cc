@@ -44,6 +44,7 @@ struct IndicatorsOptions {
   unsigned threads = 0;
   bool quiet = false;
   bool timings = false;
+  bool read_works = false;
   size_t max_record_bytes = Limits().max_record_bytes;
   size_t max_rejects = 0;
   size_t dedup_memory_mb = Limits().dedup_memory_bytes >> 20;
@@ -67,6 +68,7 @@ struct StoreOptions {
   size_t max_record_bytes = Limits().max_record_bytes;
   std::vector<std::string> country_rules;
   bool no_overseas = false, no_hkmo = false;
+  int64_t views_min_works = -1;
 };
 
 struct RankOptions {
@@ -126,6 +128,15 @@ Commands& State() {
 int WriteReport(const IndicatorsOptions& o, const Collected& collected, const Scope& scope, const CountryPolicy& policy,
                 bool registry_loaded, ReportOptions report_options, CsvTable csv_table);
 
+// --rejects with --store: the store's rejects.
+int WriteRejects(const IndicatorsOptions& o, const store::Snapshot& snap) {
+  if (o.rejects_file.empty()) return kExitOk;
+  RejectLog log;
+  for (auto& r : snap.Rejects()) log.Add(std::move(r));
+  if (Status st = log.WriteTsv(o.rejects_file); !st.ok()) return Fail(kExitInput, st.message());
+  return kExitOk;
+}
+
 int RunIndicatorsFromStore(const IndicatorsOptions& o, const CountryPolicy& policy, const ReportOptions& report_options,
                            CsvTable csv_table) {
   if (!o.inputs.empty()) return Fail(kExitUsage, "give either input files or --store, not both");
@@ -144,6 +155,25 @@ int RunIndicatorsFromStore(const IndicatorsOptions& o, const CountryPolicy& poli
                            std::chrono::duration<double>(now - mark).count());
     mark = now;
   };
+  // One organisation named by id, name or alias, and the store's country
+  // rules: its stored answer when the store keeps one (store/views.h), read
+  // without the registry.
+  if (!o.read_works && o.org.orgs.size() == 1 && o.org.scope_file.empty() && o.org.home.empty()) {
+    auto light = store::Snapshot::Open(o.store, true, false);
+    if (!light.ok()) return Fail(ExitFor(light.status()), light.status().message());
+    phase("open");
+    store::ViewAnswer view;
+    auto found = light.value()->View(RootKey(o.org.orgs[0]), policy, &view);
+    if (!found.ok()) return Fail(ExitFor(found.status()), found.status().message());
+    if (found.value()) {
+      phase("stored answer");
+      if (int rc = WriteRejects(o, *light.value()); rc != kExitOk) return rc;
+      int rc = WriteReport(o, view.collected, view.scope, policy, view.registry_loaded, report_options, csv_table);
+      phase("report");
+      if (o.timings) fmt::print(stderr, "coopscope: phases: {}\n", timings);
+      return rc;
+    }
+  }
   auto snap = store::Snapshot::Open(o.store, true);
   if (!snap.ok()) return Fail(ExitFor(snap.status()), snap.status().message());
   phase("open");
@@ -153,11 +183,7 @@ int RunIndicatorsFromStore(const IndicatorsOptions& o, const CountryPolicy& poli
   auto collected = snap.value()->Tally(*scope, policy, o.threads);
   if (!collected.ok()) return Fail(ExitFor(collected.status()), collected.status().message());
   phase(snap.value()->HasFacts(policy) ? "works (facts file)" : "works (decoded)");
-  if (!o.rejects_file.empty()) {
-    RejectLog log;
-    for (auto& r : snap.value()->Rejects()) log.Add(std::move(r));
-    if (Status st = log.WriteTsv(o.rejects_file); !st.ok()) return Fail(kExitInput, st.message());
-  }
+  if (int rc = WriteRejects(o, *snap.value()); rc != kExitOk) return rc;
   int rc = WriteReport(o, collected.value(), *scope, policy, snap.value()->registry().size() > 0, report_options,
                        csv_table);
   phase("report");
@@ -192,6 +218,7 @@ int RunStoreIngest(const StoreOptions& o, bool update) {
   in.threads = o.threads;
   in.policy = policy.value();
   in.update = update;
+  in.views_min_works = o.views_min_works;
   RejectLog rejects;
   Result<store::IngestSummary> result = Status();
   {
@@ -217,9 +244,9 @@ int RunStoreIngest(const StoreOptions& o, bool update) {
                s.totals.live_works);
     fmt::print(stderr,
                "coopscope: phases: registry {:.2f} s, files {:.2f} s (cpu {:.2f} s), settle {:.2f} s (cpu {:.2f} s), "
-               "publish {:.2f} s\n",
+               "publish {:.2f} s, {} stored answers {:.2f} s\n",
                s.registry_seconds, s.files_seconds, s.files_cpu_seconds, s.settle_seconds, s.settle_cpu_seconds,
-               s.publish_seconds);
+               s.publish_seconds, s.views, s.views_seconds);
     PrintExportResolutions(s.totals, stderr);
     if (rejects.size() > 0)
       fmt::print(stderr, "coopscope: first reject: {}{}\n", rejects.Sorted().front().ToString(),
@@ -248,6 +275,12 @@ int RunStoreInfo(const std::string& dir) {
   if (!t.facts_file.empty())
     fmt::print("facts file       {} bytes, {:.1f} per work; with the segments {:.1f} per work\n", t.facts_bytes,
                per(t.facts_bytes, t.stored_rows), per(t.segment_bytes + t.facts_bytes, t.stored_rows));
+  if (t.views_min_works > 0)
+    fmt::print("stored answers   {} organisations with at least {} works ({} bytes, {:.1f} per work; {} names and "
+               "ids lead to them)\n",
+               t.views, t.views_min_works, t.view_bytes, per(t.view_bytes, t.stored_rows), t.view_keys);
+  else
+    fmt::print("stored answers   none (--views-min-works 0)\n");
   fmt::print("registry         {} organisations\n", snap.value()->registry_size());
   PrintExportResolutions(t, stdout);
   fmt::print("manifest parts   {} checked, {} mismatched, {} absent\n", g.manifest_parts_checked,
@@ -729,6 +762,9 @@ void RegisterCommands(CLI::App& app) {
   c.indicators->add_option("--max-rejects", o.max_rejects, "Fail (exit 3) past this many rejects (0: no limit)");
   c.indicators->add_option("--threads", o.threads, "Worker threads (default: all cores)");
   c.indicators->add_flag("--timings", o.timings, "With --store: print the query's phases (wall seconds) on stderr");
+  c.indicators->add_flag("--read-works", o.read_works,
+                         "With --store: answer from the works even when the store keeps this organisation's answer "
+                         "(the same figures, slower; for checks and benchmarks)");
   c.indicators->add_flag("-q,--quiet", o.quiet, "No progress line and no notes on stderr");
   c.indicators->add_option("--max-record-bytes", o.max_record_bytes, "Longest accepted record in bytes")
       ->capture_default_str();
@@ -789,6 +825,11 @@ void RegisterCommands(CLI::App& app) {
         ->allow_extra_args(false);
     cmd->add_flag("--no-overseas-as-fr", so.no_overseas, "For rank and countries: keep French overseas codes apart");
     cmd->add_flag("--no-hk-mo-as-cn", so.no_hkmo, "For rank and countries: keep HK and MO apart from CN");
+    cmd->add_option("--views-min-works", so.views_min_works,
+                    fmt::format("Store the answer of `indicators --store --org X` for every organisation with at "
+                                "least this many works (0: none; kept by later updates; default {})",
+                                store::kDefaultViewsMinWorks))
+        ->check(CLI::NonNegativeNumber);
   };
   c.store_build = st->add_subcommand("build", "Create a store, or finish an interrupted build");
   add_ingest(c.store_build);

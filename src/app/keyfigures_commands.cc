@@ -87,6 +87,9 @@ struct Publications {
   InputSet inputs;
   RejectLog* rejects = nullptr;  // where file rejects go (may change between calls)
   keyfigures::CollectFn collect;  // empty when neither files nor a store were given
+  // The same works summed per year, for a report only (the store sums them
+  // from its facts file instead of decoding each work); files: `collect`.
+  keyfigures::CollectFn summed;
   // The matcher of exports' affiliation strings, built at the first pass that
   // needs one and kept for the others (`hr join` makes one pass per scope).
   std::unique_ptr<AffiliationMatcher> matcher;
@@ -108,6 +111,7 @@ int OpenPublications(const OrgOptions& org, const std::string& store_dir, const 
     p->registry = &p->snapshot->registry();
     if (int rc = BuildScope(org, *p->registry, &p->ctx.scope); rc != kExitOk) return rc;
     p->collect = [p, threads](const Scope& scope) { return p->snapshot->Collect(scope, p->policy, threads); };
+    p->summed = [p, threads](const Scope& scope) { return p->snapshot->Tally(scope, p->policy, threads); };
     return kExitOk;
   }
   if (int rc = BuildOrg(org, &p->ctx); rc != kExitOk) return rc;
@@ -127,6 +131,7 @@ int OpenPublications(const OrgOptions& org, const std::string& store_dir, const 
     RejectLog ignored;
     return CollectWorks(p->inputs, scope, *p->registry, p->policy, run, p->rejects ? p->rejects : &ignored);
   };
+  p->summed = p->collect;
   return kExitOk;
 }
 
@@ -152,7 +157,7 @@ int RunKeyFigures(const KeyFiguresOptions& o) {
   if (pubs.collect) {
     RejectLog rejects;
     pubs.rejects = &rejects;
-    auto collected = pubs.collect(scope);
+    auto collected = pubs.summed(scope);
     if (!collected.ok()) return Fail(ExitFor(collected.status()), collected.status().message());
     NoteRejects("works", rejects, o.quiet);
     in.publications_source =

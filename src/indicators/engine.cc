@@ -62,15 +62,13 @@ void AppendFacts(const WorkFacts& facts, const FactsArena& from, Collected* out)
   copy(from.countries, facts.countries_begin, facts.countries_end, &a.countries, &f.countries_begin, &f.countries_end);
   copy(from.partners, facts.partners_begin, facts.partners_end, &a.partners, &f.partners_begin, &f.partners_end);
   copy(from.member_list, facts.members_begin, facts.members_end, &a.member_list, &f.members_begin, &f.members_end);
+  MergeDescriptions(facts, from, &a);
+  f.names_begin = f.names_end = 0;  // merged
   out->works.push_back(f);
 }
 
-void FinishCollected(const std::vector<const FactsArena*>& arenas, Collected* out) {
+void FinishCollected(Collected* out) {
   out->ingest.in_scope = out->works.size();
-  for (const FactsArena* arena : arenas) {
-    for (const auto& [key, info] : arena->partner_info) MergePartnerInfo(info, &out->arena.partner_info[key]);
-    for (const auto& [id, name] : arena->root_names) MergeRootName(name, &out->arena.root_names[id]);
-  }
   out->inferred_home = MostFrequentCountry(out->arena.member_list);
 }
 
@@ -301,9 +299,7 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
     AppendFacts(w.facts[winner.facts], w.arena, &out);
   });
   if (!merged_status.ok()) return merged_status;
-  std::vector<const FactsArena*> arenas;
-  for (auto& w : workers) arenas.push_back(&w->arena);
-  FinishCollected(arenas, &out);
+  FinishCollected(&out);
   out.registry = &registry;
   return out;
 }

@@ -54,6 +54,14 @@ struct RunOptions {
   std::atomic<uint64_t>* progress_records = nullptr;  // records met so far
 };
 
+// Descriptions of partner institutions kept elsewhere than the registry and
+// the arena (a stored answer's, decoded when the report names them).
+class PartnerDirectory {
+ public:
+  virtual ~PartnerDirectory() = default;
+  virtual bool Find(PartnerKey key, PartnerInfo* out) const = 0;
+};
+
 struct Collected {
   std::vector<WorkFacts> works;  // W(S) after de-duplication, sorted by work id
   FactsArena arena;              // their variable parts, merged
@@ -66,6 +74,8 @@ struct Collected {
   // Describes the partners it knows (arena.partner_info holds the others'
   // descriptions as the works give them); null: none.  Outlives the report.
   const Registry* registry = nullptr;
+  // Consulted after the registry and arena.partner_info; null: none.
+  const PartnerDirectory* directory = nullptr;
 };
 
 // Reads the inputs and keeps W(S).  Bad records go to rejects; the returned
@@ -75,12 +85,12 @@ Result<Collected> CollectWorks(const InputSet& inputs, const Scope& scope, const
                                const CountryPolicy& policy, const RunOptions& options, RejectLog* rejects);
 
 // Appends one winning work's facts, with their variable parts taken from
-// `from`, to out (works, arena).
+// `from`, to out (works, arena); the descriptions it gives of partners and
+// roots are merged into out's maps (those of superseded versions never are).
 void AppendFacts(const WorkFacts& facts, const FactsArena& from, Collected* out);
-// Once every winner is appended (in id order): in_scope, partner names and
-// root names from the arenas, and the home country inferred from the
-// winners' member institutions.
-void FinishCollected(const std::vector<const FactsArena*>& arenas, Collected* out);
+// Once every winner is appended (in id order): in_scope and the home country
+// inferred from the winners' member institutions.
+void FinishCollected(Collected* out);
 
 // Sum of the sizes of the data files (for progress).
 uint64_t TotalInputBytes(const InputSet& inputs);

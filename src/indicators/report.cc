@@ -48,29 +48,28 @@ void Finish(PeriodIndicators* period, const Collected& collected, const CountryP
               if (a.copubs.full != b.copubs.full) return a.copubs.full > b.copubs.full;
               return a.country < b.country;
             });
-  std::vector<std::pair<PartnerKey, Copubs>> insts(t.institutions.begin(), t.institutions.end());
-  auto before = [](const auto& a, const auto& b) {  // a total order: the top rows do not depend on the map's order
-    if (a.second.full != b.second.full) return a.second.full > b.second.full;
-    return a.first < b.first;
+  // Ranked by (works, key): a total order, so the top rows do not depend on
+  // the order the sums were made in.  Ranked as (works, key) pairs, a third
+  // of the rows' size, then the top rows' sums found by key.
+  std::vector<std::pair<uint64_t, PartnerKey>> ranked;
+  ranked.reserve(t.institutions.size());
+  for (const auto& [key, cp] : t.institutions) ranked.emplace_back(cp.full, key);
+  auto before = [](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first > b.first;
+    return a.second < b.second;
   };
-  period->partner_institutions_total = insts.size();
-  if (options.top_institutions != 0 && insts.size() > options.top_institutions) {
-    std::nth_element(insts.begin(), insts.begin() + static_cast<ptrdiff_t>(options.top_institutions), insts.end(),
+  period->partner_institutions_total = ranked.size();
+  if (options.top_institutions != 0 && ranked.size() > options.top_institutions) {
+    std::nth_element(ranked.begin(), ranked.begin() + static_cast<ptrdiff_t>(options.top_institutions), ranked.end(),
                      before);
-    insts.resize(options.top_institutions);
+    ranked.resize(options.top_institutions);
   }
-  std::sort(insts.begin(), insts.end(), before);
-  for (const auto& [key, cp] : insts) {
-    PartnerInfo info;
-    const Registry* registry = collected.registry;
-    const RegistryEntry* e = nullptr;
-    if (registry != nullptr && registry->size() != 0)
-      e = (key & kRorKeyBit) ? registry->FindRor(key & ~kRorKeyBit) : registry->FindOpenAlex(key);
-    if (e != nullptr) {
-      info = PartnerInfo{e->name, policy.Map(e->country), e->ror, true};
-    } else if (auto it = collected.arena.partner_info.find(key); it != collected.arena.partner_info.end()) {
-      info = it->second;
-    }
+  std::sort(ranked.begin(), ranked.end(), before);
+  for (const auto& [full, key] : ranked) {
+    auto it = std::lower_bound(t.institutions.begin(), t.institutions.end(), key,
+                               [](const auto& row, PartnerKey k) { return row.first < k; });
+    const Copubs& cp = it->second;  // present: ranked holds t.institutions' keys
+    PartnerInfo info = DescribePartner(collected, key, policy);
     period->partner_institutions.push_back(
         {key, info, cp, t.p ? static_cast<double>(cp.full) / static_cast<double>(t.p) : 0.0});
   }
@@ -98,7 +97,7 @@ const char* CountryClassName(CountryClass cls) {
 
 FracUnits ToFracUnits(double frac) { return static_cast<FracUnits>(std::ldexp(frac, 62)); }
 
-double FracSum::value() const { return std::ldexp(static_cast<double>(units_), -62); }
+double FracSum::value() const { return std::ldexp(static_cast<double>(units()), -62); }
 
 void Tally::AddFlags(uint16_t flags, CollabType type, CountryClass country_class, const Copubs& works) {
   p += works.full;
@@ -129,37 +128,56 @@ void Tally::SetInstitutions(const std::unordered_map<PartnerKey, Copubs>& sums) 
             [](const auto& a, const auto& b) { return a.first < b.first; });
 }
 
-void Tally::Merge(const Tally& o) {
-  p += o.p;
-  p_frac.Add(o.p_frac);
-  for (int i = 0; i < kIndicators; ++i) {
-    flagged[i] += o.flagged[i];
-    flagged_frac[i].Add(o.flagged_frac[i]);
-  }
-  distance_known += o.distance_known;
-  for (int i = 0; i < kCollabTypes; ++i) collab_types[i] += o.collab_types[i];
-  for (int i = 0; i < kCountryClasses; ++i) country_classes[i] += o.country_classes[i];
-  for (const auto& [c, cp] : o.countries) countries[c].Add(cp);
-  for (const auto& [c, cp] : o.single_country) single_country[c].Add(cp);
-  if (!o.institutions.empty()) {
-    std::vector<std::pair<PartnerKey, Copubs>> merged;
-    merged.reserve(institutions.size() + o.institutions.size());
-    auto a = institutions.cbegin();
-    auto b = o.institutions.cbegin();
-    while (a != institutions.cend() || b != o.institutions.cend()) {
-      if (b == o.institutions.cend() || (a != institutions.cend() && a->first < b->first)) {
-        merged.push_back(*a++);
-      } else if (a == institutions.cend() || b->first < a->first) {
-        merged.push_back(*b++);
-      } else {
-        merged.push_back(*a++);
-        merged.back().second.Add((b++)->second);
-      }
+void Tally::Merge(const Tally& o) { MergeAll({&o}); }
+
+void Tally::MergeAll(const std::vector<const Tally*>& parts) {
+  size_t total = institutions.size();
+  for (const Tally* o : parts) {
+    p += o->p;
+    p_frac.Add(o->p_frac);
+    for (int i = 0; i < kIndicators; ++i) {
+      flagged[i] += o->flagged[i];
+      flagged_frac[i].Add(o->flagged_frac[i]);
     }
-    institutions = std::move(merged);
+    distance_known += o->distance_known;
+    for (int i = 0; i < kCollabTypes; ++i) collab_types[i] += o->collab_types[i];
+    for (int i = 0; i < kCountryClasses; ++i) country_classes[i] += o->country_classes[i];
+    for (const auto& [c, cp] : o->countries) countries[c].Add(cp);
+    for (const auto& [c, cp] : o->single_country) single_country[c].Add(cp);
+    country_mentions += o->country_mentions;
+    foreign_country_mentions += o->foreign_country_mentions;
+    total += o->institutions.size();
   }
-  country_mentions += o.country_mentions;
-  foreign_country_mentions += o.foreign_country_mentions;
+  // The partner institutions: one k-way merge of sorted runs into one
+  // vector (merging them pairwise would copy the growing sum once per part).
+  using Run = std::pair<std::vector<std::pair<PartnerKey, Copubs>>::const_iterator,
+                        std::vector<std::pair<PartnerKey, Copubs>>::const_iterator>;
+  std::vector<Run> runs;
+  if (!institutions.empty()) runs.emplace_back(institutions.cbegin(), institutions.cend());
+  for (const Tally* o : parts)
+    if (!o->institutions.empty()) runs.emplace_back(o->institutions.cbegin(), o->institutions.cend());
+  if (runs.empty() || (runs.size() == 1 && !institutions.empty())) return;
+  std::vector<std::pair<PartnerKey, Copubs>> merged;
+  merged.reserve(total);
+  while (!runs.empty()) {
+    PartnerKey least = runs[0].first->first;
+    for (const Run& r : runs) least = std::min(least, r.first->first);
+    merged.emplace_back(least, Copubs{});
+    Copubs& into = merged.back().second;
+    for (size_t i = 0; i < runs.size();) {
+      Run& r = runs[i];
+      if (r.first->first == least) {
+        into.Add(r.first->second);
+        if (++r.first == r.second) {
+          runs[i] = runs.back();
+          runs.pop_back();
+          continue;
+        }
+      }
+      ++i;
+    }
+  }
+  institutions = std::move(merged);
 }
 
 Interval BootstrapInterval(uint64_t p, uint64_t p_x, int resamples, uint64_t seed) {
@@ -173,6 +191,18 @@ Interval BootstrapInterval(uint64_t p, uint64_t p_x, int resamples, uint64_t see
   size_t hi = static_cast<size_t>(std::ceil(0.975 * resamples)) - 1;
   return {static_cast<double>(samples[lo]) / static_cast<double>(p),
           static_cast<double>(samples[hi]) / static_cast<double>(p)};
+}
+
+PartnerInfo DescribePartner(const Collected& collected, PartnerKey key, const CountryPolicy& policy) {
+  const Registry* registry = collected.registry;
+  const RegistryEntry* e = nullptr;
+  if (registry != nullptr && registry->size() != 0)
+    e = (key & kRorKeyBit) ? registry->FindRor(key & ~kRorKeyBit) : registry->FindOpenAlex(key);
+  if (e != nullptr) return PartnerInfo{e->name, policy.Map(e->country), e->ror, true};
+  if (auto it = collected.arena.partner_info.find(key); it != collected.arena.partner_info.end()) return it->second;
+  PartnerInfo info;
+  if (collected.directory != nullptr) collected.directory->Find(key, &info);
+  return info;
 }
 
 Report BuildReport(const Collected& collected, const Scope& scope, const CountryPolicy& policy, bool registry_loaded,
@@ -235,7 +265,9 @@ Report BuildReport(const Collected& collected, const Scope& scope, const Country
   uint64_t seed = options.seed;
   // The whole range and the windows first: the years' tallies then move into
   // their periods.
-  for (const auto& [year, tally] : years) report.total.tally.Merge(tally);
+  std::vector<const Tally*> parts;
+  for (const auto& [year, tally] : years) parts.push_back(&tally);
+  report.total.tally.MergeAll(parts);
   report.total.first_year = first;
   report.total.last_year = last;
   Finish(&report.total, collected, policy, options, report.home, SplitMix(seed ^ 0x70741));
@@ -244,7 +276,9 @@ Report BuildReport(const Collected& collected, const Scope& scope, const Country
       PeriodIndicators period;
       period.first_year = start;
       period.last_year = start + options.window - 1;
-      for (int y = start; y <= period.last_year; ++y) period.tally.Merge(years[y]);
+      parts.clear();
+      for (int y = start; y <= period.last_year; ++y) parts.push_back(&years[y]);
+      period.tally.MergeAll(parts);
       Finish(&period, collected, policy, options, report.home,
              SplitMix(seed ^ (static_cast<uint64_t>(start) << 20) ^ static_cast<uint64_t>(options.window)));
       report.windows.push_back(std::move(period));

@@ -69,6 +69,11 @@ struct Report {
   uint64_t seed = 0;
 };
 
+// How the report describes a partner institution: from collected.registry
+// when it knows the partner, else as the works described it (the arena, then
+// collected.directory).
+PartnerInfo DescribePartner(const Collected& collected, PartnerKey key, const CountryPolicy& policy);
+
 Report BuildReport(const Collected& collected, const Scope& scope, const CountryPolicy& policy, bool registry_loaded,
                    const ReportOptions& options);
 

@@ -29,13 +29,29 @@ using FracUnits = int64_t;
 FracUnits ToFracUnits(double frac);  // frac in [0, 1]
 class FracSum {
  public:
-  void Add(FracUnits units, uint64_t times = 1) { units_ += static_cast<__int128>(units) * times; }
-  void Add(const FracSum& other) { units_ += other.units_; }
-  void Subtract(const FracSum& other) { units_ -= other.units_; }
+  void Add(FracUnits units, uint64_t times = 1) { Set(this->units() + static_cast<__int128>(units) * times); }
+  void Add(const FracSum& other) { Set(units() + other.units()); }
+  void Subtract(const FracSum& other) { Set(units() - other.units()); }
   double value() const;
+  // The sum in units (stored answers keep it exactly).
+  __int128 units() const {
+    return static_cast<__int128>((static_cast<unsigned __int128>(static_cast<uint64_t>(hi_)) << 64) | lo_);
+  }
+  static FracSum FromUnits(__int128 units) {
+    FracSum s;
+    s.Set(units);
+    return s;
+  }
 
  private:
-  __int128 units_ = 0;
+  void Set(__int128 units) {
+    lo_ = static_cast<uint64_t>(units);
+    hi_ = static_cast<int64_t>(units >> 64);
+  }
+  // Two halves rather than one __int128, whose 16-byte alignment would make
+  // a partner's row (key, Copubs) 48 bytes instead of 32.
+  uint64_t lo_ = 0;
+  int64_t hi_ = 0;
 };
 
 struct Copubs {
@@ -50,6 +66,7 @@ struct Copubs {
     frac.Add(other.frac);
   }
 };
+static_assert(sizeof(Copubs) == 24, "a partner's row stays 32 bytes");
 
 // Mergeable sums over a set of works, independent of the home country h(S)
 // (which may be inferred from the same works): Finish applies h.
@@ -72,6 +89,8 @@ struct Tally {
   uint64_t foreign_country_mentions = 0;                // Σ_w |K(w) \ {h}|, set by Finish
 
   void Merge(const Tally& other);
+  // Merges several at once (one pass over the partner institutions).
+  void MergeAll(const std::vector<const Tally*>& parts);
   // Works with the same flags, types and country class: `works.full` of
   // them, their weights summing to `works.frac`.
   void AddFlags(uint16_t flags, CollabType type, CountryClass country_class, const Copubs& works);

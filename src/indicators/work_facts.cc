@@ -208,11 +208,40 @@ void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
   facts->partners_begin = static_cast<uint32_t>(arena->partners.size());
   arena->partners.insert(arena->partners.end(), partners_.begin(), partners_.end());
   facts->partners_end = static_cast<uint32_t>(arena->partners.size());
-  for (const Named& n : root_names_) MergeRootName(refs_[n.name_mention].name, &arena->root_names[n.key]);
+  facts->names_begin = static_cast<uint32_t>(arena->named.size());
+  for (const Named& n : root_names_)
+    arena->named.push_back(
+        arena->Intern(n.key, true, PartnerInfo{std::string(refs_[n.name_mention].name), kNoCountry, 0, false}));
   for (const Named& n : partner_names_)
-    MergePartnerInfo(PartnerInfo{n.name_mention >= 0 ? std::string(refs_[n.name_mention].name) : std::string(),
-                                 n.country, n.ror, false},
-                     &arena->partner_info[n.key]);
+    arena->named.push_back(arena->Intern(
+        n.key, false,
+        PartnerInfo{n.name_mention >= 0 ? std::string(refs_[n.name_mention].name) : std::string(), n.country, n.ror,
+                    false}));
+  facts->names_end = static_cast<uint32_t>(arena->named.size());
+}
+
+uint32_t FactsArena::Intern(uint64_t key, bool root, PartnerInfo info) {
+  auto [b, e] = description_index_.equal_range(key);
+  for (auto it = b; it != e; ++it) {
+    const Description& d = descriptions[it->second];
+    if (d.root == root && d.info.name == info.name && d.info.country == info.country && d.info.ror == info.ror &&
+        d.info.from_registry == info.from_registry)
+      return it->second;
+  }
+  const auto index = static_cast<uint32_t>(descriptions.size());
+  descriptions.push_back(Description{key, root, std::move(info)});
+  description_index_.emplace(key, index);
+  return index;
+}
+
+void MergeDescriptions(const WorkFacts& facts, const FactsArena& from, FactsArena* into) {
+  for (uint32_t i = facts.names_begin; i < facts.names_end; ++i) {
+    const FactsArena::Description& d = from.descriptions[from.named[i]];
+    if (d.root)
+      MergeRootName(d.info.name, &into->root_names[d.key]);
+    else
+      MergePartnerInfo(d.info, &into->partner_info[d.key]);
+  }
 }
 
 std::pair<const OpenAlexId*, const OpenAlexId*> FactsBuilder::InstLineage(const WorkShape& shape,

@@ -57,6 +57,7 @@ struct WorkFacts {
   uint32_t countries_begin = 0, countries_end = 0;  // K(w) in FactsArena::countries
   uint32_t partners_begin = 0, partners_end = 0;    // in FactsArena::partners
   uint32_t members_begin = 0, members_end = 0;      // countries of its in-S institutions, in FactsArena::member_list
+  uint32_t names_begin = 0, names_end = 0;          // the descriptions it gives, in FactsArena::named
   double gcd_km = -1;                               // -1 when undefined
 };
 
@@ -84,7 +85,28 @@ struct FactsArena {
   std::unordered_map<PartnerKey, PartnerInfo> partner_info;
   std::vector<CountryCode> member_list;  // countries of in-S institution mentions, per work (to infer h(S))
   std::unordered_map<OpenAlexId, std::string> root_names;  // display names of roots met in works
+
+  // What each work says of its partners and roots, before the maps above:
+  // a work lists its descriptions in `named` (WorkFacts::names_begin/end),
+  // each distinct description kept once in `descriptions`, and only the
+  // works kept — not the superseded versions of a work — are merged into
+  // the maps (MergeDescriptions).
+  struct Description {
+    uint64_t key = 0;
+    bool root = false;  // a root's display name (info.name); else a partner's description
+    PartnerInfo info;
+  };
+  std::vector<Description> descriptions;
+  std::vector<uint32_t> named;
+  // The index of this description in `descriptions`, added when new.
+  uint32_t Intern(uint64_t key, bool root, PartnerInfo info);
+
+ private:
+  std::unordered_multimap<uint64_t, uint32_t> description_index_;
 };
+
+// Merges the descriptions `facts` gives (in from.named) into into's maps.
+void MergeDescriptions(const WorkFacts& facts, const FactsArena& from, FactsArena* into);
 
 // What Scope::Contains is asked about a reference: its ROR (stated, else the
 // registry's) and lineage (stated, else the registry's), with the registry

@@ -8,6 +8,41 @@
 #include <unordered_map>
 
 namespace coopscope {
+
+RootText ReadRootText(std::string_view text) {
+  RootText root;
+  if (text.starts_with("ror:")) text.remove_prefix(4);
+  std::string_view t = text;
+  if (auto pos = t.rfind('/'); pos != std::string_view::npos) t = t.substr(pos + 1);
+  if (t.size() == 9 && t[0] == '0' && std::isdigit(static_cast<unsigned char>(t[7])) &&
+      std::isdigit(static_cast<unsigned char>(t[8])) && ParseRorId(t) != 0) {
+    root.kind = RootText::kRor;
+    root.ror = ParseRorId(text);
+  } else if (OpenAlexId id = ParseOpenAlexId(text, 'I')) {
+    root.kind = RootText::kOpenAlex;
+    root.openalex = id;
+  }
+  return root;
+}
+
+std::string RootKey(std::string_view text) {
+  const RootText root = ReadRootText(text);
+  switch (root.kind) {
+    case RootText::kRor: return fmt::format("ror:{}", root.ror);
+    case RootText::kOpenAlex: return fmt::format("openalex:{}", root.openalex);
+    case RootText::kName: break;
+  }
+  return "name:" + NormalizeName(text);
+}
+
+Scope Scope::Described(std::string name, CountryCode home, std::vector<ScopeMember> roots) {
+  Scope scope;
+  scope.name_ = std::move(name);
+  scope.home_ = home;
+  scope.roots_ = std::move(roots);
+  return scope;
+}
+
 namespace {
 
 struct IdRef {
@@ -15,21 +50,14 @@ struct IdRef {
   RorId ror = 0;
 };
 
-bool LooksLikeRor(std::string_view text) {
-  std::string_view t = text;
-  if (auto pos = t.rfind('/'); pos != std::string_view::npos) t = t.substr(pos + 1);
-  return t.size() == 9 && t[0] == '0' && std::isdigit(static_cast<unsigned char>(t[7])) &&
-         std::isdigit(static_cast<unsigned char>(t[8])) && ParseRorId(t) != 0;
-}
-
 // Resolves "02feahw73", "https://ror.org/02feahw73", "I1294671590" or a name.
 Result<IdRef> Resolve(std::string_view text, const Registry& registry) {
   IdRef ref;
-  if (text.starts_with("ror:")) text.remove_prefix(4);
-  if (LooksLikeRor(text)) {
-    ref.ror = ParseRorId(text);
-  } else if (OpenAlexId id = ParseOpenAlexId(text, 'I')) {
-    ref.openalex = id;
+  const RootText root = ReadRootText(text);
+  if (root.kind == RootText::kRor) {
+    ref.ror = root.ror;
+  } else if (root.kind == RootText::kOpenAlex) {
+    ref.openalex = root.openalex;
   } else {
     auto found = registry.FindByName(text);
     if (found.empty()) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "io/status.h"
@@ -29,6 +30,20 @@ struct ScopeSpec {
 //   include = ["I4210…"]     exclude = ["0xxxxxxNN"]
 Result<ScopeSpec> LoadScopeFile(const std::string& path);
 
+// How Scope::Build reads a root: a ROR id ("02feahw73", "ror:…",
+// "https://ror.org/…"), an OpenAlex institution id, else a name.
+struct RootText {
+  enum Kind { kName, kRor, kOpenAlex } kind = kName;
+  RorId ror = 0;
+  OpenAlexId openalex = 0;
+};
+RootText ReadRootText(std::string_view text);
+// A root's text reduced to what its resolution depends on: "ror:N",
+// "openalex:N", or "name:" and the normalised name (the registry looks names
+// up by that form).  Two texts with one key resolve alike against any
+// registry.
+std::string RootKey(std::string_view text);
+
 struct ScopeMember {
   OpenAlexId openalex = 0;
   RorId ror = 0;
@@ -43,6 +58,9 @@ class Scope {
   // Resolves the roots against the registry (which may be empty when roots
   // are ids).  An unknown name, or one naming several organisations, is an error.
   static Result<Scope> Build(const ScopeSpec& spec, const Registry& registry);
+  // A scope known only by what outputs show of it (name, home, roots), as a
+  // stored answer keeps it: no institution belongs to it.
+  static Scope Described(std::string name, CountryCode home, std::vector<ScopeMember> roots);
   // The empty scope: no institution belongs to it (every one is a partner).
   static Scope None() { return Scope(); }
 

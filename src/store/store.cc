@@ -60,6 +60,10 @@ CREATE TABLE IF NOT EXISTS org_year(year INTEGER, org INTEGER, p INTEGER, p_frac
   PRIMARY KEY(year, org));
 CREATE TABLE IF NOT EXISTS orgs(org INTEGER PRIMARY KEY, name TEXT, country INTEGER, ror INTEGER);
 CREATE TABLE IF NOT EXISTS country_pairs(year INTEGER, a INTEGER, b INTEGER, copubs INTEGER, PRIMARY KEY(year, a, b));
+CREATE TABLE IF NOT EXISTS views(generation INTEGER NOT NULL, id INTEGER NOT NULL, org INTEGER NOT NULL,
+  works INTEGER NOT NULL, view BLOB NOT NULL, PRIMARY KEY(generation, id));
+CREATE TABLE IF NOT EXISTS view_keys(generation INTEGER NOT NULL, key TEXT NOT NULL, id INTEGER NOT NULL,
+  PRIMARY KEY(generation, key));
 CREATE TABLE IF NOT EXISTS export_files(path TEXT PRIMARY KEY, format TEXT NOT NULL, registry_crc INTEGER NOT NULL,
   registry_orgs INTEGER NOT NULL, registry_files TEXT NOT NULL);
 )SQL";
@@ -544,8 +548,10 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
         arena.countries.clear();
         arena.partners.clear();
         arena.member_list.clear();
+        arena.named.clear();
         fb.InScope(w);
         fb.Build(w, &facts, &arena);
+        MergeDescriptions(facts, arena, &arena);  // live rows only: the organisations' names
         block.Set(row, facts, arena.countries.data() + facts.countries_begin,
                   facts.countries_end - facts.countries_begin);
         const int year = w.year;
@@ -800,6 +806,63 @@ Status LoadExportResolutions(Db& db, StoreTotals* out) {
   return st;
 }
 
+bool HasTable(Db& db, const char* name) {
+  auto n = QueryInt(db, fmt::format("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '{}'", name));
+  return n.ok() && n.value() > 0;
+}
+
+// The store's view setting (meta.views_min_works, else the default).
+Result<int64_t> ViewsMinWorks(Db& db) {
+  auto v = GetMeta(db, "views_min_works");
+  if (!v.ok()) return v.status();
+  if (v->empty()) return kDefaultViewsMinWorks;
+  return static_cast<int64_t>(std::stoll(v.value()));
+}
+
+// The generation's stored answers (a catalog only ever opened by readers
+// since it was made by an older coopscope has no views table).
+Status LoadViewTotals(Db& db, StoreTotals* T) {
+  auto min = ViewsMinWorks(db);
+  if (!min.ok()) return min.status();
+  T->views_min_works = min.value();
+  if (!HasTable(db, "views")) return Status::Ok();
+  const std::string g = std::to_string(T->generation);
+  auto n = QueryInt(db, "SELECT COUNT(*) FROM views WHERE generation = " + g);
+  auto bytes = QueryInt(db, "SELECT COALESCE(SUM(LENGTH(view)), 0) FROM views WHERE generation = " + g);
+  auto keys = QueryInt(db, "SELECT COUNT(*) FROM view_keys WHERE generation = " + g);
+  for (auto* r : {&n, &bytes, &keys})
+    if (!r->ok()) return r->status();
+  T->views = static_cast<uint64_t>(n.value());
+  T->view_bytes = static_cast<uint64_t>(bytes.value());
+  T->view_keys = static_cast<uint64_t>(keys.value());
+  return Status::Ok();
+}
+
+// Replaces the stored answers by those of generation `generation`.
+Status StoreViews(Db& db, uint64_t generation, const std::vector<ViewRow>& views) {
+  if (Status st = db.Exec("BEGIN IMMEDIATE; DELETE FROM views; DELETE FROM view_keys;"); !st.ok()) return st;
+  auto fail = [&](Status st) {
+    db.Exec("ROLLBACK");
+    return st;
+  };
+  auto v = db.Prepare("INSERT INTO views(generation, id, org, works, view) VALUES(?, ?, ?, ?, ?)");
+  auto k = db.Prepare("INSERT INTO view_keys(generation, key, id) VALUES(?, ?, ?)");
+  for (auto* q : {&v, &k})
+    if (!q->ok()) return fail(q->status());
+  const auto gen = static_cast<int64_t>(generation);
+  for (size_t i = 0; i < views.size(); ++i) {
+    const ViewRow& r = views[i];
+    v->Bind(1, gen).Bind(2, static_cast<int64_t>(i)).Bind(3, static_cast<int64_t>(r.org));
+    v->Bind(4, static_cast<int64_t>(r.works)).BindBlob(5, r.view);
+    if (Status st = v->Run(); !st.ok()) return fail(st);
+    for (const std::string& key : r.keys) {
+      k->Bind(1, gen).Bind(2, key).Bind(3, static_cast<int64_t>(i));
+      if (Status st = k->Run(); !st.ok()) return fail(st);
+    }
+  }
+  return db.Exec("COMMIT");
+}
+
 // The store-wide figures of the last published generation, from the catalog.
 Status LoadTotals(Db& db, const std::string& generation, const std::string& policy_text, StoreTotals* out) {
   std::map<std::string, int64_t> t;
@@ -832,6 +895,7 @@ Status LoadTotals(Db& db, const std::string& generation, const std::string& poli
   T.first_year = static_cast<int>(t["first_year"]);
   T.last_year = static_cast<int>(t["last_year"]);
   T.policy = policy_text;
+  if (Status st = LoadViewTotals(db, &T); !st.ok()) return st;
   return LoadExportResolutions(db, &T);
 }
 
@@ -1016,9 +1080,32 @@ Status SettleAndPublish(const std::string& dir, Db& db, const Registry& registry
       !st.ok())
     return st;
   gen->facts.clear();
+  // The registry's size, for readers that do not decode it (catalogs
+  // written before it was kept are counted once here).
+  auto registry_rows = QueryInt(db, "SELECT COUNT(*) FROM registry");
+  if (!registry_rows.ok()) return registry_rows.status();
+  if (Status st = SetMeta(db, "registry_rows", std::to_string(registry_rows.value())); !st.ok()) return st;
   if (Status st = PublishGeneration(db, rows.value(), gen.value()); !st.ok()) return st;
   RemoveOldFactsFiles(dir, next);
   for (const Reject& r : gen->manifest_rejects) rejects->Add(r);
+  // The stored answers of the new generation, computed as queries would from
+  // what was just published, in a transaction of their own: a run killed
+  // before it leaves a generation without views, whose queries read the
+  // works (the same answers, slower), until the next settle.
+  const auto views_phase = std::chrono::steady_clock::now();
+  auto min_works = ViewsMinWorks(db);
+  if (!min_works.ok()) return min_works.status();
+  if (min_works.value() > 0) {
+    auto snap = Snapshot::Open(dir, true);
+    if (!snap.ok()) return snap.status();
+    auto views = snap.value()->ComputeViews(static_cast<uint64_t>(min_works.value()), threads);
+    if (!views.ok()) return views.status();
+    if (Status st = StoreViews(db, next, views.value()); !st.ok()) return st;
+    summary->views = views->size();
+  } else if (Status st = StoreViews(db, next, {}); !st.ok()) {
+    return st;
+  }
+  summary->views_seconds = SecondsSince(views_phase);
   auto generation = GetMeta(db, "generation");
   if (!generation.ok()) return generation.status();
   auto policy_text = GetMeta(db, "policy");
@@ -1026,7 +1113,7 @@ Status SettleAndPublish(const std::string& dir, Db& db, const Registry& registry
   // The published figures, read back from the catalog (as Snapshot::Open
   // does, without decoding the registry again).
   Status st = LoadTotals(db, generation.value(), policy_text.value(), &summary->totals);
-  summary->publish_seconds = SecondsSince(phase);
+  summary->publish_seconds = SecondsSince(phase) - summary->views_seconds;
   return st;
 }
 
@@ -1209,6 +1296,8 @@ Result<IngestSummary> Ingest(const std::string& dir, const IngestOptions& o, Rej
   if (!opened_batch.ok()) return opened_batch.status();
   const int64_t batch = opened_batch.value();
   if (Status st = SetMeta(db, "policy", PolicyText(o.policy)); !st.ok()) return st;
+  if (o.views_min_works >= 0)
+    if (Status st = SetMeta(db, "views_min_works", std::to_string(o.views_min_works)); !st.ok()) return st;
   if (Status st = db.Exec("COMMIT"); !st.ok()) return st;
 
   // Which files are new.
@@ -1767,7 +1856,12 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool ve
   if (load_registry) {
     if (Status st = LoadRegistry(impl->db, &impl->registry, &impl->registry_size); !st.ok()) return st;
   } else {
-    auto rows = QueryInt(impl->db, "SELECT COUNT(*) FROM registry");
+    // Counted when stored (meta.registry_rows); catalogs written before that
+    // are counted here.
+    auto stored = GetMeta(impl->db, "registry_rows");
+    if (!stored.ok()) return stored.status();
+    auto rows = stored->empty() ? QueryInt(impl->db, "SELECT COUNT(*) FROM registry")
+                                : Result<int64_t>(static_cast<int64_t>(std::stoll(stored.value())));
     if (!rows.ok()) return rows.status();
     impl->registry_size = static_cast<uint64_t>(rows.value());
   }
@@ -1910,10 +2004,8 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
     out.arena.member_list.reserve(members);
   }
   for (const auto& [id, where] : order) AppendFacts(locals[where.first].facts[where.second], locals[where.first].arena, &out);
-  std::vector<const FactsArena*> arenas;
-  for (const Local& L : locals) arenas.push_back(&L.arena);
   out.ingest = I.totals.ingest;
-  FinishCollected(arenas, &out);
+  FinishCollected(&out);
   out.registry = &I.registry;
   return out;
 }
@@ -1921,6 +2013,124 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
 bool Snapshot::HasFacts(const CountryPolicy& policy) const {
   auto facts = impl_->Facts();
   return facts.ok() && facts.value() != nullptr && PolicyText(policy) == impl_->policy_text;
+}
+
+Result<bool> Snapshot::View(const std::string& root_key, const CountryPolicy& policy, ViewAnswer* out) const {
+  Impl& I = *impl_;
+  if (I.totals.views == 0 || PolicyText(policy) != I.policy_text) return false;
+  auto s = I.db.Prepare(
+      "SELECT v.view FROM view_keys k JOIN views v ON v.generation = k.generation AND v.id = k.id "
+      "WHERE k.generation = ? AND k.key = ?");
+  if (!s.ok()) return s.status();
+  s->Bind(1, static_cast<int64_t>(I.totals.generation)).Bind(2, root_key);
+  Status st;
+  if (!s->Step(&st)) {
+    if (!st.ok()) return st;
+    return false;
+  }
+  Status decoded =
+      DecodeView(s->Blob(0), fmt::format("'{}' of {}/store.db (generation {})", root_key, I.dir, I.totals.generation),
+                 out);
+  if (!decoded.ok()) return decoded;
+  return true;
+}
+
+namespace {
+
+// Whether two scopes hold the same institutions and show the same (what
+// Tally and the report read of a scope).
+bool SameScope(const Scope& a, const Scope& b) {
+  if (a.name() != b.name() || a.home() != b.home() || a.roots().size() != b.roots().size()) return false;
+  for (size_t i = 0; i < a.roots().size(); ++i) {
+    const ScopeMember &x = a.roots()[i], &y = b.roots()[i];
+    if (x.openalex != y.openalex || x.ror != y.ror || x.name != y.name || x.country != y.country || x.why != y.why ||
+        x.excluded != y.excluded)
+      return false;
+  }
+  return a.openalex_ids().ids() == b.openalex_ids().ids() && a.ror_ids().ids() == b.ror_ids().ids();
+}
+
+std::string OrgText(PartnerKey org) {
+  return (org & kRorKeyBit) ? FormatRorId(org & ~kRorKeyBit) : FormatOpenAlexId(org, 'I');
+}
+
+}  // namespace
+
+Result<std::vector<ViewRow>> Snapshot::ComputeViews(uint64_t min_works, unsigned threads) const {
+  Impl& I = *impl_;
+  struct Org {
+    PartnerKey key;
+    uint64_t works;
+    RorId ror;  // as the works give it (the registry may not link it to the OpenAlex id)
+  };
+  std::vector<Org> orgs;
+  {
+    auto s = I.db.Prepare(
+        "SELECT y.org, SUM(y.p), COALESCE(MAX(o.ror), 0) FROM org_year y LEFT JOIN orgs o ON o.org = y.org "
+        "GROUP BY y.org HAVING SUM(y.p) >= ? ORDER BY y.org");
+    if (!s.ok()) return s.status();
+    s->Bind(1, static_cast<int64_t>(min_works));
+    Status st;
+    while (s->Step(&st))
+      orgs.push_back(Org{static_cast<PartnerKey>(s->Int(0)), static_cast<uint64_t>(s->Int(1)),
+                         static_cast<RorId>(s->Int(2))});
+    if (!st.ok()) return st;
+  }
+  const CountryPolicy store_policy = policy();
+  const Registry& R = I.registry;
+  std::vector<ViewRow> out;
+  for (const Org& org : orgs) {
+    // The organisation's ids each give a scope (an OpenAlex id and a ROR id
+    // the registry does not link are two scopes): one view per distinct
+    // scope.  Then its names and aliases lead to the view of the scope they
+    // resolve to, if any.
+    std::vector<std::string> ids = {OrgText(org.key)};
+    if (org.ror != 0) ids.push_back(FormatRorId(org.ror));
+    std::vector<std::pair<Scope, ViewRow>> views;
+    std::vector<std::string> texts;
+    auto add = [&](const std::string& text, bool may_create) -> Status {
+      std::string key = RootKey(text);
+      if (key == "name:") return Status::Ok();
+      for (const auto& [scope, row] : views)
+        if (std::find(row.keys.begin(), row.keys.end(), key) != row.keys.end()) return Status::Ok();
+      ScopeSpec spec;
+      spec.roots = {text};
+      auto scope = Scope::Build(spec, R);
+      if (!scope.ok()) return may_create ? scope.status() : Status::Ok();
+      for (auto& [known, row] : views) {
+        if (SameScope(known, scope.value())) {
+          row.keys.push_back(std::move(key));
+          return Status::Ok();
+        }
+      }
+      if (!may_create) return Status::Ok();
+      auto collected = Tally(scope.value(), store_policy, threads);
+      if (!collected.ok()) return collected.status();
+      ViewRow row;
+      row.org = org.key;
+      row.works = org.works;
+      row.view = EncodeView(collected.value(), scope.value(), store_policy, R.size() > 0);
+      row.keys.push_back(std::move(key));
+      const ScopeMember& root = scope->roots().front();
+      if (root.openalex != 0) texts.push_back(FormatOpenAlexId(root.openalex, 'I'));
+      if (root.ror != 0) texts.push_back(FormatRorId(root.ror));
+      if (const RegistryEntry* e = R.Find(root.openalex, root.ror)) {
+        texts.push_back(e->name);
+        texts.insert(texts.end(), e->aliases.begin(), e->aliases.end());
+      }
+      views.emplace_back(std::move(scope.value()), std::move(row));
+      return Status::Ok();
+    };
+    for (const std::string& text : ids)
+      if (Status st = add(text, true); !st.ok()) return st;
+    for (size_t i = 0; i < texts.size(); ++i)  // grows while views are added
+      if (Status st = add(std::string(texts[i]), false); !st.ok()) return st;
+    for (auto& [scope, row] : views) {
+      std::sort(row.keys.begin(), row.keys.end());
+      out.push_back(std::move(row));
+    }
+  }
+  return out;
 }
 
 namespace {
@@ -2299,6 +2509,56 @@ std::vector<std::string> Snapshot::Verify(unsigned threads, std::vector<std::str
       problems.push_back(fmt::format("store facts file {} is damaged: it differs from a recomputation; `coopscope "
                                      "store update` on the store writes it again",
                                      path));
+  }
+  // The stored answers: each decodes, and all are what the settle step
+  // computes for this generation, byte for byte, with the same keys.
+  if (I.totals.views > 0) {
+    std::map<int64_t, ViewRow> stored_views;
+    auto v = I.db.Prepare("SELECT id, org, works, view FROM views WHERE generation = ? ORDER BY id");
+    auto k = I.db.Prepare("SELECT id, key FROM view_keys WHERE generation = ? ORDER BY id, key");
+    if (!v.ok() || !k.ok()) return {(v.ok() ? k.status() : v.status()).message()};
+    v->Bind(1, static_cast<int64_t>(I.totals.generation));
+    k->Bind(1, static_cast<int64_t>(I.totals.generation));
+    while (v->Step(&st)) {
+      ViewRow& r = stored_views[v->Int(0)];
+      r.org = static_cast<PartnerKey>(v->Int(1));
+      r.works = static_cast<uint64_t>(v->Int(2));
+      r.view = std::string(v->Blob(3));
+      ViewAnswer answer;
+      if (Status d = DecodeView(r.view, fmt::format("of organisation {} in {}/store.db", OrgText(r.org), I.dir),
+                                &answer);
+          !d.ok())
+        problems.push_back(d.message());
+    }
+    while (k->Step(&st)) stored_views[k->Int(0)].keys.push_back(k->Text(1));
+    auto min = ViewsMinWorks(I.db);
+    auto computed = min.ok() ? ComputeViews(static_cast<uint64_t>(std::max<int64_t>(min.value(), 1)), threads)
+                             : Result<std::vector<ViewRow>>(min.status());
+    if (!computed.ok()) {
+      problems.push_back(computed.status().message());
+    } else {
+      size_t i = 0;
+      for (const auto& [id, r] : stored_views) {
+        const ViewRow* c = i < computed->size() ? &computed.value()[i] : nullptr;
+        ++i;
+        if (c == nullptr || c->org != r.org || c->works != r.works || c->keys != r.keys || c->view != r.view)
+          problems.push_back(fmt::format("store view {} of organisation {} in {}/store.db differs from a "
+                                         "recomputation; `coopscope store update` on the store computes it again",
+                                         id, OrgText(r.org), I.dir));
+      }
+      if (computed->size() != stored_views.size())
+        problems.push_back(fmt::format("the store holds {} views, a recomputation gives {}", stored_views.size(),
+                                       computed->size()));
+    }
+  } else if (notes != nullptr) {
+    auto min = ViewsMinWorks(I.db);
+    if (min.ok() && min.value() > 0) {
+      auto computed = ComputeViews(static_cast<uint64_t>(min.value()), threads);
+      if (computed.ok() && !computed->empty())
+        notes->push_back(fmt::format("generation {} has no stored answers (its settle step was interrupted before "
+                                     "them): queries read the works; `coopscope store update` computes them",
+                                     I.totals.generation));
+    }
   }
   return problems;
 }

@@ -25,6 +25,7 @@
 #include "registry/country_policy.h"
 #include "registry/registry.h"
 #include "scope/scope.h"
+#include "store/views.h"
 
 namespace coopscope::store {
 
@@ -45,6 +46,10 @@ struct IngestOptions {
   unsigned threads = 0;                      // 0 = all cores
   CountryPolicy policy;                      // for the world tallies (rank, countries)
   bool update = false;                       // false: build (create or resume); true: the store must exist
+  // Organisations with at least this many works get a stored answer (a
+  // view, store/views.h); 0: none; -1: the store's setting (default
+  // kDefaultViewsMinWorks).
+  int64_t views_min_works = -1;
   std::atomic<uint64_t>* progress_bytes = nullptr;
   std::atomic<uint64_t>* progress_records = nullptr;
 };
@@ -75,9 +80,13 @@ struct StoreTotals {
   std::string policy;             // country rules the tallies used
   std::string facts_file;         // the generation's facts file (empty: none), and its size
   uint64_t facts_bytes = 0;
+  uint64_t views = 0, view_bytes = 0, view_keys = 0;  // the generation's stored answers
+  int64_t views_min_works = 0;                         // the store's setting
   int catalog_format = 0;         // meta.format_version
   std::vector<ExportResolution> exports;  // by registry, in order of first ingest
 };
+
+inline constexpr int64_t kDefaultViewsMinWorks = 20000;
 
 struct IngestSummary {
   uint64_t files_new = 0, files_skipped = 0, segments_written = 0;
@@ -88,6 +97,8 @@ struct IngestSummary {
   // segments, settling (world tallies) and publishing the generation.
   double registry_seconds = 0, files_seconds = 0, settle_seconds = 0, publish_seconds = 0;
   double files_cpu_seconds = 0, settle_cpu_seconds = 0;  // CPU of the whole process (all threads) meanwhile
+  uint64_t views = 0;  // stored answers computed for the generation
+  double views_seconds = 0;
 };
 
 struct MergeOptions {
@@ -118,6 +129,16 @@ struct RankRow {
   uint64_t p = 0;
   double p_frac = 0;
   uint64_t p_int_collab = 0;
+};
+
+// A stored answer of the generation: the organisation (rolled up as by
+// Rank), its works over all years, the encoded view, and the keys
+// (scope/scope.h RootKey) of the --org texts that resolve to its scope.
+struct ViewRow {
+  PartnerKey org = 0;
+  uint64_t works = 0;
+  std::string view;
+  std::vector<std::string> keys;  // sorted
 };
 
 struct CountryPairRow {
@@ -156,6 +177,15 @@ class Snapshot {
   Result<Collected> Tally(const Scope& scope, const CountryPolicy& policy, unsigned threads) const;
   // Whether Tally reads the facts file (false: it falls back to Collect).
   bool HasFacts(const CountryPolicy& policy) const;
+  // The stored answer (store/views.h) for --org `root_key` (RootKey) under
+  // `policy`: true and *out set when the generation has one, false when not
+  // (no view, or other country rules); an error when it is damaged.  Needs
+  // no registry.
+  Result<bool> View(const std::string& root_key, const CountryPolicy& policy, ViewAnswer* out) const;
+  // The views of this generation, computed as the settle step computes them
+  // (Tally for each organisation with at least min_works works), in order.
+  // Needs the registry.
+  Result<std::vector<ViewRow>> ComputeViews(uint64_t min_works, unsigned threads) const;
   // Organisations of one year rolled up to their top-level ancestors.
   Result<std::vector<RankRow>> Rank(int year) const;
   // Country × country co-publications of one year.
