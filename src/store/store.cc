@@ -2072,8 +2072,8 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
         fb.Group(shape);
         fb.BuildScoped(shape, &facts);
         // The scope-free facts, as the settle step stored them.
-        const uint16_t code = block.codes[at];
-        const uint32_t set = block.sets[at];
+        const uint32_t set = block.Set(at);
+        const uint16_t code = set < block.set_count ? block.codes[set] : 0;
         uint16_t flags;
         CollabType type;
         CountryClass cls;
