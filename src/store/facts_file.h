@@ -122,8 +122,8 @@ class FactsFile {
     int class_bits = 0;
     std::vector<uint32_t> globals_, set_offsets_, posting_offsets_;  // what the pointers above point into
   };
-  // Maps the file and checks its header, table and key index (not the
-  // blocks' crc).  kNotFound when the file is missing or of another format
+  // Maps the file and checks its header, table and the entry table's crc (not
+  // the blocks' crc).  kNotFound when the file is missing or of another format
   // version: the caller decodes the works instead.
   static Result<std::unique_ptr<FactsFile>> Open(const std::string& path, uint64_t generation);
   ~FactsFile();
@@ -144,14 +144,15 @@ class FactsFile {
   // Every block's crc32 and structure.
   Status VerifyAll() const;
 
-  // The generation's distinct dictionary entries (checked when opened).
+  // The generation's distinct dictionary entries.
   uint32_t entry_count() const { return entry_count_; }
   // Entry `index` (< entry_count()), parsed (its name valid while the file
   // is open); false when it does not decode.  Decompresses its block of
   // entries on first use.
   bool Entry(uint32_t index, DictRef* out) const;
-  // Appends the entries that have `key` (an OpenAlex id, or ROR | kRorKeyBit).
-  void EntriesWithKey(uint64_t key, std::vector<uint32_t>* out) const;
+  // Appends the entries that have `key` (an OpenAlex id, or ROR |
+  // kRorKeyBit); an error when a key block it reads is damaged.
+  Status EntriesWithKey(uint64_t key, std::vector<uint32_t>* out) const;
 
  private:
   FactsFile() = default;
@@ -170,8 +171,8 @@ class FactsFile {
   };
   Status CheckEntries(const BlockEntry& e, bool verify, Block* out) const;
   Status CheckRows(const BlockEntry& e, bool verify, Block* out) const;
-  // Decodes key block `b` into *out; false when it is malformed.
-  bool KeyBlock(uint64_t b, std::vector<std::pair<uint64_t, uint32_t>>* out) const;
+  // Appends key block `b`'s pairs to *out; an error when it is malformed.
+  Status KeyBlock(uint64_t b, std::vector<std::pair<uint64_t, uint32_t>>* out) const;
   void LoadEntryBlock(uint64_t b, EntryBlock* block) const;
   const char* base() const { return map_.view().data(); }
 

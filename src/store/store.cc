@@ -1953,8 +1953,10 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
   {
     FactsBuilder fb(scope, I.registry, policy);
     std::vector<uint32_t> candidates;
-    for (uint64_t id : scope.openalex_ids().ids()) F.EntriesWithKey(id, &candidates);
-    for (uint64_t ror : scope.ror_ids().ids()) F.EntriesWithKey(ror | kRorKeyBit, &candidates);
+    for (uint64_t id : scope.openalex_ids().ids())
+      if (Status st = F.EntriesWithKey(id, &candidates); !st.ok()) return st;
+    for (uint64_t ror : scope.ror_ids().ids())
+      if (Status st = F.EntriesWithKey(ror | kRorKeyBit, &candidates); !st.ok()) return st;
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     DictRef ref;
