@@ -41,9 +41,26 @@ void AppendPacked(const std::vector<uint32_t>& values, int bits, std::string* ou
   }
 }
 
-uint32_t LoadPacked(const char* p, int bits, uint64_t i) {
-  const uint64_t at = i * static_cast<uint64_t>(bits);
-  return static_cast<uint32_t>((LoadFixed<uint64_t>(p + at / 8) >> (at % 8)) & ((uint64_t{1} << bits) - 1));
+// Reads n varints from [p, end), which they must fill exactly, into out as
+// running sums; false when one is malformed or a sum passes 32 bits.  Most
+// are one byte: that case is read inline.
+bool RunningSums(const char* p, const char* end, uint64_t n, uint32_t* out) {
+  uint64_t sum = 0;
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t v;
+    if (p < end && static_cast<uint8_t>(*p) < 0x80) {
+      v = static_cast<uint8_t>(*p++);
+    } else {
+      Cursor c(p, end);
+      v = c.Varint();
+      if (!c.ok()) return false;
+      p = c.position();
+    }
+    sum += v;
+    if (sum > UINT32_MAX) return false;
+    out[i] = static_cast<uint32_t>(sum);
+  }
+  return p == end;
 }
 
 uint64_t ZigZag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
@@ -358,18 +375,18 @@ Status FactsFile::KeyBlock(uint64_t b, std::vector<std::pair<uint64_t, uint32_t>
   return Status::Ok();
 }
 
-uint32_t FactsFile::Block::Set(uint32_t row) const { return LoadPacked(classes, class_bits, row); }
-
 Status FactsFile::CheckEntries(const BlockEntry& e, bool verify, Block* out) const {
   const char* entries = base() + e.offset + e.rows_bytes;
   if (verify && Crc32(entries, e.entries_bytes) != e.crc_entries)
     return Corrupt(fmt::format("checksum mismatch in a block at byte {}", e.offset));
-  out->globals_.resize(e.dict);
+  out->globals_ = std::make_unique_for_overwrite<uint32_t[]>(e.dict);
+  uint32_t top = 0;
   for (uint32_t d = 0; d < e.dict; ++d) {
     out->globals_[d] = LoadPacked(entries, entry_bits_, d);
-    if (out->globals_[d] >= entry_count_) return Corrupt(fmt::format("entry table of the block at byte {}", e.offset));
+    top = std::max(top, out->globals_[d]);
   }
-  out->globals = out->globals_.data();
+  if (e.dict > 0 && top >= entry_count_) return Corrupt(fmt::format("entry table of the block at byte {}", e.offset));
+  out->globals = out->globals_.get();
   out->dict_count = e.dict;
   out->rows = e.rows;
   out->set_count = e.sets;
@@ -382,17 +399,11 @@ Status FactsFile::CheckRows(const BlockEntry& e, bool verify, Block* out) const 
     return Corrupt(fmt::format("checksum mismatch in a block at byte {}", e.offset));
   // Posting offsets: varints to the end of the entry part.
   const char* entries = b + e.rows_bytes;
-  Cursor postings(entries + PackedBytes(e.dict, entry_bits_), entries + e.entries_bytes);
-  out->posting_offsets_.resize(uint64_t{e.dict} + 1);
-  uint64_t offset = 0;
-  for (uint64_t d = 0; d <= e.dict; ++d) {
-    offset += postings.Varint();
-    if (offset > UINT32_MAX) break;
-    out->posting_offsets_[d] = static_cast<uint32_t>(offset);
-  }
-  if (!postings.ok() || !postings.at_end() || offset > UINT32_MAX)
+  out->posting_offsets_ = std::make_unique_for_overwrite<uint32_t[]>(uint64_t{e.dict} + 1);
+  if (!RunningSums(entries + PackedBytes(e.dict, entry_bits_), entries + e.entries_bytes, uint64_t{e.dict} + 1,
+                   out->posting_offsets_.get()))
     return Corrupt(fmt::format("posting offsets of the block at byte {}", e.offset));
-  out->posting_offsets = out->posting_offsets_.data();
+  out->posting_offsets = out->posting_offsets_.get();
   // The class table: codes, countries, then each class's country count.
   out->class_bits = BitsOf(e.sets - 1);
   out->classes = b;
@@ -401,18 +412,12 @@ Status FactsFile::CheckRows(const BlockEntry& e, bool verify, Block* out) const 
   b += uint64_t{e.sets} * 2;
   out->countries = reinterpret_cast<const CountryCode*>(b);
   b += uint64_t{e.countries} * 2;
-  Cursor sizes(b, base() + e.offset + e.rows_bytes);
-  out->set_offsets_.resize(uint64_t{e.sets} + 1);
+  out->set_offsets_ = std::make_unique_for_overwrite<uint32_t[]>(uint64_t{e.sets} + 1);
   out->set_offsets_[0] = 0;
-  uint64_t end = 0;
-  for (uint32_t s = 0; s < e.sets; ++s) {
-    end += sizes.Varint();
-    if (end > e.countries) break;
-    out->set_offsets_[s + 1] = static_cast<uint32_t>(end);
-  }
-  if (!sizes.ok() || !sizes.at_end() || end != e.countries)
+  if (!RunningSums(b, base() + e.offset + e.rows_bytes, e.sets, out->set_offsets_.get() + 1) ||
+      out->set_offsets_[e.sets] != e.countries)
     return Corrupt(fmt::format("class table of the block at byte {}", e.offset));
-  out->set_offsets = out->set_offsets_.data();
+  out->set_offsets = out->set_offsets_.get();
   return Status::Ok();
 }
 

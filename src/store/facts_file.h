@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -98,6 +99,16 @@ class FactsEntriesBuilder {
   uint32_t key_count_ = 0;
 };
 
+// Value i of a packed area (docs/store-format.md, "Facts file"): `bits`
+// bits (at most 32) at bit i * bits, little-endian; the area's padding makes
+// the 8-byte load safe.
+inline uint32_t LoadPacked(const char* p, int bits, uint64_t i) {
+  const uint64_t at = i * static_cast<uint64_t>(bits);
+  uint64_t word;
+  std::memcpy(&word, p + at / 8, sizeof(word));
+  return static_cast<uint32_t>((word >> (at % 8)) & ((uint64_t{1} << bits) - 1));
+}
+
 // The whole file: header, table, blocks, entry table.
 std::string EncodeFactsFile(uint64_t generation, const std::vector<FactsBlockBuilder>& blocks,
                             FactsEntriesBuilder* entries);
@@ -110,7 +121,7 @@ class FactsFile {
   struct Block {
     // The row's class (an index in codes and set_offsets, < set_count when
     // the block is sound: the caller checks), for row < rows.
-    uint32_t Set(uint32_t row) const;
+    uint32_t Set(uint32_t row) const { return LoadPacked(classes, class_bits, row); }
     const uint16_t* codes = nullptr;        // per class
     const uint32_t* set_offsets = nullptr;  // per class + 1, into countries, non-decreasing
     const CountryCode* countries = nullptr;
@@ -120,7 +131,8 @@ class FactsFile {
 
     const char* classes = nullptr;  // packed, class_bits each
     int class_bits = 0;
-    std::vector<uint32_t> globals_, set_offsets_, posting_offsets_;  // what the pointers above point into
+    // What globals, set_offsets and posting_offsets point into (not zero-filled first).
+    std::unique_ptr<uint32_t[]> globals_, set_offsets_, posting_offsets_;
   };
   // Maps the file and checks its header, table and the entry table's crc (not
   // the blocks' crc).  kNotFound when the file is missing or of another format
