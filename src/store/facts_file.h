@@ -131,8 +131,9 @@ class FactsFile {
 
     const char* classes = nullptr;  // packed, class_bits each
     int class_bits = 0;
-    // What globals, set_offsets and posting_offsets point into (not zero-filled first).
-    std::unique_ptr<uint32_t[]> globals_, set_offsets_, posting_offsets_;
+    // What globals, set_offsets and posting_offsets point into: a Block
+    // used for segment after segment keeps their capacity.
+    std::vector<uint32_t> globals_, set_offsets_, posting_offsets_;
   };
   // Maps the file and checks its header, table and the entry table's crc (not
   // the blocks' crc).  kNotFound when the file is missing or of another format

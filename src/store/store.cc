@@ -2020,11 +2020,11 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
                   &described.back(), &pool);
       return Status::Ok();
     };
+    FactsFile::Block block;  // reused: it keeps its arrays' capacity
     for (;;) {
       size_t s = next.fetch_add(1);
       if (s >= n || !L.error.ok()) break;
       // Segments without an entry in S are not opened.
-      FactsFile::Block block;
       const uint32_t segment_rows = static_cast<uint32_t>(I.rows[s].works);
       Status st = F.Find(I.rows[s].id, segment_rows, I.verify_checksums, &block);
       if (!st.ok()) return L.error = st, void();
