@@ -336,7 +336,8 @@ Result<std::unique_ptr<FactsFile>> FactsFile::Open(const std::string& path, uint
   f->frame_offsets_ = f->key_offsets_ + (f->key_blocks_ + 1) * 8;
   f->key_bytes_ = p + fixed;
   const uint64_t key_bytes = LoadFixed<uint64_t>(f->key_offsets_ + f->key_blocks_ * 8);
-  if (key_bytes > bytes - fixed || LoadFixed<uint64_t>(f->frame_offsets_ + f->entry_blocks_ * 8) != bytes - fixed - key_bytes)
+  if (key_bytes > bytes - fixed ||
+      LoadFixed<uint64_t>(f->frame_offsets_ + f->entry_blocks_ * 8) != bytes - fixed - key_bytes)
     return f->Corrupt("the entry table does not fit");
   f->frames_ = f->key_bytes_ + key_bytes;
   auto offsets_ok = [](const char* o, uint64_t n_blocks) {
@@ -357,7 +358,8 @@ Result<std::unique_ptr<FactsFile>> FactsFile::Open(const std::string& path, uint
 Status FactsFile::KeyBlock(uint64_t b, std::vector<std::pair<uint64_t, uint32_t>>* out) const {
   auto bad = [&] { return Corrupt(fmt::format("key block {} does not decode", b)); };
   const uint64_t n = std::min<uint64_t>(kKeysPerBlock, key_count_ - b * kKeysPerBlock);
-  Cursor c(key_bytes_ + LoadFixed<uint64_t>(key_offsets_ + b * 8), key_bytes_ + LoadFixed<uint64_t>(key_offsets_ + (b + 1) * 8));
+  Cursor c(key_bytes_ + LoadFixed<uint64_t>(key_offsets_ + b * 8),
+           key_bytes_ + LoadFixed<uint64_t>(key_offsets_ + (b + 1) * 8));
   uint64_t key = LoadFixed<uint64_t>(first_keys_ + b * 8);
   int64_t entry = 0;
   for (uint64_t i = 0; i < n; ++i) {
@@ -436,7 +438,8 @@ Status FactsFile::ReadRows(int64_t segment_id, bool verify, Block* out) const {
 }
 
 void FactsFile::LoadEntryBlock(uint64_t b, EntryBlock* block) const {
-  const uint64_t begin = LoadFixed<uint64_t>(frame_offsets_ + b * 8), end = LoadFixed<uint64_t>(frame_offsets_ + (b + 1) * 8);
+  const uint64_t begin = LoadFixed<uint64_t>(frame_offsets_ + b * 8);
+  const uint64_t end = LoadFixed<uint64_t>(frame_offsets_ + (b + 1) * 8);
   const char* frame = frames_ + begin;
   const unsigned long long raw = ZSTD_getFrameContentSize(frame, end - begin);
   if (raw == ZSTD_CONTENTSIZE_UNKNOWN || raw == ZSTD_CONTENTSIZE_ERROR || raw > kMaxEntryBlockBytes) return;
@@ -505,7 +508,8 @@ Status FactsFile::VerifyAll() const {
     for (uint32_t r = 0; r < b.rows; ++r)
       if (b.Set(r) >= b.set_count) return Corrupt(fmt::format("segment {} row {} out of range", id, r));
     for (uint32_t s = 0; s < b.set_count; ++s)
-      if (!UnpackFactsCode(b.codes[s], &flags, &type, &cls)) return Corrupt(fmt::format("segment {} class {} out of range", id, s));
+      if (!UnpackFactsCode(b.codes[s], &flags, &type, &cls))
+        return Corrupt(fmt::format("segment {} class {} out of range", id, s));
   }
   return Status::Ok();
 }

@@ -58,9 +58,9 @@ class FactsBlockBuilder {
  private:
   int64_t segment_id_;
   std::vector<uint32_t> globals_, posting_offsets_{0};
-  std::vector<uint32_t> classes_;       // per row
-  std::vector<uint16_t> class_codes_;   // per class
-  std::vector<uint32_t> class_sizes_;   // per class: its countries
+  std::vector<uint32_t> classes_;      // per row
+  std::vector<uint16_t> class_codes_;  // per class
+  std::vector<uint32_t> class_sizes_;  // per class: its countries
   std::vector<CountryCode> countries_;
   std::unordered_map<std::string, uint32_t> index_;  // code and countries -> class
   std::string key_;
