@@ -430,7 +430,7 @@ TEST(Store, FactsFileBlocksDamagedBehindTheirChecksumsAndOtherVersions) {
   };
   const uint64_t table_at = u64(bytes, 32), table_bytes = u64(bytes, 40);
   const uint64_t entries = u32(bytes, 52), keys = u32(bytes, 56);
-  const uint64_t key_blocks = (keys + 63) / 64, entry_blocks = (entries + 127) / 128;
+  const uint64_t key_blocks = (keys + 63) / 64, entry_blocks = (entries + 255) / 256;
   const uint64_t fixed = (key_blocks * 2 + 1 + entry_blocks + 1) * 8;
   const uint64_t key_bytes = u64(bytes, table_at + key_blocks * 8 + key_blocks * 8);
   const uint64_t frames_at = table_at + fixed + key_bytes;

@@ -18,7 +18,7 @@ constexpr size_t kEntryBytes = 48;
 constexpr size_t kHeaderCrcOffset = 28;
 constexpr uint16_t kFlagBits = 0x7f;
 constexpr uint32_t kKeysPerBlock = 64;
-constexpr uint32_t kEntriesPerBlock = 128;
+constexpr uint32_t kEntriesPerBlock = 256;
 constexpr int kEntryZstdLevel = 3;  // as the segments' dictionaries; level 19 saves only 6 % of the frames
 // The largest entry block a reader decompresses: far above 64 entries of the
 // longest names and lineages; a frame declaring more is damage.
