@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <random>
 
@@ -507,6 +508,88 @@ TEST(Store, StoredAnswersAnswerLikeTheWorks) {
   auto none = RunCli("indicators -q --timings --format json --org 02feahw73 --store " + views, d);
   EXPECT_NE(none.err.find("works (facts file)"), std::string::npos) << none.err;
   EXPECT_EQ(none.out, without.out);
+}
+
+// Facts file format version 2 (docs/store-format.md): its compressed entry
+// blocks and delta-coded key blocks are decoded only when read, so damage
+// behind valid checksums (a writer's bug) must still be an error naming the
+// file; and a file of another version is decoded around, not refused.
+TEST(Store, FactsFileBlocksDamagedBehindTheirChecksumsAndOtherVersions) {
+  TempDir dir;
+  const std::string d = dir.path().string();
+  Generate(dir.File("data"), 3000, 22, 2);
+  const std::string store = dir.File("store");
+  ASSERT_EQ(RunCli("store build -q " + store + " --registry " + kRor + " " + dir.File("data"), d).exit_code, 0);
+  const std::string facts = store + "/facts-00000001.bin";
+  const std::string query = "indicators -q --timings --format json --org 02feahw73 --store " + store;
+  auto good = RunCli(query, d);
+  ASSERT_EQ(good.exit_code, 0) << good.err;
+  ASSERT_NE(good.err.find("works (facts file)"), std::string::npos) << good.err;
+  const std::string bytes = ReadFile(facts);
+  auto u32 = [](const std::string& b, size_t at) {
+    uint32_t v;
+    std::memcpy(&v, b.data() + at, 4);
+    return v;
+  };
+  auto u64 = [](const std::string& b, size_t at) {
+    uint64_t v;
+    std::memcpy(&v, b.data() + at, 8);
+    return v;
+  };
+  auto put32 = [](std::string* b, size_t at, uint32_t v) { std::memcpy(b->data() + at, &v, 4); };
+  // The entry table's crc (header byte 48), then the header's (byte 28), made right again.
+  auto reseal = [&](std::string b) {
+    const uint64_t at = u64(b, 32), n = u64(b, 40);
+    put32(&b, 48, store::Crc32(b.data() + at, n));
+    put32(&b, 28, 0);
+    put32(&b, 28, store::Crc32(b.data(), 64));
+    return b;
+  };
+  const uint64_t table_at = u64(bytes, 32), table_bytes = u64(bytes, 40);
+  const uint64_t entries = u32(bytes, 52), keys = u32(bytes, 56);
+  const uint64_t key_blocks = (keys + 63) / 64, entry_blocks = (entries + 255) / 256;
+  const uint64_t fixed = (key_blocks * 2 + 1 + entry_blocks + 1) * 8;
+  const uint64_t key_bytes = u64(bytes, table_at + key_blocks * 8 + key_blocks * 8);
+  const uint64_t frames_at = table_at + fixed + key_bytes;
+  ASSERT_GT(entry_blocks, 1u);
+  ASSERT_EQ(frames_at + u64(bytes, table_at + (key_blocks * 2 + 1 + entry_blocks) * 8), table_at + table_bytes);
+
+  // Every zstd frame garbled: entries do not decode.
+  std::string frames = bytes;
+  for (uint64_t i = frames_at; i < table_at + table_bytes; ++i) frames[i] = static_cast<char>(frames[i] ^ 0x5c);
+  WriteFile(facts, reseal(frames));
+  auto q1 = RunCli(query, d);
+  EXPECT_EQ(q1.exit_code, 4) << q1.out;
+  EXPECT_NE(q1.err.find("facts-00000001.bin is damaged: entry"), std::string::npos) << q1.err;
+  EXPECT_NE(q1.err.find("does not decode"), std::string::npos) << q1.err;
+  EXPECT_EQ(RunCli("store verify " + store, d).exit_code, 4);
+
+  // The key bytes garbled: the key block the scope reads does not decode.
+  std::string keyed = bytes;
+  for (uint64_t i = table_at + fixed; i < frames_at; ++i) keyed[i] = static_cast<char>(0xff);
+  WriteFile(facts, reseal(keyed));
+  auto q2 = RunCli(query, d);
+  EXPECT_EQ(q2.exit_code, 4) << q2.out;
+  EXPECT_NE(q2.err.find("facts-00000001.bin is damaged: key block"), std::string::npos) << q2.err;
+
+  // Another format version (an older coopscope's file): the works are
+  // decoded instead, same answer; verify asks for the file to be written again.
+  std::string older = bytes;
+  put32(&older, 8, 1);
+  WriteFile(facts, reseal(older));
+  auto q3 = RunCli(query, d);
+  EXPECT_EQ(q3.exit_code, 0) << q3.err;
+  EXPECT_NE(q3.err.find("works (decoded)"), std::string::npos) << q3.err;
+  EXPECT_EQ(q3.out, good.out);
+  auto v3 = RunCli("store verify " + store, d);
+  EXPECT_EQ(v3.exit_code, 4);
+  EXPECT_NE(v3.err.find("facts-00000001.bin is damaged: it differs from a recomputation"), std::string::npos) << v3.err;
+  // A settle writes the current version again.
+  ASSERT_EQ(RunCli("store update -q " + store, d).exit_code, 0);
+  auto q4 = RunCli(query, d);
+  EXPECT_NE(q4.err.find("works (facts file)"), std::string::npos) << q4.err;
+  EXPECT_EQ(q4.out, good.out);
+  EXPECT_EQ(RunCli("store verify " + store, d).exit_code, 0);
 }
 
 // One store of the real samples, built once for the tests that only read it.

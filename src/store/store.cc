@@ -2163,8 +2163,10 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
   {
     FactsBuilder fb(scope, I.registry, policy);
     std::vector<uint32_t> candidates;
-    for (uint64_t id : scope.openalex_ids().ids()) F.EntriesWithKey(id, &candidates);
-    for (uint64_t ror : scope.ror_ids().ids()) F.EntriesWithKey(ror | kRorKeyBit, &candidates);
+    for (uint64_t id : scope.openalex_ids().ids())
+      if (Status st = F.EntriesWithKey(id, &candidates); !st.ok()) return st;
+    for (uint64_t ror : scope.ror_ids().ids())
+      if (Status st = F.EntriesWithKey(ror | kRorKeyBit, &candidates); !st.ok()) return st;
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     DictRef ref;
@@ -2228,11 +2230,11 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
                   &described.back(), &pool);
       return Status::Ok();
     };
+    FactsFile::Block block;  // reused: it keeps its arrays' capacity
     for (;;) {
       size_t s = next.fetch_add(1);
       if (s >= n || !L.error.ok()) break;
       // Segments without an entry in S are not opened.
-      FactsFile::Block block;
       const uint32_t segment_rows = static_cast<uint32_t>(I.rows[s].works);
       Status st = F.Find(I.rows[s].id, segment_rows, I.verify_checksums, &block);
       if (!st.ok()) return L.error = st, void();
@@ -2282,8 +2284,8 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
         fb.Group(shape);
         fb.BuildScoped(shape, &facts);
         // The scope-free facts, as the settle step stored them.
-        const uint16_t code = block.codes[at];
-        const uint32_t set = block.sets[at];
+        const uint32_t set = block.Set(at);
+        const uint16_t code = set < block.set_count ? block.codes[set] : 0;
         uint16_t flags;
         CollabType type;
         CountryClass cls;
