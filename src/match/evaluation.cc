@@ -93,6 +93,7 @@ Status ReadGoldRows(const std::string& path, char delimiter, const std::string& 
     }
     GoldRow row;
     row.text = f[text_col];
+    row.gold = f[value_col];
     fn(row, f[value_col]);
     set->rows.push_back(std::move(row));
   }
@@ -350,7 +351,7 @@ EvalFigures Evaluate(const GoldSet& set, const AffiliationMatcher& matcher, size
       errors->push_back(fmt::format("{}\torganisation\t{}\tgot {} {}\texpected {}\tother candidates: {}", set.name,
                                     g.text, FormatRorId(m.organisation->ror), m.organisation->name,
                                     g.none_expected ? std::string("none")
-                                    : g.absent      ? std::string("(not in registry)")
+                                    : g.absent      ? "(not in registry) " + g.gold
                                                     : FormatRorId(g.rors.front()),
                                     others));
     }
