@@ -332,6 +332,21 @@ TEST_F(MatchOrganisation, AmpersandReadsAsAnd) {
   EXPECT_EQ(RorOf("Institute for Cancer Vaccine&Immunotherapy, London, UK"), "002q11y83");
 }
 
+TEST_F(MatchOrganisation, ANameHeadingALongerOneIsNotTheOrganisation) {
+  // crossref asserts 04h81rw26 (Penn's health system), absent from the subset: the university is not
+  // the answer, but still tells the country.
+  AffiliationMatch penn = matcher_->Match("University of Pennsylvania Health System");
+  EXPECT_EQ(penn.organisation, nullptr);
+  EXPECT_EQ(CountryName(penn.country), "US");
+  EXPECT_EQ(RorOf("Institute for Cancer Genetics, Columbia University Medical Center"), "");
+  // Named on its own elsewhere in the string, the organisation keeps that mention (OpenAlex cwts gold).
+  EXPECT_EQ(RorOf("Department of Laboratory Medicine, National Taiwan University Hospital, National Taiwan "
+                  "University College of Medicine, Taipei, Taiwan"),
+            "05bqach95");
+  // A sub-unit after the name ("School of Medicine") is no other organisation (crossref asserts Stanford).
+  EXPECT_EQ(RorOf("Department of Genetics, Stanford University School of Medicine"), "00f54p054");
+}
+
 TEST(CommonWords, ListsMarkCommonWordsNotProperNouns) {
   std::vector<std::string_view> words = {"university", "institut", "klinik", "hong", "goethe", "gutenberg", "zzqx"};
   size_t lists = 0;

@@ -41,7 +41,7 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
       evidence.push_back(std::move(ev));
       break;
     }
-    if (!m.candidates.empty()) {
+    if (!m.candidates.empty() && !m.candidates.front().heads_longer) {
       m.organisation = m.candidates.front().entry;
       m.organisation_score = std::min(1.0, m.candidates.front().score);
       m.ancestors = orgs_->Ancestors(m.organisation->ror);

@@ -59,6 +59,17 @@ bool IsSubunitHead(std::string_view t) {
   return std::find(kHeads.begin(), kHeads.end(), t) != kHeads.end();
 }
 
+// The last words of names that say what kind of organisation they are: a
+// registry name followed in its segment by capitalised words ending in one
+// ("Columbia University Irving Medical Center", "University of Pennsylvania
+// Health System") is the head of a longer name the registry lacks.
+bool IsOrganisationKindTail(std::string_view t) {
+  static constexpr std::array<std::string_view, 12> kTails = {
+      "center", "centre", "hospital", "university", "trust", "system",
+      "laboratory", "unit", "group", "programme", "program", "clinic"};
+  return std::find(kTails.begin(), kTails.end(), t) != kTails.end();
+}
+
 // Words that join a name to what precedes it without being part of it.
 bool IsNameLinkWord(std::string_view t) {
   static constexpr std::array<std::string_view, 12> kLinks = {"and", "of",  "the", "at", "for", "in",
@@ -337,6 +348,11 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       // of a longer name ("Institute of Biochemistry" in "Institute of
       // Biochemistry and Molecular Biology").
       bool cut_after = tokens[k].segment == tokens[b].segment && end < seg.last && IsNameLinkWord(tokens[end].text);
+      // Capitalised words after the name, in the same segment, that end in a
+      // kind of organisation: the string names a longer organisation, which
+      // the registry does not hold (else its longer name would win).
+      bool heads_longer = tokens[k].segment == tokens[b].segment && end < seg.last && tokens[end].capital &&
+                          !IsNameLinkWord(tokens[end].text) && IsOrganisationKindTail(tokens[seg.last - 1].text);
       bool all_upper = true;
       for (size_t q = b; q < end; ++q) all_upper &= tokens[q].upper || tokens[q].digits;
       // Score every organisation of this name; keep the best if it is alone.
@@ -380,10 +396,12 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
         score = std::min(score, 1.0);
         if (score < weights_.min_score) continue;
         std::string notes = std::string(country_agrees ? ", country agrees" : "") + (city ? ", city appears" : "") +
-                            (e.active ? "" : ", inactive");
+                            (e.active ? "" : ", inactive") +
+                            (heads_longer ? ", heads a longer name: country only" : "");
         here.push_back({&e, score, static_cast<uint32_t>(b), static_cast<uint32_t>(end), false,
                         describe(e, ref.kind, b, end, score, notes)});
         // Such a name's country is not evidence without support either.
+        here.back().heads_longer = heads_longer;
         here.back().supported =
             country_agrees || city || ((ref.rarest <= kCountryRareWordOrgs || unique_whole) && !generic_abroad);
         support.push_back(2 * country_agrees + 2 * city + e.active);
@@ -430,7 +448,11 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
                              : std::string()});
   }
   // One candidate per organisation, best first; equal scores: the longer name.
+  // Names that head a longer name the registry lacks go last (they tell the
+  // country but are not the organisation named), so an organisation also
+  // named on its own elsewhere in the string keeps that mention.
   std::stable_sort(out.begin(), out.end(), [](const OrgCandidate& x, const OrgCandidate& y) {
+    if (x.heads_longer != y.heads_longer) return y.heads_longer;
     if (x.score != y.score) return x.score > y.score;
     return x.last_token - x.first_token > y.last_token - y.first_token;
   });
@@ -442,7 +464,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
   if (unique.size() > 1 && unique.front().last_token > unique.front().first_token) {
     std::vector<RorId> ancestors = Ancestors(unique.front().entry->ror);
     for (size_t q = 1; q < unique.size(); ++q)
-      if (unique[q].last_token > unique[q].first_token &&
+      if (unique[q].last_token > unique[q].first_token && !unique[q].heads_longer &&
           std::find(ancestors.begin(), ancestors.end(), unique[q].entry->ror) != ancestors.end()) {
         std::rotate(unique.begin(), unique.begin() + q, unique.begin() + q + 1);
         break;

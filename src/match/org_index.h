@@ -65,6 +65,10 @@ struct OrgCandidate {
   bool parent_by_code = false;               // the CNRS inferred from a unit code, not named
   std::string why;                           // filled when explaining
   bool supported = true;                     // the country or the city agrees, or its name has a rare word
+  // The name heads a longer one in the string that the registry lacks
+  // ("Columbia University" in "Columbia University Irving Medical Center"):
+  // evidence of the country, never the organisation given.
+  bool heads_longer = false;
 };
 
 class OrgIndex {
