@@ -343,6 +343,12 @@ TEST_F(MatchOrganisation, ANameHeadingALongerOneIsNotTheOrganisation) {
   EXPECT_EQ(RorOf("Department of Laboratory Medicine, National Taiwan University Hospital, National Taiwan "
                   "University College of Medicine, Taipei, Taiwan"),
             "05bqach95");
+  // A kind of organisation followed by "of" and a name: another university (crossref asserts 015h5sy57
+  // and 02m9vrb24, both absent from the subset); the country still holds.
+  AffiliationMatch hunan = matcher_->Match("Hunan University of Science and Technology");
+  EXPECT_EQ(hunan.organisation, nullptr);
+  EXPECT_EQ(CountryName(hunan.country), "CN");
+  EXPECT_EQ(RorOf("Department of Community Health, Jomo Kenyatta University of Agriculture and Technology"), "");
   // A sub-unit after the name ("School of Medicine") is no other organisation (crossref asserts Stanford).
   EXPECT_EQ(RorOf("Department of Genetics, Stanford University School of Medicine"), "00f54p054");
 }

@@ -353,6 +353,11 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       // the registry does not hold (else its longer name would win).
       bool heads_longer = tokens[k].segment == tokens[b].segment && end < seg.last && tokens[end].capital &&
                           !IsNameLinkWord(tokens[end].text) && IsOrganisationKindTail(tokens[seg.last - 1].text);
+      // So does a name ending in a kind of organisation followed by "of" and a
+      // capitalised word: "Hunan University of Science and Technology" is not
+      // Hunan University.
+      heads_longer |= cut_after && end + 1 < seg.last && tokens[end].text == "of" &&
+                      tokens[end + 1].capital && IsOrganisationKindTail(tokens[k].text);
       bool all_upper = true;
       for (size_t q = b; q < end; ++q) all_upper &= tokens[q].upper || tokens[q].digits;
       // Score every organisation of this name; keep the best if it is alone.
