@@ -345,9 +345,10 @@ EvalFigures Evaluate(const GoldSet& set, const AffiliationMatcher& matcher, size
     else if (errors)
     {
       std::string others;  // the other accepted candidates, best first; '*' marks an expected one
-      for (size_t q = 1; q < m.candidates.size(); ++q)
-        others += fmt::format("{}{}{}", q > 1 ? " " : "", FormatRorId(m.candidates[q].entry->ror),
-                              Contains(g.rors, m.candidates[q].entry->ror) ? "*" : "");
+      for (const OrgCandidate& c : m.candidates)
+        if (c.entry != m.organisation)
+          others += fmt::format("{}{}{}", others.empty() ? "" : " ", FormatRorId(c.entry->ror),
+                                Contains(g.rors, c.entry->ror) ? "*" : "");
       errors->push_back(fmt::format("{}\torganisation\t{}\tgot {} {}\texpected {}\tother candidates: {}", set.name,
                                     g.text, FormatRorId(m.organisation->ror), m.organisation->name,
                                     g.none_expected ? std::string("none")

@@ -453,25 +453,28 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
                              : std::string()});
   }
   // One candidate per organisation, best first; equal scores: the longer name.
-  // Names that head a longer name the registry lacks go last (they tell the
-  // country but are not the organisation named), so an organisation also
-  // named on its own elsewhere in the string keeps that mention.
   std::stable_sort(out.begin(), out.end(), [](const OrgCandidate& x, const OrgCandidate& y) {
-    if (x.heads_longer != y.heads_longer) return y.heads_longer;
     if (x.score != y.score) return x.score > y.score;
     return x.last_token - x.first_token > y.last_token - y.first_token;
   });
   std::vector<OrgCandidate> unique;
-  for (auto& c : out)
-    if (std::none_of(unique.begin(), unique.end(), [&](const OrgCandidate& u) { return u.entry == c.entry; }))
+  for (auto& c : out) {
+    auto same = std::find_if(unique.begin(), unique.end(), [&](const OrgCandidate& u) { return u.entry == c.entry; });
+    if (same == unique.end())
       unique.push_back(std::move(c));
-  // A unit and its parent institution both named: the institution.
-  if (unique.size() > 1 && unique.front().last_token > unique.front().first_token) {
-    std::vector<RorId> ancestors = Ancestors(unique.front().entry->ror);
-    for (size_t q = 1; q < unique.size(); ++q)
-      if (unique[q].last_token > unique[q].first_token && !unique[q].heads_longer &&
-          std::find(ancestors.begin(), ancestors.end(), unique[q].entry->ror) != ancestors.end()) {
-        std::rotate(unique.begin(), unique.begin() + q, unique.begin() + q + 1);
+    else if (!c.heads_longer)  // also named on its own elsewhere in the string
+      same->heads_longer = false;
+  }
+  // The organisation given is the best candidate that does not head a longer
+  // name (those before it only tell the country); when it is a unit whose
+  // parent institution is named too: the institution.
+  auto given = std::find_if(unique.begin(), unique.end(), [](const OrgCandidate& c) { return !c.heads_longer; });
+  if (given != unique.end() && given->last_token > given->first_token) {
+    std::vector<RorId> ancestors = Ancestors(given->entry->ror);
+    for (auto q = given + 1; q != unique.end(); ++q)
+      if (q->last_token > q->first_token && !q->heads_longer &&
+          std::find(ancestors.begin(), ancestors.end(), q->entry->ror) != ancestors.end()) {
+        std::rotate(given, q, q + 1);
         break;
       }
   }

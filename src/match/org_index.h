@@ -77,7 +77,8 @@ class OrgIndex {
 
   // The accepted candidates of a parsed string, best first.  `country` is the
   // string's own country (kNoCountry when unknown): a candidate elsewhere is
-  // refused.
+  // refused.  The organisation to give is the first candidate that does not
+  // head a longer name (`heads_longer`); those before it tell the country only.
   std::vector<OrgCandidate> Match(const AffiliationText& text, CountryCode country, bool explain) const;
 
   const Registry& registry() const { return registry_; }
