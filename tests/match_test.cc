@@ -353,6 +353,17 @@ TEST_F(MatchOrganisation, ANameHeadingALongerOneIsNotTheOrganisation) {
   EXPECT_EQ(RorOf("Department of Genetics, Stanford University School of Medicine"), "00f54p054");
 }
 
+TEST_F(MatchOrganisation, ACommonNameAfterAProperNounEndsALongerOne) {
+  // crossref: the Max Planck institute (04a7f6w43) is absent from the subset; HUN-REN's "Institute of
+  // Experimental Medicine" is not it.
+  EXPECT_EQ(RorOf("Department of Neurogenetics, Max Planck Institute of Experimental Medicine"), "");
+  AffiliationMatch mipt = matcher_->Match("Moscow Institute of Physics and Technology (National Research University)");
+  EXPECT_EQ(mipt.organisation, nullptr);
+  EXPECT_EQ(CountryName(mipt.country), "RU");
+  // A common word before the name is a missing comma, not a longer name (crossref asserts UCSF).
+  EXPECT_EQ(RorOf("Departments of Physiology and Psychiatry University of California, San Francisco"), "043mz5j54");
+}
+
 TEST(CommonWords, ListsMarkCommonWordsNotProperNouns) {
   std::vector<std::string_view> words = {"university", "institut", "klinik", "hong", "goethe", "gutenberg", "zzqx"};
   size_t lists = 0;

@@ -70,6 +70,12 @@ bool IsOrganisationKindTail(std::string_view t) {
   return std::find(kTails.begin(), kTails.end(), t) != kTails.end();
 }
 
+bool IsOrganisationKindHead(std::string_view t) {
+  static constexpr std::array<std::string_view, 9> kHeads = {
+      "institute", "institut", "center", "centre", "university", "hospital", "college", "laboratory", "school"};
+  return std::find(kHeads.begin(), kHeads.end(), t) != kHeads.end();
+}
+
 // Words that join a name to what precedes it without being part of it.
 bool IsNameLinkWord(std::string_view t) {
   static constexpr std::array<std::string_view, 12> kLinks = {"and", "of",  "the", "at", "for", "in",
@@ -162,7 +168,8 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
   // Which words are common words of a language (proper nouns are not).
   std::vector<std::string_view> words(vocabulary_.size() + 1);
   for (const auto& [word, id] : vocabulary_) words[id] = word;
-  const std::vector<bool> common = MarkCommonWords(words);
+  common_token_ = MarkCommonWords(words);
+  const std::vector<bool>& common = common_token_;
   // The rarity of every name, now that the counts are known, and whether it
   // holds a proper noun.
   for (auto& [hash, refs] : by_name_)
@@ -358,6 +365,13 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       // Hunan University.
       heads_longer |= cut_after && end + 1 < seg.last && tokens[end].text == "of" &&
                       tokens[end + 1].capital && IsOrganisationKindTail(tokens[k].text);
+      // A name of common words that starts with a kind of organisation right
+      // after a proper noun, not joined by a hyphen, ends a longer name: "Max
+      // Planck Institute of Experimental Medicine", "Moscow Institute of
+      // Physics and Technology" (not "Psychiatry University of California",
+      // a comma missing, nor "Justus-Liebig-University of Giessen").
+      bool ends_proper_name = cut_before && tokens[b].sep_before != '-' && IsOrganisationKindHead(tokens[b].text) &&
+                              (ids[b - 1] == kUnknownToken || !common_token_[ids[b - 1]]);
       bool all_upper = true;
       for (size_t q = b; q < end; ++q) all_upper &= tokens[q].upper || tokens[q].digits;
       // Score every organisation of this name; keep the best if it is alone.
@@ -406,7 +420,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
         here.push_back({&e, score, static_cast<uint32_t>(b), static_cast<uint32_t>(end), false,
                         describe(e, ref.kind, b, end, score, notes)});
         // Such a name's country is not evidence without support either.
-        here.back().heads_longer = heads_longer;
+        here.back().heads_longer = heads_longer || (ends_proper_name && !ref.proper);
         here.back().supported =
             country_agrees || city || ((ref.rarest <= kCountryRareWordOrgs || unique_whole) && !generic_abroad);
         support.push_back(2 * country_agrees + 2 * city + e.active);

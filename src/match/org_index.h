@@ -110,6 +110,7 @@ class OrgIndex {
   OrgWeights weights_;
   std::unordered_map<std::string, uint32_t> vocabulary_;
   std::vector<uint32_t> token_orgs_;  // per token id: organisations using it in a name
+  std::vector<bool> common_token_;    // per token id: a common word of a language (not a proper noun)
   std::vector<uint32_t> pending_tokens_;               // while building: the current organisation's words
   std::vector<std::vector<uint32_t>> name_tokens_;     // while building: each name's words
   std::unordered_map<uint64_t, std::vector<NameRef>> by_name_;
