@@ -70,6 +70,8 @@ bool IsOrganisationKindTail(std::string_view t) {
   return std::find(kTails.begin(), kTails.end(), t) != kTails.end();
 }
 
+// The first words of names that say what kind of organisation they are
+// ("Institute of Experimental Medicine").
 bool IsOrganisationKindHead(std::string_view t) {
   static constexpr std::array<std::string_view, 9> kHeads = {
       "institute", "institut", "center", "centre", "university", "hospital", "college", "laboratory", "school"};
@@ -414,13 +416,14 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
         if (!e.active) score += weights_.inactive;
         score = std::min(score, 1.0);
         if (score < weights_.min_score) continue;
+        const bool part_of_longer = heads_longer || (ends_proper_name && !ref.proper);
         std::string notes = std::string(country_agrees ? ", country agrees" : "") + (city ? ", city appears" : "") +
                             (e.active ? "" : ", inactive") +
-                            (heads_longer ? ", heads a longer name: country only" : "");
+                            (part_of_longer ? ", part of a longer name: country only" : "");
         here.push_back({&e, score, static_cast<uint32_t>(b), static_cast<uint32_t>(end), false,
                         describe(e, ref.kind, b, end, score, notes)});
+        here.back().heads_longer = part_of_longer;
         // Such a name's country is not evidence without support either.
-        here.back().heads_longer = heads_longer || (ends_proper_name && !ref.proper);
         here.back().supported =
             country_agrees || city || ((ref.rarest <= kCountryRareWordOrgs || unique_whole) && !generic_abroad);
         support.push_back(2 * country_agrees + 2 * city + e.active);
