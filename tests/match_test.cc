@@ -332,6 +332,38 @@ TEST_F(MatchOrganisation, AmpersandReadsAsAnd) {
   EXPECT_EQ(RorOf("Institute for Cancer Vaccine&Immunotherapy, London, UK"), "002q11y83");
 }
 
+TEST_F(MatchOrganisation, ANameHeadingALongerOneIsNotTheOrganisation) {
+  // crossref asserts 04h81rw26 (Penn's health system), absent from the subset: the university is not
+  // the answer, but still tells the country.
+  AffiliationMatch penn = matcher_->Match("University of Pennsylvania Health System");
+  EXPECT_EQ(penn.organisation, nullptr);
+  EXPECT_EQ(CountryName(penn.country), "US");
+  EXPECT_EQ(RorOf("Institute for Cancer Genetics, Columbia University Medical Center"), "");
+  // Named on its own elsewhere in the string, the organisation keeps that mention (OpenAlex cwts gold).
+  EXPECT_EQ(RorOf("Department of Laboratory Medicine, National Taiwan University Hospital, National Taiwan "
+                  "University College of Medicine, Taipei, Taiwan"),
+            "05bqach95");
+  // A kind of organisation followed by "of" and a name: another university (crossref asserts 015h5sy57
+  // and 02m9vrb24, both absent from the subset); the country still holds.
+  AffiliationMatch hunan = matcher_->Match("Hunan University of Science and Technology");
+  EXPECT_EQ(hunan.organisation, nullptr);
+  EXPECT_EQ(CountryName(hunan.country), "CN");
+  EXPECT_EQ(RorOf("Department of Community Health, Jomo Kenyatta University of Agriculture and Technology"), "");
+  // A sub-unit after the name ("School of Medicine") is no other organisation (crossref asserts Stanford).
+  EXPECT_EQ(RorOf("Department of Genetics, Stanford University School of Medicine"), "00f54p054");
+}
+
+TEST_F(MatchOrganisation, ACommonNameAfterAProperNounEndsALongerOne) {
+  // crossref: the Max Planck institute (04a7f6w43) is absent from the subset; HUN-REN's "Institute of
+  // Experimental Medicine" is not it.
+  EXPECT_EQ(RorOf("Department of Neurogenetics, Max Planck Institute of Experimental Medicine"), "");
+  AffiliationMatch mipt = matcher_->Match("Moscow Institute of Physics and Technology (National Research University)");
+  EXPECT_EQ(mipt.organisation, nullptr);
+  EXPECT_EQ(CountryName(mipt.country), "RU");
+  // A common word before the name is a missing comma, not a longer name (crossref asserts UCSF).
+  EXPECT_EQ(RorOf("Departments of Physiology and Psychiatry University of California, San Francisco"), "043mz5j54");
+}
+
 TEST(CommonWords, ListsMarkCommonWordsNotProperNouns) {
   std::vector<std::string_view> words = {"university", "institut", "klinik", "hong", "goethe", "gutenberg", "zzqx"};
   size_t lists = 0;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "registry/registry.h"
 
 namespace coopscope {
@@ -41,9 +43,13 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
       evidence.push_back(std::move(ev));
       break;
     }
-    if (!m.candidates.empty()) {
-      m.organisation = m.candidates.front().entry;
-      m.organisation_score = std::min(1.0, m.candidates.front().score);
+    // The organisation given: the best candidate that does not head a longer
+    // name the registry lacks.
+    auto given = std::find_if(m.candidates.begin(), m.candidates.end(),
+                              [](const OrgCandidate& c) { return !c.heads_longer; });
+    if (given != m.candidates.end()) {
+      m.organisation = given->entry;
+      m.organisation_score = std::min(1.0, given->score);
       m.ancestors = orgs_->Ancestors(m.organisation->ror);
     }
   }

@@ -37,7 +37,7 @@ struct AffiliationMatch {
   const RegistryEntry* organisation = nullptr;  // nullptr: none accepted
   double organisation_score = 0;                // 0..1
   std::vector<RorId> ancestors;                 // of `organisation`, nearest first
-  std::vector<OrgCandidate> candidates;         // every accepted organisation, best first
+  std::vector<OrgCandidate> candidates;         // every accepted organisation, best first (see OrgIndex::Match)
   std::vector<std::string> country_evidence;    // when explaining
   std::vector<std::string> notes;               // when explaining: removed noise and the like
   bool place_found = false;  // the string itself names a place (country evidence before organisations)

@@ -93,6 +93,7 @@ Status ReadGoldRows(const std::string& path, char delimiter, const std::string& 
     }
     GoldRow row;
     row.text = f[text_col];
+    row.gold = f[value_col];
     fn(row, f[value_col]);
     set->rows.push_back(std::move(row));
   }
@@ -344,13 +345,14 @@ EvalFigures Evaluate(const GoldSet& set, const AffiliationMatcher& matcher, size
     else if (errors)
     {
       std::string others;  // the other accepted candidates, best first; '*' marks an expected one
-      for (size_t q = 1; q < m.candidates.size(); ++q)
-        others += fmt::format("{}{}{}", q > 1 ? " " : "", FormatRorId(m.candidates[q].entry->ror),
-                              Contains(g.rors, m.candidates[q].entry->ror) ? "*" : "");
+      for (const OrgCandidate& c : m.candidates)
+        if (c.entry != m.organisation)
+          others += fmt::format("{}{}{}", others.empty() ? "" : " ", FormatRorId(c.entry->ror),
+                                Contains(g.rors, c.entry->ror) ? "*" : "");
       errors->push_back(fmt::format("{}\torganisation\t{}\tgot {} {}\texpected {}\tother candidates: {}", set.name,
                                     g.text, FormatRorId(m.organisation->ror), m.organisation->name,
                                     g.none_expected ? std::string("none")
-                                    : g.absent      ? std::string("(not in registry)")
+                                    : g.absent      ? "(not in registry) " + g.gold
                                                     : FormatRorId(g.rors.front()),
                                     others));
     }

@@ -32,6 +32,7 @@ struct GoldRow {
   bool none_expected = false;      // the gold says: no organisation
   bool absent = false;             // a gold organisation exists but none of its ids is in the registry
   CountryCode country = kNoCountry;  // expected country; kNoCountry when unknown
+  std::string gold;                // the gold as the file writes it (ids or labels), for error lists
 };
 
 struct GoldSet {

@@ -59,6 +59,25 @@ bool IsSubunitHead(std::string_view t) {
   return std::find(kHeads.begin(), kHeads.end(), t) != kHeads.end();
 }
 
+// The last words of names that say what kind of organisation they are: a
+// registry name followed in its segment by capitalised words ending in one
+// ("Columbia University Irving Medical Center", "University of Pennsylvania
+// Health System") is the head of a longer name the registry lacks.
+bool IsOrganisationKindTail(std::string_view t) {
+  static constexpr std::array<std::string_view, 12> kTails = {
+      "center", "centre", "hospital", "university", "trust", "system",
+      "laboratory", "unit", "group", "programme", "program", "clinic"};
+  return std::find(kTails.begin(), kTails.end(), t) != kTails.end();
+}
+
+// The first words of names that say what kind of organisation they are
+// ("Institute of Experimental Medicine").
+bool IsOrganisationKindHead(std::string_view t) {
+  static constexpr std::array<std::string_view, 9> kHeads = {
+      "institute", "institut", "center", "centre", "university", "hospital", "college", "laboratory", "school"};
+  return std::find(kHeads.begin(), kHeads.end(), t) != kHeads.end();
+}
+
 // Words that join a name to what precedes it without being part of it.
 bool IsNameLinkWord(std::string_view t) {
   static constexpr std::array<std::string_view, 12> kLinks = {"and", "of",  "the", "at", "for", "in",
@@ -151,7 +170,8 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
   // Which words are common words of a language (proper nouns are not).
   std::vector<std::string_view> words(vocabulary_.size() + 1);
   for (const auto& [word, id] : vocabulary_) words[id] = word;
-  const std::vector<bool> common = MarkCommonWords(words);
+  common_token_ = MarkCommonWords(words);
+  const std::vector<bool>& common = common_token_;
   // The rarity of every name, now that the counts are known, and whether it
   // holds a proper noun.
   for (auto& [hash, refs] : by_name_)
@@ -337,6 +357,23 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       // of a longer name ("Institute of Biochemistry" in "Institute of
       // Biochemistry and Molecular Biology").
       bool cut_after = tokens[k].segment == tokens[b].segment && end < seg.last && IsNameLinkWord(tokens[end].text);
+      // Capitalised words after the name, in the same segment, that end in a
+      // kind of organisation: the string names a longer organisation, which
+      // the registry does not hold (else its longer name would win).
+      bool heads_longer = tokens[k].segment == tokens[b].segment && end < seg.last && tokens[end].capital &&
+                          !IsNameLinkWord(tokens[end].text) && IsOrganisationKindTail(tokens[seg.last - 1].text);
+      // So does a name ending in a kind of organisation followed by "of" and a
+      // capitalised word: "Hunan University of Science and Technology" is not
+      // Hunan University.
+      heads_longer |= cut_after && end + 1 < seg.last && tokens[end].text == "of" &&
+                      tokens[end + 1].capital && IsOrganisationKindTail(tokens[k].text);
+      // A name of common words that starts with a kind of organisation right
+      // after a proper noun, not joined by a hyphen, ends a longer name: "Max
+      // Planck Institute of Experimental Medicine", "Moscow Institute of
+      // Physics and Technology" (not "Psychiatry University of California",
+      // a comma missing, nor "Justus-Liebig-University of Giessen").
+      bool ends_proper_name = cut_before && tokens[b].sep_before != '-' && IsOrganisationKindHead(tokens[b].text) &&
+                              (ids[b - 1] == kUnknownToken || !common_token_[ids[b - 1]]);
       bool all_upper = true;
       for (size_t q = b; q < end; ++q) all_upper &= tokens[q].upper || tokens[q].digits;
       // Score every organisation of this name; keep the best if it is alone.
@@ -379,10 +416,13 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
         if (!e.active) score += weights_.inactive;
         score = std::min(score, 1.0);
         if (score < weights_.min_score) continue;
+        const bool part_of_longer = heads_longer || (ends_proper_name && !ref.proper);
         std::string notes = std::string(country_agrees ? ", country agrees" : "") + (city ? ", city appears" : "") +
-                            (e.active ? "" : ", inactive");
+                            (e.active ? "" : ", inactive") +
+                            (part_of_longer ? ", part of a longer name: country only" : "");
         here.push_back({&e, score, static_cast<uint32_t>(b), static_cast<uint32_t>(end), false,
                         describe(e, ref.kind, b, end, score, notes)});
+        here.back().heads_longer = part_of_longer;
         // Such a name's country is not evidence without support either.
         here.back().supported =
             country_agrees || city || ((ref.rarest <= kCountryRareWordOrgs || unique_whole) && !generic_abroad);
@@ -435,16 +475,23 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
     return x.last_token - x.first_token > y.last_token - y.first_token;
   });
   std::vector<OrgCandidate> unique;
-  for (auto& c : out)
-    if (std::none_of(unique.begin(), unique.end(), [&](const OrgCandidate& u) { return u.entry == c.entry; }))
+  for (auto& c : out) {
+    auto same = std::find_if(unique.begin(), unique.end(), [&](const OrgCandidate& u) { return u.entry == c.entry; });
+    if (same == unique.end())
       unique.push_back(std::move(c));
-  // A unit and its parent institution both named: the institution.
-  if (unique.size() > 1 && unique.front().last_token > unique.front().first_token) {
-    std::vector<RorId> ancestors = Ancestors(unique.front().entry->ror);
-    for (size_t q = 1; q < unique.size(); ++q)
-      if (unique[q].last_token > unique[q].first_token &&
-          std::find(ancestors.begin(), ancestors.end(), unique[q].entry->ror) != ancestors.end()) {
-        std::rotate(unique.begin(), unique.begin() + q, unique.begin() + q + 1);
+    else if (!c.heads_longer)  // also named on its own elsewhere in the string
+      same->heads_longer = false;
+  }
+  // The organisation given is the best candidate that does not head a longer
+  // name (those before it only tell the country); when it is a unit whose
+  // parent institution is named too: the institution.
+  auto given = std::find_if(unique.begin(), unique.end(), [](const OrgCandidate& c) { return !c.heads_longer; });
+  if (given != unique.end() && given->last_token > given->first_token) {
+    std::vector<RorId> ancestors = Ancestors(given->entry->ror);
+    for (auto q = given + 1; q != unique.end(); ++q)
+      if (q->last_token > q->first_token && !q->heads_longer &&
+          std::find(ancestors.begin(), ancestors.end(), q->entry->ror) != ancestors.end()) {
+        std::rotate(given, q, q + 1);
         break;
       }
   }

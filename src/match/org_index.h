@@ -65,6 +65,10 @@ struct OrgCandidate {
   bool parent_by_code = false;               // the CNRS inferred from a unit code, not named
   std::string why;                           // filled when explaining
   bool supported = true;                     // the country or the city agrees, or its name has a rare word
+  // The name heads a longer one in the string that the registry lacks
+  // ("Columbia University" in "Columbia University Irving Medical Center"):
+  // evidence of the country, never the organisation given.
+  bool heads_longer = false;
 };
 
 class OrgIndex {
@@ -73,7 +77,8 @@ class OrgIndex {
 
   // The accepted candidates of a parsed string, best first.  `country` is the
   // string's own country (kNoCountry when unknown): a candidate elsewhere is
-  // refused.
+  // refused.  The organisation to give is the first candidate that does not
+  // head a longer name (`heads_longer`); those before it tell the country only.
   std::vector<OrgCandidate> Match(const AffiliationText& text, CountryCode country, bool explain) const;
 
   const Registry& registry() const { return registry_; }
@@ -105,6 +110,7 @@ class OrgIndex {
   OrgWeights weights_;
   std::unordered_map<std::string, uint32_t> vocabulary_;
   std::vector<uint32_t> token_orgs_;  // per token id: organisations using it in a name
+  std::vector<bool> common_token_;    // per token id: a common word of a language (not a proper noun)
   std::vector<uint32_t> pending_tokens_;               // while building: the current organisation's words
   std::vector<std::vector<uint32_t>> name_tokens_;     // while building: each name's words
   std::unordered_map<uint64_t, std::vector<NameRef>> by_name_;

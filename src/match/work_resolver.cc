@@ -27,7 +27,7 @@ const WorkResolver::Resolved& WorkResolver::ResolveAddress(const RawWork& raw, c
     AffiliationMatch m = matcher_.Match(text);
     r.country = a.country != kNoCountry ? a.country : m.country;
     for (const OrgCandidate& c : m.candidates) {
-      if (c.entry == nullptr) continue;
+      if (c.entry == nullptr || c.heads_longer) continue;
       if (a.country != kNoCountry && c.entry->country != kNoCountry && c.entry->country != a.country) continue;
       if (std::find(r.orgs.begin(), r.orgs.end(), c.entry) == r.orgs.end()) r.orgs.push_back(c.entry);
     }
