@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -125,7 +127,7 @@ Commands& State() {
 }
 
 
-int WriteReport(const IndicatorsOptions& o, const Collected& collected, const Scope& scope, const CountryPolicy& policy,
+int WriteReport(const IndicatorsOptions& o, Collected&& collected, const Scope& scope, const CountryPolicy& policy,
                 bool registry_loaded, ReportOptions report_options, CsvTable csv_table);
 
 // --rejects with --store: the store's rejects.
@@ -155,6 +157,12 @@ int RunIndicatorsFromStore(const IndicatorsOptions& o, const CountryPolicy& poli
                            std::chrono::duration<double>(now - mark).count());
     mark = now;
   };
+  // A short query's memory is mostly fresh pages: large blocks taken from
+  // the heap and kept there on free are reused instead of mapped and faulted
+  // in again (each vector of a period's partners is a megabyte or so).
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_TOP_PAD, 16 << 20);
   // One organisation named by id, name or alias, and the store's country
   // rules: its stored answer when the store keeps one (store/views.h), read
   // without the registry.
@@ -168,7 +176,7 @@ int RunIndicatorsFromStore(const IndicatorsOptions& o, const CountryPolicy& poli
     if (found.value()) {
       phase("stored answer");
       if (int rc = WriteRejects(o, *light.value()); rc != kExitOk) return rc;
-      int rc = WriteReport(o, view.collected, view.scope, policy, view.registry_loaded, report_options, csv_table);
+      int rc = WriteReport(o, std::move(view.collected), view.scope, policy, view.registry_loaded, report_options, csv_table);
       phase("report");
       if (o.timings) fmt::print(stderr, "coopscope: phases: {}\n", timings);
       return rc;
@@ -184,7 +192,7 @@ int RunIndicatorsFromStore(const IndicatorsOptions& o, const CountryPolicy& poli
   if (!collected.ok()) return Fail(ExitFor(collected.status()), collected.status().message());
   phase(snap.value()->HasFacts(policy) ? "works (facts file)" : "works (decoded)");
   if (int rc = WriteRejects(o, *snap.value()); rc != kExitOk) return rc;
-  int rc = WriteReport(o, collected.value(), *scope, policy, snap.value()->registry().size() > 0, report_options,
+  int rc = WriteReport(o, std::move(collected.value()), *scope, policy, snap.value()->registry().size() > 0, report_options,
                        csv_table);
   phase("report");
   if (o.timings) fmt::print(stderr, "coopscope: phases: {}\n", timings);
@@ -276,11 +284,21 @@ int RunStoreInfo(const std::string& dir) {
     fmt::print("facts file       {} bytes, {:.1f} per work; with the segments {:.1f} per work\n", t.facts_bytes,
                per(t.facts_bytes, t.stored_rows), per(t.segment_bytes + t.facts_bytes, t.stored_rows));
   if (t.views_min_works > 0)
-    fmt::print("stored answers   {} organisations with at least {} works ({} bytes, {:.1f} per work; {} names and "
-               "ids lead to them)\n",
-               t.views, t.views_min_works, t.view_bytes, per(t.view_bytes, t.stored_rows), t.view_keys);
+    fmt::print("stored answers   {} for the {} organisations with at least {} works (an OpenAlex and a ROR id the "
+               "registry does not link are two scopes; {} bytes, {:.1f} per work; {} names and ids lead to them)\n",
+               t.views, t.view_orgs, t.views_min_works, t.view_bytes, per(t.view_bytes, t.stored_rows), t.view_keys);
   else
     fmt::print("stored answers   none (--views-min-works 0)\n");
+  if (auto catalog = snap.value()->CatalogBytes(); catalog.ok()) {
+    const auto [catalog_bytes, registry_bytes] = catalog.value();
+    const uint64_t other = catalog_bytes - std::min(catalog_bytes, registry_bytes);
+    const uint64_t all = t.segment_bytes + t.facts_bytes + other;
+    fmt::print("store size       {} bytes, {:.1f} per work: segments, facts file and catalog ({} bytes: rank and "
+               "country tallies, ledger, stored answers){}\n",
+               all, per(all, t.stored_rows), other,
+               registry_bytes > 0 ? fmt::format(", registry ({} bytes) excluded", registry_bytes)
+                                  : std::string(", registry included (SQLite cannot tell it apart here)"));
+  }
   fmt::print("registry         {} organisations\n", snap.value()->registry_size());
   PrintExportResolutions(t, stdout);
   fmt::print("manifest parts   {} checked, {} mismatched, {} absent\n", g.manifest_parts_checked,
@@ -526,15 +544,15 @@ int RunIndicators(const IndicatorsOptions& o) {
   if (o.max_rejects > 0 && rejects.size() > o.max_rejects)
     return Fail(kExitRejects, fmt::format("{} rejects, over --max-rejects {}", rejects.size(), o.max_rejects));
 
-  return WriteReport(o, collected.value(), *ctx.scope, policy, ctx.registry.size() > 0, report_options, csv_table);
+  return WriteReport(o, std::move(collected.value()), *ctx.scope, policy, ctx.registry.size() > 0, report_options, csv_table);
 }
 
-int WriteReport(const IndicatorsOptions& o, const Collected& collected, const Scope& scope, const CountryPolicy& policy,
+int WriteReport(const IndicatorsOptions& o, Collected&& collected, const Scope& scope, const CountryPolicy& policy,
                 bool registry_loaded, ReportOptions report_options, CsvTable csv_table) {
   report_options.window = o.window;
   report_options.top_institutions = o.top_institutions;
   report_options.resamples = o.resamples;
-  Report report = BuildReport(collected, scope, policy, registry_loaded, report_options);
+  Report report = BuildReport(std::move(collected), scope, policy, registry_loaded, report_options);
   std::ofstream file;
   std::ostream* out = &std::cout;
   if (!o.output.empty()) {

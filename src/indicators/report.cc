@@ -1,8 +1,11 @@
 #include "indicators/report.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <random>
+
+#include "io/threads.h"
 
 namespace coopscope {
 namespace {
@@ -205,8 +208,26 @@ PartnerInfo DescribePartner(const Collected& collected, PartnerKey key, const Co
   return info;
 }
 
+namespace {
+Report BuildReportFrom(const Collected& collected, std::map<int, Tally>* movable, const Scope& scope,
+                       const CountryPolicy& policy, bool registry_loaded, const ReportOptions& options);
+}  // namespace
+
 Report BuildReport(const Collected& collected, const Scope& scope, const CountryPolicy& policy, bool registry_loaded,
                    const ReportOptions& options) {
+  return BuildReportFrom(collected, nullptr, scope, policy, registry_loaded, options);
+}
+
+Report BuildReport(Collected&& collected, const Scope& scope, const CountryPolicy& policy, bool registry_loaded,
+                   const ReportOptions& options) {
+  return BuildReportFrom(collected, &collected.years, scope, policy, registry_loaded, options);
+}
+
+namespace {
+
+// `movable`: collected's yearly tallies when the caller gives them up.
+Report BuildReportFrom(const Collected& collected, std::map<int, Tally>* movable, const Scope& scope,
+                       const CountryPolicy& policy, bool registry_loaded, const ReportOptions& options) {
   Report report;
   report.org_name = scope.name();
   report.roots = scope.roots();
@@ -244,6 +265,7 @@ Report BuildReport(const Collected& collected, const Scope& scope, const Country
     for (const auto& [year, p] : partners) summed[year].SetInstitutions(p);
   }
   const std::map<int, Tally>& by_year = collected.tallied ? collected.years : summed;
+  std::map<int, Tally>* take = collected.tallied ? movable : &summed;  // moved from rather than copied
   int first = options.first_year, last = options.last_year;
   if (first == 0 || last == 0) {
     int lo = 0, hi = 0;
@@ -260,38 +282,51 @@ Report BuildReport(const Collected& collected, const Scope& scope, const Country
   std::map<int, Tally> years;
   for (int y = first; y <= last && first != 0; ++y) {
     Tally& t = years[y];
-    if (auto it = by_year.find(y); it != by_year.end()) t = it->second;
+    if (auto it = by_year.find(y); it != by_year.end()) t = take != nullptr ? std::move((*take)[y]) : it->second;
   }
-  uint64_t seed = options.seed;
-  // The whole range and the windows first: the years' tallies then move into
-  // their periods.
-  std::vector<const Tally*> parts;
-  for (const auto& [year, tally] : years) parts.push_back(&tally);
-  report.total.tally.MergeAll(parts);
+  const uint64_t seed = options.seed;
+  // Every period's tallies (the whole range and the windows merged from the
+  // years, then the years' tallies moved into theirs), then every period
+  // finished: the periods are independent, each with its own seed, so both
+  // steps run on two threads.
   report.total.first_year = first;
   report.total.last_year = last;
-  Finish(&report.total, collected, policy, options, report.home, SplitMix(seed ^ 0x70741));
+  std::vector<std::pair<PeriodIndicators*, uint64_t>> periods = {{&report.total, SplitMix(seed ^ 0x70741)}};
+  std::vector<std::vector<const Tally*>> parts(1);
+  for (const auto& [year, tally] : years) parts[0].push_back(&tally);
   if (options.window > 0) {
     for (int start = first; start + options.window - 1 <= last && first != 0; ++start) {
-      PeriodIndicators period;
+      PeriodIndicators& period = report.windows.emplace_back();
       period.first_year = start;
       period.last_year = start + options.window - 1;
-      parts.clear();
-      for (int y = start; y <= period.last_year; ++y) parts.push_back(&years[y]);
-      period.tally.MergeAll(parts);
-      Finish(&period, collected, policy, options, report.home,
-             SplitMix(seed ^ (static_cast<uint64_t>(start) << 20) ^ static_cast<uint64_t>(options.window)));
-      report.windows.push_back(std::move(period));
+      parts.emplace_back();
+      for (int y = start; y <= period.last_year; ++y) parts.back().push_back(&years[y]);
     }
+    for (PeriodIndicators& period : report.windows)
+      periods.emplace_back(&period, SplitMix(seed ^ (static_cast<uint64_t>(period.first_year) << 20) ^
+                                             static_cast<uint64_t>(options.window)));
   }
+  auto on_two_threads = [](size_t n, const auto& task) {
+    std::atomic<size_t> next{0};
+    RunThreads(ThreadsFor(2, n), [&](unsigned) {
+      for (size_t i; (i = next.fetch_add(1)) < n;) task(i);
+    });
+  };
+  on_two_threads(parts.size(), [&](size_t i) { periods[i].first->tally.MergeAll(parts[i]); });
+  report.by_year.reserve(years.size());
   for (auto& [year, tally] : years) {
-    PeriodIndicators period;
+    PeriodIndicators& period = report.by_year.emplace_back();
     period.first_year = period.last_year = year;
     period.tally = std::move(tally);
-    Finish(&period, collected, policy, options, report.home, SplitMix(seed ^ static_cast<uint64_t>(year) * 1000003));
-    report.by_year.push_back(std::move(period));
   }
+  for (PeriodIndicators& period : report.by_year)
+    periods.emplace_back(&period, SplitMix(seed ^ static_cast<uint64_t>(period.first_year) * 1000003));
+  on_two_threads(periods.size(), [&](size_t i) {
+    Finish(periods[i].first, collected, policy, options, report.home, periods[i].second);
+  });
   return report;
 }
+
+}  // namespace
 
 }  // namespace coopscope

@@ -76,6 +76,9 @@ PartnerInfo DescribePartner(const Collected& collected, PartnerKey key, const Co
 
 Report BuildReport(const Collected& collected, const Scope& scope, const CountryPolicy& policy, bool registry_loaded,
                    const ReportOptions& options);
+// The same, taking collected's yearly tallies instead of copying them.
+Report BuildReport(Collected&& collected, const Scope& scope, const CountryPolicy& policy, bool registry_loaded,
+                   const ReportOptions& options);
 
 // 95% interval of PP from a bootstrap over the P works: each resample's
 // P_x is Binomial(P, PP) (resampling works with replacement), so the

@@ -23,6 +23,7 @@
 
 #include "io/byte_stream.h"
 #include "io/json_records.h"
+#include "io/threads.h"
 #include "match/affiliation_matcher.h"
 #include "match/work_resolver.h"
 #include "sources/export_reader.h"
@@ -346,21 +347,6 @@ struct YearKeyHash {
 constexpr int kPairYearBias = 1 << 20;  // years (0 for none, else 1000..2999) kept non-negative in a pair key
 uint64_t PairKey(int year, CountryCode a, CountryCode b) {
   return static_cast<uint64_t>(year + kPairYearBias) << 32 | uint64_t{a} << 16 | b;
-}
-
-// The threads for n tasks: `threads` (0: all cores), at most n, at least 1.
-unsigned ThreadsFor(unsigned threads, size_t n) {
-  return std::max(1u, std::min<unsigned>(threads ? threads : std::thread::hardware_concurrency(),
-                                         static_cast<unsigned>(std::max<size_t>(n, 1))));
-}
-
-// Runs run(t) on threads t = 1 … nthreads-1 and on this one (t = 0), and joins them.
-template <typename Run>
-void RunThreads(unsigned nthreads, const Run& run) {
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < nthreads; ++t) pool.emplace_back(run, t);
-  run(0);
-  for (auto& th : pool) th.join();
 }
 
 std::string FactsFileName(uint64_t generation) { return fmt::format("facts-{:08}.bin", generation); }
@@ -828,6 +814,9 @@ Status LoadViewTotals(Db& db, StoreTotals* T) {
   if (!HasTable(db, "views")) return Status::Ok();
   const std::string g = std::to_string(T->generation);
   auto n = QueryInt(db, "SELECT COUNT(*) FROM views WHERE generation = " + g);
+  auto orgs = QueryInt(db, "SELECT COUNT(DISTINCT org) FROM views WHERE generation = " + g);
+  if (!orgs.ok()) return orgs.status();
+  T->view_orgs = static_cast<uint64_t>(orgs.value());
   auto bytes = QueryInt(db, "SELECT COALESCE(SUM(LENGTH(view)), 0) FROM views WHERE generation = " + g);
   auto keys = QueryInt(db, "SELECT COUNT(*) FROM view_keys WHERE generation = " + g);
   for (auto* r : {&n, &bytes, &keys})
@@ -973,7 +962,9 @@ Status OpenCatalog(const std::string& dir, bool create, Db* db) {
                                                     "`coopscope store build {} INPUTS…`",
                                                     dir, dir));
   if (Status st = db->Open(path, create); !st.ok()) return st;
-  if (Status st = db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"); !st.ok()) return st;
+  // Pages read through a mapping: a stored answer is a megabyte or more of overflow pages.
+  if (Status st = db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA mmap_size=1073741824;"); !st.ok())
+    return st;
   return Status::Ok();
 }
 
@@ -2015,6 +2006,16 @@ bool Snapshot::HasFacts(const CountryPolicy& policy) const {
   return facts.ok() && facts.value() != nullptr && PolicyText(policy) == impl_->policy_text;
 }
 
+Result<std::pair<uint64_t, uint64_t>> Snapshot::CatalogBytes() const {
+  Impl& I = *impl_;
+  uint64_t total = 0;
+  for (const char* name : {"/store.db", "/store.db-wal"})
+    if (auto size = FileSize(I.dir + name); size.ok()) total += size.value();
+  // dbstat is compiled into Debian's SQLite; without it the registry is not told apart.
+  auto registry = QueryInt(I.db, "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name = 'registry'");
+  return std::make_pair(total, registry.ok() ? static_cast<uint64_t>(registry.value()) : uint64_t{0});
+}
+
 Result<bool> Snapshot::View(const std::string& root_key, const CountryPolicy& policy, ViewAnswer* out) const {
   Impl& I = *impl_;
   if (I.totals.views == 0 || PolicyText(policy) != I.policy_text) return false;
@@ -2031,6 +2032,7 @@ Result<bool> Snapshot::View(const std::string& root_key, const CountryPolicy& po
   Status decoded =
       DecodeView(s->Blob(0), fmt::format("'{}' of {}/store.db (generation {})", root_key, I.dir, I.totals.generation),
                  out);
+  if (decoded.code() == ErrorCode::kNotFound) return false;  // another version: the works answer
   if (!decoded.ok()) return decoded;
   return true;
 }

@@ -81,6 +81,7 @@ struct StoreTotals {
   std::string facts_file;         // the generation's facts file (empty: none), and its size
   uint64_t facts_bytes = 0;
   uint64_t views = 0, view_bytes = 0, view_keys = 0;  // the generation's stored answers
+  uint64_t view_orgs = 0;                              // the organisations they answer for
   int64_t views_min_works = 0;                         // the store's setting
   int catalog_format = 0;         // meta.format_version
   std::vector<ExportResolution> exports;  // by registry, in order of first ingest
@@ -195,6 +196,9 @@ class Snapshot {
   // While a writer runs, the segments it has committed but not published are
   // checked and the totals are not (a note says so).
   std::vector<std::string> Verify(unsigned threads, std::vector<std::string>* notes = nullptr) const;
+  // The catalog's bytes (store.db and its write-ahead log) and, of them, the
+  // registry's (its table and index pages; 0 when SQLite cannot say).
+  Result<std::pair<uint64_t, uint64_t>> CatalogBytes() const;
   // Catalog rows: file ledger and rejects.
   std::vector<Reject> Rejects() const;
 

@@ -4,10 +4,12 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <vector>
 
 #include "indicators/report.h"
+#include "io/threads.h"
 #include "store/encoding.h"
 #include "store/segment.h"
 
@@ -15,7 +17,7 @@ namespace coopscope::store {
 namespace {
 
 constexpr int kViewZstdLevel = 3;
-constexpr size_t kHeaderBytes = 8 + 4 + 4 + 8;  // magic, version, crc32 of the payload, raw bytes
+constexpr size_t kHeaderBytes = 8 + 4 + 4 + 4;  // magic, version, crc32 of what follows, frame count
 
 void PutUnits(std::string* out, __int128 units) {
   const auto u = static_cast<unsigned __int128>(units);
@@ -150,58 +152,65 @@ std::vector<uint64_t> IngestFields(const IngestReport& g) {
 
 std::string EncodeView(const Collected& collected, const Scope& scope, const CountryPolicy& policy,
                        bool registry_loaded) {
-  std::string raw;
-  // What the report shows of S.
-  PutText(&raw, scope.name());
-  PutVarint(&raw, scope.home());
-  PutVarint(&raw, scope.roots().size());
-  for (const ScopeMember& m : scope.roots()) PutMember(&raw, m);
-  raw.push_back(registry_loaded ? 1 : 0);
-  // The answer.
-  for (uint64_t v : IngestFields(collected.ingest)) PutVarint(&raw, v);
-  PutVarint(&raw, collected.inferred_home);
-  PutVarint(&raw, collected.years.size());
-  for (const auto& [year, t] : collected.years) {
-    PutVarint(&raw, static_cast<uint64_t>(year));
-    PutTally(&raw, t);
-  }
-  // Every partner the report may name, described as it would describe it.
+  // Frame 0: what the report shows of S, the ingest figures, the years.
+  std::vector<std::string> frames(1);
+  std::string& head = frames[0];
+  PutText(&head, scope.name());
+  PutVarint(&head, scope.home());
+  PutVarint(&head, scope.roots().size());
+  for (const ScopeMember& m : scope.roots()) PutMember(&head, m);
+  head.push_back(registry_loaded ? 1 : 0);
+  for (uint64_t v : IngestFields(collected.ingest)) PutVarint(&head, v);
+  PutVarint(&head, collected.inferred_home);
+  PutVarint(&head, collected.years.size());
+  for (const auto& [year, t] : collected.years) PutVarint(&head, static_cast<uint64_t>(year));
+  // Frames 1 … Y: one year's tallies each.
+  for (const auto& [year, t] : collected.years) PutTally(&frames.emplace_back(), t);
+  // The last frame: every partner the report may name, described as it would
+  // describe it; the roots' names.
+  std::string& names = frames.emplace_back();
   std::vector<PartnerKey> partners;
   for (const auto& [year, t] : collected.years)
     for (const auto& [key, cp] : t.institutions) partners.push_back(key);
   std::sort(partners.begin(), partners.end());
   partners.erase(std::unique(partners.begin(), partners.end()), partners.end());
-  PutVarint(&raw, partners.size());
+  PutVarint(&names, partners.size());
   PartnerKey last = 0;
   for (PartnerKey key : partners) {
     const PartnerInfo info = DescribePartner(collected, key, policy);
-    PutVarint(&raw, key - last);
+    PutVarint(&names, key - last);
     last = key;
-    PutText(&raw, info.name);
-    PutVarint(&raw, info.country);
-    PutVarint(&raw, info.ror);
-    raw.push_back(info.from_registry ? 1 : 0);
+    PutText(&names, info.name);
+    PutVarint(&names, info.country);
+    PutVarint(&names, info.ror);
+    names.push_back(info.from_registry ? 1 : 0);
   }
   std::vector<std::pair<OpenAlexId, std::string>> roots(collected.arena.root_names.begin(),
                                                         collected.arena.root_names.end());
   std::sort(roots.begin(), roots.end());
-  PutVarint(&raw, roots.size());
+  PutVarint(&names, roots.size());
   for (const auto& [id, name] : roots) {
-    PutVarint(&raw, id);
-    PutText(&raw, name);
+    PutVarint(&names, id);
+    PutText(&names, name);
   }
 
   std::string out(kViewMagic, sizeof kViewMagic);
   PutFixed<uint32_t>(&out, kViewFormatVersion);
   const size_t crc_at = out.size();
   PutFixed<uint32_t>(&out, 0);
-  PutFixed<uint64_t>(&out, raw.size());
-  const size_t payload_at = out.size();
-  out.resize(payload_at + ZSTD_compressBound(raw.size()));
-  const size_t packed = ZSTD_compress(out.data() + payload_at, out.size() - payload_at, raw.data(), raw.size(),
-                                      kViewZstdLevel);
-  out.resize(payload_at + packed);  // ZSTD_compress cannot fail with a bound-sized buffer
-  const uint32_t crc = Crc32(out.data() + payload_at, packed);
+  PutFixed<uint32_t>(&out, static_cast<uint32_t>(frames.size()));
+  const size_t table_at = out.size();
+  out.resize(table_at + 8 * frames.size());
+  for (size_t f = 0; f < frames.size(); ++f) {
+    const size_t at = out.size();
+    out.resize(at + ZSTD_compressBound(frames[f].size()));
+    const size_t packed = ZSTD_compress(out.data() + at, out.size() - at, frames[f].data(), frames[f].size(),
+                                        kViewZstdLevel);
+    out.resize(at + packed);  // ZSTD_compress cannot fail with a bound-sized buffer
+    const uint32_t sizes[2] = {static_cast<uint32_t>(packed), static_cast<uint32_t>(frames[f].size())};
+    std::memcpy(out.data() + table_at + 8 * f, sizes, sizeof sizes);
+  }
+  const uint32_t crc = Crc32(out.data() + table_at, out.size() - table_at);
   std::memcpy(out.data() + crc_at, &crc, sizeof crc);
   return out;
 }
@@ -213,29 +222,51 @@ Status DecodeView(std::string_view blob, const std::string& where, ViewAnswer* o
   if (blob.size() < kHeaderBytes || std::memcmp(blob.data(), kViewMagic, sizeof kViewMagic) != 0)
     return damaged("not a view (bad magic or too short)");
   const auto version = LoadFixed<uint32_t>(blob.data() + 8);
-  if (version != kViewFormatVersion)
-    return damaged(fmt::format("format version {} (this coopscope reads {})", version, kViewFormatVersion));
+  if (version != kViewFormatVersion)  // not damage: another coopscope's view, answered from the works instead
+    return Status(ErrorCode::kNotFound, fmt::format("store view {} has format version {} (this coopscope reads {})",
+                                                    where, version, kViewFormatVersion));
   const auto crc = LoadFixed<uint32_t>(blob.data() + 12);
-  const auto raw_bytes = LoadFixed<uint64_t>(blob.data() + 16);
-  const std::string_view packed = blob.substr(kHeaderBytes);
-  if (Crc32(packed.data(), packed.size()) != crc) return damaged("crc32 mismatch");
-  const unsigned long long expected = ZSTD_getFrameContentSize(packed.data(), packed.size());
-  if (expected != raw_bytes || raw_bytes > (uint64_t{1} << 34)) return damaged("its size does not match");
-  std::string raw(raw_bytes, '\0');
-  const size_t got = ZSTD_decompress(raw.data(), raw.size(), packed.data(), packed.size());
-  if (ZSTD_isError(got) || got != raw_bytes) return damaged("it does not decompress");
+  const auto n_frames = LoadFixed<uint32_t>(blob.data() + 16);
+  if (Crc32(blob.data() + kHeaderBytes, blob.size() - kHeaderBytes) != crc) return damaged("crc32 mismatch");
+  if (n_frames < 2 || n_frames > 4096 + 2 || blob.size() - kHeaderBytes < 8 * uint64_t{n_frames})
+    return damaged("its frame table");
+  // Each frame: where it starts, its packed and raw sizes.
+  struct Frame {
+    const char* packed;
+    uint32_t packed_bytes, raw_bytes;
+  };
+  std::vector<Frame> frames(n_frames);
+  const char* p = blob.data() + kHeaderBytes + 8 * uint64_t{n_frames};
+  const char* const blob_end = blob.data() + blob.size();
+  for (uint32_t f = 0; f < n_frames; ++f) {
+    frames[f].packed = p;
+    frames[f].packed_bytes = LoadFixed<uint32_t>(blob.data() + kHeaderBytes + 8 * f);
+    frames[f].raw_bytes = LoadFixed<uint32_t>(blob.data() + kHeaderBytes + 8 * f + 4);
+    if (frames[f].packed_bytes > static_cast<uint64_t>(blob_end - p)) return damaged("its frame table");
+    p += frames[f].packed_bytes;
+  }
+  if (p != blob_end) return damaged("its frame table");
+  auto unpack = [&](uint32_t f, std::unique_ptr<char[]>* raw) -> bool {
+    const Frame& fr = frames[f];
+    if (ZSTD_getFrameContentSize(fr.packed, fr.packed_bytes) != fr.raw_bytes) return false;
+    raw->reset(new char[fr.raw_bytes + 1]);  // not zero-filled: decompressed over
+    const size_t got = ZSTD_decompress(raw->get(), fr.raw_bytes, fr.packed, fr.packed_bytes);
+    return !ZSTD_isError(got) && got == fr.raw_bytes;
+  };
 
-  const char* end = raw.data() + raw.size();
-  Cursor in(raw.data(), end);
+  // Frame 0.
+  std::unique_ptr<char[]> head_raw;
+  if (!unpack(0, &head_raw)) return damaged("its first frame does not decompress");
+  const char* head_end = head_raw.get() + frames[0].raw_bytes;
+  Cursor in(head_raw.get(), head_end);
   std::string name = ReadText(&in);
   const auto home = static_cast<CountryCode>(in.Varint());
   const uint64_t n_roots = in.Varint();
-  if (!Plausible(in, n_roots, end)) return damaged("roots");
+  if (!Plausible(in, n_roots, head_end)) return damaged("roots");
   std::vector<ScopeMember> roots;
   for (uint64_t i = 0; i < n_roots && in.ok(); ++i) roots.push_back(ReadMember(&in));
   out->scope = Scope::Described(std::move(name), home, std::move(roots));
   out->registry_loaded = in.Fixed<uint8_t>() != 0;
-
   Collected& c = out->collected;
   c.tallied = true;
   c.registry = nullptr;
@@ -246,35 +277,73 @@ Status DecodeView(std::string_view blob, const std::string& where, ViewAnswer* o
     *f = in.Varint();
   c.inferred_home = static_cast<CountryCode>(in.Varint());
   const uint64_t n_years = in.Varint();
-  if (!Plausible(in, n_years, end)) return damaged("years");
-  for (uint64_t i = 0; i < n_years && in.ok(); ++i) {
+  if (!in.ok() || n_years + 2 != n_frames) return damaged("its years and frames disagree");
+  std::vector<int> years(n_years);
+  for (uint64_t i = 0; i < n_years; ++i) {
     const uint64_t year = in.Varint();
-    if (year > 4095 || c.years.count(static_cast<int>(year)) != 0) return damaged("a year out of range");
-    if (!ReadTally(&in, end, &c.years[static_cast<int>(year)])) return damaged("a year's tallies");
+    if (year > 4095 || (i > 0 && static_cast<int>(year) <= years[i - 1])) return damaged("a year out of range");
+    years[i] = static_cast<int>(year);
   }
-  const uint64_t n_partners = in.Varint();
-  if (!Plausible(in, n_partners, end)) return damaged("partners");
+  if (!in.ok() || !in.at_end()) return damaged("its first frame does not decode");
+
+  // The years' frames and the names' frame, on two threads.
+  std::vector<Tally> tallies(n_years);
   auto partners = std::make_unique<ViewPartners>();
-  partners->at_.reserve(n_partners);
-  PartnerKey key = 0;
-  for (uint64_t i = 0; i < n_partners && in.ok(); ++i) {
-    const uint64_t delta = in.Varint();
-    if (i > 0 && delta == 0) return damaged("partners out of order");
-    key += delta;
-    partners->at_.emplace_back(key, static_cast<uint32_t>(in.position() - raw.data()));
-    in.Bytes(in.Varint());  // name
-    in.Varint();            // country
-    in.Varint();            // ror
-    in.Fixed<uint8_t>();    // from the registry
-  }
-  const uint64_t n_names = in.Varint();
-  if (!Plausible(in, n_names, end)) return damaged("root names");
-  for (uint64_t i = 0; i < n_names && in.ok(); ++i) {
-    const OpenAlexId id = in.Varint();
-    c.arena.root_names[id] = ReadText(&in);
-  }
-  if (!in.ok() || !in.at_end()) return damaged("its payload does not decode");
-  partners->raw_ = std::move(raw);
+  std::vector<std::pair<OpenAlexId, std::string>> root_names;
+  std::vector<Status> errors(n_frames);
+  std::atomic<uint32_t> next{1};
+  RunThreads(ThreadsFor(2, n_frames - 1), [&](unsigned) {
+    for (uint32_t f; (f = next.fetch_add(1)) < n_frames;) {
+      std::unique_ptr<char[]> raw;
+      if (!unpack(f, &raw)) {
+        errors[f] = damaged(fmt::format("frame {} does not decompress", f));
+        continue;
+      }
+      const char* end = raw.get() + frames[f].raw_bytes;
+      Cursor fin(raw.get(), end);
+      if (f < n_frames - 1) {
+        if (!ReadTally(&fin, end, &tallies[f - 1]) || !fin.at_end())
+          errors[f] = damaged(fmt::format("the tallies of {}", years[f - 1]));
+        continue;
+      }
+      const uint64_t n_partners = fin.Varint();
+      if (!Plausible(fin, n_partners, end)) {
+        errors[f] = damaged("partners");
+        continue;
+      }
+      partners->at_.reserve(n_partners);
+      PartnerKey key = 0;
+      for (uint64_t i = 0; i < n_partners && fin.ok(); ++i) {
+        const uint64_t delta = fin.Varint();
+        if (i > 0 && delta == 0) {
+          errors[f] = damaged("partners out of order");
+          break;
+        }
+        key += delta;
+        partners->at_.emplace_back(key, static_cast<uint32_t>(fin.position() - raw.get()));
+        fin.Bytes(fin.Varint());  // name
+        fin.Varint();             // country
+        fin.Varint();             // ror
+        fin.Fixed<uint8_t>();     // from the registry
+      }
+      const uint64_t n_names = fin.Varint();
+      if (!errors[f].ok() || !Plausible(fin, n_names, end)) {
+        if (errors[f].ok()) errors[f] = damaged("root names");
+        continue;
+      }
+      for (uint64_t i = 0; i < n_names && fin.ok(); ++i) {
+        const OpenAlexId id = fin.Varint();
+        root_names.emplace_back(id, ReadText(&fin));
+      }
+      if (!fin.ok() || !fin.at_end()) errors[f] = damaged("its names do not decode");
+      partners->raw_ = std::move(raw);
+      partners->raw_bytes_ = frames[f].raw_bytes;
+    }
+  });
+  for (const Status& st : errors)
+    if (!st.ok()) return st;
+  for (uint64_t i = 0; i < n_years; ++i) c.years.emplace_hint(c.years.end(), years[i], std::move(tallies[i]));
+  for (auto& [id, name] : root_names) c.arena.root_names[id] = std::move(name);
   out->partners = std::move(partners);
   c.directory = out->partners.get();
   return Status::Ok();
@@ -284,7 +353,7 @@ bool ViewPartners::Find(PartnerKey key, PartnerInfo* out) const {
   auto it = std::lower_bound(at_.begin(), at_.end(), std::make_pair(key, uint32_t{0}));
   if (it == at_.end() || it->first != key) return false;
   // Checked whole when decoded.
-  Cursor in(raw_.data() + it->second, raw_.data() + raw_.size());
+  Cursor in(raw_.get() + it->second, raw_.get() + raw_bytes_);
   out->name = ReadText(&in);
   out->country = static_cast<CountryCode>(in.Varint());
   out->ror = in.Varint();

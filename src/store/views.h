@@ -8,8 +8,9 @@
 // units), so a report built from it is byte for byte the report built from
 // the works.
 //
-// Encoding: magic, format version, crc32 of the payload, then the payload
-// compressed with zstd.  Decoding is bounds-checked: a damaged view is an
+// Encoding: magic, format version, crc32, then zstd frames — S and the years,
+// one per year's tallies, the partners' descriptions — so that a reader
+// decodes the years on two threads.  Decoding is bounds-checked: a damaged view is an
 // error naming it, never a crash or a wrong answer.
 #pragma once
 
@@ -28,7 +29,7 @@
 namespace coopscope::store {
 
 inline constexpr char kViewMagic[8] = {'C', 'O', 'O', 'P', 'V', 'I', 'E', 'W'};
-inline constexpr uint32_t kViewFormatVersion = 1;
+inline constexpr uint32_t kViewFormatVersion = 2;
 
 struct ViewAnswer;
 
@@ -41,7 +42,8 @@ class ViewPartners final : public PartnerDirectory {
 
  private:
   friend Status DecodeView(std::string_view blob, const std::string& where, ViewAnswer* out);
-  std::string raw_;                                   // the view's payload
+  std::unique_ptr<char[]> raw_;                       // the view's payload
+  size_t raw_bytes_ = 0;
   std::vector<std::pair<PartnerKey, uint32_t>> at_;   // sorted: key, offset of its description in raw_
 };
 
@@ -57,7 +59,8 @@ struct ViewAnswer {
 // (collected.registry) are described here, as the report would describe them.
 std::string EncodeView(const Collected& collected, const Scope& scope, const CountryPolicy& policy,
                        bool registry_loaded);
-// `where` names the view in errors.
+// `where` names the view in errors; a view of another format version is
+// kNotFound (the caller answers from the works), damage kCorrupt.
 Status DecodeView(std::string_view blob, const std::string& where, ViewAnswer* out);
 
 }  // namespace coopscope::store
