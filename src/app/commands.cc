@@ -283,7 +283,9 @@ int RunStoreInfo(const std::string& dir) {
   if (!t.facts_file.empty())
     fmt::print("facts file       {} bytes, {:.1f} per work; with the segments {:.1f} per work\n", t.facts_bytes,
                per(t.facts_bytes, t.stored_rows), per(t.segment_bytes + t.facts_bytes, t.stored_rows));
-  if (t.views_min_works > 0)
+  if (t.views_min_works > 0 && t.views == 0)
+    fmt::print("stored answers   none: no organisation has {} works or more (--views-min-works)\n", t.views_min_works);
+  else if (t.views_min_works > 0)
     fmt::print("stored answers   {} for the {} organisation{} with at least {} works (an OpenAlex and a ROR id the "
                "registry does not link are two scopes; {} bytes, {:.1f} per work; {} names and ids lead to them)\n",
                t.views, t.view_orgs, t.view_orgs == 1 ? "" : "s", t.views_min_works, t.view_bytes,

@@ -1087,7 +1087,11 @@ Status SettleAndPublish(const std::string& dir, Db& db, const Registry& registry
   const auto views_phase = std::chrono::steady_clock::now();
   auto min_works = ViewsMinWorks(db);
   if (!min_works.ok()) return min_works.status();
-  if (min_works.value() > 0) {
+  auto reaching = QueryInt(db, fmt::format("SELECT COUNT(*) FROM (SELECT org FROM org_year GROUP BY org HAVING "
+                                           "SUM(p) >= {})",
+                                           min_works.value()));
+  if (!reaching.ok()) return reaching.status();
+  if (min_works.value() > 0 && reaching.value() > 0) {  // else no registry to decode again
     auto snap = Snapshot::Open(dir, true);
     if (!snap.ok()) return snap.status();
     auto views = snap.value()->ComputeViews(static_cast<uint64_t>(min_works.value()), threads);
