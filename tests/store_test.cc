@@ -447,9 +447,22 @@ TEST(Store, StoredAnswersAnswerLikeTheWorks) {
   // work, which streaming used to describe and the store did not.)
   ExpectSameAnswer("02feahw73", " --registry " + kRor, " " + dir.File("A") + " " + dir.File("B"), views, d);
   ExpectSameAnswer("I5000000757", " --registry " + kRor, " " + dir.File("A") + " " + dir.File("B"), views, d);
-  // Other questions are answered from the works: another home country,
-  // other country rules, two organisations.
-  for (const std::string& q : {std::string("--org 02feahw73 --home DE"), std::string("--org 02feahw73 --no-overseas-as-fr"),
+  // Another home country: the stored answer (its tallies do not depend on it).
+  for (const std::string& q : {std::string("--org 02feahw73 --home DE"), std::string("--org I5000000757 --home FR")}) {
+    auto a = RunCli("indicators -q --timings --format json " + q + " --store " + views, d);
+    auto b = RunCli("indicators -q --format json --read-works " + q + " --store " + views, d);
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    EXPECT_NE(a.err.find("stored answer"), std::string::npos) << q;
+    EXPECT_EQ(a.out, b.out) << q;
+  }
+  auto bad_home = RunCli("indicators -q --format json --org 02feahw73 --home XYZ --store " + views, d);
+  EXPECT_EQ(bad_home.exit_code, RunCli("indicators -q --format json --read-works --org 02feahw73 --home XYZ --store " +
+                                           views, d)
+                                    .exit_code);
+  EXPECT_NE(bad_home.err.find("not an ISO 3166-1 alpha-2 code"), std::string::npos) << bad_home.err;
+  // Other questions are answered from the works: other country rules, two
+  // organisations.
+  for (const std::string& q : {std::string("--org 02feahw73 --no-overseas-as-fr"),
                                std::string("--org 02feahw73 --org I5000000757")}) {
     auto a = RunCli("indicators -q --timings --format json " + q + " --store " + views, d);
     auto b = RunCli("indicators -q --format json --read-works " + q + " --store " + views, d);

@@ -163,10 +163,10 @@ int RunIndicatorsFromStore(const IndicatorsOptions& o, const CountryPolicy& poli
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   mallopt(M_TOP_PAD, 16 << 20);
-  // One organisation named by id, name or alias, and the store's country
-  // rules: its stored answer when the store keeps one (store/views.h), read
-  // without the registry.
-  if (!o.read_works && o.org.orgs.size() == 1 && o.org.scope_file.empty() && o.org.home.empty()) {
+  // One organisation named by id, name or alias (with or without --home),
+  // and the store's country rules: its stored answer when the store keeps one
+  // (store/views.h), read without the registry.
+  if (!o.read_works && o.org.orgs.size() == 1 && o.org.scope_file.empty()) {
     auto light = store::Snapshot::Open(o.store, true, false);
     if (!light.ok()) return Fail(ExitFor(light.status()), light.status().message());
     phase("open");
@@ -174,6 +174,13 @@ int RunIndicatorsFromStore(const IndicatorsOptions& o, const CountryPolicy& poli
     auto found = light.value()->View(RootKey(o.org.orgs[0]), policy, &view);
     if (!found.ok()) return Fail(ExitFor(found.status()), found.status().message());
     if (found.value()) {
+      // The tallies do not depend on the home country (the report applies it):
+      // --home only changes what S says of itself.
+      if (!o.org.home.empty()) {
+        auto home = ReadHomeCountry(o.org.home);
+        if (!home.ok()) return Fail(kExitUsage, home.status().message());
+        view.scope = Scope::Described(view.scope.name(), home.value(), view.scope.roots());
+      }
       phase("stored answer");
       if (int rc = WriteRejects(o, *light.value()); rc != kExitOk) return rc;
       int rc = WriteReport(o, std::move(view.collected), view.scope, policy, view.registry_loaded, report_options, csv_table);

@@ -25,6 +25,13 @@ RootText ReadRootText(std::string_view text) {
   return root;
 }
 
+Result<CountryCode> ReadHomeCountry(std::string_view text) {
+  const CountryCode home = MakeCountry(text);
+  if (home == kNoCountry)
+    return Status(ErrorCode::kInvalidArgument, fmt::format("home country '{}' is not an ISO 3166-1 alpha-2 code", text));
+  return home;
+}
+
 std::string RootKey(std::string_view text) {
   const RootText root = ReadRootText(text);
   switch (root.kind) {
@@ -224,10 +231,9 @@ Result<Scope> Scope::Build(const ScopeSpec& spec, const Registry& registry) {
     }
   }
   if (!spec.home_country.empty()) {
-    scope.home_ = MakeCountry(spec.home_country);
-    if (scope.home_ == kNoCountry)
-      return Status(ErrorCode::kInvalidArgument,
-                    fmt::format("home country '{}' is not an ISO 3166-1 alpha-2 code", spec.home_country));
+    auto home = ReadHomeCountry(spec.home_country);
+    if (!home.ok()) return home.status();
+    scope.home_ = home.value();
   }
   scope.name_ = !spec.name.empty()                                       ? spec.name
                 : !scope.roots_.empty() && !scope.roots_[0].name.empty() ? scope.roots_[0].name

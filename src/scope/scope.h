@@ -43,6 +43,8 @@ RootText ReadRootText(std::string_view text);
 // up by that form).  Two texts with one key resolve alike against any
 // registry.
 std::string RootKey(std::string_view text);
+// A home country given as text (--home, a scope file): an ISO 3166-1 alpha-2 code.
+Result<CountryCode> ReadHomeCountry(std::string_view text);
 
 struct ScopeMember {
   OpenAlexId openalex = 0;
