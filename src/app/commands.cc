@@ -290,15 +290,19 @@ int RunStoreInfo(const std::string& dir) {
   if (!t.facts_file.empty())
     fmt::print("facts file       {} bytes, {:.1f} per work; with the segments {:.1f} per work\n", t.facts_bytes,
                per(t.facts_bytes, t.stored_rows), per(t.segment_bytes + t.facts_bytes, t.stored_rows));
-  if (t.views_min_works > 0 && t.views == 0)
-    fmt::print("stored answers   none: no organisation has {} works or more (--views-min-works)\n", t.views_min_works);
-  else if (t.views_min_works > 0)
+  if (t.views_min_works == 0) {
+    fmt::print("stored answers   none (--views-min-works 0)\n");
+  } else if (t.views == 0) {
+    fmt::print("stored answers   none in this generation (kept for organisations with at least {} works)\n",
+               t.views_min_works);
+  } else {
+    auto v = snap.value()->ViewsInfo();
+    if (!v.ok()) return Fail(ExitFor(v.status()), v.status().message());
     fmt::print("stored answers   {} for the {} organisation{} with at least {} works (an OpenAlex and a ROR id the "
                "registry does not link are two scopes; {} bytes, {:.1f} per work; {} names and ids lead to them)\n",
-               t.views, t.view_orgs, t.view_orgs == 1 ? "" : "s", t.views_min_works, t.view_bytes,
-               per(t.view_bytes, t.stored_rows), t.view_keys);
-  else
-    fmt::print("stored answers   none (--views-min-works 0)\n");
+               t.views, v->orgs, v->orgs == 1 ? "" : "s", t.views_min_works, v->bytes, per(v->bytes, t.stored_rows),
+               v->keys);
+  }
   if (auto catalog = snap.value()->CatalogBytes(); catalog.ok()) {
     const auto [catalog_bytes, registry_bytes] = catalog.value();
     const uint64_t other = catalog_bytes - std::min(catalog_bytes, registry_bytes);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -798,16 +799,25 @@ bool HasTable(Db& db, const char* name) {
   return n.ok() && n.value() > 0;
 }
 
-// The store's view setting (meta.views_min_works, else the default).
-Result<int64_t> ViewsMinWorks(Db& db) {
-  auto v = GetMeta(db, "views_min_works");
+// A meta value written as an integer; `absent` when unset.  Anything else
+// is damage (an error, not an exception).
+Result<int64_t> GetMetaInt(Db& db, const std::string& key, int64_t absent) {
+  auto v = GetMeta(db, key);
   if (!v.ok()) return v.status();
-  if (v->empty()) return kDefaultViewsMinWorks;
-  return static_cast<int64_t>(std::stoll(v.value()));
+  if (v->empty()) return absent;
+  int64_t n = 0;
+  const char* end = v->data() + v->size();
+  if (auto [at, ec] = std::from_chars(v->data(), end, n); ec != std::errc() || at != end)
+    return Status(ErrorCode::kCorrupt, fmt::format("store catalog: meta.{} is not a number: '{}'", key, v.value()));
+  return n;
 }
 
-// The generation's stored answers (a catalog only ever opened by readers
-// since it was made by an older coopscope has no views table).
+// The store's view setting (meta.views_min_works, else the default).
+Result<int64_t> ViewsMinWorks(Db& db) { return GetMetaInt(db, "views_min_works", kDefaultViewsMinWorks); }
+
+// How many stored answers the generation has, and the store's threshold (a
+// catalog only ever opened by readers since it was made by an older
+// coopscope has no views table).
 Status LoadViewTotals(Db& db, StoreTotals* T) {
   auto min = ViewsMinWorks(db);
   if (!min.ok()) return min.status();
@@ -815,16 +825,8 @@ Status LoadViewTotals(Db& db, StoreTotals* T) {
   if (!HasTable(db, "views")) return Status::Ok();
   const std::string g = std::to_string(T->generation);
   auto n = QueryInt(db, "SELECT COUNT(*) FROM views WHERE generation = " + g);
-  auto orgs = QueryInt(db, "SELECT COUNT(DISTINCT org) FROM views WHERE generation = " + g);
-  if (!orgs.ok()) return orgs.status();
-  T->view_orgs = static_cast<uint64_t>(orgs.value());
-  auto bytes = QueryInt(db, "SELECT COALESCE(SUM(LENGTH(view)), 0) FROM views WHERE generation = " + g);
-  auto keys = QueryInt(db, "SELECT COUNT(*) FROM view_keys WHERE generation = " + g);
-  for (auto* r : {&n, &bytes, &keys})
-    if (!r->ok()) return r->status();
+  if (!n.ok()) return n.status();
   T->views = static_cast<uint64_t>(n.value());
-  T->view_bytes = static_cast<uint64_t>(bytes.value());
-  T->view_keys = static_cast<uint64_t>(keys.value());
   return Status::Ok();
 }
 
@@ -1854,10 +1856,9 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool ve
   } else {
     // Counted when stored (meta.registry_rows); catalogs written before that
     // are counted here.
-    auto stored = GetMeta(impl->db, "registry_rows");
+    auto stored = GetMetaInt(impl->db, "registry_rows", -1);
     if (!stored.ok()) return stored.status();
-    auto rows = stored->empty() ? QueryInt(impl->db, "SELECT COUNT(*) FROM registry")
-                                : Result<int64_t>(static_cast<int64_t>(std::stoll(stored.value())));
+    auto rows = stored.value() < 0 ? QueryInt(impl->db, "SELECT COUNT(*) FROM registry") : stored;
     if (!rows.ok()) return rows.status();
     impl->registry_size = static_cast<uint64_t>(rows.value());
   }
@@ -2019,6 +2020,22 @@ Result<std::pair<uint64_t, uint64_t>> Snapshot::CatalogBytes() const {
   // dbstat is compiled into Debian's SQLite; without it the registry is not told apart.
   auto registry = QueryInt(I.db, "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name = 'registry'");
   return std::make_pair(total, registry.ok() ? static_cast<uint64_t>(registry.value()) : uint64_t{0});
+}
+
+Result<ViewStats> Snapshot::ViewsInfo() const {
+  Impl& I = *impl_;
+  ViewStats out;
+  if (I.totals.views == 0) return out;
+  const std::string g = std::to_string(I.totals.generation);
+  auto orgs = QueryInt(I.db, "SELECT COUNT(DISTINCT org) FROM views WHERE generation = " + g);
+  auto bytes = QueryInt(I.db, "SELECT COALESCE(SUM(LENGTH(view)), 0) FROM views WHERE generation = " + g);
+  auto keys = QueryInt(I.db, "SELECT COUNT(*) FROM view_keys WHERE generation = " + g);
+  for (auto* r : {&orgs, &bytes, &keys})
+    if (!r->ok()) return r->status();
+  out.orgs = static_cast<uint64_t>(orgs.value());
+  out.bytes = static_cast<uint64_t>(bytes.value());
+  out.keys = static_cast<uint64_t>(keys.value());
+  return out;
 }
 
 Result<bool> Snapshot::View(const std::string& root_key, const CountryPolicy& policy, ViewAnswer* out) const {

@@ -80,9 +80,8 @@ struct StoreTotals {
   std::string policy;             // country rules the tallies used
   std::string facts_file;         // the generation's facts file (empty: none), and its size
   uint64_t facts_bytes = 0;
-  uint64_t views = 0, view_bytes = 0, view_keys = 0;  // the generation's stored answers
-  uint64_t view_orgs = 0;                              // the organisations they answer for
-  int64_t views_min_works = 0;                         // the store's setting
+  uint64_t views = 0;           // the generation's stored answers
+  int64_t views_min_works = 0;  // the store's setting
   int catalog_format = 0;         // meta.format_version
   std::vector<ExportResolution> exports;  // by registry, in order of first ingest
 };
@@ -130,6 +129,13 @@ struct RankRow {
   uint64_t p = 0;
   double p_frac = 0;
   uint64_t p_int_collab = 0;
+};
+
+// What `store info` says of the stored answers beyond their count.
+struct ViewStats {
+  uint64_t orgs = 0;   // the organisations they answer for
+  uint64_t bytes = 0;  // encoded
+  uint64_t keys = 0;   // the names and ids that lead to them
 };
 
 // A stored answer of the generation: the organisation (rolled up as by
@@ -183,6 +189,9 @@ class Snapshot {
   // (no view, or other country rules); an error when it is damaged.  Needs
   // no registry.
   Result<bool> View(const std::string& root_key, const CountryPolicy& policy, ViewAnswer* out) const;
+  // The stored answers' organisations, bytes and keys (read for `store info`
+  // only: queries need none of it).
+  Result<ViewStats> ViewsInfo() const;
   // The views of this generation, computed as the settle step computes them
   // (Tally for each organisation with at least min_works works), in order.
   // Needs the registry.
