@@ -37,6 +37,13 @@ Result<MappedFile> MappedFile::Open(const std::string& path) {
   return m;
 }
 
+Result<MappedFile> MappedFile::Open(const std::string& path, std::string_view what) {
+  auto map = Open(path);
+  if (!map.ok() && map.status().code() == ErrorCode::kNotFound)
+    return Status(ErrorCode::kNotFound, fmt::format("{} {} is missing", what, path));
+  return map;
+}
+
 MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
   if (this != &other) {
     if (data_ != nullptr) ::munmap(const_cast<char*>(data_), size_);

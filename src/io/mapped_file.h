@@ -14,6 +14,8 @@ namespace coopscope {
 class MappedFile {
  public:
   static Result<MappedFile> Open(const std::string& path);
+  // The same; a missing file is kNotFound "`what` PATH is missing".
+  static Result<MappedFile> Open(const std::string& path, std::string_view what);
   MappedFile() = default;
   MappedFile(MappedFile&& other) noexcept { *this = std::move(other); }
   MappedFile& operator=(MappedFile&& other) noexcept;

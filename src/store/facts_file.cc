@@ -277,11 +277,8 @@ Status FactsFile::Corrupt(const std::string& what) const {
 Result<std::unique_ptr<FactsFile>> FactsFile::Open(const std::string& path, uint64_t generation) {
   std::unique_ptr<FactsFile> f(new FactsFile());
   f->path_ = path;
-  auto map = MappedFile::Open(path);
-  if (!map.ok())
-    return map.status().code() == ErrorCode::kNotFound
-               ? Status(ErrorCode::kNotFound, fmt::format("store facts file {} is missing", path))
-               : map.status();
+  auto map = MappedFile::Open(path, "store facts file");
+  if (!map.ok()) return map.status();
   f->map_ = std::move(map.value());
   const uint64_t size = f->file_bytes();
   if (size < kHeaderBytes) return f->Corrupt(fmt::format("{} bytes, shorter than a header", size));

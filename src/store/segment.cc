@@ -285,11 +285,8 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& pa
   r->path_ = path;
   // Populated at once (MappedFile): a query reads most of the pages, and one
   // call costs far less than a fault per page.
-  auto map = MappedFile::Open(path);
-  if (!map.ok())
-    return map.status().code() == ErrorCode::kNotFound
-               ? Status(ErrorCode::kNotFound, fmt::format("store segment {} is missing", path))
-               : map.status();
+  auto map = MappedFile::Open(path, "store segment");
+  if (!map.ok()) return map.status();
   r->map_ = std::move(map.value());
   const uint64_t size = r->file_bytes();
   if (size < kTableBytes) return r->Corrupt(fmt::format("{} bytes, shorter than a header", size));
