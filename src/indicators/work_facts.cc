@@ -210,26 +210,21 @@ void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
   facts->partners_end = static_cast<uint32_t>(arena->partners.size());
   facts->names_begin = static_cast<uint32_t>(arena->named.size());
   for (const Named& n : root_names_)
-    arena->named.push_back(
-        arena->Intern(n.key, true, PartnerInfo{std::string(refs_[n.name_mention].name), kNoCountry, 0, false}));
+    arena->named.push_back(arena->Intern(n.key, true, refs_[n.name_mention].name, kNoCountry, 0));
   for (const Named& n : partner_names_)
     arena->named.push_back(arena->Intern(
-        n.key, false,
-        PartnerInfo{n.name_mention >= 0 ? std::string(refs_[n.name_mention].name) : std::string(), n.country, n.ror,
-                    false}));
+        n.key, false, n.name_mention >= 0 ? refs_[n.name_mention].name : std::string_view(), n.country, n.ror));
   facts->names_end = static_cast<uint32_t>(arena->named.size());
 }
 
-uint32_t FactsArena::Intern(uint64_t key, bool root, PartnerInfo info) {
+uint32_t FactsArena::Intern(uint64_t key, bool root, std::string_view name, CountryCode country, RorId ror) {
   auto [b, e] = description_index_.equal_range(key);
   for (auto it = b; it != e; ++it) {
     const Description& d = descriptions[it->second];
-    if (d.root == root && d.info.name == info.name && d.info.country == info.country && d.info.ror == info.ror &&
-        d.info.from_registry == info.from_registry)
-      return it->second;
+    if (d.root == root && d.info.name == name && d.info.country == country && d.info.ror == ror) return it->second;
   }
   const auto index = static_cast<uint32_t>(descriptions.size());
-  descriptions.push_back(Description{key, root, std::move(info)});
+  descriptions.push_back(Description{key, root, PartnerInfo{std::string(name), country, ror, false}});
   description_index_.emplace(key, index);
   return index;
 }

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -98,8 +99,9 @@ struct FactsArena {
   };
   std::vector<Description> descriptions;
   std::vector<uint32_t> named;
-  // The index of this description in `descriptions`, added when new.
-  uint32_t Intern(uint64_t key, bool root, PartnerInfo info);
+  // The index of this description (as the works give it: not from the
+  // registry) in `descriptions`, added when new.
+  uint32_t Intern(uint64_t key, bool root, std::string_view name, CountryCode country, RorId ror);
 
  private:
   std::unordered_multimap<uint64_t, uint32_t> description_index_;
