@@ -3,6 +3,11 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <cstdio>
+#include <filesystem>
+#include <set>
+
+#include "app/commands.h"
 #include "engine_util.h"
 #include "test_util.h"
 
@@ -123,6 +128,88 @@ TEST(Cli, ScopeFile) {
   auto bad = RunCli("indicators --scope " + dir.File("bad.toml") + kWorks, dir.path().string());
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("unknown key \"rooots\""), std::string::npos) << bad.err;
+}
+
+
+
+// coopscope hands fetch, hr, generate hr and keyfigures over to coopscope-ext
+// (app/main.cc): every command the extended group registers is recognised,
+// and no core command is.
+TEST(Cli, ExtendedCommandsAreHandedOverAndNoOthers) {
+  CLI::App core, all;
+  RegisterCommands(core);
+  RegisterCommands(all);
+  RegisterExtendedCommands(all);
+  std::set<std::string> core_names;
+  for (const CLI::App* sub : core.get_subcommands({})) core_names.insert(sub->get_name());
+  size_t extended = 0;
+  for (const CLI::App* sub : all.get_subcommands({})) {
+    const std::string name = sub->get_name();
+    if (!core_names.count(name)) {
+      ++extended;
+      EXPECT_TRUE(NeedsExtendedProgram({name})) << name;
+      EXPECT_TRUE(NeedsExtendedProgram({name, "--help"})) << name;
+      continue;
+    }
+    EXPECT_FALSE(NeedsExtendedProgram({name})) << name;
+    EXPECT_FALSE(NeedsExtendedProgram({name, "--threads", "2"})) << name;
+    // Subcommands an extended group adds below a core command (generate hr).
+    std::set<std::string> below;
+    for (const CLI::App* c : core.get_subcommand(name)->get_subcommands({})) below.insert(c->get_name());
+    for (const CLI::App* c : sub->get_subcommands({})) {
+      if (below.count(c->get_name())) {
+        EXPECT_FALSE(NeedsExtendedProgram({name, c->get_name()})) << name << " " << c->get_name();
+      } else {
+        ++extended;
+        EXPECT_TRUE(NeedsExtendedProgram({name, c->get_name(), "--out", "x"})) << name << " " << c->get_name();
+      }
+    }
+  }
+  EXPECT_EQ(extended, 4u);  // fetch, hr, keyfigures, generate hr
+  EXPECT_TRUE(NeedsExtendedProgram({"--help"}));  // the whole list
+  EXPECT_FALSE(NeedsExtendedProgram({"--version"}));
+  EXPECT_FALSE(NeedsExtendedProgram({}));
+}
+
+// What a user sees: the handed-over commands work through coopscope, the
+// whole list of commands shows, and coopscope itself loads none of the
+// libraries only they need.  Without coopscope-ext next to it, a clear error.
+TEST(Cli, CoopscopeHandsTheExtendedCommandsToCoopscopeExt) {
+  TempDir dir;
+  const std::string d = dir.path().string();
+  auto help = RunCli("--help", d);
+  EXPECT_EQ(help.exit_code, 0) << help.err;
+  for (const char* name : {"fetch", "hr", "keyfigures", "indicators", "store", "rank"})
+    EXPECT_NE(help.out.find(std::string("  ") + name), std::string::npos) << name << "\n" << help.out;
+  auto hr_help = RunCli("hr import --help", d);
+  EXPECT_EQ(hr_help.exit_code, 0) << hr_help.err;
+  EXPECT_NE(hr_help.out.find("--db"), std::string::npos) << hr_help.out;
+  auto hr_info = RunCli("hr info --db " + d + "/absent.db", d);
+  EXPECT_NE(hr_info.exit_code, 0);
+  EXPECT_EQ(hr_info.err.find("coopscope-ext"), std::string::npos) << hr_info.err;  // hr's own message
+
+  std::FILE* p = ::popen((std::string("readelf -d ") + COOPSCOPE_BINARY + " 2>/dev/null").c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string dynamic;
+  char buf[4096];
+  while (size_t n = std::fread(buf, 1, sizeof buf, p)) dynamic.append(buf, n);
+  ASSERT_EQ(::pclose(p), 0) << "readelf is part of binutils, which g++ needs";
+  EXPECT_NE(dynamic.find("libsqlite3"), std::string::npos) << dynamic;
+  for (const char* lib : {"libcpp-httplib", "libssl", "libcrypto", "libzip", "libexpat"})
+    EXPECT_EQ(dynamic.find(lib), std::string::npos) << lib << " is needed by coopscope itself:\n" << dynamic;
+
+  const std::string alone = d + "/alone";
+  std::filesystem::create_directories(alone);
+  std::filesystem::copy_file(COOPSCOPE_BINARY, alone + "/coopscope");
+  std::string out = d + "/alone.out", err = d + "/alone.err";
+  int status = std::system((alone + "/coopscope hr info --db x.db >" + out + " 2>" + err).c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 70);
+  EXPECT_NE(ReadFile(err).find("this command runs in coopscope-ext, which should be installed next to coopscope"),
+            std::string::npos)
+      << ReadFile(err);
+  status = std::system((alone + "/coopscope --version >" + out + " 2>" + err).c_str());
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << ReadFile(err);
 }
 
 }  // namespace

@@ -907,13 +907,25 @@ void RegisterCommands(CLI::App& app) {
   c.generate->add_option("--first-year", g.first_year)->capture_default_str();
   c.generate->add_option("--last-year", g.last_year)->capture_default_str();
   c.generate->add_option("--threads", g.threads, "Writer threads (default: all cores)");
-  RegisterFetchCommands(app);
   RegisterReadCommands(app);
-  RegisterHrCommands(app);
   RegisterMobilityCommands(app);
-  RegisterKeyFiguresCommands(app);
   RegisterMergeCommands(app);
   RegisterStoreMergeCommands(app);
+}
+
+bool NeedsExtendedProgram(const std::vector<std::string>& args) {
+  // The first word that is not an option names the command; `generate hr`
+  // is the one extended command below a core one.
+  bool help = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") help = true;
+    if (a.empty() || a[0] == '-') continue;
+    if (a == "fetch" || a == "hr" || a == "keyfigures") return true;
+    if (a == "generate") return std::find(args.begin() + i + 1, args.end(), "hr") != args.end();
+    return false;
+  }
+  return help;
 }
 
 int RunSelected(CLI::App&) {
@@ -922,10 +934,7 @@ int RunSelected(CLI::App&) {
   if (int rc = RunMergeCommands(); rc != -1) return rc;
   if (int rc = RunStoreMergeCommands(); rc != -1) return rc;
   try {
-    if (int rc = RunFetchCommands(); rc != -1) return rc;
-    if (int rc = RunHrCommands(); rc >= 0) return rc;
     if (int rc = RunMobilityCommands(); rc >= 0) return rc;
-    if (int rc = RunKeyFiguresCommands(); rc >= 0) return rc;
     if (c.indicators->parsed()) return RunIndicators(c.ind);
     if (c.scope_show->parsed()) return RunScopeShow(c.scope_org);
     if (c.store_build->parsed()) return RunStoreIngest(c.store, false);

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 namespace coopscope {
 
@@ -14,13 +15,27 @@ inline constexpr int kExitOrg = 5;        // the organisation is unknown or ambi
 inline constexpr int kExitInternal = 70;  // a bug: please report
 
 std::string ExitCodeHelp();
+// Every command but the extended ones below.
 void RegisterCommands(CLI::App& app);
 int RunSelected(CLI::App& app);
+
+// The extended commands (app/extended_commands.cc): fetch, hr, generate hr and
+// keyfigures, which need cpp-httplib, OpenSSL, libzip and expat.  Only the
+// coopscope-ext program links them; coopscope hands a command line naming one
+// over to it (app/main.cc), so that the other commands do not load those
+// libraries at every start.  RunExtendedCommands returns -1 when none was parsed.
+void RegisterExtendedCommands(CLI::App& app);
+int RunExtendedCommands();
+// Whether ARGS (the command line without the program's name) names an
+// extended command, or asks for the whole list (--help alone).
+bool NeedsExtendedProgram(const std::vector<std::string>& args);
+inline constexpr const char* kExtendedProgram = "coopscope-ext";
 
 // Groups of subcommands that live in their own file (src/app/<group>_commands.cc,
 // using app/cli_common.h).  Register adds the subcommands; Run returns the exit
 // code of the one parsed, or -1 when none of the group's was parsed.
-// RegisterCommands and RunSelected call every group listed here.
+// RegisterCommands and RunSelected call every group listed here but fetch, hr
+// and keyfigures, which RegisterExtendedCommands and RunExtendedCommands call.
 void RegisterFetchCommands(CLI::App& app);
 int RunFetchCommands();
 void RegisterReadCommands(CLI::App& app);  // coopscope read (app/read_commands.cc)

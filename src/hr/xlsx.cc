@@ -2,7 +2,6 @@
 // read with libzip (the package) and expat (its XML parts).
 #include <expat.h>
 #include <fmt/format.h>
-#include <zip.h>
 
 #include <cmath>
 #include <functional>
@@ -10,6 +9,7 @@
 #include <set>
 
 #include "hr/hr_db.h"
+#include "io/zip_library.h"
 #include "model/calendar.h"
 
 namespace coopscope::hr {
@@ -62,29 +62,33 @@ Status ParseXml(const std::string& xml, const std::string& part, XmlHandlers* h)
 class Archive {
  public:
   ~Archive() {
-    if (zip_) zip_discard(zip_);
+    if (archive_) zip_->discard(archive_);
   }
   Status Open(const std::string& path) {
+    auto lib = LoadZipLibrary();
+    if (!lib.ok()) return lib.status();
+    zip_ = lib.value();
     int err = 0;
-    zip_ = zip_open(path.c_str(), ZIP_RDONLY, &err);
-    if (!zip_) return Status(ErrorCode::kParse, fmt::format("{} is not a zip archive (XLSX)", path));
+    archive_ = zip_->open(path.c_str(), ZIP_RDONLY, &err);
+    if (!archive_) return Status(ErrorCode::kParse, fmt::format("{} is not a zip archive (XLSX)", path));
     return Status::Ok();
   }
   // The part's bytes; nullopt when absent.
   std::optional<std::string> Read(const std::string& name) {
     zip_stat_t st;
-    if (zip_stat(zip_, name.c_str(), 0, &st) != 0) return std::nullopt;
-    zip_file_t* f = zip_fopen(zip_, name.c_str(), 0);
+    if (zip_->stat(archive_, name.c_str(), 0, &st) != 0) return std::nullopt;
+    zip_file_t* f = zip_->fopen(archive_, name.c_str(), 0);
     if (!f) return std::nullopt;
     std::string out(static_cast<size_t>(st.size), '\0');
-    zip_int64_t got = zip_fread(f, out.data(), st.size);
-    zip_fclose(f);
+    zip_int64_t got = zip_->fread(f, out.data(), st.size);
+    zip_->fclose(f);
     if (got < 0 || static_cast<zip_uint64_t>(got) != st.size) return std::nullopt;
     return out;
   }
 
  private:
-  zip_t* zip_ = nullptr;
+  const ZipLibrary* zip_ = nullptr;
+  zip_t* archive_ = nullptr;
 };
 
 // Built-in number formats that show dates (ECMA-376 18.8.30).

@@ -1,4 +1,5 @@
 #include "io/byte_stream.h"
+#include "io/zip_library.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -6,7 +7,6 @@
 #include <isa-l/igzip_lib.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zip.h>
 #include <zstd.h>
 
 #include <algorithm>
@@ -235,30 +235,33 @@ class ZstdStream final : public ByteStream {
 class ZipStream final : public ByteStream {
  public:
   ~ZipStream() override {
-    if (entry_ != nullptr) zip_fclose(entry_);
-    if (archive_ != nullptr) zip_close(archive_);
+    if (entry_ != nullptr) zip_->fclose(entry_);
+    if (archive_ != nullptr) zip_->close(archive_);
   }
   Status Open(const std::string& path) {
+    auto lib = LoadZipLibrary();
+    if (!lib.ok()) return lib.status();
+    zip_ = lib.value();
     int err = 0;
-    archive_ = zip_open(path.c_str(), ZIP_RDONLY, &err);
+    archive_ = zip_->open(path.c_str(), ZIP_RDONLY, &err);
     if (archive_ == nullptr)
       return Status(ErrorCode::kCorrupt, fmt::format("cannot open zip archive {} (libzip error {})", path, err));
     zip_int64_t chosen = -1;
-    zip_int64_t entries = zip_get_num_entries(archive_, 0);
+    zip_int64_t entries = zip_->get_num_entries(archive_, 0);
     for (zip_int64_t i = 0; i < entries; ++i) {
-      std::string name = zip_get_name(archive_, static_cast<zip_uint64_t>(i), 0);
+      std::string name = zip_->get_name(archive_, static_cast<zip_uint64_t>(i), 0);
       if (!name.ends_with(".json")) continue;
       if (chosen < 0 || name.find("schema_v2") != std::string::npos) chosen = i;
     }
     if (chosen < 0) return Status(ErrorCode::kNotFound, fmt::format("zip archive {} holds no .json file", path));
-    entry_ = zip_fopen_index(archive_, static_cast<zip_uint64_t>(chosen), 0);
+    entry_ = zip_->fopen_index(archive_, static_cast<zip_uint64_t>(chosen), 0);
     if (entry_ == nullptr)
       return Status(ErrorCode::kCorrupt, fmt::format("cannot open entry {} of zip archive {}", chosen, path));
     path_ = path;
     return Status::Ok();
   }
   Result<size_t> Read(char* buf, size_t n) override {
-    zip_int64_t got = zip_fread(entry_, buf, n);
+    zip_int64_t got = zip_->fread(entry_, buf, n);
     if (got < 0) return Status(ErrorCode::kCorrupt, fmt::format("damaged zip archive {}", path_));
     consumed_ += static_cast<uint64_t>(got);
     return static_cast<size_t>(got);
@@ -266,6 +269,7 @@ class ZipStream final : public ByteStream {
   uint64_t file_bytes_consumed() const override { return consumed_; }
 
  private:
+  const ZipLibrary* zip_ = nullptr;
   zip_t* archive_ = nullptr;
   zip_file_t* entry_ = nullptr;
   std::string path_;

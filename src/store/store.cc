@@ -1094,7 +1094,7 @@ Status SettleAndPublish(const std::string& dir, Db& db, const Registry& registry
                                            min_works.value()));
   if (!reaching.ok()) return reaching.status();
   if (min_works.value() > 0 && reaching.value() > 0) {  // else no registry to decode again
-    auto snap = Snapshot::Open(dir, true);
+    auto snap = Snapshot::OpenWith(dir, registry);  // the registry just stored, not decoded again
     if (!snap.ok()) return snap.status();
     auto views = snap.value()->ComputeViews(static_cast<uint64_t>(min_works.value()), threads);
     if (!views.ok()) return views.status();
@@ -1757,7 +1757,9 @@ Result<IngestSummary> Merge(const std::string& dir, const MergeOptions& o, Rejec
 struct Snapshot::Impl {
   std::string dir;
   Db db;
-  Registry registry;
+  Registry owned_registry;  // decoded from the catalog, unless borrowed
+  const Registry* borrowed_registry = nullptr;
+  const Registry& registry() const { return borrowed_registry ? *borrowed_registry : owned_registry; }
   uint64_t registry_size = 0;
   StoreTotals totals;
   std::vector<SegmentRow> rows;
@@ -1822,11 +1824,17 @@ struct Snapshot::Impl {
 
 Snapshot::Snapshot(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Snapshot::~Snapshot() = default;
-const Registry& Snapshot::registry() const { return impl_->registry; }
+const Registry& Snapshot::registry() const { return impl_->registry(); }
 uint64_t Snapshot::registry_size() const { return impl_->registry_size; }
 const StoreTotals& Snapshot::totals() const { return impl_->totals; }
 
 CountryPolicy Snapshot::policy() const { return PolicyFromText(impl_->policy_text); }
+
+Result<std::unique_ptr<Snapshot>> Snapshot::OpenWith(const std::string& dir, const Registry& registry) {
+  auto snap = Open(dir, true, false);
+  if (snap.ok()) snap.value()->impl_->borrowed_registry = &registry;
+  return snap;
+}
 
 Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool verify_checksums, bool load_registry) {
   auto impl = std::make_unique<Impl>();
@@ -1852,7 +1860,7 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Open(const std::string& dir, bool ve
   impl->readers = std::make_unique<Impl::Lazy[]>(impl->rows.size());
   impl->light = std::make_unique<Impl::Lazy[]>(impl->rows.size());
   if (load_registry) {
-    if (Status st = LoadRegistry(impl->db, &impl->registry, &impl->registry_size); !st.ok()) return st;
+    if (Status st = LoadRegistry(impl->db, &impl->owned_registry, &impl->registry_size); !st.ok()) return st;
   } else {
     // Counted when stored (meta.registry_rows); catalogs written before that
     // are counted here.
@@ -1898,7 +1906,7 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
   std::atomic<size_t> next{0};
   auto run = [&](unsigned t) {
     Local& L = locals[t];
-    FactsBuilder fb(scope, I.registry, policy);
+    FactsBuilder fb(scope, I.registry(), policy);
     Work w;
     std::vector<roaring_bitmap_t*> lists;
     std::vector<uint8_t> in_scope;                 // per dictionary entry
@@ -1943,7 +1951,7 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
       if (size_t need = L.facts.size() + roaring_bitmap_get_cardinality(rows); need > L.facts.capacity())
         L.facts.reserve(std::max(need, 2 * L.facts.capacity()));
       roaring_uint32_iterator_t* it = roaring_create_iterator(rows);
-      const bool have_registry = I.registry.size() != 0;
+      const bool have_registry = I.registry().size() != 0;
       for (; it->has_value; roaring_advance_uint32_iterator(it)) {
         if (Status st = r.Decode(it->current_value, &w, &refs); !st.ok()) {
           L.error = st;
@@ -1952,7 +1960,7 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
         for (size_t i = 0; i < refs.size(); ++i)
           if (have_registry && !looked_up[refs[i]]) {
             looked_up[refs[i]] = 1;
-            entries[refs[i]] = I.registry.Find(w.institutions[i].id, w.institutions[i].ror);
+            entries[refs[i]] = I.registry().Find(w.institutions[i].id, w.institutions[i].ror);
           }
         if (!fb.InScopeKnown(w, refs.data(), in_scope.data(), entries.data())) continue;
         L.facts.emplace_back();
@@ -2003,7 +2011,7 @@ Result<Collected> Snapshot::Collect(const Scope& scope, const CountryPolicy& pol
   for (const auto& [id, where] : order) AppendFacts(locals[where.first].facts[where.second], locals[where.first].arena, &out);
   out.ingest = I.totals.ingest;
   FinishCollected(&out);
-  out.registry = &I.registry;
+  out.registry = &I.registry();
   return out;
 }
 
@@ -2101,7 +2109,7 @@ Result<std::vector<ViewRow>> Snapshot::ComputeViews(uint64_t min_works, unsigned
     if (!st.ok()) return st;
   }
   const CountryPolicy store_policy = policy();
-  const Registry& R = I.registry;
+  const Registry& R = I.registry();
   std::vector<ViewRow> out;
   for (const Org& org : orgs) {
     // The organisation's ids each give a scope (an OpenAlex id and a ROR id
@@ -2181,11 +2189,11 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
   const Impl& I = *impl_;
   const FactsFile& F = *I.facts;
   const size_t n = I.rows.size();
-  const bool have_registry = I.registry.size() != 0;
+  const bool have_registry = I.registry().size() != 0;
   // The entries in S: those holding one of S's ids or RORs, tested exactly.
   std::vector<uint8_t> in_scope(F.entry_count(), 0);
   {
-    FactsBuilder fb(scope, I.registry, policy);
+    FactsBuilder fb(scope, I.registry(), policy);
     std::vector<uint32_t> candidates;
     for (uint64_t id : scope.openalex_ids().ids())
       if (Status st = F.EntriesWithKey(id, &candidates); !st.ok()) return st;
@@ -2217,7 +2225,7 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
   std::atomic<size_t> next{0};
   auto run = [&](unsigned t) {
     Local& L = locals[t];
-    FactsBuilder fb(scope, I.registry, policy);
+    FactsBuilder fb(scope, I.registry(), policy);
     RowShape row;
     WorkFacts facts;
     std::vector<roaring_bitmap_t*> lists;
@@ -2245,7 +2253,7 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
       if (!F.Entry(g, &ref))
         return Status(ErrorCode::kCorrupt, fmt::format("store facts file {} is damaged: entry {} does not decode",
                                                        F.path(), g));
-      const RegistryEntry* entry = have_registry ? I.registry.Find(ref.ref.id, ref.ref.ror) : nullptr;
+      const RegistryEntry* entry = have_registry ? I.registry().Find(ref.ref.id, ref.ref.ror) : nullptr;
       described_at[g] = static_cast<int32_t>(described.size());
       described.emplace_back();
       root_done.push_back(0);
@@ -2370,7 +2378,7 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
   RunThreads(nthreads, run);
   Collected out;
   out.tallied = true;
-  out.registry = &I.registry;
+  out.registry = &I.registry();
   out.ingest = I.totals.ingest;
   std::array<uint64_t, kCountrySlots> members{};
   for (const Local& L : locals) {
@@ -2426,8 +2434,8 @@ Result<std::vector<RankRow>> Snapshot::Rank(int year) const {
     r.name = s->Text(4);
     r.country = static_cast<CountryCode>(s->Int(5));
     r.ror = static_cast<RorId>(s->Int(6));
-    const RegistryEntry* e = FindKey(I.registry, r.org);
-    if (e == nullptr && r.ror != 0) e = I.registry.FindRor(r.ror);
+    const RegistryEntry* e = FindKey(I.registry(), r.org);
+    if (e == nullptr && r.ror != 0) e = I.registry().FindRor(r.ror);
     if (e != nullptr) r.type = e->type;
     out.push_back(std::move(r));
   }
@@ -2501,7 +2509,7 @@ std::vector<std::string> Snapshot::Verify(unsigned threads, std::vector<std::str
                                      all->size(), I.rows.size()));
     return problems;
   }
-  auto gen = ComputeGeneration(I.db, all.value(), readers, I.registry, policy(), threads);
+  auto gen = ComputeGeneration(I.db, all.value(), readers, I.registry(), policy(), threads);
   if (!gen.ok()) return {gen.status().message()};
   std::map<std::string, int64_t> stored;
   auto s = I.db.Prepare("SELECT key, value FROM totals");

@@ -162,6 +162,10 @@ class Snapshot {
   // Verify need it; totals and Countries do not, and it is most of their time).
   static Result<std::unique_ptr<Snapshot>> Open(const std::string& dir, bool verify_checksums,
                                                 bool load_registry = true);
+  // Opens it with `registry` in place of the stored one, which it equals
+  // (the settle step's, just stored): not decoded again.  It must outlive the
+  // snapshot.
+  static Result<std::unique_ptr<Snapshot>> OpenWith(const std::string& dir, const Registry& registry);
   ~Snapshot();
 
   // Empty when opened without load_registry.
