@@ -513,11 +513,19 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
   auto work = [&](unsigned t) {
     Local& L = locals[t];
     FactsBuilder fb(none, registry, policy);
+    const bool have_registry = registry.size() != 0;
     Work w;
     WorkFacts facts;
     FactsArena& arena = L.arena;
     std::vector<PartnerKey> tops, direct;
     std::vector<std::pair<PartnerKey, double>> share;
+    // Each dictionary entry of the segment is described once (as a query
+    // does), not at each of its mentions.
+    std::vector<uint32_t> entries;
+    std::vector<int32_t> described_at;
+    std::vector<RefFacts> described;
+    std::vector<const RefFacts*> mentions;
+    RefPool pool;
     for (;;) {
       size_t s = next.fetch_add(1);
       if (s >= n) break;
@@ -526,19 +534,36 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
         L.error = st;
         return;
       }
+      described_at.assign(r.dict_size(), -1);
+      described.clear();
+      pool.clear();
       FactsBlockBuilder& block = g.facts[s];
       for (uint32_t row = 0; row < r.works(); ++row) {
         if (roaring_bitmap_contains(dead[s], row)) continue;
-        if (Status st = r.Decode(row, &w); !st.ok()) {
+        if (Status st = r.Decode(row, &w, &entries); !st.ok()) {
           L.error = st;
           return;
         }
+        for (uint32_t d : entries) {  // Decode checked them against dict_size()
+          if (described_at[d] >= 0) continue;
+          const InstitutionRef& ref = r.Ref(d);
+          const OpenAlexId* lineage = r.lineage() + ref.lineage_begin;
+          const size_t lineage_size = ref.lineage_end - ref.lineage_begin;
+          const RegistryEntry* entry = nullptr;
+          const bool in_scope = fb.RefInScope(ref, lineage, lineage_size, &entry);
+          if (entry == nullptr && have_registry) entry = registry.Find(ref.id, ref.ror);
+          described_at[d] = static_cast<int32_t>(described.size());
+          described.emplace_back();
+          fb.Describe(ref, lineage, lineage_size, std::string_view(r.names() + ref.name_begin, ref.name_end - ref.name_begin),
+                      entry, in_scope, &described.back(), &pool);
+        }
+        mentions.resize(entries.size());
+        for (size_t i = 0; i < entries.size(); ++i) mentions[i] = &described[described_at[entries[i]]];
         arena.countries.clear();
         arena.partners.clear();
         arena.member_list.clear();
         arena.named.clear();
-        fb.InScope(w);
-        fb.Build(w, &facts, &arena);
+        fb.BuildDescribed(w, mentions.data(), pool, &facts, &arena);
         MergeDescriptions(facts, arena, &arena);  // live rows only: the organisations' names
         block.Set(row, facts, arena.countries.data() + facts.countries_begin,
                   facts.countries_end - facts.countries_begin);
