@@ -500,7 +500,11 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
   // Hash tables while counting (ordered maps cost a cache miss per tree level
   // per work); ordered into g once, when the threads' tallies are merged.
   struct Local {
-    std::unordered_map<std::pair<int, PartnerKey>, OrgTally, YearKeyHash> org_year;
+    // Rolled-up organisations numbered densely per thread; tallies per year
+    // by that number.
+    std::vector<PartnerKey> org_keys;
+    std::unordered_map<PartnerKey, uint32_t> org_dense;
+    std::unordered_map<int, std::vector<OrgTally>> org_year;
     std::unordered_map<uint64_t, uint64_t> pairs;  // PairKey(year, a, b)
     std::unordered_map<PartnerKey, std::vector<PartnerKey>> rolled;  // key -> its top-level organisations
     FactsArena arena;
@@ -518,7 +522,17 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
     WorkFacts facts;
     FactsArena& arena = L.arena;
     std::vector<PartnerKey> tops, direct;
-    std::vector<std::pair<PartnerKey, double>> share;
+    std::vector<std::pair<uint32_t, double>> share;  // (dense organisation, sum of 1/refs)
+    // Per described entry: the partner keys of its last mention and the
+    // organisations they and the entry roll up to (dense numbers), reused
+    // while a mention of the entry stands for the same partners.
+    struct RolledEntry {
+      uint32_t direct_begin = 0, direct_end = 0, tops_begin = 0, tops_end = 0;
+      bool set = false;
+    };
+    std::vector<RolledEntry> rolled_entries;
+    std::vector<PartnerKey> rolled_direct;
+    std::vector<uint32_t> rolled_tops;
     // Each dictionary entry of the segment is described once (as a query
     // does), not at each of its mentions.
     std::vector<uint32_t> entries;
@@ -537,6 +551,9 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
       described_at.assign(r.dict_size(), -1);
       described.clear();
       pool.clear();
+      rolled_entries.clear();
+      rolled_direct.clear();
+      rolled_tops.clear();
       FactsBlockBuilder& block = g.facts[s];
       for (uint32_t row = 0; row < r.works(); ++row) {
         if (roaring_bitmap_contains(dead[s], row)) continue;
@@ -579,32 +596,50 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
           for (size_t j = i; j < nk; ++j) ++L.pairs[PairKey(year, k[i], k[j])];
         // Organisations rolled up: every top-level ancestor, with its share
         // of the authorships as f_S of INDICATORS.md.
+        auto roll = [&](PartnerKey d) -> const std::vector<PartnerKey>& {
+          auto [it, fresh] = L.rolled.try_emplace(d);
+          if (fresh) RollUp(registry, learned, rors, d, &it->second);
+          return it->second;
+        };
+        auto dense_of = [&](PartnerKey key) {
+          auto [it, fresh] = L.org_dense.try_emplace(key, static_cast<uint32_t>(L.org_keys.size()));
+          if (fresh) L.org_keys.push_back(key);
+          return it->second;
+        };
+        rolled_entries.resize(described.size());
         share.clear();
         const size_t n_auth = w.authorships.size();
         for (const Authorship& a : w.authorships) {
           const uint32_t refs = a.inst_end - a.inst_begin;
           for (uint32_t i = a.inst_begin; i < a.inst_end; ++i) {
             fb.RefPartners(i, &direct);
-            tops.clear();
-            auto roll = [&](PartnerKey d) -> const std::vector<PartnerKey>& {
-              auto [it, fresh] = L.rolled.try_emplace(d);
-              if (fresh) RollUp(registry, learned, rors, d, &it->second);
-              return it->second;
-            };
-            for (PartnerKey d : direct) {
-              const auto& up = roll(d);
-              tops.insert(tops.end(), up.begin(), up.end());
+            RolledEntry& cached = rolled_entries[described_at[entries[i]]];
+            if (!cached.set || !std::equal(direct.begin(), direct.end(), rolled_direct.begin() + cached.direct_begin,
+                                           rolled_direct.begin() + cached.direct_end)) {
+              tops.clear();
+              for (PartnerKey d : direct) {
+                const auto& up = roll(d);
+                tops.insert(tops.end(), up.begin(), up.end());
+              }
+              // The unit itself may have ROR parents its lineage does not list.
+              const InstitutionRef& ref = w.institutions[i];
+              PartnerKey self = ref.id ? ref.id : (ref.ror ? (ref.ror | kRorKeyBit) : 0);
+              if (self != 0) {
+                const auto& up = roll(self);
+                if (!(up.size() == 1 && up[0] == self)) tops.insert(tops.end(), up.begin(), up.end());
+              }
+              std::sort(tops.begin(), tops.end());
+              tops.erase(std::unique(tops.begin(), tops.end()), tops.end());
+              cached.set = true;
+              cached.direct_begin = static_cast<uint32_t>(rolled_direct.size());
+              rolled_direct.insert(rolled_direct.end(), direct.begin(), direct.end());
+              cached.direct_end = static_cast<uint32_t>(rolled_direct.size());
+              cached.tops_begin = static_cast<uint32_t>(rolled_tops.size());
+              for (PartnerKey t : tops) rolled_tops.push_back(dense_of(t));
+              cached.tops_end = static_cast<uint32_t>(rolled_tops.size());
             }
-            // The unit itself may have ROR parents its lineage does not list.
-            const InstitutionRef& ref = w.institutions[i];
-            PartnerKey self = ref.id ? ref.id : (ref.ror ? (ref.ror | kRorKeyBit) : 0);
-            if (self != 0) {
-              const auto& up = roll(self);
-              if (!(up.size() == 1 && up[0] == self)) tops.insert(tops.end(), up.begin(), up.end());
-            }
-            std::sort(tops.begin(), tops.end());
-            tops.erase(std::unique(tops.begin(), tops.end()), tops.end());
-            for (PartnerKey t : tops) {
+            for (uint32_t k = cached.tops_begin; k < cached.tops_end; ++k) {
+              const uint32_t t = rolled_tops[k];
               auto it = std::find_if(share.begin(), share.end(), [&](const auto& x) { return x.first == t; });
               if (it == share.end()) {
                 share.emplace_back(t, 0.0);
@@ -614,11 +649,15 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
             }
           }
         }
-        for (const auto& [t, sum] : share) {
-          OrgTally& row_out = L.org_year[{year, t}];
-          ++row_out.p;
-          row_out.p_frac += n_auth > 0 ? sum / static_cast<double>(n_auth) : 0;
-          if (facts.flags & kFlagIntCollab) ++row_out.p_int_collab;
+        if (!share.empty()) {
+          std::vector<OrgTally>& by_org = L.org_year[year];
+          if (by_org.size() < L.org_keys.size()) by_org.resize(L.org_keys.size());
+          for (const auto& [t, sum] : share) {
+            OrgTally& row_out = by_org[t];
+            ++row_out.p;
+            row_out.p_frac += n_auth > 0 ? sum / static_cast<double>(n_auth) : 0;
+            if (facts.flags & kFlagIntCollab) ++row_out.p_int_collab;
+          }
         }
       }
       block.Seal();
@@ -632,7 +671,9 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
   {
     std::vector<std::tuple<std::pair<int, PartnerKey>, unsigned, const OrgTally*>> all;
     for (unsigned t = 0; t < nthreads; ++t)
-      for (const auto& [key, row] : locals[t].org_year) all.emplace_back(key, t, &row);
+      for (const auto& [year, by_org] : locals[t].org_year)
+        for (size_t d = 0; d < by_org.size(); ++d)
+          if (by_org[d].p != 0) all.emplace_back(std::make_pair(year, locals[t].org_keys[d]), t, &by_org[d]);
     std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
       return std::get<0>(a) != std::get<0>(b) ? std::get<0>(a) < std::get<0>(b) : std::get<1>(a) < std::get<1>(b);
     });
