@@ -337,15 +337,7 @@ void RollUp(const Registry& registry, const RorToOpenAlex& learned, const OpenAl
 
 using Readers = std::vector<std::unique_ptr<SegmentReader>>;
 
-// Keys of the settle's hash tables.
-struct YearKeyHash {
-  size_t operator()(const std::pair<int, PartnerKey>& k) const {
-    uint64_t x = k.second ^ (static_cast<uint64_t>(static_cast<uint32_t>(k.first)) * 0x9e3779b97f4a7c15ULL);
-    x ^= x >> 29;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    return static_cast<size_t>(x ^ (x >> 32));
-  }
-};
+// The key of the settle's country-pair table.
 constexpr int kPairYearBias = 1 << 20;  // years (0 for none, else 1000..2999) kept non-negative in a pair key
 uint64_t PairKey(int year, CountryCode a, CountryCode b) {
   return static_cast<uint64_t>(year + kPairYearBias) << 32 | uint64_t{a} << 16 | b;
