@@ -648,7 +648,7 @@ TEST_F(StoreReal, ParsedDictionaryAgreesWithDecodedEntries) {
       EXPECT_EQ(parsed.has_lineage, ref.ref.has_lineage);
       EXPECT_EQ(std::vector<OpenAlexId>(r.lineage() + parsed.lineage_begin, r.lineage() + parsed.lineage_end),
                 ref.lineage);
-      EXPECT_EQ(std::string_view(r.names() + parsed.name_begin, parsed.name_end - parsed.name_begin), ref.name);
+      EXPECT_EQ(r.Name(parsed), ref.name);
     }
     Work w;
     std::vector<uint32_t> of_ref;
@@ -660,7 +660,7 @@ TEST_F(StoreReal, ParsedDictionaryAgreesWithDecodedEntries) {
         const InstitutionRef& b = r.Ref(of_ref[i]);
         EXPECT_EQ(a.id, b.id);
         EXPECT_EQ(a.ror, b.ror);
-        EXPECT_EQ(w.InstitutionName(a), std::string_view(r.names() + b.name_begin, b.name_end - b.name_begin));
+        EXPECT_EQ(w.InstitutionName(a), r.Name(b));
       }
     }
   }

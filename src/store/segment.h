@@ -129,10 +129,12 @@ class SegmentReader {
   // A dictionary entry.
   Status Dict(uint32_t index, DictRef* out) const;
   // The same, parsed when the segment was opened (index < dict_size()):
-  // lineage_begin/end index lineage(), name_begin/end index names().
+  // lineage_begin/end index lineage(); Name gives the name.
   const InstitutionRef& Ref(uint32_t index) const { return refs_[index]; }
   const OpenAlexId* lineage() const { return lineage_.data(); }
-  const char* names() const { return dict_.get(); }
+  std::string_view Name(const InstitutionRef& ref) const {
+    return std::string_view(dict_.get() + ref.name_begin, ref.name_end - ref.name_begin);
+  }
   // The rows holding dictionary entry `index`; the caller frees the bitmap.
   Result<roaring_bitmap_t*> Postings(uint32_t index) const;
   // The same for the posting list at [begin, end) of the postings section.

@@ -454,7 +454,6 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
   OpenAlexToRor rors;
   g.facts.resize(n);
   {
-    DictRef ref;
     std::string key;
     std::vector<uint64_t> keys;
     for (size_t s = 0; s < n; ++s) {
@@ -462,18 +461,21 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
       if (Status st = r.LoadDictionary(); !st.ok()) return st;
       std::vector<uint32_t> globals(r.dict_size()), postings(r.dict_size() + 1);
       for (uint32_t d = 0; d < r.dict_size(); ++d) {
-        if (Status st = r.Dict(d, &ref); !st.ok()) return st;
-        if (ref.ref.id != 0 && ref.ref.ror != 0) {
-          learned.emplace(ref.ref.ror, ref.ref.id);
-          rors.emplace(ref.ref.id, ref.ref.ror);
+        const InstitutionRef& ref = r.Ref(d);  // parsed by LoadDictionary
+        const OpenAlexId* lineage = r.lineage() + ref.lineage_begin;
+        const size_t lineage_size = ref.lineage_end - ref.lineage_begin;
+        if (ref.id != 0 && ref.ror != 0) {
+          learned.emplace(ref.ror, ref.id);
+          rors.emplace(ref.id, ref.ror);
         }
         key.clear();
-        AppendEntryKey(&key, ref.ref, ref.lineage.data(), ref.lineage.size(), ref.name);
+        AppendEntryKey(&key, ref, lineage, lineage_size,
+                       r.Name(ref));
         bool fresh = false;
         globals[d] = g.entries.Intern(key, &fresh);
         if (fresh) {
           keys.clear();
-          ScopeKeys(ref.ref, ref.lineage.data(), ref.lineage.size(), registry, &keys);
+          ScopeKeys(ref, lineage, lineage_size, registry, &keys);
           for (uint64_t k : keys) g.entries.AddKey(k, globals[d]);
         }
       }
@@ -563,7 +565,7 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
           if (entry == nullptr && have_registry) entry = registry.Find(ref.id, ref.ror);
           described_at[d] = static_cast<int32_t>(described.size());
           described.emplace_back();
-          fb.Describe(ref, lineage, lineage_size, std::string_view(r.names() + ref.name_begin, ref.name_end - ref.name_begin),
+          fb.Describe(ref, lineage, lineage_size, r.Name(ref),
                       entry, in_scope, &described.back(), &pool);
         }
         mentions.resize(entries.size());
