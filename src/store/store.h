@@ -32,7 +32,11 @@ namespace coopscope::store {
 // Version 2: registry rows keep acronyms and the seat's city (the affiliation
 // matcher uses them) and `export_files` records which registry resolved each
 // export.  Version 1 catalogs are still read and updated with OpenAlex files.
-inline constexpr int kCatalogFormatVersion = 2;
+// Version 3: the rank and country tallies are per-year blobs in `tallies`
+// (tallies.h) instead of the org_year, orgs and country_pairs tables; `rank`
+// and `countries` refuse a catalog settled before it until `store update`
+// settles it again (which sets version 3, or keeps 1 for version-1 registry rows).
+inline constexpr int kCatalogFormatVersion = 3;
 inline constexpr int kOldestCatalogFormatVersion = 1;
 
 struct IngestOptions {

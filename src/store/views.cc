@@ -31,13 +31,6 @@ __int128 ReadUnits(Cursor* in) {
   return static_cast<__int128>((static_cast<unsigned __int128>(hi) << 64) | lo);
 }
 
-void PutText(std::string* out, std::string_view s) {
-  PutVarint(out, s.size());
-  out->append(s);
-}
-
-std::string ReadText(Cursor* in) { return std::string(in->Bytes(in->Varint())); }
-
 void PutCopubs(std::string* out, const Copubs& c) {
   PutVarint(out, c.full);
   PutUnits(out, c.frac.units());
@@ -202,11 +195,7 @@ std::string EncodeView(const Collected& collected, const Scope& scope, const Cou
   const size_t table_at = out.size();
   out.resize(table_at + 8 * frames.size());
   for (size_t f = 0; f < frames.size(); ++f) {
-    const size_t at = out.size();
-    out.resize(at + ZSTD_compressBound(frames[f].size()));
-    const size_t packed = ZSTD_compress(out.data() + at, out.size() - at, frames[f].data(), frames[f].size(),
-                                        kViewZstdLevel);
-    out.resize(at + packed);  // ZSTD_compress cannot fail with a bound-sized buffer
+    const size_t packed = PutZstdFrame(&out, frames[f], kViewZstdLevel);
     const uint32_t sizes[2] = {static_cast<uint32_t>(packed), static_cast<uint32_t>(frames[f].size())};
     std::memcpy(out.data() + table_at + 8 * f, sizes, sizeof sizes);
   }
@@ -248,10 +237,9 @@ Status DecodeView(std::string_view blob, const std::string& where, ViewAnswer* o
   if (p != blob_end) return damaged("its frame table");
   auto unpack = [&](uint32_t f, std::unique_ptr<char[]>* raw) -> bool {
     const Frame& fr = frames[f];
-    if (ZSTD_getFrameContentSize(fr.packed, fr.packed_bytes) != fr.raw_bytes) return false;
+    if (ZSTD_getFrameContentSize(fr.packed, fr.packed_bytes) != fr.raw_bytes) return false;  // before allocating
     raw->reset(new char[fr.raw_bytes + 1]);  // not zero-filled: decompressed over
-    const size_t got = ZSTD_decompress(raw->get(), fr.raw_bytes, fr.packed, fr.packed_bytes);
-    return !ZSTD_isError(got) && got == fr.raw_bytes;
+    return ReadZstdFrame(std::string_view(fr.packed, fr.packed_bytes), fr.raw_bytes, raw->get());
   };
 
   // Frame 0.
