@@ -300,9 +300,9 @@ struct Tallies {
 };
 
 // `registry` and `policy`: those the generation was settled with.
-Tallies TalliesOf(const Generation& g, uint32_t registry_crc, const Registry& registry, const CountryPolicy& policy) {
+Tallies TalliesOf(const Generation& g, const Registry& registry, const CountryPolicy& policy) {
   Tallies t;
-  t.registry_crc = registry_crc;
+  t.registry_crc = RegistryCrc(registry);
   std::vector<PartnerKey> keys;
   keys.reserve(g.org_year.size());
   for (const auto& [key, row] : g.org_year) keys.push_back(key.second);
@@ -317,12 +317,14 @@ Tallies TalliesOf(const Generation& g, uint32_t registry_crc, const Registry& re
     } else if (it != g.orgs.end()) {
       const PartnerInfo& info = it->second;
       const RegistryEntry* e = info.ror != 0 ? registry.FindRor(info.ror) : nullptr;
-      o.naming = e != nullptr && e->name == info.name && policy.Map(e->country) == info.country ? TallyNaming::kWorksRor
-                                                                                               : TallyNaming::kWorks;
-      o.ror = info.ror;
-      if (o.naming == TallyNaming::kWorks) {
+      if (e != nullptr && e->name == info.name && policy.Map(e->country) == info.country) {
+        o.naming = TallyNaming::kWorksEntry;
+        o.entry = static_cast<uint32_t>(e - registry.entries().data());
+      } else {
+        o.naming = TallyNaming::kWorks;
         o.name = info.name;
         o.country = info.country;
+        o.ror = info.ror;
       }
     }
     t.orgs.push_back(std::move(o));
@@ -798,10 +800,8 @@ Status PublishGeneration(Db& db, const std::vector<SegmentRow>& rows, const Gene
     tot->Bind(1, k).Bind(2, v);
     if (Status st = tot->Run(); !st.ok()) return fail(st);
   }
-  // Registry-named organisations are named by the registry stored with them.
-  auto registry_crc = GetMetaInt(db, "registry_crc", 0);
-  if (!registry_crc.ok()) return fail(registry_crc.status());
-  for (const auto& [at, blob] : EncodeTallies(TalliesOf(g, static_cast<uint32_t>(registry_crc.value()), registry, policy))) {
+  // Organisations named by the registry refer to it (its fingerprint kept, for readers to check).
+  for (const auto& [at, blob] : EncodeTallies(TalliesOf(g, registry, policy))) {
     tally->Bind(1, int64_t{at.first}).Bind(2, int64_t{at.second}).BindBlob(3, blob);
     if (Status st = tally->Run(); !st.ok()) return fail(st);
   }
@@ -2180,15 +2180,17 @@ Result<std::string> TallyOrgsBlob(Db& db, const std::string& dir) {
   return blob;
 }
 
-Status LoadTallyOrgs(Db& db, const std::string& dir, Tallies* out) {
+Status LoadTallyOrgs(Db& db, const std::string& dir, const Registry& registry, Tallies* out) {
   auto blob = TallyOrgsBlob(db, dir);
   if (!blob.ok()) return blob.status();
   if (Status st = DecodeTallyOrgs(blob.value(), TallyWhere(dir, kTallyOrgsKind, 0), &out->registry_crc, &out->orgs);
       !st.ok())
     return st;
-  auto registry_crc = GetMetaInt(db, "registry_crc", 0);
+  // Catalogs kept since format 2 know their registry's fingerprint; older ones are fingerprinted now.
+  auto registry_crc = GetMetaInt(db, "registry_crc", -1);
   if (!registry_crc.ok()) return registry_crc.status();
-  if (static_cast<uint32_t>(registry_crc.value()) != out->registry_crc)
+  const uint32_t holds = registry_crc.value() >= 0 ? static_cast<uint32_t>(registry_crc.value()) : RegistryCrc(registry);
+  if (holds != out->registry_crc)
     return Status(ErrorCode::kCorrupt,
                   fmt::format("the rank tallies of the store {} were settled with another registry than the one it "
                               "holds; `coopscope store update {}` settles them again",
@@ -2211,8 +2213,8 @@ Status LoadTallyYears(Db& db, const std::string& dir, int kind, Decode decode, s
 }
 
 // All the stored tallies (`store verify`, the stored answers' organisations).
-Status LoadTallies(Db& db, const std::string& dir, Tallies* out) {
-  if (Status st = LoadTallyOrgs(db, dir, out); !st.ok()) return st;
+Status LoadTallies(Db& db, const std::string& dir, const Registry& registry, Tallies* out) {
+  if (Status st = LoadTallyOrgs(db, dir, registry, out); !st.ok()) return st;
   const size_t orgs = out->orgs.size();
   auto rank = [&](std::string_view blob, const std::string& where, std::vector<TallyRank>* rows) {
     return DecodeRankYear(blob, where, orgs, rows);
@@ -2260,14 +2262,16 @@ Result<std::vector<ViewRow>> Snapshot::ComputeViews(uint64_t min_works, unsigned
   std::vector<Org> orgs;
   {
     Tallies t;
-    if (Status st = LoadTallies(I.db, I.dir, &t); !st.ok()) return st;
+    if (Status st = LoadTallies(I.db, I.dir, I.registry, &t); !st.ok()) return st;
     std::vector<uint64_t> works(t.orgs.size());
     for (const auto& [year, rows] : t.rank)
       for (const TallyRank& r : rows) works[r.org] += r.p;
     for (size_t i = 0; i < t.orgs.size(); ++i) {
       if (works[i] < min_works) continue;
       const TallyOrg& o = t.orgs[i];
-      const RegistryEntry* e = o.naming == TallyNaming::kRegistry ? FindKey(R, o.key) : nullptr;
+      const RegistryEntry* e = o.naming == TallyNaming::kRegistry      ? FindKey(R, o.key)
+                               : o.naming == TallyNaming::kWorksEntry && o.entry < R.entries().size() ? &R.entries()[o.entry]
+                                                                                                       : nullptr;
       orgs.push_back(Org{o.key, works[i], e != nullptr ? e->ror : o.ror});
     }
     // Numbered in the order of their keys as signed integers (the catalog's order before format 3).
@@ -2584,7 +2588,7 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
 Result<std::vector<RankRow>> Snapshot::Rank(int year) const {
   Impl& I = *impl_;
   Tallies t;
-  if (Status st = LoadTallyOrgs(I.db, I.dir, &t); !st.ok()) return st;
+  if (Status st = LoadTallyOrgs(I.db, I.dir, I.registry, &t); !st.ok()) return st;
   auto blob = TallyBlob(I.db, kTallyRankKind, year);
   if (!blob.ok()) return blob.status();
   std::vector<TallyRank> rows;
@@ -2611,15 +2615,16 @@ Result<std::vector<RankRow>> Snapshot::Rank(int year) const {
       r.name = e->name;
       r.country = store_policy.Map(e->country);
       r.ror = e->ror;
-    } else if (o.naming == TallyNaming::kWorksRor) {  // the entry of the ROR the works give
-      const RegistryEntry* by_ror = I.registry.FindRor(o.ror);
-      if (by_ror == nullptr)
-        return Status(ErrorCode::kCorrupt, fmt::format("store tallies {} name organisation {} after a ROR entry the "
-                                                       "store's registry does not hold",
-                                                       TallyWhere(I.dir, kTallyOrgsKind, 0), OrgText(r.org)));
-      r.name = by_ror->name;
-      r.country = store_policy.Map(by_ror->country);
-      r.ror = o.ror;
+    } else if (o.naming == TallyNaming::kWorksEntry) {  // the entry of the ROR the works give
+      if (o.entry >= I.registry.entries().size())
+        return Status(ErrorCode::kCorrupt, fmt::format("store tallies {} name organisation {} after registry entry {} "
+                                                       "of {}",
+                                                       TallyWhere(I.dir, kTallyOrgsKind, 0), OrgText(r.org), o.entry,
+                                                       I.registry.entries().size()));
+      const RegistryEntry& by_ror = I.registry.entries()[o.entry];
+      r.name = by_ror.name;
+      r.country = store_policy.Map(by_ror.country);
+      r.ror = by_ror.ror;
     } else if (o.naming == TallyNaming::kWorks) {
       r.name = o.name;
       r.country = o.country;
@@ -2723,10 +2728,10 @@ std::vector<std::string> Snapshot::Verify(unsigned threads, std::vector<std::str
   // The rank and country tallies: each blob decodes, and holds what the settle step computes.
   {
     Tallies stored;
-    if (Status d = LoadTallies(I.db, I.dir, &stored); !d.ok())
+    if (Status d = LoadTallies(I.db, I.dir, I.registry, &stored); !d.ok())
       problems.push_back(d.message());
     else
-      CompareTallies(I.db, I.dir, TalliesOf(gen.value(), stored.registry_crc, I.registry, policy()), &problems);
+      CompareTallies(I.db, I.dir, TalliesOf(gen.value(), I.registry, policy()), &problems);
   }
   // The facts file: byte for byte what the settle step writes for this generation.
   auto facts_file = GetMeta(I.db, "facts_file");

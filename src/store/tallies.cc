@@ -83,7 +83,8 @@ std::string EncodeTallyOrgs(uint32_t registry_crc, const std::vector<TallyOrg>& 
       PutText(&raw, o.name);
       PutVarint(&raw, o.country);
     }
-    if (o.naming == TallyNaming::kWorks || o.naming == TallyNaming::kWorksRor) PutVarint(&raw, o.ror);
+    if (o.naming == TallyNaming::kWorks) PutVarint(&raw, o.ror);
+    if (o.naming == TallyNaming::kWorksEntry) PutVarint(&raw, o.entry);
   }
   return Wrap(raw);
 }
@@ -108,15 +109,20 @@ Status DecodeTallyOrgs(std::string_view blob, const std::string& where, uint32_t
     if (i > 0 && delta == 0) return Damaged(where, fmt::format("organisation {} is out of order", i));
     o.key = key += delta;
     const uint64_t naming = in.Bytes(1).empty() ? 0xff : static_cast<uint8_t>(in.position()[-1]);
-    if (naming > static_cast<uint64_t>(TallyNaming::kWorksRor)) return Damaged(where, fmt::format("organisation {}", i));
+    if (naming > static_cast<uint64_t>(TallyNaming::kWorksEntry)) return Damaged(where, fmt::format("organisation {}", i));
     o.naming = static_cast<TallyNaming>(naming);
     if (o.naming == TallyNaming::kWorks) {
       o.name = ReadText(&in);
       const uint64_t country = in.Varint();
       if (country > UINT16_MAX) return Damaged(where, fmt::format("organisation {}", i));
       o.country = static_cast<CountryCode>(country);
+      o.ror = in.Varint();
     }
-    if (o.naming == TallyNaming::kWorks || o.naming == TallyNaming::kWorksRor) o.ror = in.Varint();
+    if (o.naming == TallyNaming::kWorksEntry) {
+      const uint64_t entry = in.Varint();
+      if (entry > UINT32_MAX) return Damaged(where, fmt::format("organisation {}", i));
+      o.entry = static_cast<uint32_t>(entry);
+    }
     if (!in.ok()) return Damaged(where, fmt::format("organisation {} is cut short", i));
     out->push_back(std::move(o));
   }

@@ -29,7 +29,7 @@ enum class TallyNaming : uint8_t {
   kNone = 0,      // no name known
   kRegistry = 1,  // the registry's entry (the reader looks it up: name, mapped country, ROR)
   kWorks = 2,     // as the works state it: name, country, ROR kept in the blob
-  kWorksRor = 3,  // as the works state it, which is the registry's entry of the ROR they give: the ROR kept
+  kWorksEntry = 3,  // as the works state it, which is a registry entry's (by the ROR they give): its number kept
 };
 
 struct TallyOrg {
@@ -37,7 +37,8 @@ struct TallyOrg {
   TallyNaming naming = TallyNaming::kNone;
   std::string name;  // kWorks only
   CountryCode country = kNoCountry;  // kWorks only
-  RorId ror = 0;                     // kWorks and kWorksRor
+  RorId ror = 0;                     // kWorks only
+  uint32_t entry = 0;                // kWorksEntry: its index in the registry's entries
 };
 
 // One organisation's tallies in a year; `org` indexes the dictionary.
@@ -53,7 +54,7 @@ struct TallyPair {
 };
 
 // The dictionary: organisations in ascending key order, with the fingerprint
-// of the registry that named them (meta.registry_crc when settled).
+// of the registry that named them (RegistryCrc, as meta.registry_crc).
 std::string EncodeTallyOrgs(uint32_t registry_crc, const std::vector<TallyOrg>& orgs);
 Status DecodeTallyOrgs(std::string_view blob, const std::string& where, uint32_t* registry_crc,
                        std::vector<TallyOrg>* out);
