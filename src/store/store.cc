@@ -1142,11 +1142,11 @@ Status SettleAndPublish(const std::string& dir, Db& db, const Registry& registry
   if (!registry_rows.ok()) return registry_rows.status();
   if (Status st = SetMeta(db, "registry_rows", std::to_string(registry_rows.value())); !st.ok()) return st;
   // A catalog of format 2 or older loses its tally tables in the publishing
-  // transaction; their pages are then given back to the file system.
+  // transaction; their pages (and the older views') are given back to the
+  // file system once the views are written again.
   auto old_tables = QueryInt(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'org_year'");
   if (!old_tables.ok()) return old_tables.status();
   if (Status st = PublishGeneration(db, rows.value(), gen.value(), registry, policy); !st.ok()) return st;
-  if (old_tables.value() > 0) db.Exec("VACUUM");  // best effort: a reader may hold the file open
   RemoveOldFactsFiles(dir, next);
   for (const Reject& r : gen->manifest_rejects) rejects->Add(r);
   // The stored answers of the new generation, computed as queries would from
@@ -1173,6 +1173,7 @@ Status SettleAndPublish(const std::string& dir, Db& db, const Registry& registry
     return st;
   }
   summary->views_seconds = SecondsSince(views_phase);
+  if (old_tables.value() > 0) db.Exec("VACUUM");  // best effort: a reader may hold the file open
   auto generation = GetMeta(db, "generation");
   if (!generation.ok()) return generation.status();
   auto policy_text = GetMeta(db, "policy");
@@ -2120,9 +2121,26 @@ Result<bool> Snapshot::View(const std::string& root_key, const CountryPolicy& po
     if (!st.ok()) return st;
     return false;
   }
+  // Partners a view names by a registry entry's number: that entry's catalog
+  // row, read when the report names them (a few hundred of the view's partners).
+  struct EntryRows {
+    std::mutex lock;
+    Stmt stmt;
+  };
+  auto rows = std::make_shared<EntryRows>();
+  auto prepared = I.db.Prepare("SELECT entry FROM registry WHERE idx = ?");
+  if (!prepared.ok()) return prepared.status();
+  rows->stmt = std::move(prepared.value());
+  RegistryEntryReader reader = [rows](uint32_t entry, RegistryEntry* e) {
+    std::lock_guard<std::mutex> hold(rows->lock);
+    rows->stmt.Reset();
+    rows->stmt.Bind(1, int64_t{entry});
+    Status st;
+    return rows->stmt.Step(&st) && DecodeEntry(rows->stmt.Blob(0), e);
+  };
   Status decoded =
       DecodeView(s->Blob(0), fmt::format("'{}' of {}/store.db (generation {})", root_key, I.dir, I.totals.generation),
-                 out);
+                 I.registry_size, std::move(reader), policy, out);
   if (decoded.code() == ErrorCode::kNotFound) return false;  // another version: the works answer
   if (!decoded.ok()) return decoded;
   return true;
@@ -2760,8 +2778,14 @@ std::vector<std::string> Snapshot::Verify(unsigned threads, std::vector<std::str
       r.works = static_cast<uint64_t>(v->Int(2));
       r.view = std::string(v->Blob(3));
       ViewAnswer answer;
+      const auto& entries = I.registry.entries();
+      RegistryEntryReader reader = [&entries](uint32_t entry, RegistryEntry* e) {
+        if (entry >= entries.size()) return false;
+        *e = entries[entry];
+        return true;
+      };
       if (Status d = DecodeView(r.view, fmt::format("of organisation {} in {}/store.db", OrgText(r.org), I.dir),
-                                &answer);
+                                entries.size(), reader, policy(), &answer);
           !d.ok())
         problems.push_back(d.message());
     }

@@ -169,13 +169,21 @@ std::string EncodeView(const Collected& collected, const Scope& scope, const Cou
   partners.erase(std::unique(partners.begin(), partners.end()), partners.end());
   PutVarint(&names, partners.size());
   PartnerKey last = 0;
+  const Registry* registry = collected.registry;
   for (PartnerKey key : partners) {
     const PartnerInfo info = DescribePartner(collected, key, policy);
     PutVarint(&names, key - last);
     last = key;
-    PutText(&names, info.name);
-    PutVarint(&names, info.country);
-    PutVarint(&names, info.ror);
+    // Described exactly as the registry entry of its ROR: that entry's number + 1, else 0 and the description.
+    const RegistryEntry* e = registry != nullptr && info.ror != 0 ? registry->FindRor(info.ror) : nullptr;
+    if (e != nullptr && e->name == info.name && policy.Map(e->country) == info.country) {
+      PutVarint(&names, static_cast<uint64_t>(e - registry->entries().data()) + 1);
+    } else {
+      PutVarint(&names, 0);
+      PutText(&names, info.name);
+      PutVarint(&names, info.country);
+      PutVarint(&names, info.ror);
+    }
     names.push_back(info.from_registry ? 1 : 0);
   }
   std::vector<std::pair<OpenAlexId, std::string>> roots(collected.arena.root_names.begin(),
@@ -204,7 +212,8 @@ std::string EncodeView(const Collected& collected, const Scope& scope, const Cou
   return out;
 }
 
-Status DecodeView(std::string_view blob, const std::string& where, ViewAnswer* out) {
+Status DecodeView(std::string_view blob, const std::string& where, uint64_t registry_rows, RegistryEntryReader registry,
+                  const CountryPolicy& policy, ViewAnswer* out) {
   auto damaged = [&](const std::string& why) {
     return Status(ErrorCode::kCorrupt, fmt::format("store view {} is damaged: {}", where, why));
   };
@@ -309,10 +318,17 @@ Status DecodeView(std::string_view blob, const std::string& where, ViewAnswer* o
         }
         key += delta;
         partners->at_.emplace_back(key, static_cast<uint32_t>(fin.position() - raw.get()));
-        fin.Bytes(fin.Varint());  // name
-        fin.Varint();             // country
-        fin.Varint();             // ror
-        fin.Fixed<uint8_t>();     // from the registry
+        const uint64_t entry = fin.Varint();  // a registry entry's number + 1, or 0 and the description
+        if (entry > registry_rows) {
+          errors[f] = damaged(fmt::format("partner {} names registry entry {} of {}", i, entry - 1, registry_rows));
+          break;
+        }
+        if (entry == 0) {
+          fin.Bytes(fin.Varint());  // name
+          fin.Varint();             // country
+          fin.Varint();             // ror
+        }
+        fin.Fixed<uint8_t>();  // from the registry
       }
       const uint64_t n_names = fin.Varint();
       if (!errors[f].ok() || !Plausible(fin, n_names, end)) {
@@ -332,6 +348,8 @@ Status DecodeView(std::string_view blob, const std::string& where, ViewAnswer* o
     if (!st.ok()) return st;
   for (uint64_t i = 0; i < n_years; ++i) c.years.emplace_hint(c.years.end(), years[i], std::move(tallies[i]));
   for (auto& [id, name] : root_names) c.arena.root_names[id] = std::move(name);
+  partners->registry_ = std::move(registry);
+  partners->policy_ = policy;
   out->partners = std::move(partners);
   c.directory = out->partners.get();
   return Status::Ok();
@@ -342,9 +360,16 @@ bool ViewPartners::Find(PartnerKey key, PartnerInfo* out) const {
   if (it == at_.end() || it->first != key) return false;
   // Checked whole when decoded.
   Cursor in(raw_.get() + it->second, raw_.get() + raw_bytes_);
-  out->name = ReadText(&in);
-  out->country = static_cast<CountryCode>(in.Varint());
-  out->ror = in.Varint();
+  const uint64_t entry = in.Varint();
+  if (entry != 0) {
+    RegistryEntry e;
+    if (!registry_ || !registry_(static_cast<uint32_t>(entry - 1), &e)) return false;
+    *out = PartnerInfo{e.name, policy_.Map(e.country), e.ror, false};
+  } else {
+    out->name = ReadText(&in);
+    out->country = static_cast<CountryCode>(in.Varint());
+    out->ror = in.Varint();
+  }
   out->from_registry = in.Fixed<uint8_t>() != 0;
   return in.ok();
 }
