@@ -191,7 +191,8 @@ class Snapshot {
   // The stored answer (store/views.h) for --org `root_key` (RootKey) under
   // `policy`: true and *out set when the generation has one, false when not
   // (no view, or other country rules); an error when it is damaged.  Needs
-  // no registry.
+  // no registry: the partners it names by a registry entry are read from the
+  // catalog when the report names them, so *out must not outlive the Snapshot.
   Result<bool> View(const std::string& root_key, const CountryPolicy& policy, ViewAnswer* out) const;
   // The stored answers' organisations, bytes and keys (read for `store info`
   // only: queries need none of it).
