@@ -35,8 +35,14 @@ Status Damaged(const std::string& where, const std::string& why) {
                             where, why));
 }
 
-// The blob's payload, checked and decompressed.
-Status Unwrap(std::string_view blob, const std::string& where, std::unique_ptr<char[]>* raw, size_t* raw_bytes) {
+// A blob's payload, checked and decompressed, and a cursor over it.
+struct Payload {
+  std::unique_ptr<char[]> raw;
+  const char* end = nullptr;
+  Cursor in{nullptr, nullptr};
+};
+
+Status Unwrap(std::string_view blob, const std::string& where, Payload* out) {
   if (blob.size() < kHeaderBytes || std::memcmp(blob.data(), kTallyMagic, sizeof kTallyMagic) != 0)
     return Damaged(where, "not a tally blob (bad magic or too short)");
   const auto version = LoadFixed<uint32_t>(blob.data() + 8);
@@ -49,9 +55,11 @@ Status Unwrap(std::string_view blob, const std::string& where, std::unique_ptr<c
     return Damaged(where, "crc32 mismatch");
   const auto bytes = LoadFixed<uint32_t>(blob.data() + 16);
   if (bytes > kMaxRawBytes) return Damaged(where, "its declared size");
-  raw->reset(new char[bytes + 1]);
-  if (!ReadZstdFrame(blob.substr(kHeaderBytes), bytes, raw->get())) return Damaged(where, "its frame does not decompress");
-  *raw_bytes = bytes;
+  out->raw.reset(new char[bytes + 1]);
+  if (!ReadZstdFrame(blob.substr(kHeaderBytes), bytes, out->raw.get()))
+    return Damaged(where, "its frame does not decompress");
+  out->end = out->raw.get() + bytes;
+  out->in = Cursor(out->raw.get(), out->end);
   return Status::Ok();
 }
 
@@ -91,11 +99,10 @@ std::string EncodeTallyOrgs(uint32_t registry_crc, const std::vector<TallyOrg>& 
 
 Status DecodeTallyOrgs(std::string_view blob, const std::string& where, uint32_t* registry_crc,
                        std::vector<TallyOrg>* out) {
-  std::unique_ptr<char[]> raw;
-  size_t bytes = 0;
-  if (Status st = Unwrap(blob, where, &raw, &bytes); !st.ok()) return st;
-  const char* end = raw.get() + bytes;
-  Cursor in(raw.get(), end);
+  Payload payload;
+  if (Status st = Unwrap(blob, where, &payload); !st.ok()) return st;
+  Cursor& in = payload.in;
+  const char* const end = payload.end;
   const uint64_t crc = in.Varint();
   const uint64_t n = in.Varint();
   if (!Plausible(in, n, end) || crc > UINT32_MAX) return Damaged(where, "its organisation count");
@@ -152,11 +159,10 @@ std::string EncodeRankYear(const std::vector<TallyRank>& rows) {
 }
 
 Status DecodeRankYear(std::string_view blob, const std::string& where, size_t orgs, std::vector<TallyRank>* out) {
-  std::unique_ptr<char[]> raw;
-  size_t bytes = 0;
-  if (Status st = Unwrap(blob, where, &raw, &bytes); !st.ok()) return st;
-  const char* end = raw.get() + bytes;
-  Cursor in(raw.get(), end);
+  Payload payload;
+  if (Status st = Unwrap(blob, where, &payload); !st.ok()) return st;
+  Cursor& in = payload.in;
+  const char* const end = payload.end;
   const uint64_t n = in.Varint();
   if (!Plausible(in, n, end)) return Damaged(where, "its row count");
   out->clear();
@@ -195,11 +201,10 @@ std::string EncodePairsYear(const std::vector<TallyPair>& rows) {
 }
 
 Status DecodePairsYear(std::string_view blob, const std::string& where, std::vector<TallyPair>* out) {
-  std::unique_ptr<char[]> raw;
-  size_t bytes = 0;
-  if (Status st = Unwrap(blob, where, &raw, &bytes); !st.ok()) return st;
-  const char* end = raw.get() + bytes;
-  Cursor in(raw.get(), end);
+  Payload payload;
+  if (Status st = Unwrap(blob, where, &payload); !st.ok()) return st;
+  Cursor& in = payload.in;
+  const char* const end = payload.end;
   const uint64_t n = in.Varint();
   if (!Plausible(in, n, end)) return Damaged(where, "its pair count");
   out->clear();
