@@ -69,7 +69,7 @@ TEST(StoreExports, RealExportsAnswerLikeStreaming) {
             std::string::npos)
       << info.out;
   EXPECT_NE(info.out.find("the store's (" + kRor + ")"), std::string::npos) << info.out;
-  EXPECT_NE(info.out.find("catalog format 2"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("catalog format 3"), std::string::npos) << info.out;
   EXPECT_EQ(RunCli("store verify " + store, d).exit_code, 0);
   // The one reject, with file, line, offset and reason (as streaming gives it).
   ASSERT_EQ(RunCli("indicators -q --org 02feahw73 --store " + store + " --rejects " + dir.File("t.tsv"), d).exit_code,
@@ -129,7 +129,7 @@ TEST(StoreExports, RefusedWithoutARegistry) {
   EXPECT_NE(RunCli("store info " + dir.File("old"), d).out.find("catalog format 1"), std::string::npos);
   auto renewed = RunCli("store update -q " + dir.File("old") + " --registry " + kRor + " " + hal, d);
   EXPECT_EQ(renewed.exit_code, 0) << renewed.err;
-  EXPECT_NE(RunCli("store info " + dir.File("old"), d).out.find("catalog format 2"), std::string::npos);
+  EXPECT_NE(RunCli("store info " + dir.File("old"), d).out.find("catalog format 3"), std::string::npos);
 }
 
 // A damaged record of an export is a reject naming file, line and byte

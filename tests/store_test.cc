@@ -19,6 +19,7 @@
 #include "store/segment.h"
 #include "store/sqlite.h"
 #include "store/store.h"
+#include "store/tallies.h"
 #include "synth/generate.h"
 #include "test_util.h"
 
@@ -527,6 +528,114 @@ TEST(Store, StoredAnswersAnswerLikeTheWorks) {
 // blocks and delta-coded key blocks are decoded only when read, so damage
 // behind valid checksums (a writer's bug) must still be an error naming the
 // file; and a file of another version is decoded around, not refused.
+// The rank and country tallies are per-year blobs (catalog format 3): a
+// damaged one is named by rank, countries and verify, the other years still
+// answer, and an update writes it again; a catalog settled before format 3
+// is refused by rank and countries until an update settles it again.
+TEST(Store, TallyBlobsDamagedAreNamedAndOlderCatalogsSettledAgain) {
+  TempDir dir;
+  const std::string d = dir.path().string();
+  Generate(dir.File("in"), 3000, 41, 2);
+  const std::string store = dir.File("s");
+  ASSERT_EQ(RunCli("store build -q " + store + " --registry " + kRor + " " + dir.File("in"), d).exit_code, 0);
+  const std::vector<std::string> queries = {"rank --format csv --top 0 --year 2020",
+                                            "rank --format json --top 0 --year 2019 --by p_frac",
+                                            "countries --format csv --top 0 --year 2020"};
+  std::vector<std::string> before;
+  for (const auto& q : queries) {
+    auto r = RunCli(q + " --store " + store, d);
+    ASSERT_EQ(r.exit_code, 0) << q << r.err;
+    EXPECT_GT(std::count(r.out.begin(), r.out.end(), '\n'), 10) << q << r.out;
+    before.push_back(r.out);
+  }
+  auto alter = [&](int kind, int year) {
+    store::Db db;
+    ASSERT_TRUE(db.Open(store + "/store.db", false).ok());
+    auto r = db.Prepare("SELECT data FROM tallies WHERE kind = ? AND year = ?");
+    ASSERT_TRUE(r.ok());
+    r->Bind(1, int64_t{kind}).Bind(2, int64_t{year});
+    Status st;
+    ASSERT_TRUE(r->Step(&st)) << kind << " " << year;
+    std::string altered(r->Blob(0));
+    altered[altered.size() / 2] ^= 0x10;
+    auto u = db.Prepare("UPDATE tallies SET data = ? WHERE kind = ? AND year = ?");
+    ASSERT_TRUE(u.ok());
+    u->BindBlob(1, altered).Bind(2, int64_t{kind}).Bind(3, int64_t{year});
+    ASSERT_TRUE(u->Run().ok());
+  };
+  alter(2, 2020);  // rank 2020
+  alter(3, 2020);  // countries 2020
+  for (const char* q : {"rank --year 2020", "countries --year 2020"}) {
+    auto damaged = RunCli(std::string(q) + " --store " + store, d);
+    EXPECT_EQ(damaged.exit_code, 4) << q;
+    const std::string name = std::string(q).substr(0, std::string(q).find(' ')) + " 2020";
+    EXPECT_NE(damaged.err.find("store tallies '" + name + "' in " + store + "/store.db are damaged: crc32 mismatch"),
+              std::string::npos)
+        << damaged.err;
+  }
+  auto other = RunCli(queries[1] + " --store " + store, d);
+  EXPECT_EQ(other.exit_code, 0) << other.err;
+  EXPECT_EQ(other.out, before[1]);
+  auto refused = RunCli("store verify " + store, d);
+  EXPECT_EQ(refused.exit_code, 4);
+  EXPECT_NE(refused.err.find("'rank 2020'"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("are damaged"), std::string::npos) << refused.err;
+  ASSERT_EQ(RunCli("store update -q " + store, d).exit_code, 0);
+  EXPECT_EQ(RunCli("store verify " + store, d).exit_code, 0);
+  for (size_t i = 0; i < queries.size(); ++i) EXPECT_EQ(RunCli(queries[i] + " --store " + store, d).out, before[i]);
+
+  // A recomputation that differs (a row's p altered, the blob still whole) is a verify problem.
+  {
+    store::Db db;
+    ASSERT_TRUE(db.Open(store + "/store.db", false).ok());
+    auto r = db.Prepare("SELECT data FROM tallies WHERE kind = 3 AND year = 2019");
+    ASSERT_TRUE(r.ok());
+    Status st;
+    ASSERT_TRUE(r->Step(&st));
+    std::string blob(r->Blob(0));
+    std::vector<store::TallyPair> pairs;
+    ASSERT_TRUE(store::DecodePairsYear(blob, "test", &pairs).ok());
+    ASSERT_FALSE(pairs.empty());
+    ++pairs[0].copubs;
+    auto u = db.Prepare("UPDATE tallies SET data = ? WHERE kind = 3 AND year = 2019");
+    ASSERT_TRUE(u.ok());
+    u->BindBlob(1, store::EncodePairsYear(pairs));
+    ASSERT_TRUE(u->Run().ok());
+  }
+  auto differs = RunCli("store verify " + store, d);
+  EXPECT_EQ(differs.exit_code, 4);
+  EXPECT_NE(differs.err.find("store tallies 'countries 2019' in " + store + "/store.db differ from a recomputation"),
+            std::string::npos)
+      << differs.err;
+  ASSERT_EQ(RunCli("store update -q " + store, d).exit_code, 0);
+
+  // A catalog of format 2: its tallies in tables, none in `tallies`.
+  {
+    store::Db db;
+    ASSERT_TRUE(db.Open(store + "/store.db", false).ok());
+    ASSERT_TRUE(db.Exec("DELETE FROM tallies; UPDATE meta SET value = '2' WHERE key = 'format_version'; "
+                        "CREATE TABLE org_year(year INTEGER, org INTEGER, p INTEGER, p_frac REAL, p_int INTEGER)")
+                    .ok());
+  }
+  for (const auto& q : queries) {
+    auto old = RunCli(q + " --store " + store, d);
+    EXPECT_EQ(old.exit_code, 4) << q;
+    EXPECT_NE(old.err.find("before catalog format 3"), std::string::npos) << old.err;
+    EXPECT_NE(old.err.find("store update " + store), std::string::npos) << old.err;
+  }
+  ASSERT_EQ(RunCli("store update -q " + store, d).exit_code, 0);
+  EXPECT_NE(RunCli("store info " + store, d).out.find("catalog format 3"), std::string::npos);
+  EXPECT_EQ(RunCli("store verify " + store, d).exit_code, 0);
+  for (size_t i = 0; i < queries.size(); ++i) EXPECT_EQ(RunCli(queries[i] + " --store " + store, d).out, before[i]);
+  store::Db db;
+  ASSERT_TRUE(db.Open(store + "/store.db", false).ok());
+  auto tables = db.Prepare("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('org_year', 'orgs', 'country_pairs')");
+  ASSERT_TRUE(tables.ok());
+  Status st;
+  ASSERT_TRUE(tables->Step(&st));
+  EXPECT_EQ(tables->Int(0), 0);
+}
+
 TEST(Store, FactsFileBlocksDamagedBehindTheirChecksumsAndOtherVersions) {
   TempDir dir;
   const std::string d = dir.path().string();

@@ -1,8 +1,11 @@
-// Little-endian fixed-width and LEB128 variable-length integer coding for the
-// store's segment files (docs/store-format.md).  Decoders are bounds-checked:
-// they never read past `end` and report a failure instead, so a damaged file
-// cannot crash a reader.  Header-only; pure functions.
+// Little-endian fixed-width and LEB128 variable-length integer coding, texts
+// and zstd frames for the store's files and catalog blobs
+// (docs/store-format.md).  Decoders are bounds-checked: they never read past
+// `end` and report a failure instead, so a damaged file cannot crash a
+// reader.  Header-only; pure functions.
 #pragma once
+
+#include <zstd.h>
 
 #include <cstdint>
 #include <cstring>
@@ -78,5 +81,30 @@ class Cursor {
   const char* end_;
   bool ok_ = true;
 };
+
+// A text: its byte length (varint), then its UTF-8 bytes.
+inline void PutText(std::string* out, std::string_view s) {
+  PutVarint(out, s.size());
+  out->append(s);
+}
+inline std::string ReadText(Cursor* in) { return std::string(in->Bytes(in->Varint())); }
+
+// Appends `raw` as one zstd frame (its content size in the frame header) and
+// returns the frame's size.
+inline size_t PutZstdFrame(std::string* out, std::string_view raw, int level) {
+  const size_t at = out->size();
+  out->resize(at + ZSTD_compressBound(raw.size()));
+  const size_t packed = ZSTD_compress(out->data() + at, out->size() - at, raw.data(), raw.size(), level);
+  out->resize(at + packed);  // ZSTD_compress cannot fail with a bound-sized buffer
+  return packed;
+}
+
+// Decompresses `frame` into `into` (raw_bytes long): false unless the frame
+// declares and holds exactly raw_bytes.
+inline bool ReadZstdFrame(std::string_view frame, uint64_t raw_bytes, char* into) {
+  if (ZSTD_getFrameContentSize(frame.data(), frame.size()) != raw_bytes) return false;
+  const size_t got = ZSTD_decompress(into, raw_bytes, frame.data(), frame.size());
+  return !ZSTD_isError(got) && got == raw_bytes;
+}
 
 }  // namespace coopscope::store

@@ -11,11 +11,13 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <queue>
+#include <set>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -34,6 +36,7 @@
 #include "store/facts_file.h"
 #include "store/segment.h"
 #include "store/sqlite.h"
+#include "store/tallies.h"
 
 namespace coopscope::store {
 namespace {
@@ -58,11 +61,8 @@ CREATE TABLE IF NOT EXISTS registry_files(path TEXT PRIMARY KEY, size INTEGER NO
 CREATE TABLE IF NOT EXISTS registry(idx INTEGER PRIMARY KEY, entry BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS live(segment_id INTEGER PRIMARY KEY, dead BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS totals(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS org_year(year INTEGER, org INTEGER, p INTEGER, p_frac REAL, p_int INTEGER,
-  PRIMARY KEY(year, org)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS orgs(org INTEGER PRIMARY KEY, name TEXT, country INTEGER, ror INTEGER);
-CREATE TABLE IF NOT EXISTS country_pairs(year INTEGER, a INTEGER, b INTEGER, copubs INTEGER, PRIMARY KEY(year, a, b))
-  WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tallies(kind INTEGER NOT NULL, year INTEGER NOT NULL, data BLOB NOT NULL,
+  PRIMARY KEY(kind, year));
 CREATE TABLE IF NOT EXISTS views(generation INTEGER NOT NULL, id INTEGER NOT NULL, org INTEGER NOT NULL,
   works INTEGER NOT NULL, view BLOB NOT NULL, PRIMARY KEY(generation, id));
 CREATE TABLE IF NOT EXISTS view_keys(generation INTEGER NOT NULL, key TEXT NOT NULL, id INTEGER NOT NULL,
@@ -269,7 +269,7 @@ Status LoadRegistry(Db& db, Registry* registry, uint64_t* rows = nullptr) {
 
 struct OrgTally {
   uint64_t p = 0, p_int_collab = 0;
-  double p_frac = 0;
+  FracSum p_frac;  // exact: the same whatever the order threads meet the works in
 };
 
 // Everything a settle publishes, computed from the committed segments.
@@ -286,6 +286,71 @@ struct Generation {
   std::string facts_file;                // its file name in the store folder, set before publishing
   uint64_t number = 0;                   // the generation it publishes (the last one + 1), set before publishing
 };
+
+// The rank and country tallies of a generation as its blobs hold them
+// (docs/store-format.md "Tallies"): the `tallies` table's kinds, year 0 for
+// the organisation dictionary.
+constexpr int kTallyOrgsKind = 1, kTallyRankKind = 2, kTallyPairsKind = 3;
+
+struct Tallies {
+  uint32_t registry_crc = 0;                    // meta.registry_crc when settled
+  std::vector<TallyOrg> orgs;                   // ascending key
+  std::map<int, std::vector<TallyRank>> rank;   // per year, ascending organisation
+  std::map<int, std::vector<TallyPair>> pairs;  // per year, ascending (a, b)
+};
+
+// `registry` and `policy`: those the generation was settled with.
+Tallies TalliesOf(const Generation& g, const Registry& registry, const CountryPolicy& policy) {
+  Tallies t;
+  t.registry_crc = RegistryCrc(registry);
+  std::vector<PartnerKey> keys;
+  keys.reserve(g.org_year.size());
+  for (const auto& [key, row] : g.org_year) keys.push_back(key.second);
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  t.orgs.reserve(keys.size());
+  for (PartnerKey k : keys) {
+    TallyOrg o;
+    o.key = k;
+    if (auto it = g.orgs.find(k); it != g.orgs.end() && it->second.from_registry) {
+      o.naming = TallyNaming::kRegistry;
+    } else if (it != g.orgs.end()) {
+      const PartnerInfo& info = it->second;
+      const RegistryEntry* e = info.ror != 0 ? registry.FindRor(info.ror) : nullptr;
+      if (e != nullptr && e->name == info.name && policy.Map(e->country) == info.country) {
+        o.naming = TallyNaming::kWorksEntry;
+        o.entry = static_cast<uint32_t>(e - registry.entries().data());
+      } else {
+        o.naming = TallyNaming::kWorks;
+        o.name = info.name;
+        o.country = info.country;
+        o.ror = info.ror;
+      }
+    }
+    t.orgs.push_back(std::move(o));
+  }
+  for (const auto& [key, row] : g.org_year) {  // in (year, key) order
+    const auto at = static_cast<uint32_t>(std::lower_bound(keys.begin(), keys.end(), key.second) - keys.begin());
+    t.rank[key.first].push_back(TallyRank{at, row.p, row.p_int_collab, row.p_frac.value()});
+  }
+  for (const auto& [key, copubs] : g.pairs)
+    t.pairs[std::get<0>(key)].push_back(TallyPair{std::get<1>(key), std::get<2>(key), copubs});
+  return t;
+}
+
+// The blobs of the tallies table, by (kind, year).
+std::map<std::pair<int, int>, std::string> EncodeTallies(const Tallies& t) {
+  std::map<std::pair<int, int>, std::string> out;
+  out[{kTallyOrgsKind, 0}] = EncodeTallyOrgs(t.registry_crc, t.orgs);
+  for (const auto& [year, rows] : t.rank) out[{kTallyRankKind, year}] = EncodeRankYear(rows);
+  for (const auto& [year, rows] : t.pairs) out[{kTallyPairsKind, year}] = EncodePairsYear(rows);
+  return out;
+}
+
+std::string TallyName(int kind, int year) {
+  return kind == kTallyOrgsKind ? "'organisations'"
+                                : fmt::format("'{} {}'", kind == kTallyRankKind ? "rank" : "countries", year);
+}
 
 // ROR id -> OpenAlex id pairs the works state (institutions the registry
 // knows by one id only).
@@ -649,7 +714,7 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
           for (const auto& [t, sum] : share) {
             OrgTally& row_out = by_org[t];
             ++row_out.p;
-            row_out.p_frac += n_auth > 0 ? sum / static_cast<double>(n_auth) : 0;
+            if (n_auth > 0) row_out.p_frac.Add(ToFracUnits(sum / static_cast<double>(n_auth)));
             if (facts.flags & kFlagIntCollab) ++row_out.p_int_collab;
           }
         }
@@ -675,7 +740,7 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
       if (g.org_year.empty() || g.org_year.back().first != key) g.org_year.emplace_back(key, OrgTally{});
       OrgTally& into = g.org_year.back().second;
       into.p += row->p;
-      into.p_frac += row->p_frac;
+      into.p_frac.Add(row->p_frac);
       into.p_int_collab += row->p_int_collab;
     }
   }
@@ -766,24 +831,26 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
   return g;
 }
 
-Status PublishGeneration(Db& db, const std::vector<SegmentRow>& rows, const Generation& g) {
+Result<int64_t> GetMetaInt(Db& db, const std::string& key, int64_t absent);
+
+Status PublishGeneration(Db& db, const std::vector<SegmentRow>& rows, const Generation& g, const Registry& registry,
+                         const CountryPolicy& policy) {
   if (Status st = db.Exec("BEGIN IMMEDIATE"); !st.ok()) return st;
   auto fail = [&](Status st) {
     db.Exec("ROLLBACK");
     return st;
   };
-  for (const char* sql : {"DELETE FROM live", "DELETE FROM totals", "DELETE FROM org_year", "DELETE FROM country_pairs",
-                          "DELETE FROM orgs",
-                          "DELETE FROM rejects WHERE file_id IS NULL AND code = 7"})
+  // The tables of catalog format 2 and older, replaced by `tallies` (format 3).
+  for (const char* sql : {"DELETE FROM live", "DELETE FROM totals", "DELETE FROM tallies",
+                          "DROP TABLE IF EXISTS org_year", "DROP TABLE IF EXISTS orgs",
+                          "DROP TABLE IF EXISTS country_pairs", "DELETE FROM rejects WHERE file_id IS NULL AND code = 7"})
     if (Status st = db.Exec(sql); !st.ok()) return fail(st);
   static_assert(static_cast<int>(ErrorCode::kMismatch) == 7, "manifest rejects are deleted by code");
   auto live = db.Prepare("INSERT INTO live(segment_id, dead) VALUES(?, ?)");
   auto tot = db.Prepare("INSERT INTO totals(key, value) VALUES(?, ?)");
-  auto org = db.Prepare("INSERT INTO org_year(year, org, p, p_frac, p_int) VALUES(?, ?, ?, ?, ?)");
-  auto pair = db.Prepare("INSERT INTO country_pairs(year, a, b, copubs) VALUES(?, ?, ?, ?)");
+  auto tally = db.Prepare("INSERT INTO tallies(kind, year, data) VALUES(?, ?, ?)");
   auto rej = db.Prepare("INSERT INTO rejects(file_id, path, line, offset, code, reason) VALUES(NULL, ?, 0, 0, ?, ?)");
-  auto names = db.Prepare("INSERT INTO orgs(org, name, country, ror) VALUES(?, ?, ?, ?)");
-  for (auto* s : {&live, &tot, &org, &pair, &rej, &names})
+  for (auto* s : {&live, &tot, &tally, &rej})
     if (!s->ok()) return fail(s->status());
   for (size_t i = 0; i < rows.size(); ++i) {
     live->Bind(1, rows[i].id).BindBlob(2, g.dead[i]);
@@ -793,25 +860,20 @@ Status PublishGeneration(Db& db, const std::vector<SegmentRow>& rows, const Gene
     tot->Bind(1, k).Bind(2, v);
     if (Status st = tot->Run(); !st.ok()) return fail(st);
   }
-  for (const auto& [key, r] : g.org_year) {
-    org->Bind(1, int64_t{key.first}).Bind(2, static_cast<int64_t>(key.second)).Bind(3, static_cast<int64_t>(r.p));
-    org->Bind(4, r.p_frac).Bind(5, static_cast<int64_t>(r.p_int_collab));
-    if (Status st = org->Run(); !st.ok()) return fail(st);
-  }
-  for (const auto& [key, c] : g.pairs) {
-    pair->Bind(1, int64_t{std::get<0>(key)}).Bind(2, int64_t{std::get<1>(key)}).Bind(3, int64_t{std::get<2>(key)});
-    pair->Bind(4, static_cast<int64_t>(c));
-    if (Status st = pair->Run(); !st.ok()) return fail(st);
-  }
-  for (const auto& [key, info] : g.orgs) {
-    names->Bind(1, static_cast<int64_t>(key)).Bind(2, info.name).Bind(3, int64_t{info.country});
-    names->Bind(4, static_cast<int64_t>(info.ror));
-    if (Status st = names->Run(); !st.ok()) return fail(st);
+  // Organisations named by the registry refer to it (its fingerprint kept, for readers to check).
+  for (const auto& [at, blob] : EncodeTallies(TalliesOf(g, registry, policy))) {
+    tally->Bind(1, int64_t{at.first}).Bind(2, int64_t{at.second}).BindBlob(3, blob);
+    if (Status st = tally->Run(); !st.ok()) return fail(st);
   }
   for (const Reject& r : g.manifest_rejects) {
     rej->Bind(1, r.file).Bind(2, static_cast<int64_t>(r.code)).Bind(3, r.reason);
     if (Status st = rej->Run(); !st.ok()) return fail(st);
   }
+  // Format 3 from now on; a format-1 catalog stays 1 until its registry rows are rewritten.
+  auto version = GetMeta(db, "format_version");
+  if (!version.ok()) return fail(version.status());
+  if (version.value() == "2")
+    if (Status st = SetMeta(db, "format_version", std::to_string(kCatalogFormatVersion)); !st.ok()) return fail(st);
   if (Status st = SetMeta(db, "generation", std::to_string(g.number)); !st.ok()) return fail(st);
   if (Status st = SetMeta(db, "facts_file", g.facts_file); !st.ok()) return fail(st);
   if (Status st = db.Exec("DELETE FROM meta WHERE key = 'open_batch'"); !st.ok()) return fail(st);
@@ -1139,7 +1201,12 @@ Status SettleAndPublish(const std::string& dir, Db& db, const Registry& registry
   auto registry_rows = QueryInt(db, "SELECT COUNT(*) FROM registry");
   if (!registry_rows.ok()) return registry_rows.status();
   if (Status st = SetMeta(db, "registry_rows", std::to_string(registry_rows.value())); !st.ok()) return st;
-  if (Status st = PublishGeneration(db, rows.value(), gen.value()); !st.ok()) return st;
+  // A catalog of format 2 or older loses its tally tables in the publishing
+  // transaction; their pages (and the older views') are given back to the
+  // file system once the views are written again.
+  auto old_tables = QueryInt(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'org_year'");
+  if (!old_tables.ok()) return old_tables.status();
+  if (Status st = PublishGeneration(db, rows.value(), gen.value(), registry, policy); !st.ok()) return st;
   RemoveOldFactsFiles(dir, next);
   for (const Reject& r : gen->manifest_rejects) rejects->Add(r);
   // The stored answers of the new generation, computed as queries would from
@@ -1149,11 +1216,13 @@ Status SettleAndPublish(const std::string& dir, Db& db, const Registry& registry
   const auto views_phase = std::chrono::steady_clock::now();
   auto min_works = ViewsMinWorks(db);
   if (!min_works.ok()) return min_works.status();
-  auto reaching = QueryInt(db, fmt::format("SELECT COUNT(*) FROM (SELECT org FROM org_year GROUP BY org HAVING "
-                                           "SUM(p) >= {})",
-                                           min_works.value()));
-  if (!reaching.ok()) return reaching.status();
-  if (min_works.value() > 0 && reaching.value() > 0) {  // else no registry to decode again
+  size_t reaching = 0;  // organisations whose works over all years reach the threshold
+  {
+    std::unordered_map<PartnerKey, uint64_t> works;
+    for (const auto& [key, row] : gen->org_year) works[key.second] += row.p;
+    for (const auto& [key, n] : works) reaching += n >= static_cast<uint64_t>(min_works.value());
+  }
+  if (min_works.value() > 0 && reaching > 0) {  // else no registry to decode again
     auto snap = Snapshot::OpenWith(dir, registry);  // the registry just stored, not decoded again
     if (!snap.ok()) return snap.status();
     auto views = snap.value()->ComputeViews(static_cast<uint64_t>(min_works.value()), threads);
@@ -1164,6 +1233,7 @@ Status SettleAndPublish(const std::string& dir, Db& db, const Registry& registry
     return st;
   }
   summary->views_seconds = SecondsSince(views_phase);
+  if (old_tables.value() > 0) db.Exec("VACUUM");  // best effort: a reader may hold the file open
   auto generation = GetMeta(db, "generation");
   if (!generation.ok()) return generation.status();
   auto policy_text = GetMeta(db, "policy");
@@ -2119,9 +2189,26 @@ Result<bool> Snapshot::View(const std::string& root_key, const CountryPolicy& po
     if (!st.ok()) return st;
     return false;
   }
+  // Partners a view names by a registry entry's number: that entry's catalog
+  // row, read when the report names them (a few hundred of the view's partners).
+  struct EntryRows {
+    std::mutex lock;
+    Stmt stmt;
+  };
+  auto rows = std::make_shared<EntryRows>();
+  auto prepared = I.db.Prepare("SELECT entry FROM registry WHERE idx = ?");
+  if (!prepared.ok()) return prepared.status();
+  rows->stmt = std::move(prepared.value());
+  RegistryEntryReader reader = [rows](uint32_t entry, RegistryEntry* e) {
+    std::lock_guard<std::mutex> hold(rows->lock);
+    rows->stmt.Reset();
+    rows->stmt.Bind(1, int64_t{entry});
+    Status st;
+    return rows->stmt.Step(&st) && DecodeEntry(rows->stmt.Blob(0), e);
+  };
   Status decoded =
       DecodeView(s->Blob(0), fmt::format("'{}' of {}/store.db (generation {})", root_key, I.dir, I.totals.generation),
-                 out);
+                 I.registry_size, std::move(reader), policy, out);
   if (decoded.code() == ErrorCode::kNotFound) return false;  // another version: the works answer
   if (!decoded.ok()) return decoded;
   return true;
@@ -2146,6 +2233,108 @@ std::string OrgText(PartnerKey org) {
   return (org & kRorKeyBit) ? FormatRorId(org & ~kRorKeyBit) : FormatOpenAlexId(org, 'I');
 }
 
+// The stored tally blob (kind, year); empty when there is none (a year
+// without works).
+Result<std::string> TallyBlob(Db& db, int kind, int year) {
+  auto s = db.Prepare("SELECT data FROM tallies WHERE kind = ? AND year = ?");
+  if (!s.ok()) return s.status();
+  s->Bind(1, int64_t{kind}).Bind(2, int64_t{year});
+  Status st;
+  std::string out;
+  if (s->Step(&st)) out = std::string(s->Blob(0));
+  if (!st.ok()) return st;
+  return out;
+}
+
+std::string TallyWhere(const std::string& dir, int kind, int year) {
+  return fmt::format("{} in {}/store.db", TallyName(kind, year), dir);
+}
+
+// The organisation dictionary, refused when the catalog keeps its tallies as
+// an older coopscope did or when the registry was replaced since they were
+// settled (registry-named organisations are named from it).
+Result<std::string> TallyOrgsBlob(Db& db, const std::string& dir) {
+  auto table = QueryInt(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'tallies'");
+  if (!table.ok()) return table.status();
+  auto blob = table.value() > 0 ? TallyBlob(db, kTallyOrgsKind, 0) : Result<std::string>(std::string());
+  if (!blob.ok()) return blob.status();
+  if (blob->empty())
+    return Status(ErrorCode::kNotFound,
+                  fmt::format("the store {} keeps its rank and country tallies as a coopscope before catalog format {} "
+                              "wrote them; `coopscope store update {}` (no inputs) settles it again in this format",
+                              dir, kCatalogFormatVersion, dir));
+  return blob;
+}
+
+Status LoadTallyOrgs(Db& db, const std::string& dir, const Registry& registry, Tallies* out) {
+  auto blob = TallyOrgsBlob(db, dir);
+  if (!blob.ok()) return blob.status();
+  if (Status st = DecodeTallyOrgs(blob.value(), TallyWhere(dir, kTallyOrgsKind, 0), &out->registry_crc, &out->orgs);
+      !st.ok())
+    return st;
+  // Catalogs kept since format 2 know their registry's fingerprint; older ones are fingerprinted now.
+  auto registry_crc = GetMetaInt(db, "registry_crc", -1);
+  if (!registry_crc.ok()) return registry_crc.status();
+  const uint32_t holds = registry_crc.value() >= 0 ? static_cast<uint32_t>(registry_crc.value()) : RegistryCrc(registry);
+  if (holds != out->registry_crc)
+    return Status(ErrorCode::kCorrupt,
+                  fmt::format("the rank tallies of the store {} were settled with another registry than the one it "
+                              "holds; `coopscope store update {}` settles them again",
+                              dir, dir));
+  return Status::Ok();
+}
+
+// Every year's blobs of one kind.
+template <typename Row, typename Decode>
+Status LoadTallyYears(Db& db, const std::string& dir, int kind, Decode decode, std::map<int, std::vector<Row>>* out) {
+  auto s = db.Prepare("SELECT year, data FROM tallies WHERE kind = ? ORDER BY year");
+  if (!s.ok()) return s.status();
+  s->Bind(1, int64_t{kind});
+  Status st;
+  while (s->Step(&st)) {
+    const int year = static_cast<int>(s->Int(0));
+    if (Status d = decode(s->Blob(1), TallyWhere(dir, kind, year), &(*out)[year]); !d.ok()) return d;
+  }
+  return st;
+}
+
+// All the stored tallies (`store verify`, the stored answers' organisations).
+Status LoadTallies(Db& db, const std::string& dir, const Registry& registry, Tallies* out) {
+  if (Status st = LoadTallyOrgs(db, dir, registry, out); !st.ok()) return st;
+  const size_t orgs = out->orgs.size();
+  auto rank = [&](std::string_view blob, const std::string& where, std::vector<TallyRank>* rows) {
+    return DecodeRankYear(blob, where, orgs, rows);
+  };
+  if (Status st = LoadTallyYears<TallyRank>(db, dir, kTallyRankKind, rank, &out->rank); !st.ok()) return st;
+  return LoadTallyYears<TallyPair>(db, dir, kTallyPairsKind, DecodePairsYear, &out->pairs);
+}
+
+// What `store verify` finds different between the stored tally blobs and
+// those the settle step writes for the recomputed generation, byte for byte.
+void CompareTallies(Db& db, const std::string& dir, const Tallies& computed, std::vector<std::string>* problems) {
+  std::map<std::pair<int, int>, std::string> stored;
+  auto s = db.Prepare("SELECT kind, year, data FROM tallies");
+  if (!s.ok()) {
+    problems->push_back(s.status().message());
+    return;
+  }
+  Status st;
+  while (s->Step(&st)) stored[{static_cast<int>(s->Int(0)), static_cast<int>(s->Int(1))}] = std::string(s->Blob(2));
+  if (!st.ok()) problems->push_back(st.message());
+  auto expected = EncodeTallies(computed);
+  std::set<std::pair<int, int>> all;
+  for (const auto& [at, blob] : stored) all.insert(at);
+  for (const auto& [at, blob] : expected) all.insert(at);
+  for (const auto& at : all) {
+    auto a = stored.find(at), b = expected.find(at);
+    if (a == stored.end() || b == expected.end() || a->second != b->second)
+      problems->push_back(fmt::format("store tallies {} differ from a recomputation; `coopscope store update` on the "
+                                      "store writes them again",
+                                      TallyWhere(dir, at.first, at.second)));
+  }
+}
+
+
 }  // namespace
 
 Result<std::vector<ViewRow>> Snapshot::ComputeViews(uint64_t min_works, unsigned threads) const {
@@ -2155,21 +2344,27 @@ Result<std::vector<ViewRow>> Snapshot::ComputeViews(uint64_t min_works, unsigned
     uint64_t works;
     RorId ror;  // as the works give it (the registry may not link it to the OpenAlex id)
   };
+  const Registry& R = I.registry();
   std::vector<Org> orgs;
   {
-    auto s = I.db.Prepare(
-        "SELECT y.org, SUM(y.p), COALESCE(MAX(o.ror), 0) FROM org_year y LEFT JOIN orgs o ON o.org = y.org "
-        "GROUP BY y.org HAVING SUM(y.p) >= ? ORDER BY y.org");
-    if (!s.ok()) return s.status();
-    s->Bind(1, static_cast<int64_t>(min_works));
-    Status st;
-    while (s->Step(&st))
-      orgs.push_back(Org{static_cast<PartnerKey>(s->Int(0)), static_cast<uint64_t>(s->Int(1)),
-                         static_cast<RorId>(s->Int(2))});
-    if (!st.ok()) return st;
+    Tallies t;
+    if (Status st = LoadTallies(I.db, I.dir, I.registry(), &t); !st.ok()) return st;
+    std::vector<uint64_t> works(t.orgs.size());
+    for (const auto& [year, rows] : t.rank)
+      for (const TallyRank& r : rows) works[r.org] += r.p;
+    for (size_t i = 0; i < t.orgs.size(); ++i) {
+      if (works[i] < min_works) continue;
+      const TallyOrg& o = t.orgs[i];
+      const RegistryEntry* e = o.naming == TallyNaming::kRegistry      ? FindKey(R, o.key)
+                               : o.naming == TallyNaming::kWorksEntry && o.entry < R.entries().size() ? &R.entries()[o.entry]
+                                                                                                       : nullptr;
+      orgs.push_back(Org{o.key, works[i], e != nullptr ? e->ror : o.ror});
+    }
+    // Numbered in the order of their keys as signed integers (the catalog's order before format 3).
+    std::sort(orgs.begin(), orgs.end(),
+              [](const Org& a, const Org& b) { return static_cast<int64_t>(a.key) < static_cast<int64_t>(b.key); });
   }
   const CountryPolicy store_policy = policy();
-  const Registry& R = I.registry();
   std::vector<ViewRow> out;
   for (const Org& org : orgs) {
     // The organisation's ids each give a scope (an OpenAlex id and a ROR id
@@ -2478,41 +2673,68 @@ Result<Collected> Snapshot::Tally(const Scope& scope, const CountryPolicy& polic
 
 Result<std::vector<RankRow>> Snapshot::Rank(int year) const {
   Impl& I = *impl_;
-  auto s = I.db.Prepare(
-      "SELECT y.org, y.p, y.p_frac, y.p_int, o.name, o.country, o.ror FROM org_year y LEFT JOIN orgs o ON o.org = y.org "
-      "WHERE y.year = ?");
-  if (!s.ok()) return s.status();
-  s->Bind(1, int64_t{year});
+  Tallies t;
+  if (Status st = LoadTallyOrgs(I.db, I.dir, I.registry(), &t); !st.ok()) return st;
+  auto blob = TallyBlob(I.db, kTallyRankKind, year);
+  if (!blob.ok()) return blob.status();
+  std::vector<TallyRank> rows;
+  if (!blob->empty())
+    if (Status st = DecodeRankYear(blob.value(), TallyWhere(I.dir, kTallyRankKind, year), t.orgs.size(), &rows);
+        !st.ok())
+      return st;
+  const CountryPolicy store_policy = policy();
   std::vector<RankRow> out;
-  Status st;
-  while (s->Step(&st)) {
+  out.reserve(rows.size());
+  for (const TallyRank& row : rows) {
+    const TallyOrg& o = t.orgs[row.org];
     RankRow r;
-    r.org = static_cast<PartnerKey>(s->Int(0));
-    r.p = static_cast<uint64_t>(s->Int(1));
-    r.p_frac = s->Real(2);
-    r.p_int_collab = static_cast<uint64_t>(s->Int(3));
-    r.name = s->Text(4);
-    r.country = static_cast<CountryCode>(s->Int(5));
-    r.ror = static_cast<RorId>(s->Int(6));
+    r.org = o.key;
+    r.p = row.p;
+    r.p_frac = row.p_frac;
+    r.p_int_collab = row.p_int_collab;
     const RegistryEntry* e = FindKey(I.registry(), r.org);
+    if (o.naming == TallyNaming::kRegistry) {  // as the settle step named it from this very registry
+      if (e == nullptr)
+        return Status(ErrorCode::kCorrupt, fmt::format("store tallies {} name organisation {} after a registry "
+                                                       "entry the store's registry does not hold",
+                                                       TallyWhere(I.dir, kTallyOrgsKind, 0), OrgText(r.org)));
+      r.name = e->name;
+      r.country = store_policy.Map(e->country);
+      r.ror = e->ror;
+    } else if (o.naming == TallyNaming::kWorksEntry) {  // the entry of the ROR the works give
+      if (o.entry >= I.registry().entries().size())
+        return Status(ErrorCode::kCorrupt, fmt::format("store tallies {} name organisation {} after registry entry {} "
+                                                       "of {}",
+                                                       TallyWhere(I.dir, kTallyOrgsKind, 0), OrgText(r.org), o.entry,
+                                                       I.registry().entries().size()));
+      const RegistryEntry& by_ror = I.registry().entries()[o.entry];
+      r.name = by_ror.name;
+      r.country = store_policy.Map(by_ror.country);
+      r.ror = by_ror.ror;
+    } else if (o.naming == TallyNaming::kWorks) {
+      r.name = o.name;
+      r.country = o.country;
+      r.ror = o.ror;
+    }
     if (e == nullptr && r.ror != 0) e = I.registry().FindRor(r.ror);
     if (e != nullptr) r.type = e->type;
     out.push_back(std::move(r));
   }
-  if (!st.ok()) return st;
   return out;
 }
 
 Result<std::vector<CountryPairRow>> Snapshot::Countries(int year) const {
-  auto s = impl_->db.Prepare("SELECT a, b, copubs FROM country_pairs WHERE year = ? ORDER BY a, b");
-  if (!s.ok()) return s.status();
-  s->Bind(1, int64_t{year});
+  Impl& I = *impl_;
+  if (auto orgs = TallyOrgsBlob(I.db, I.dir); !orgs.ok()) return orgs.status();  // the tallies' format
+  auto blob = TallyBlob(I.db, kTallyPairsKind, year);
+  if (!blob.ok()) return blob.status();
+  std::vector<TallyPair> rows;
+  if (!blob->empty())
+    if (Status st = DecodePairsYear(blob.value(), TallyWhere(I.dir, kTallyPairsKind, year), &rows); !st.ok())
+      return st;
   std::vector<CountryPairRow> out;
-  Status st;
-  while (s->Step(&st))
-    out.push_back(CountryPairRow{static_cast<CountryCode>(s->Int(0)), static_cast<CountryCode>(s->Int(1)),
-                                 static_cast<uint64_t>(s->Int(2))});
-  if (!st.ok()) return st;
+  out.reserve(rows.size());
+  for (const TallyPair& r : rows) out.push_back(CountryPairRow{r.a, r.b, r.copubs});
   return out;
 }
 
@@ -2589,9 +2811,14 @@ std::vector<std::string> Snapshot::Verify(unsigned threads, std::vector<std::str
       if (i >= gen->dead.size() || dead->Blob(0) != gen->dead[i])
         problems.push_back(fmt::format("the superseded rows of segment {} differ from a recomputation",
                                        i < all->size() ? all.value()[i].name : "?"));
-  auto orgs = QueryInt(I.db, "SELECT COUNT(*) FROM org_year");
-  if (orgs.ok() && static_cast<size_t>(orgs.value()) != gen->org_year.size())
-    problems.push_back("the organisation tallies differ from a recomputation");
+  // The rank and country tallies: each blob decodes, and holds what the settle step computes.
+  {
+    Tallies stored;
+    if (Status d = LoadTallies(I.db, I.dir, I.registry(), &stored); !d.ok())
+      problems.push_back(d.message());
+    else
+      CompareTallies(I.db, I.dir, TalliesOf(gen.value(), I.registry(), policy()), &problems);
+  }
   // The facts file: byte for byte what the settle step writes for this generation.
   auto facts_file = GetMeta(I.db, "facts_file");
   if (facts_file.ok() && !facts_file->empty()) {
@@ -2619,8 +2846,14 @@ std::vector<std::string> Snapshot::Verify(unsigned threads, std::vector<std::str
       r.works = static_cast<uint64_t>(v->Int(2));
       r.view = std::string(v->Blob(3));
       ViewAnswer answer;
+      const auto& entries = I.registry().entries();
+      RegistryEntryReader reader = [&entries](uint32_t entry, RegistryEntry* e) {
+        if (entry >= entries.size()) return false;
+        *e = entries[entry];
+        return true;
+      };
       if (Status d = DecodeView(r.view, fmt::format("of organisation {} in {}/store.db", OrgText(r.org), I.dir),
-                                &answer);
+                                entries.size(), reader, policy(), &answer);
           !d.ok())
         problems.push_back(d.message());
     }

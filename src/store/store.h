@@ -32,7 +32,11 @@ namespace coopscope::store {
 // Version 2: registry rows keep acronyms and the seat's city (the affiliation
 // matcher uses them) and `export_files` records which registry resolved each
 // export.  Version 1 catalogs are still read and updated with OpenAlex files.
-inline constexpr int kCatalogFormatVersion = 2;
+// Version 3: the rank and country tallies are per-year blobs in `tallies`
+// (tallies.h) instead of the org_year, orgs and country_pairs tables; `rank`
+// and `countries` refuse a catalog settled before it until `store update`
+// settles it again (which sets version 3, or keeps 1 for version-1 registry rows).
+inline constexpr int kCatalogFormatVersion = 3;
 inline constexpr int kOldestCatalogFormatVersion = 1;
 
 struct IngestOptions {
@@ -191,7 +195,8 @@ class Snapshot {
   // The stored answer (store/views.h) for --org `root_key` (RootKey) under
   // `policy`: true and *out set when the generation has one, false when not
   // (no view, or other country rules); an error when it is damaged.  Needs
-  // no registry.
+  // no registry: the partners it names by a registry entry are read from the
+  // catalog when the report names them, so *out must not outlive the Snapshot.
   Result<bool> View(const std::string& root_key, const CountryPolicy& policy, ViewAnswer* out) const;
   // The stored answers' organisations, bytes and keys (read for `store info`
   // only: queries need none of it).

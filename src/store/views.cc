@@ -31,13 +31,6 @@ __int128 ReadUnits(Cursor* in) {
   return static_cast<__int128>((static_cast<unsigned __int128>(hi) << 64) | lo);
 }
 
-void PutText(std::string* out, std::string_view s) {
-  PutVarint(out, s.size());
-  out->append(s);
-}
-
-std::string ReadText(Cursor* in) { return std::string(in->Bytes(in->Varint())); }
-
 void PutCopubs(std::string* out, const Copubs& c) {
   PutVarint(out, c.full);
   PutUnits(out, c.frac.units());
@@ -176,13 +169,21 @@ std::string EncodeView(const Collected& collected, const Scope& scope, const Cou
   partners.erase(std::unique(partners.begin(), partners.end()), partners.end());
   PutVarint(&names, partners.size());
   PartnerKey last = 0;
+  const Registry* registry = collected.registry;
   for (PartnerKey key : partners) {
     const PartnerInfo info = DescribePartner(collected, key, policy);
     PutVarint(&names, key - last);
     last = key;
-    PutText(&names, info.name);
-    PutVarint(&names, info.country);
-    PutVarint(&names, info.ror);
+    // Described exactly as the registry entry of its ROR: that entry's number + 1, else 0 and the description.
+    const RegistryEntry* e = registry != nullptr && info.ror != 0 ? registry->FindRor(info.ror) : nullptr;
+    if (e != nullptr && e->name == info.name && policy.Map(e->country) == info.country) {
+      PutVarint(&names, static_cast<uint64_t>(e - registry->entries().data()) + 1);
+    } else {
+      PutVarint(&names, 0);
+      PutText(&names, info.name);
+      PutVarint(&names, info.country);
+      PutVarint(&names, info.ror);
+    }
     names.push_back(info.from_registry ? 1 : 0);
   }
   std::vector<std::pair<OpenAlexId, std::string>> roots(collected.arena.root_names.begin(),
@@ -202,11 +203,7 @@ std::string EncodeView(const Collected& collected, const Scope& scope, const Cou
   const size_t table_at = out.size();
   out.resize(table_at + 8 * frames.size());
   for (size_t f = 0; f < frames.size(); ++f) {
-    const size_t at = out.size();
-    out.resize(at + ZSTD_compressBound(frames[f].size()));
-    const size_t packed = ZSTD_compress(out.data() + at, out.size() - at, frames[f].data(), frames[f].size(),
-                                        kViewZstdLevel);
-    out.resize(at + packed);  // ZSTD_compress cannot fail with a bound-sized buffer
+    const size_t packed = PutZstdFrame(&out, frames[f], kViewZstdLevel);
     const uint32_t sizes[2] = {static_cast<uint32_t>(packed), static_cast<uint32_t>(frames[f].size())};
     std::memcpy(out.data() + table_at + 8 * f, sizes, sizeof sizes);
   }
@@ -215,7 +212,8 @@ std::string EncodeView(const Collected& collected, const Scope& scope, const Cou
   return out;
 }
 
-Status DecodeView(std::string_view blob, const std::string& where, ViewAnswer* out) {
+Status DecodeView(std::string_view blob, const std::string& where, uint64_t registry_rows, RegistryEntryReader registry,
+                  const CountryPolicy& policy, ViewAnswer* out) {
   auto damaged = [&](const std::string& why) {
     return Status(ErrorCode::kCorrupt, fmt::format("store view {} is damaged: {}", where, why));
   };
@@ -248,10 +246,9 @@ Status DecodeView(std::string_view blob, const std::string& where, ViewAnswer* o
   if (p != blob_end) return damaged("its frame table");
   auto unpack = [&](uint32_t f, std::unique_ptr<char[]>* raw) -> bool {
     const Frame& fr = frames[f];
-    if (ZSTD_getFrameContentSize(fr.packed, fr.packed_bytes) != fr.raw_bytes) return false;
+    if (ZSTD_getFrameContentSize(fr.packed, fr.packed_bytes) != fr.raw_bytes) return false;  // before allocating
     raw->reset(new char[fr.raw_bytes + 1]);  // not zero-filled: decompressed over
-    const size_t got = ZSTD_decompress(raw->get(), fr.raw_bytes, fr.packed, fr.packed_bytes);
-    return !ZSTD_isError(got) && got == fr.raw_bytes;
+    return ReadZstdFrame(std::string_view(fr.packed, fr.packed_bytes), fr.raw_bytes, raw->get());
   };
 
   // Frame 0.
@@ -321,10 +318,17 @@ Status DecodeView(std::string_view blob, const std::string& where, ViewAnswer* o
         }
         key += delta;
         partners->at_.emplace_back(key, static_cast<uint32_t>(fin.position() - raw.get()));
-        fin.Bytes(fin.Varint());  // name
-        fin.Varint();             // country
-        fin.Varint();             // ror
-        fin.Fixed<uint8_t>();     // from the registry
+        const uint64_t entry = fin.Varint();  // a registry entry's number + 1, or 0 and the description
+        if (entry > registry_rows) {
+          errors[f] = damaged(fmt::format("partner {} names registry entry {} of {}", i, entry - 1, registry_rows));
+          break;
+        }
+        if (entry == 0) {
+          fin.Bytes(fin.Varint());  // name
+          fin.Varint();             // country
+          fin.Varint();             // ror
+        }
+        fin.Fixed<uint8_t>();  // from the registry
       }
       const uint64_t n_names = fin.Varint();
       if (!errors[f].ok() || !Plausible(fin, n_names, end)) {
@@ -344,6 +348,8 @@ Status DecodeView(std::string_view blob, const std::string& where, ViewAnswer* o
     if (!st.ok()) return st;
   for (uint64_t i = 0; i < n_years; ++i) c.years.emplace_hint(c.years.end(), years[i], std::move(tallies[i]));
   for (auto& [id, name] : root_names) c.arena.root_names[id] = std::move(name);
+  partners->registry_ = std::move(registry);
+  partners->policy_ = policy;
   out->partners = std::move(partners);
   c.directory = out->partners.get();
   return Status::Ok();
@@ -354,9 +360,16 @@ bool ViewPartners::Find(PartnerKey key, PartnerInfo* out) const {
   if (it == at_.end() || it->first != key) return false;
   // Checked whole when decoded.
   Cursor in(raw_.get() + it->second, raw_.get() + raw_bytes_);
-  out->name = ReadText(&in);
-  out->country = static_cast<CountryCode>(in.Varint());
-  out->ror = in.Varint();
+  const uint64_t entry = in.Varint();
+  if (entry != 0) {
+    RegistryEntry e;
+    if (!registry_ || !registry_(static_cast<uint32_t>(entry - 1), &e)) return false;
+    *out = PartnerInfo{e.name, policy_.Map(e.country), e.ror, false};
+  } else {
+    out->name = ReadText(&in);
+    out->country = static_cast<CountryCode>(in.Varint());
+    out->ror = in.Varint();
+  }
   out->from_registry = in.Fixed<uint8_t>() != 0;
   return in.ok();
 }

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,14 +25,20 @@
 #include "indicators/engine.h"
 #include "io/status.h"
 #include "registry/country_policy.h"
+#include "registry/registry.h"
 #include "scope/scope.h"
 
 namespace coopscope::store {
 
 inline constexpr char kViewMagic[8] = {'C', 'O', 'O', 'P', 'V', 'I', 'E', 'W'};
-inline constexpr uint32_t kViewFormatVersion = 2;
+inline constexpr uint32_t kViewFormatVersion = 3;
 
 struct ViewAnswer;
+
+// Reads the registry's entry number `entry` (its catalog row) into *out; false
+// if it cannot.  A view names partners described exactly as a registry entry
+// by that entry's number (format 3) rather than copying its name.
+using RegistryEntryReader = std::function<bool(uint32_t entry, RegistryEntry* out)>;
 
 // A view's partner descriptions, decoded one at a time as the report names
 // them (a large organisation has tens of thousands of partners and the
@@ -41,10 +48,13 @@ class ViewPartners final : public PartnerDirectory {
   bool Find(PartnerKey key, PartnerInfo* out) const override;
 
  private:
-  friend Status DecodeView(std::string_view blob, const std::string& where, ViewAnswer* out);
+  friend Status DecodeView(std::string_view blob, const std::string& where, uint64_t registry_rows,
+                           RegistryEntryReader registry, const CountryPolicy& policy, ViewAnswer* out);
   std::unique_ptr<char[]> raw_;                       // the view's payload
   size_t raw_bytes_ = 0;
   std::vector<std::pair<PartnerKey, uint32_t>> at_;   // sorted: key, offset of its description in raw_
+  RegistryEntryReader registry_;                      // for descriptions kept as a registry entry's number
+  CountryPolicy policy_;                              // the store's: maps such an entry's country
 };
 
 struct ViewAnswer {
@@ -61,6 +71,10 @@ std::string EncodeView(const Collected& collected, const Scope& scope, const Cou
                        bool registry_loaded);
 // `where` names the view in errors; a view of another format version is
 // kNotFound (the caller answers from the works), damage kCorrupt.
-Status DecodeView(std::string_view blob, const std::string& where, ViewAnswer* out);
+// `registry_rows`: the stored registry's entries (a number at or past it is
+// damage); `registry` and `policy` (the store's) describe such partners when
+// the report names them.
+Status DecodeView(std::string_view blob, const std::string& where, uint64_t registry_rows, RegistryEntryReader registry,
+                  const CountryPolicy& policy, ViewAnswer* out);
 
 }  // namespace coopscope::store
