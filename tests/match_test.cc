@@ -364,6 +364,51 @@ TEST_F(MatchOrganisation, ACommonNameAfterAProperNounEndsALongerOne) {
   EXPECT_EQ(RorOf("Departments of Physiology and Psychiatry University of California, San Francisco"), "043mz5j54");
 }
 
+// Session 7: names found as variants of registry names (gold-set strings, answers checked by hand
+// against the registry's names).
+TEST_F(MatchOrganisation, VariantsOfANameAreFound) {
+  // Link words dropped: the registry writes "The University of Texas Southwestern Medical Center",
+  // "University of California, San Francisco", "University of Bonn" (crossref).
+  EXPECT_EQ(RorOf("Department of Internal Medicine, University of Texas Southwestern Medical Center"), "05byvp690");
+  EXPECT_EQ(RorOf("Department of Biochemistry and Biophysics, University of California at San Francisco"), "043mz5j54");
+  EXPECT_EQ(RorOf("Neural Regeneration Unit, Institute of Reconstructive Neurobiology, University Hospital Bonn, "
+                  "University Bonn, Bonn, Germany"),
+            "041nas322");
+  // Abbreviations: "Univ." for "University", "Lab." for "Laboratory" (OpenAlex gold_data).
+  EXPECT_EQ(RorOf("Yamagata Univ., Faculty of Science, Yamagata (Japan)"), "00xy44n04");
+  EXPECT_EQ(RorOf("Rutherford Appleton Lab. (United Kingdom)"), "03gq8fr08");
+  EXPECT_EQ(RorOf("Dept. of Inf., Univ. of Piraeus, Piraeus, Greece"), "02qs84g94");
+  // Another order, a whole segment with the city written outside it (works-magnet: the registry has
+  // "Université de Picardie Jules Verne"; crossref: "Utrecht University").
+  EXPECT_EQ(RorOf("MP3CV Laboratory, EA7517, Jules Verne University of Picardie, F-80000 Amiens, France"), "01gyxrk03");
+  AffiliationMatch utrecht = matcher_->Match(
+      "Biomolecular Mass Spectrometry and Proteomics, Bijvoet Center for Biomolecular Research and Utrecht "
+      "Institute for Pharmaceutical Sciences, University of Utrecht");
+  ASSERT_NE(utrecht.organisation, nullptr);
+  EXPECT_EQ(FormatRorId(utrecht.organisation->ror), "04pp8hn57");
+  EXPECT_EQ(CountryName(utrecht.country), "NL");
+}
+
+TEST_F(MatchOrganisation, AVariantNeedsSupportAndAWholeName) {
+  // Another order needs the city outside the name and the whole segment: Washington University (St.
+  // Louis) is not the University of Washington, Loyola University Chicago not the University of
+  // Chicago, Ottawa University (Kansas) not the University of Ottawa (crossref, ror-logs).
+  EXPECT_NE(RorOf("Department of Biology, Washington University"), "00cvxb145");
+  EXPECT_NE(RorOf("Department of Cancer Biology, Loyola University Chicago"), "024mw5h28");
+  EXPECT_NE(RorOf("Ottawa University"), "03c4mmv16");
+  EXPECT_NE(RorOf("Department of Respiratory and Critical Care Medicine Changzheng Hospital Second Military Medical "
+                  "University Shanghai China"),
+            "006teas31");
+  // A variant right after a capitalised word is part of a longer name: "Tech. Univ. Munchen" is the
+  // TUM, not the LMU's "Universität München" (OpenAlex gold_data).
+  EXPECT_NE(RorOf("Comput. Sci. Dept., Tech. Univ. Munchen, Garching, Germany"), "05591te55");
+  // A variant of a name of common words is another organisation: "Institute of Molecular Medicine" is
+  // not the "Institute for Molecular Medicine" (crossref).
+  EXPECT_NE(RorOf("Institute of Molecular Medicine, University of Texas Health Sciences Center"), "053k5y417");
+  // Without the country or the city a variant is not taken (with "(United Kingdom)" it is, above).
+  EXPECT_EQ(RorOf("Rutherford Appleton Lab."), "");
+}
+
 TEST(CommonWords, ListsMarkCommonWordsNotProperNouns) {
   std::vector<std::string_view> words = {"university", "institut", "klinik", "hong", "goethe", "gutenberg", "zzqx"};
   size_t lists = 0;
