@@ -2,8 +2,10 @@
 // registry organisation (display name, labels in several languages, aliases,
 // acronyms) folded into token ids and indexed by the hash of its token
 // sequence, so that all the names inside a string are found with one hash
-// probe per (start, length) span; plus French research unit codes ("UMR
-// 5505", "IRL 3757") found in the registry's names.
+// probe per (start, length) span; where none is found as written, one more
+// probe for a variant of a name (link words dropped, abbreviations, another
+// word order: docs/matcher.md, "Variants"); plus French research unit codes
+// ("UMR 5505", "IRL 3757") found in the registry's names.
 //
 // Candidates are scored (docs/matcher.md): the kind of name, agreement with
 // the string's country and city, and refused below a floor.  Short or
