@@ -384,6 +384,9 @@ TEST_F(MatchOrganisation, VariantsOfANameAreFound) {
       {"Yamagata Univ., Faculty of Science, Yamagata (Japan)", "00xy44n04"},
       {"Rutherford Appleton Lab. (United Kingdom)", "03gq8fr08"},
       {"Dept. of Inf., Univ. of Piraeus, Piraeus, Greece", "02qs84g94"},
+      // "Tech." for "Technical" or "Technology" (OpenAlex gold_data asserts the TUM and the NJIT).
+      {"Phys. Dept., Tech. Univ. Munchen, Garching, Germany", "02kkvpp62"},
+      {"New Jersey Institute of Tech, Newark, NJ, USA", "05e74xb87"},
       // Another order, a whole segment with the city written outside it (works-magnet: the registry
       // has "Université de Picardie Jules Verne").
       {"MP3CV Laboratory, EA7517, Jules Verne University of Picardie, F-80000 Amiens, France", "01gyxrk03"},

@@ -54,21 +54,43 @@ struct VariantSpelling {
 constexpr std::array<VariantSpelling, 1> kVariantSpellings = {{{"centre", "center"}}};
 // Abbreviations, and the words they stand for in the registry's languages.
 struct Abbreviation {
-  std::string_view abbreviation;
+  std::array<std::string_view, 2> abbreviations;  // the first names the class
   std::array<std::string_view, 9> words;
 };
-constexpr std::array<Abbreviation, 10> kAbbreviations = {{
-    {"univ", {"university", "universite", "universitat", "universitaet", "universidad", "universita", "universiteit",
-              "universidade", "universitatea"}},
-    {"inst", {"institute", "institut", "instituto", "istituto", "institutet"}},
-    {"hosp", {"hospital", "hopital", "hospitalier", "hospitalar"}},
-    {"ctr", {"center", "centre", "centro", "zentrum"}},
-    {"lab", {"laboratory", "laboratoire", "laboratorio", "labo"}},
-    {"coll", {"college"}},
-    {"natl", {"national", "nacional", "nazionale"}},
-    {"dept", {"department", "departement", "departamento", "dipartimento"}},
-    {"sci", {"science", "sciences"}},
-    {"technol", {"technology", "technologie", "tecnologia"}},
+constexpr std::array<Abbreviation, 32> kAbbreviations = {{
+    {{"univ"}, {"university", "universite", "universitat", "universitaet", "universidad", "universita", "universiteit",
+               "universidade", "universitatea"}},
+    {{"inst"}, {"institute", "institut", "instituto", "istituto", "institutet"}},
+    {{"hosp"}, {"hospital", "hopital", "hospitalier", "hospitalar"}},
+    {{"ctr", "cntr"}, {"center", "centre", "centro", "zentrum"}},
+    {{"lab", "labo"}, {"laboratory", "laboratoire", "laboratorio"}},
+    {{"coll"}, {"college"}},
+    {{"natl"}, {"national", "nacional", "nazionale"}},
+    {{"dept"}, {"department", "departement", "departamento", "dipartimento"}},
+    {{"sci"}, {"science", "sciences"}},
+    {{"technol", "tech"}, {"technology", "technologie", "tecnologia", "technological", "technical", "technische"}},
+    {{"med"}, {"medical", "medicine", "medicina", "medecine", "medizin", "medizinische"}},
+    {{"sch"}, {"school"}},
+    {{"res"}, {"research", "recherche"}},
+    {{"hlth"}, {"health"}},
+    {{"chem"}, {"chemistry", "chemical"}},
+    {{"phys"}, {"physics", "physical"}},
+    {{"biol"}, {"biology", "biological"}},
+    {{"agr", "agric"}, {"agriculture", "agricultural", "agricultura"}},
+    {{"engn"}, {"engineering"}},
+    {{"acad"}, {"academy", "academie", "akademie", "academia"}},
+    {{"fac"}, {"faculty", "faculte", "facultad"}},
+    {{"clin"}, {"clinic", "clinical", "clinique", "klinik"}},
+    {{"polytech"}, {"polytechnic", "polytechnique"}},
+    {{"mol"}, {"molecular", "moleculaire"}},
+    {{"int"}, {"international"}},
+    {{"fdn"}, {"foundation", "fondation"}},
+    {{"assoc"}, {"association"}},
+    {{"soc"}, {"society", "societe"}},
+    {{"vet"}, {"veterinary", "veterinaire"}},
+    {{"pharm"}, {"pharmacy", "pharmaceutical", "pharmacie"}},
+    {{"appl"}, {"applied", "appliquee"}},
+    {{"comp", "comput"}, {"computer", "computing", "computational"}},
 }};
 
 // The prefixes of every name's hash and ordered variant key are marked in a
@@ -229,7 +251,8 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
     for (std::string_view w : {v.word, v.canonical})
       vocabulary_.try_emplace(std::string(w), static_cast<uint32_t>(vocabulary_.size() + 1));
   for (const Abbreviation& a : kAbbreviations)
-    vocabulary_.try_emplace(std::string(a.abbreviation), static_cast<uint32_t>(vocabulary_.size() + 1));
+    for (std::string_view w : a.abbreviations)
+      if (!w.empty()) vocabulary_.try_emplace(std::string(w), static_cast<uint32_t>(vocabulary_.size() + 1));
   token_orgs_.resize(vocabulary_.size() + 1, 0);
   variant_tokens_.resize(vocabulary_.size() + 1);
   for (const auto& [word, id] : vocabulary_) {
@@ -239,10 +262,11 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
       if (sp.word == word) v.spelling = vocabulary_.at(std::string(sp.canonical));
     v.abbreviated = v.spelling;
     for (const Abbreviation& a : kAbbreviations) {
-      bool is_abbreviation = a.abbreviation == word;
-      if (is_abbreviation || std::find(a.words.begin(), a.words.end(), word) != a.words.end())
-        v.abbreviated = vocabulary_.at(std::string(a.abbreviation));
-      v.abbreviation |= is_abbreviation;
+      v.abbreviation = std::find(a.abbreviations.begin(), a.abbreviations.end(), word) != a.abbreviations.end();
+      if (v.abbreviation || std::find(a.words.begin(), a.words.end(), word) != a.words.end()) {
+        v.abbreviated = vocabulary_.at(std::string(a.abbreviations.front()));
+        break;
+      }
     }
   }
   // Which words are common words of a language (proper nouns are not).
