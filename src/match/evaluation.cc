@@ -333,7 +333,16 @@ EvalFigures Evaluate(const GoldSet& set, const AffiliationMatcher& matcher, size
       else
         ++f.org_gold_in_registry;
     }
-    if (m.organisation == nullptr) continue;
+    if (m.organisation == nullptr) {
+      // A missed organisation whose gold the registry holds: what a better
+      // name match would have to find.
+      if (errors && !g.none_expected && !g.absent) {
+        const RegistryEntry* e = matcher.registry()->FindRor(g.rors.front());
+        errors->push_back(fmt::format("{}\torganisation-missed\t{}\texpected {} {} ({})", set.name, g.text,
+                                      FormatRorId(g.rors.front()), e ? e->name : "", e ? CountryName(e->country) : ""));
+      }
+      continue;
+    }
     ++f.org_predicted;
     if (!g.none_expected && !g.absent) ++f.org_predicted_in_registry;
     if (g.none_expected) ++f.org_false_on_none;

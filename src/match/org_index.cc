@@ -30,6 +30,83 @@ constexpr uint32_t kCountryRareWordOrgs = 30;
 // of other countries (not its registry relatives) is generic.
 constexpr uint16_t kGenericAbroadMinOrgs = 2;
 
+// Variants of names (docs/matcher.md, session 7): link words are dropped
+// ("The University of Texas Southwestern Medical Center" is found for
+// "University of Texas Southwestern Medical Center"), one spelling stands for
+// another ("centre" / "center"), an abbreviation for the words it abbreviates
+// in the registry's languages ("Univ Montpellier" for "Université de
+// Montpellier"), and the words may come in another order ("X University" for
+// "University of X", which needs the organisation's city: "Washington
+// University" is not the University of Washington).  Folded forms.
+constexpr uint32_t kLinkToken = UINT32_MAX;
+constexpr size_t kVariantMinWords = 2;  // words of a variant key besides link words
+constexpr uint64_t kSpellingSeed = kSpanSeed ^ 1, kAbbreviationSeed = kSpanSeed ^ 2;
+bool IsVariantLinkWord(std::string_view t) {
+  static constexpr std::array<std::string_view, 21> kLinks = {
+      "the", "of", "and", "for", "at", "in", "de", "des", "du", "d", "la", "le", "les", "l", "et", "y", "e",
+      "di", "del", "der", "und"};
+  return std::find(kLinks.begin(), kLinks.end(), t) != kLinks.end();
+}
+// Spellings of one word in one language.
+struct VariantSpelling {
+  std::string_view word, canonical;
+};
+constexpr std::array<VariantSpelling, 1> kVariantSpellings = {{{"centre", "center"}}};
+// Abbreviations, and the words they stand for in the registry's languages.
+struct Abbreviation {
+  std::array<std::string_view, 2> abbreviations;  // the first names the class
+  std::array<std::string_view, 9> words;
+};
+constexpr std::array<Abbreviation, 32> kAbbreviations = {{
+    {{"univ"}, {"university", "universite", "universitat", "universitaet", "universidad", "universita", "universiteit",
+               "universidade", "universitatea"}},
+    {{"inst"}, {"institute", "institut", "instituto", "istituto", "institutet"}},
+    {{"hosp"}, {"hospital", "hopital", "hospitalier", "hospitalar"}},
+    {{"ctr", "cntr"}, {"center", "centre", "centro", "zentrum"}},
+    {{"lab", "labo"}, {"laboratory", "laboratoire", "laboratorio"}},
+    {{"coll"}, {"college"}},
+    {{"natl"}, {"national", "nacional", "nazionale"}},
+    {{"dept"}, {"department", "departement", "departamento", "dipartimento"}},
+    {{"sci"}, {"science", "sciences"}},
+    {{"technol", "tech"}, {"technology", "technologie", "tecnologia", "technological", "technical", "technische"}},
+    {{"med"}, {"medical", "medicine", "medicina", "medecine", "medizin", "medizinische"}},
+    {{"sch"}, {"school"}},
+    {{"res"}, {"research", "recherche"}},
+    {{"hlth"}, {"health"}},
+    {{"chem"}, {"chemistry", "chemical"}},
+    {{"phys"}, {"physics", "physical"}},
+    {{"biol"}, {"biology", "biological"}},
+    {{"agr", "agric"}, {"agriculture", "agricultural", "agricultura"}},
+    {{"engn"}, {"engineering"}},
+    {{"acad"}, {"academy", "academie", "akademie", "academia"}},
+    {{"fac"}, {"faculty", "faculte", "facultad"}},
+    {{"clin"}, {"clinic", "clinical", "clinique", "klinik"}},
+    {{"polytech"}, {"polytechnic", "polytechnique"}},
+    {{"mol"}, {"molecular", "moleculaire"}},
+    {{"int"}, {"international"}},
+    {{"fdn"}, {"foundation", "fondation"}},
+    {{"assoc"}, {"association"}},
+    {{"soc"}, {"society", "societe"}},
+    {{"vet"}, {"veterinary", "veterinaire"}},
+    {{"pharm"}, {"pharmacy", "pharmaceutical", "pharmacie"}},
+    {{"appl"}, {"applied", "appliquee"}},
+    {{"comp", "comput"}, {"computer", "computing", "computational"}},
+}};
+
+// The prefixes of every name's hash and ordered variant key are marked in a
+// bit set, so that a span stops being extended at its first word no name
+// continues with (a bit test instead of hash probes).  False positives only
+// cost a probe.
+constexpr size_t kNamePrefixBits = size_t{1} << 25;  // 4 MiB
+
+uint64_t VariantWord(uint32_t canonical) {  // splitmix64: the key is a sum, so words must mix well
+  uint64_t z = canonical + kSpanSeed;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+uint64_t VariantKey(uint64_t sum, uint32_t words) { return (sum ^ words) * kSpanMultiplier; }
+
 uint64_t Extend(uint64_t hash, uint32_t token) {
   uint64_t h = (hash ^ token) * kSpanMultiplier;
   return h ^ (h >> 29);
@@ -134,6 +211,7 @@ std::vector<UnitCode> FindUnitCodes(const AffiliationText& text) {
 OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : registry_(registry), weights_(weights) {
   const auto& entries = registry.entries();
   city_tokens_.resize(entries.size());
+  name_prefixes_.assign(kNamePrefixBits / 64, 0);
   std::vector<uint32_t> last_entry_of_token(1, 0);
   token_orgs_.assign(1, 0);
   for (uint32_t i = 0; i < entries.size(); ++i) {
@@ -167,6 +245,30 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
       }
     pending_tokens_.clear();
   }
+  // The words of variants are known words, even those no name uses
+  // ("univ"); each word has its canonical spelling and its abbreviation's.
+  for (const VariantSpelling& v : kVariantSpellings)
+    for (std::string_view w : {v.word, v.canonical})
+      vocabulary_.try_emplace(std::string(w), static_cast<uint32_t>(vocabulary_.size() + 1));
+  for (const Abbreviation& a : kAbbreviations)
+    for (std::string_view w : a.abbreviations)
+      if (!w.empty()) vocabulary_.try_emplace(std::string(w), static_cast<uint32_t>(vocabulary_.size() + 1));
+  token_orgs_.resize(vocabulary_.size() + 1, 0);
+  variant_tokens_.resize(vocabulary_.size() + 1);
+  for (const auto& [word, id] : vocabulary_) {
+    VariantToken& v = variant_tokens_[id];
+    v.spelling = IsVariantLinkWord(word) ? kLinkToken : id;
+    for (const VariantSpelling& sp : kVariantSpellings)
+      if (sp.word == word) v.spelling = vocabulary_.at(std::string(sp.canonical));
+    v.abbreviated = v.spelling;
+    for (const Abbreviation& a : kAbbreviations) {
+      v.abbreviation = std::find(a.abbreviations.begin(), a.abbreviations.end(), word) != a.abbreviations.end();
+      if (v.abbreviation || std::find(a.words.begin(), a.words.end(), word) != a.words.end()) {
+        v.abbreviated = vocabulary_.at(std::string(a.abbreviations.front()));
+        break;
+      }
+    }
+  }
   // Which words are common words of a language (proper nouns are not).
   std::vector<std::string_view> words(vocabulary_.size() + 1);
   for (const auto& [word, id] : vocabulary_) words[id] = word;
@@ -184,6 +286,7 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
       }
     }
   MarkNamesInsideForeignNames();
+  IndexVariants();
   name_tokens_.clear();
   cnrs_ = registry.FindRor(ParseRorId(kCnrsRorId));
 }
@@ -228,6 +331,43 @@ void OrgIndex::MarkNamesInsideForeignNames() {
   }
 }
 
+void OrgIndex::MarkNamePrefix(uint64_t key) {
+  size_t bit = key & (kNamePrefixBits - 1);
+  name_prefixes_[bit / 64] |= uint64_t{1} << (bit % 64);
+}
+
+bool OrgIndex::IsNamePrefix(uint64_t key) const {
+  size_t bit = key & (kNamePrefixBits - 1);
+  return (name_prefixes_[bit / 64] >> (bit % 64)) & 1;
+}
+
+void OrgIndex::IndexVariants() {
+  for (const auto& [hash, refs] : by_name_)
+    for (const NameRef& r : refs) {
+      uint64_t spelling = kSpellingSeed, abbreviated = kAbbreviationSeed, sum = 0;
+      uint32_t words = 0;
+      for (uint32_t t : name_tokens_[r.name]) {
+        const VariantToken& v = variant_tokens_[t];
+        if (v.spelling == kLinkToken) continue;
+        spelling = Extend(spelling, v.spelling);
+        abbreviated = Extend(abbreviated, v.abbreviated);
+        MarkNamePrefix(spelling);
+        MarkNamePrefix(abbreviated);
+        sum += VariantWord(v.spelling);
+        ++words;
+      }
+      if (words < kVariantMinWords) continue;
+      for (uint64_t key : {spelling, abbreviated, VariantKey(sum, words)}) {
+        auto& list = by_variant_[key];
+        auto same = std::find_if(list.begin(), list.end(), [&](const NameRef& v) { return v.entry == r.entry; });
+        if (same == list.end())
+          list.push_back(r);
+        else
+          same->kind = std::min(same->kind, r.kind);
+      }
+    }
+}
+
 uint32_t OrgIndex::RarestOf(const NameRef& ref) const {
   uint32_t rarest = UINT32_MAX;
   for (uint32_t t : name_tokens_[ref.name]) rarest = std::min(rarest, token_orgs_[t]);
@@ -258,6 +398,8 @@ void OrgIndex::IndexName(uint32_t entry, std::string_view name, NameKind kind) {
     if (k > 0 && t.segment != text.tokens[k - 1].segment) h_break = Extend(h_break, kSegmentBreak);
     h = Extend(h, it->second);
     h_break = Extend(h_break, it->second);
+    MarkNamePrefix(h);
+    MarkNamePrefix(h_break);
     ids.push_back(it->second);
     pending_tokens_.push_back(it->second);
   }
@@ -281,10 +423,12 @@ void OrgIndex::IndexName(uint32_t entry, std::string_view name, NameKind kind) {
   ++names_indexed_;
 }
 
-bool OrgIndex::CityAppears(const RegistryEntry& e, const AffiliationText& text) const {
+bool OrgIndex::CityAppears(const RegistryEntry& e, const AffiliationText& text, size_t skip_first,
+                           size_t skip_last) const {
   const auto& city = city_tokens_[&e - registry_.entries().data()];
   if (city.empty() || city.size() > text.tokens.size()) return false;
   for (size_t i = 0; i + city.size() <= text.tokens.size(); ++i) {
+    if (i < skip_last && i + city.size() > skip_first) continue;
     size_t k = 0;
     while (k < city.size() && text.tokens[i + k].text == city[k]) ++k;
     if (k == city.size()) return true;
@@ -328,118 +472,190 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
                        e.country ? CountryName(e.country) : "--", notes, score);
   };
 
+  // Scores the organisations carrying the name found at [b, end) and keeps
+  // the best if it is alone.  A variant of a name (another word order or
+  // spelling, see VariantKey) counts only with the country or the city.
+  auto consider = [&](const std::vector<NameRef>& refs, size_t b, size_t end, VariantKind variant) {
+    const size_t k = end - 1;
+    // A capitalised word before the name, in the same segment, may make it
+    // part of a longer name ("Medical Research Institute" in "Kenya Medical
+    // Research Institute").
+    bool cut_before = b > 0 && tokens[b - 1].segment == tokens[b].segment && tokens[b - 1].capital &&
+                      !IsNameLinkWord(tokens[b - 1].text);
+    // The name is the whole segment ("…, University of Hong Kong, …"),
+    // perhaps after "the": the string names this organisation and nothing
+    // longer.
+    const AffiliationSegment& seg = text.segments[tokens[b].segment];
+    bool whole_segment = tokens[k].segment == tokens[b].segment && end == seg.last &&
+                         (b == seg.first || (b == seg.first + 1 && tokens[seg.first].text == "the"));
+    // A link word after the name, in the same segment, may make it the start
+    // of a longer name ("Institute of Biochemistry" in "Institute of
+    // Biochemistry and Molecular Biology").
+    bool cut_after = tokens[k].segment == tokens[b].segment && end < seg.last && IsNameLinkWord(tokens[end].text);
+    // Capitalised words after the name, in the same segment, that end in a
+    // kind of organisation: the string names a longer organisation, which
+    // the registry does not hold (else its longer name would win).
+    bool heads_longer = tokens[k].segment == tokens[b].segment && end < seg.last && tokens[end].capital &&
+                        !IsNameLinkWord(tokens[end].text) && IsOrganisationKindTail(tokens[seg.last - 1].text);
+    // So does a name ending in a kind of organisation followed by "of" and a
+    // capitalised word: "Hunan University of Science and Technology" is not
+    // Hunan University.
+    heads_longer |= cut_after && end + 1 < seg.last && tokens[end].text == "of" && tokens[end + 1].capital &&
+                    IsOrganisationKindTail(tokens[k].text);
+    // A name of common words that starts with a kind of organisation right
+    // after a proper noun, not joined by a hyphen, ends a longer name: "Max
+    // Planck Institute of Experimental Medicine", "Moscow Institute of
+    // Physics and Technology" (not "Psychiatry University of California",
+    // a comma missing, nor "Justus-Liebig-University of Giessen").
+    bool ends_proper_name = cut_before && tokens[b].sep_before != '-' && IsOrganisationKindHead(tokens[b].text) &&
+                            (ids[b - 1] == kUnknownToken || !common_token_[ids[b - 1]]);
+    // A variant right after a capitalised word is part of a longer name the
+    // registry lacks: "Tech. Univ. Munchen" is not "Universität München".
+    if (variant != VariantKind::kNone && cut_before) return;
+    bool all_upper = true;
+    for (size_t q = b; q < end; ++q) all_upper &= tokens[q].upper || tokens[q].digits;
+    std::vector<OrgCandidate> here;
+    std::vector<int> support;  // what, besides the kind of name, speaks for each
+    for (const NameRef& ref : refs) {
+      if (variant == VariantKind::kNone && ref.tokens != end - b) continue;  // a hash collision
+      const RegistryEntry& e = entries[ref.entry];
+      bool country_agrees = country != kNoCountry && e.country != kNoCountry && SameOrTerritory(country, e.country);
+      if (country != kNoCountry && e.country != kNoCountry && !country_agrees) continue;  // elsewhere
+      // A variant holds a proper noun or a rare word: "Institute of Molecular
+      // Medicine" is not the "Institute for Molecular Medicine".
+      if (variant != VariantKind::kNone && !ref.proper && ref.rarest > weights_.distinctive_max_orgs) continue;
+      bool city = CityAppears(e, text);
+      // The words of a name in another order are that name when they are a
+      // whole segment and the organisation's city is written outside them:
+      // "Ottawa University" (Kansas) is not the University of Ottawa.
+      if (variant == VariantKind::kOrder && (!whole_segment || !CityAppears(e, text, b, end))) continue;
+      bool weak = ref.kind == NameKind::kAcronym || ref.tokens == 1 || variant != VariantKind::kNone;
+      if (weak && !country_agrees && !city) continue;  // needs support
+      // A rare word makes a name distinctive, and so does a name of three
+      // words or more that no other organisation carries ("Southern Medical
+      // University"), unless it may be the end of a longer name.
+      // A name that is a whole segment, carried by one organisation and
+      // holding a proper noun names it ("University of Hong Kong"); one of
+      // common words only ("Open University", "Food and Drug
+      // Administration") may be another country's, missing from the registry.
+      bool unique_whole = whole_segment && refs.size() == 1 && ref.tokens >= 2 && ref.kind != NameKind::kAcronym &&
+                          ref.proper;
+      // A name of common words that organisations of other countries, not
+      // its relatives, hold inside their own longer names ("Institute of
+      // Microbiology" in "… of the Czech Academy of Sciences" and "… and
+      // Virology"; "Ecole Normale Supérieure" in "… de Laghouat", "… d'Oran")
+      // names a kind of organisation: it needs the country or the city.
+      bool generic_abroad = ref.foreign_containers >= kGenericAbroadMinOrgs && !ref.proper;
+      bool distinctive = (ref.rarest <= weights_.distinctive_max_orgs || unique_whole ||
+                          (ref.tokens >= kUniqueNameMinTokens && refs.size() == 1 && !cut_before && !cut_after)) &&
+                         !ref.subunit && !generic_abroad;
+      if (!distinctive && !country_agrees && !city) continue;  // a generic name needs support too
+      size_t letters = tokens[b].text.size();
+      if (ref.kind == NameKind::kAcronym && !all_upper && letters < kAcronymCaseFreeLength) continue;
+      double score = variant != VariantKind::kNone    ? weights_.variant
+                     : ref.kind == NameKind::kDisplay ? weights_.display_name
+                     : ref.kind == NameKind::kAlias   ? weights_.alias
+                                                      : weights_.acronym;
+      if (country_agrees) score += weights_.country_agrees;
+      if (city) score += weights_.city_appears;
+      if (!e.active) score += weights_.inactive;
+      score = std::min(score, 1.0);
+      if (score < weights_.min_score) continue;
+      const bool part_of_longer = heads_longer || (ends_proper_name && !ref.proper);
+      std::string notes = std::string(variant == VariantKind::kNone ? "" : variant == VariantKind::kOrder ? ", its words in another order" : ", a variant of the name") +
+                          (country_agrees ? ", country agrees" : "") + (city ? ", city appears" : "") +
+                          (e.active ? "" : ", inactive") +
+                          (part_of_longer ? ", part of a longer name: country only" : "");
+      here.push_back({&e, score, static_cast<uint32_t>(b), static_cast<uint32_t>(end), false,
+                      describe(e, ref.kind, b, end, score, notes)});
+      here.back().heads_longer = part_of_longer;
+      here.back().variant = variant != VariantKind::kNone;
+      // Such a name's country is not evidence without support either.
+      here.back().supported =
+          country_agrees || city || ((ref.rarest <= kCountryRareWordOrgs || unique_whole) && !generic_abroad);
+      support.push_back(2 * country_agrees + 2 * city + e.active);
+    }
+    if (here.empty()) return;
+    // Several organisations carry this name: one is taken only when the
+    // country, the city or its being active tells it apart, not when it merely
+    // holds the name as its display name and the others as an alias
+    // ("Ecole Normale Supérieure": Bujumbura's name, an alias in Paris).
+    size_t best = 0;
+    for (size_t q = 1; q < here.size(); ++q)
+      if (support[q] > support[best] || (support[q] == support[best] && here[q].score > here[best].score)) best = q;
+    bool ambiguous = false;
+    for (size_t q = 0; q < here.size(); ++q) ambiguous |= q != best && support[q] >= support[best];
+    if (ambiguous) return;
+    accepted.push_back(std::move(here[best]));
+  };
+
   for (size_t b = 0; b < tokens.size(); ++b) {
     if (ids[b] == kUnknownToken) continue;
     uint64_t h = kSpanSeed;
     uint32_t group = text.segments[tokens[b].segment].group;
+    // The variant keys of the span within b's segment (see IndexVariants).
+    // (A variant right after a capitalised word is refused: see consider.)
+    const bool variant_start = variant_tokens_[ids[b]].spelling != kLinkToken &&
+                               !(b > 0 && tokens[b - 1].segment == tokens[b].segment && tokens[b - 1].capital &&
+                                 !IsNameLinkWord(tokens[b - 1].text));
+    const AffiliationSegment& segment = text.segments[tokens[b].segment];
+    const bool segment_start = b == segment.first || (b == segment.first + 1 && tokens[segment.first].text == "the");
+    uint64_t spelling = kSpellingSeed, abbreviated = kAbbreviationSeed, sum = 0;
+    uint32_t words = 0;
+    bool abbreviation = false, spelling_prefix = variant_start, abbreviated_prefix = variant_start;
+    bool name_prefix = true;
     for (size_t end = b + 1; end <= tokens.size() && end - b <= max_name_tokens_; ++end) {
       size_t k = end - 1;
       if (ids[k] == kUnknownToken || text.segments[tokens[k].segment].group != group) break;
       if (k > b && tokens[k].segment != tokens[k - 1].segment) h = Extend(h, kSegmentBreak);
-      h = Extend(h, ids[k]);
-      auto it = by_name_.find(h);
-      if (it == by_name_.end()) continue;
+      if (name_prefix) {
+        h = Extend(h, ids[k]);
+        name_prefix = IsNamePrefix(h);
+      }
+      const bool same_segment = tokens[k].segment == tokens[b].segment;
+      const VariantToken& v = variant_tokens_[ids[k]];
+      if (v.spelling != kLinkToken) {
+        if (spelling_prefix) {
+          spelling = Extend(spelling, v.spelling);
+          spelling_prefix = IsNamePrefix(spelling);
+        }
+        if (abbreviated_prefix) {
+          abbreviated = Extend(abbreviated, v.abbreviated);
+          abbreviated_prefix = IsNamePrefix(abbreviated);
+        }
+        sum += VariantWord(v.spelling);
+        ++words;
+        abbreviation |= v.abbreviation;
+      }
+      // Nothing longer can be a name, as written or as a variant (the words
+      // of a whole segment in another order are read at its end).
+      if (!name_prefix && !spelling_prefix && !abbreviated_prefix && !(segment_start && same_segment)) break;
       // A name cut inside a hyphenated word ("University of Milan" in
       // "University of Milan-Bicocca") is not that name.
       if (end < tokens.size() && tokens[end].sep_before == '-' && tokens[end].segment == tokens[k].segment) continue;
-      // A capitalised word before the name, in the same segment, may make it
-      // part of a longer name ("Medical Research Institute" in "Kenya Medical
-      // Research Institute").
-      bool cut_before = b > 0 && tokens[b - 1].segment == tokens[b].segment && tokens[b - 1].capital &&
-                        !IsNameLinkWord(tokens[b - 1].text);
-      // The name is the whole segment ("…, University of Hong Kong, …"),
-      // perhaps after "the": the string names this organisation and nothing
-      // longer.
-      const AffiliationSegment& seg = text.segments[tokens[b].segment];
-      bool whole_segment = tokens[k].segment == tokens[b].segment && end == seg.last &&
-                           (b == seg.first || (b == seg.first + 1 && tokens[seg.first].text == "the"));
-      // A link word after the name, in the same segment, may make it the start
-      // of a longer name ("Institute of Biochemistry" in "Institute of
-      // Biochemistry and Molecular Biology").
-      bool cut_after = tokens[k].segment == tokens[b].segment && end < seg.last && IsNameLinkWord(tokens[end].text);
-      // Capitalised words after the name, in the same segment, that end in a
-      // kind of organisation: the string names a longer organisation, which
-      // the registry does not hold (else its longer name would win).
-      bool heads_longer = tokens[k].segment == tokens[b].segment && end < seg.last && tokens[end].capital &&
-                          !IsNameLinkWord(tokens[end].text) && IsOrganisationKindTail(tokens[seg.last - 1].text);
-      // So does a name ending in a kind of organisation followed by "of" and a
-      // capitalised word: "Hunan University of Science and Technology" is not
-      // Hunan University.
-      heads_longer |= cut_after && end + 1 < seg.last && tokens[end].text == "of" &&
-                      tokens[end + 1].capital && IsOrganisationKindTail(tokens[k].text);
-      // A name of common words that starts with a kind of organisation right
-      // after a proper noun, not joined by a hyphen, ends a longer name: "Max
-      // Planck Institute of Experimental Medicine", "Moscow Institute of
-      // Physics and Technology" (not "Psychiatry University of California",
-      // a comma missing, nor "Justus-Liebig-University of Giessen").
-      bool ends_proper_name = cut_before && tokens[b].sep_before != '-' && IsOrganisationKindHead(tokens[b].text) &&
-                              (ids[b - 1] == kUnknownToken || !common_token_[ids[b - 1]]);
-      bool all_upper = true;
-      for (size_t q = b; q < end; ++q) all_upper &= tokens[q].upper || tokens[q].digits;
-      // Score every organisation of this name; keep the best if it is alone.
-      std::vector<OrgCandidate> here;
-      std::vector<int> support;  // what, besides the kind of name, speaks for each
-      for (const NameRef& ref : it->second) {
-        if (ref.tokens != end - b) continue;  // a hash collision
-        const RegistryEntry& e = entries[ref.entry];
-        bool country_agrees = country != kNoCountry && e.country != kNoCountry && SameOrTerritory(country, e.country);
-        if (country != kNoCountry && e.country != kNoCountry && !country_agrees) continue;  // elsewhere
-        bool city = CityAppears(e, text);
-        bool weak = ref.kind == NameKind::kAcronym || ref.tokens == 1;
-        if (weak && !country_agrees && !city) continue;  // needs support
-        // A rare word makes a name distinctive, and so does a name of three
-        // words or more that no other organisation carries ("Southern Medical
-        // University"), unless it may be the end of a longer name.
-        // A name that is a whole segment, carried by one organisation and
-        // holding a proper noun names it ("University of Hong Kong"); one of
-        // common words only ("Open University", "Food and Drug
-        // Administration") may be another country's, missing from the registry.
-        bool unique_whole = whole_segment && it->second.size() == 1 && ref.tokens >= 2 &&
-                            ref.kind != NameKind::kAcronym && ref.proper;
-        // A name of common words that organisations of other countries, not
-        // its relatives, hold inside their own longer names ("Institute of
-        // Microbiology" in "… of the Czech Academy of Sciences" and "… and
-        // Virology"; "Ecole Normale Supérieure" in "… de Laghouat", "… d'Oran")
-        // names a kind of organisation: it needs the country or the city.
-        bool generic_abroad = ref.foreign_containers >= kGenericAbroadMinOrgs && !ref.proper;
-        bool distinctive = (ref.rarest <= weights_.distinctive_max_orgs || unique_whole ||
-                            (ref.tokens >= kUniqueNameMinTokens && it->second.size() == 1 && !cut_before && !cut_after)) &&
-                           !ref.subunit && !generic_abroad;
-        if (!distinctive && !country_agrees && !city) continue;  // a generic name needs support too
-        size_t letters = tokens[b].text.size();
-        if (ref.kind == NameKind::kAcronym && !all_upper && letters < kAcronymCaseFreeLength) continue;
-        double score = ref.kind == NameKind::kDisplay ? weights_.display_name
-                       : ref.kind == NameKind::kAlias ? weights_.alias
-                                                      : weights_.acronym;
-        if (country_agrees) score += weights_.country_agrees;
-        if (city) score += weights_.city_appears;
-        if (!e.active) score += weights_.inactive;
-        score = std::min(score, 1.0);
-        if (score < weights_.min_score) continue;
-        const bool part_of_longer = heads_longer || (ends_proper_name && !ref.proper);
-        std::string notes = std::string(country_agrees ? ", country agrees" : "") + (city ? ", city appears" : "") +
-                            (e.active ? "" : ", inactive") +
-                            (part_of_longer ? ", part of a longer name: country only" : "");
-        here.push_back({&e, score, static_cast<uint32_t>(b), static_cast<uint32_t>(end), false,
-                        describe(e, ref.kind, b, end, score, notes)});
-        here.back().heads_longer = part_of_longer;
-        // Such a name's country is not evidence without support either.
-        here.back().supported =
-            country_agrees || city || ((ref.rarest <= kCountryRareWordOrgs || unique_whole) && !generic_abroad);
-        support.push_back(2 * country_agrees + 2 * city + e.active);
+      if (name_prefix) {
+        auto it = by_name_.find(h);
+        if (it != by_name_.end()) {
+          consider(it->second, b, end, VariantKind::kNone);
+          continue;
+        }
       }
-      if (here.empty()) continue;
-      // Several organisations carry this name: one is taken only when the
-      // country, the city or its being active tells it apart, not when it merely
-      // holds the name as its display name and the others as an alias
-      // ("Ecole Normale Supérieure": Bujumbura's name, an alias in Paris).
-      size_t best = 0;
-      for (size_t q = 1; q < here.size(); ++q)
-        if (support[q] > support[best] || (support[q] == support[best] && here[q].score > here[best].score)) best = q;
-      bool ambiguous = false;
-      for (size_t q = 0; q < here.size(); ++q) ambiguous |= q != best && support[q] >= support[best];
-      if (ambiguous) continue;
-      accepted.push_back(std::move(here[best]));
+      // Not found as written: a variant of a name.
+      if (!variant_start || !same_segment || v.spelling == kLinkToken || words < kVariantMinWords) continue;
+      auto found = by_variant_.end();
+      VariantKind kind = VariantKind::kNone;
+      if (abbreviation) {
+        if (abbreviated_prefix) found = by_variant_.find(abbreviated);
+        kind = VariantKind::kAbbreviation;
+      } else if (spelling_prefix) {
+        found = by_variant_.find(spelling);
+        kind = VariantKind::kSpelling;
+      }
+      if (found == by_variant_.end() && segment_start && end == segment.last) {  // another order: a whole segment
+        found = by_variant_.find(VariantKey(sum, words));
+        kind = VariantKind::kOrder;
+      }
+      if (found != by_variant_.end()) consider(found->second, b, end, kind);
     }
   }
   // A name inside a longer accepted name is part of it ("University of
@@ -489,7 +705,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
   if (given != unique.end() && given->last_token > given->first_token) {
     std::vector<RorId> ancestors = Ancestors(given->entry->ror);
     for (auto q = given + 1; q != unique.end(); ++q)
-      if (q->last_token > q->first_token && !q->heads_longer &&
+      if (q->last_token > q->first_token && !q->heads_longer && !q->variant &&
           std::find(ancestors.begin(), ancestors.end(), q->entry->ror) != ancestors.end()) {
         std::rotate(given, q, q + 1);
         break;

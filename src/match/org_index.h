@@ -2,8 +2,10 @@
 // registry organisation (display name, labels in several languages, aliases,
 // acronyms) folded into token ids and indexed by the hash of its token
 // sequence, so that all the names inside a string are found with one hash
-// probe per (start, length) span; plus French research unit codes ("UMR
-// 5505", "IRL 3757") found in the registry's names.
+// probe per (start, length) span; where none is found as written, one more
+// probe for a variant of a name (link words dropped, abbreviations, another
+// word order: docs/matcher.md, "Variants"); plus French research unit codes
+// ("UMR 5505", "IRL 3757") found in the registry's names.
 //
 // Candidates are scored (docs/matcher.md): the kind of name, agreement with
 // the string's country and city, and refused below a floor.  Short or
@@ -38,6 +40,7 @@ struct OrgWeights {
   double inactive = -0.1;       // withdrawn or inactive records rank lower
   double unit_code_lab = 0.95;  // a lab whose registry names carry the unit code found
   double unit_code_parent = 0.8;// CNRS inferred from a CNRS unit code
+  double variant = 0.7;         // a variant of a name ("Univ. of X" for "X University"): needs the country or the city
   double min_score = 0.7;       // candidates below are refused
   // A name counts without the support of the country or the city only if
   // one of its words is this rare: used by at most this many organisations'
@@ -46,6 +49,9 @@ struct OrgWeights {
 };
 
 enum class NameKind : uint8_t { kDisplay, kAlias, kAcronym };
+
+// How a name was found: as written, or as a variant (OrgIndex::IndexVariants).
+enum class VariantKind : uint8_t { kNone, kSpelling, kAbbreviation, kOrder };
 
 // A French research unit code found in a string: "UMR 5505" → {"umr", 5505}.
 struct UnitCode {
@@ -69,6 +75,10 @@ struct OrgCandidate {
   // ("Columbia University" in "Columbia University Irving Medical Center"):
   // evidence of the country, never the organisation given.
   bool heads_longer = false;
+  // Found as a variant of a registry name (OrgIndex::IndexVariants): weaker
+  // than a name as written, it does not replace the unit named (no
+  // "named ancestor" promotion).
+  bool variant = false;
 };
 
 class OrgIndex {
@@ -103,8 +113,14 @@ class OrgIndex {
   void MarkNamesInsideForeignNames();
   uint32_t RarestOf(const NameRef& ref) const;
   uint32_t TokenId(std::string_view token) const;
+  void IndexVariants();
+  void MarkNamePrefix(uint64_t key);
+  bool IsNamePrefix(uint64_t key) const;
   void IndexName(uint32_t entry, std::string_view name, NameKind kind);
-  bool CityAppears(const RegistryEntry& e, const AffiliationText& text) const;
+  // Whether the organisation's city is written in the string, outside the
+  // tokens [skip_first, skip_last).
+  bool CityAppears(const RegistryEntry& e, const AffiliationText& text, size_t skip_first = 0,
+                   size_t skip_last = 0) const;
 
   const Registry& registry_;
   OrgWeights weights_;
@@ -114,6 +130,16 @@ class OrgIndex {
   std::vector<uint32_t> pending_tokens_;               // while building: the current organisation's words
   std::vector<std::vector<uint32_t>> name_tokens_;     // while building: each name's words
   std::unordered_map<uint64_t, std::vector<NameRef>> by_name_;
+  // Names by their variant key (the canonical forms of their words without
+  // link words, in any order): "University of X", "X University", "Univ. X".
+  struct VariantToken {
+    uint32_t spelling = 0;     // the id of its canonical spelling ("centre" → "center"); kLinkToken: dropped
+    uint32_t abbreviated = 0;  // the id of its abbreviation ("université" → "univ"), else `spelling`
+    bool abbreviation = false; // it is an abbreviation ("univ")
+  };
+  std::vector<VariantToken> variant_tokens_;  // per token id
+  std::vector<uint64_t> name_prefixes_;       // bit set of the prefixes of names' hashes and ordered variant keys
+  std::unordered_map<uint64_t, std::vector<NameRef>> by_variant_;
   std::unordered_map<std::string, std::vector<uint32_t>> by_unit_code_;
   std::vector<std::vector<std::string>> city_tokens_;  // per entry
   const RegistryEntry* cnrs_ = nullptr;
