@@ -307,9 +307,9 @@ int RunStoreInfo(const std::string& dir) {
     const auto [catalog_bytes, registry_bytes] = catalog.value();
     const uint64_t other = catalog_bytes - std::min(catalog_bytes, registry_bytes);
     const uint64_t all = t.segment_bytes + t.facts_bytes + other;
-    fmt::print("store size       {} bytes, {:.1f} per work: segments, facts file and catalog ({} bytes: rank and "
-               "country tallies, ledger, stored answers){}\n",
-               all, per(all, t.stored_rows), other,
+    fmt::print("store size       {} bytes, {:.1f} per live work ({:.1f} per stored row): segments, facts file and "
+               "catalog ({} bytes: rank and country tallies, ledger, stored answers){}\n",
+               all, per(all, t.live_works), per(all, t.stored_rows), other,
                registry_bytes > 0 ? fmt::format(", registry ({} bytes) excluded", registry_bytes)
                                   : std::string(", registry included (SQLite cannot tell it apart here)"));
   }

@@ -13,7 +13,7 @@ namespace coopscope::store {
 namespace {
 
 // Written once per settle and read whole: the strongest level is worth its time.
-constexpr int kTallyZstdLevel = 19;
+constexpr int kTallyZstdLevel = 9;
 constexpr size_t kHeaderBytes = 8 + 4 + 4 + 4;  // magic, version, crc32 of what follows, raw bytes
 constexpr uint64_t kMaxRawBytes = uint64_t{1} << 30;
 constexpr double kMicro = 1e6;  // p_frac's unit in the blob: the 6 decimals `rank` orders by and prints
