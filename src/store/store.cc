@@ -531,9 +531,25 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
   {
     std::string key;
     std::vector<uint64_t> keys;
+    // The next segment's dictionary is decompressed on another thread while
+    // this one's entries are numbered (in order, on this thread).
+    std::vector<Status> loaded(n);
+    auto load = [&](size_t s) { loaded[s] = readers[s]->LoadDictionary(); };
+    std::thread ahead;
+    struct Join {
+      std::thread& t;
+      ~Join() {
+        if (t.joinable()) t.join();
+      }
+    } join_ahead{ahead};
     for (size_t s = 0; s < n; ++s) {
+      if (ahead.joinable())
+        ahead.join();
+      else
+        load(s);
+      if (s + 1 < n && nthreads > 1) ahead = std::thread(load, s + 1);
+      if (!loaded[s].ok()) return loaded[s];
       SegmentReader& r = *readers[s];
-      if (Status st = r.LoadDictionary(); !st.ok()) return st;
       std::vector<uint32_t> globals(r.dict_size()), postings(r.dict_size() + 1);
       for (uint32_t d = 0; d < r.dict_size(); ++d) {
         const InstitutionRef& ref = r.Ref(d);  // parsed by LoadDictionary
@@ -544,8 +560,7 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
           rors.emplace(ref.id, ref.ror);
         }
         key.clear();
-        AppendEntryKey(&key, ref, lineage, lineage_size,
-                       r.Name(ref));
+        AppendEntryKey(&key, ref, lineage, lineage_size, r.Name(ref));
         bool fresh = false;
         globals[d] = g.entries.Intern(key, &fresh);
         if (fresh) {
