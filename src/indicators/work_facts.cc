@@ -194,13 +194,12 @@ void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
              ref_entry_[i], ref_in_scope_[i] != 0, &refs_[i], &pool_);
     ref_ptrs_[i] = &refs_[i];
   }
-  BuildDescribed(w, ref_ptrs_.data(), pool_, facts, arena);
+  BuildDescribed(WorkShape{w.id, w.year, ref_ptrs_.data(), n_refs, w.authorships.data(), w.authorships.size(),
+                           w.countries.data(), &pool_},
+                 facts, arena);
 }
 
-void FactsBuilder::BuildDescribed(const Work& w, const RefFacts* const* described, const RefPool& pool,
-                                  WorkFacts* facts, FactsArena* arena) {
-  WorkShape shape{w.id,       w.year, described, w.institutions.size(), w.authorships.data(), w.authorships.size(),
-                  w.countries.data(), &pool};
+void FactsBuilder::BuildDescribed(const WorkShape& shape, WorkFacts* facts, FactsArena* arena) {
   Group(shape);
   BuildShared(shape, facts, nullptr);
   BuildScoped(shape, facts);
@@ -215,10 +214,10 @@ void FactsBuilder::BuildDescribed(const Work& w, const RefFacts* const* describe
   facts->partners_end = static_cast<uint32_t>(arena->partners.size());
   facts->names_begin = static_cast<uint32_t>(arena->named.size());
   for (const Named& n : root_names_)
-    arena->named.push_back(arena->Intern(n.key, true, described[n.name_mention]->name, kNoCountry, 0));
+    arena->named.push_back(arena->Intern(n.key, true, shape.mentions[n.name_mention]->name, kNoCountry, 0));
   for (const Named& n : partner_names_)
     arena->named.push_back(arena->Intern(
-        n.key, false, n.name_mention >= 0 ? described[n.name_mention]->name : std::string_view(), n.country, n.ror));
+        n.key, false, n.name_mention >= 0 ? shape.mentions[n.name_mention]->name : std::string_view(), n.country, n.ror));
   facts->names_end = static_cast<uint32_t>(arena->named.size());
 }
 

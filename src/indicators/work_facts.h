@@ -202,11 +202,10 @@ class FactsBuilder {
   // For a work InScope() accepted (and not changed since): its facts, with
   // variable parts appended to arena.
   void Build(const Work& w, WorkFacts* facts, FactsArena* arena);
-  // The same for any work when its references are already described
-  // (described[i]: reference i, by Describe, into `pool`), as the store's
-  // settle step does once per dictionary entry; InScope is not needed.
-  void BuildDescribed(const Work& w, const RefFacts* const* described, const RefPool& pool, WorkFacts* facts,
-                      FactsArena* arena);
+  // The same for any work whose references are already described
+  // (shape.mentions[i]: reference i, by Describe, into *shape.pool), as the
+  // store's settle step does once per dictionary entry; InScope is not needed.
+  void BuildDescribed(const WorkShape& shape, WorkFacts* facts, FactsArena* arena);
 
   // The two halves of Build, for a reader that keeps the first one (the
   // store).  Group first, then either or both.

@@ -531,8 +531,14 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
   {
     std::string key;
     std::vector<uint64_t> keys;
-    // The next segment's dictionary is decompressed on another thread while
-    // this one's entries are numbered (in order, on this thread).
+    // In the segments' input order (order_key), not the order their ingest
+    // threads committed them in: which pair is stated first must not depend
+    // on the threads.  The next segment's dictionary is decompressed on
+    // another thread while this one's entries are numbered on this thread.
+    std::vector<size_t> by_input(n);
+    for (size_t s = 0; s < n; ++s) by_input[s] = s;
+    std::sort(by_input.begin(), by_input.end(),
+              [&](size_t a, size_t b) { return std::tie(rows[a].order_key, a) < std::tie(rows[b].order_key, b); });
     std::vector<Status> loaded(n);
     auto load = [&](size_t s) { loaded[s] = readers[s]->LoadDictionary(); };
     std::thread ahead;
@@ -542,12 +548,13 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
         if (t.joinable()) t.join();
       }
     } join_ahead{ahead};
-    for (size_t s = 0; s < n; ++s) {
+    for (size_t k = 0; k < n; ++k) {
+      const size_t s = by_input[k];
       if (ahead.joinable())
         ahead.join();
       else
         load(s);
-      if (s + 1 < n && nthreads > 1) ahead = std::thread(load, s + 1);
+      if (k + 1 < n && nthreads > 1) ahead = std::thread(load, by_input[k + 1]);
       if (!loaded[s].ok()) return loaded[s];
       SegmentReader& r = *readers[s];
       std::vector<uint32_t> globals(r.dict_size()), postings(r.dict_size() + 1);
@@ -602,7 +609,7 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
     Local& L = locals[t];
     FactsBuilder fb(none, registry, policy);
     const bool have_registry = registry.size() != 0;
-    Work w;
+    RowShape row_shape;  // a row as stored: names and lineages stay in the dictionary
     WorkFacts facts;
     FactsArena& arena = L.arena;
     std::vector<PartnerKey> tops, direct;
@@ -619,7 +626,6 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
     std::vector<uint32_t> rolled_tops;
     // Each dictionary entry of the segment is described once (as a query
     // does), not at each of its mentions.
-    std::vector<uint32_t> entries;
     std::vector<int32_t> described_at;
     std::vector<RefFacts> described;
     std::vector<const RefFacts*> mentions;
@@ -641,11 +647,12 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
       FactsBlockBuilder& block = g.facts[s];
       for (uint32_t row = 0; row < r.works(); ++row) {
         if (roaring_bitmap_contains(dead[s], row)) continue;
-        if (Status st = r.Decode(row, &w, &entries); !st.ok()) {
+        if (Status st = r.DecodeShape(row, &row_shape); !st.ok()) {
           L.error = st;
           return;
         }
-        for (uint32_t d : entries) {  // Decode checked them against dict_size()
+        const std::vector<uint32_t>& entries = row_shape.mentions;
+        for (uint32_t d : entries) {  // DecodeShape checked them against dict_size()
           if (described_at[d] >= 0) continue;
           const InstitutionRef& ref = r.Ref(d);
           const OpenAlexId* lineage = r.lineage() + ref.lineage_begin;
@@ -664,11 +671,22 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
         arena.partners.clear();
         arena.member_list.clear();
         arena.named.clear();
-        fb.BuildDescribed(w, mentions.data(), pool, &facts, &arena);
+        // As Decode gives them: the extra countries are the first authorship's.
+        if (!row_shape.extra_countries.empty())
+          row_shape.authorships[0].country_end = static_cast<uint32_t>(row_shape.extra_countries.size());
+        const WorkShape shape{r.id(row),
+                              row_shape.year,
+                              mentions.data(),
+                              mentions.size(),
+                              row_shape.authorships.data(),
+                              row_shape.authorships.size(),
+                              row_shape.extra_countries.data(),
+                              &pool};
+        fb.BuildDescribed(shape, &facts, &arena);
         MergeDescriptions(facts, arena, &arena);  // live rows only: the organisations' names
         block.Set(row, facts, arena.countries.data() + facts.countries_begin,
                   facts.countries_end - facts.countries_begin);
-        const int year = w.year;
+        const int year = row_shape.year;
         if (year != 0) {
           L.first_year = L.first_year == 0 ? year : std::min(L.first_year, year);
           L.last_year = std::max(L.last_year, year);
@@ -692,8 +710,8 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
         };
         rolled_entries.resize(described.size());
         share.clear();
-        const size_t n_auth = w.authorships.size();
-        for (const Authorship& a : w.authorships) {
+        const size_t n_auth = row_shape.authorships.size();
+        for (const Authorship& a : row_shape.authorships) {
           const uint32_t refs = a.inst_end - a.inst_begin;
           for (uint32_t i = a.inst_begin; i < a.inst_end; ++i) {
             fb.RefPartners(i, &direct);
@@ -706,7 +724,7 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
                 tops.insert(tops.end(), up.begin(), up.end());
               }
               // The unit itself may have ROR parents its lineage does not list.
-              const InstitutionRef& ref = w.institutions[i];
+              const InstitutionRef& ref = r.Ref(entries[i]);
               PartnerKey self = ref.id ? ref.id : (ref.ror ? (ref.ror | kRorKeyBit) : 0);
               if (self != 0) {
                 const auto& up = roll(self);

@@ -12,7 +12,8 @@
 namespace coopscope::store {
 namespace {
 
-// Written once per settle and read whole: the strongest level is worth its time.
+// Written at every settle and read whole.  Level 19 makes them 4 % smaller
+// (23.5 KB at 300,000 works) and costs 0.15 s more of each settle there.
 constexpr int kTallyZstdLevel = 9;
 constexpr size_t kHeaderBytes = 8 + 4 + 4 + 4;  // magic, version, crc32 of what follows, raw bytes
 constexpr uint64_t kMaxRawBytes = uint64_t{1} << 30;
