@@ -302,6 +302,8 @@ struct Tallies {
 };
 
 // `registry` and `policy`: those the generation was settled with.
+const RegistryEntry* FindKey(const Registry& registry, PartnerKey key);
+
 Tallies TalliesOf(const Generation& g, const Registry& registry, const CountryPolicy& policy) {
   Tallies t;
   t.registry_crc = RegistryCrc(registry);
@@ -314,7 +316,9 @@ Tallies TalliesOf(const Generation& g, const Registry& registry, const CountryPo
   for (PartnerKey k : keys) {
     TallyOrg o;
     o.key = k;
-    if (auto it = g.orgs.find(k); it != g.orgs.end() && it->second.from_registry) {
+    // kRegistry: the registry finds the key itself; a key it finds through
+    // the ROR id works state (FindKeyOrStatedRor) is named by that entry.
+    if (auto it = g.orgs.find(k); it != g.orgs.end() && it->second.from_registry && FindKey(registry, k) != nullptr) {
       o.naming = TallyNaming::kRegistry;
     } else if (it != g.orgs.end()) {
       const PartnerInfo& info = it->second;
@@ -377,17 +381,24 @@ const RegistryEntry* FindKey(const Registry& registry, PartnerKey key) {
   return (key & kRorKeyBit) ? registry.FindRor(key & ~kRorKeyBit) : registry.FindOpenAlex(key);
 }
 
+// FindKey, else, for an OpenAlex id the registry lacks, the entry of the ROR
+// id the works state for it.
+const RegistryEntry* FindKeyOrStatedRor(const Registry& registry, const OpenAlexToRor& rors, PartnerKey key) {
+  const RegistryEntry* e = FindKey(registry, key);
+  if (e == nullptr && !(key & kRorKeyBit)) {
+    auto it = rors.find(key);
+    if (it != rors.end()) e = registry.FindRor(it->second);
+  }
+  return e;
+}
+
 // The top-level organisations a partner key rolls up to through ROR parent
 // relations (OpenAlex lineage was already followed by the facts): the
 // ancestors without a ROR parent, or the key itself.
 void RollUp(const Registry& registry, const RorToOpenAlex& learned, const OpenAlexToRor& rors, PartnerKey key,
             std::vector<PartnerKey>* out) {
   out->clear();
-  const RegistryEntry* e = FindKey(registry, key);
-  if (e == nullptr && !(key & kRorKeyBit)) {  // an OpenAlex id the registry lacks: its ROR, as works state it
-    auto it = rors.find(key);
-    if (it != rors.end()) e = registry.FindRor(it->second);
-  }
+  const RegistryEntry* e = FindKeyOrStatedRor(registry, rors, key);
   if (e == nullptr || e->ror_parents.empty()) {
     out->push_back(key);
     return;
@@ -796,11 +807,14 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
     if (L.first_year != 0) first_year = first_year == 0 ? L.first_year : std::min(first_year, L.first_year);
     last_year = std::max(last_year, L.last_year);
   }
-  // Names of the ranked organisations: the registry's, else as works state them.
+  // Names of the ranked organisations: the registry's (through the ROR id
+  // the works state for an OpenAlex id it lacks, as RollUp reads it), else as
+  // works state them.
   std::unordered_set<PartnerKey> ranked;
   for (const auto& [key, row] : g.org_year) ranked.insert(key.second);
   for (PartnerKey key : ranked)
-    if (const RegistryEntry* e = FindKey(registry, key)) g.orgs[key] = PartnerInfo{e->name, policy.Map(e->country), e->ror, true};
+    if (const RegistryEntry* e = FindKeyOrStatedRor(registry, rors, key))
+      g.orgs[key] = PartnerInfo{e->name, policy.Map(e->country), e->ror, true};
   for (auto it = g.orgs.begin(); it != g.orgs.end();)
     it = it->second.name.empty() || !ranked.count(it->first) ? g.orgs.erase(it) : std::next(it);
   for (size_t s = 0; s < n; ++s) {
