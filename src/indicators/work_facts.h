@@ -105,10 +105,18 @@ struct FactsArena {
 
  private:
   std::unordered_multimap<uint64_t, uint32_t> description_index_;
+  // The description last interned per hash slot of (key, root, country, ror,
+  // where the name lies): works read from a store segment point at the same
+  // dictionary name again and again, so most calls end here without a walk
+  // of description_index_.  A hint only: a hit is checked field by field.
+  std::vector<uint32_t> recent_;
 };
 
 // Merges the descriptions `facts` gives (in from.named) into into's maps.
-void MergeDescriptions(const WorkFacts& facts, const FactsArena& from, FactsArena* into);
+// With `merged` (indexed by description, kept by the caller for one `into`),
+// a description already merged is skipped: merged again it changes nothing.
+void MergeDescriptions(const WorkFacts& facts, const FactsArena& from, FactsArena* into,
+                       std::vector<uint8_t>* merged = nullptr);
 
 // What Scope::Contains is asked about a reference: its ROR (stated, else the
 // registry's) and lineage (stated, else the registry's), with the registry

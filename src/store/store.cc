@@ -623,6 +623,7 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
     RowShape row_shape;  // a row as stored: names and lineages stay in the dictionary
     WorkFacts facts;
     FactsArena& arena = L.arena;
+    std::vector<uint8_t> merged_descriptions;  // arena's descriptions already merged into its maps
     std::vector<PartnerKey> tops, direct;
     std::vector<std::pair<uint32_t, double>> share;  // (dense organisation, sum of 1/refs)
     // Per described entry: the partner keys of its last mention and the
@@ -694,7 +695,7 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
                               row_shape.extra_countries.data(),
                               &pool};
         fb.BuildDescribed(shape, &facts, &arena);
-        MergeDescriptions(facts, arena, &arena);  // live rows only: the organisations' names
+        MergeDescriptions(facts, arena, &arena, &merged_descriptions);  // live rows only: the organisations' names
         block.Set(row, facts, arena.countries.data() + facts.countries_begin,
                   facts.countries_end - facts.countries_begin);
         const int year = row_shape.year;
