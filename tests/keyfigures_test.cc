@@ -267,7 +267,9 @@ TEST_F(KeyFiguresGenerated, FrenchAndEnglishTextsDiffer) {
       for (const auto& f : section.figures) {
         EXPECT_FALSE(f.label.empty()) << f.id;
         EXPECT_FALSE(f.source.empty()) << f.id;
-        if (f.available) EXPECT_FALSE(f.method.empty()) << f.id << " = " << f.value;
+        if (f.available) {
+          EXPECT_FALSE(f.method.empty()) << f.id << " = " << f.value;
+        }
       }
   // Without publications or author records, those figures say so, in the sheet's language.
   EXPECT_FALSE(fr.Find("publications.pp_foreign")->available);
