@@ -91,7 +91,15 @@ class SegmentWriter {
   std::vector<uint32_t> locals_;
   std::string dict_;                  // encoded entries, back to back
   std::vector<uint64_t> dict_offsets_;
-  std::unordered_map<std::string, uint32_t> dict_index_;
+  // The entries by their bytes: open addressing on a hash of the bytes, which
+  // are compared where they lie in dict_ (no second copy of each key, no node
+  // per entry: one probe, usually in one cache line, per institution mention).
+  struct DictSlot {
+    uint64_t hash = 0;
+    uint32_t entry = UINT32_MAX;  // UINT32_MAX: empty
+  };
+  std::vector<DictSlot> dict_slots_;
+  void RehashDict(size_t slots);
   std::string key_;                   // scratch
   std::vector<uint32_t> local_scratch_;
 };
