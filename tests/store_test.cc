@@ -12,10 +12,12 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <random>
 
 #include <fmt/format.h>
 
+#include "store/bytes_index.h"
 #include "store/segment.h"
 #include "store/sqlite.h"
 #include "store/store.h"
@@ -954,6 +956,40 @@ TEST(Store, RolledUpIdsFollowTheInputOrderNotTheThreads) {
   }
   // Otherwise the test did not meet the case it is about.
   EXPECT_TRUE(b_committed_first);
+}
+
+// The segment writer's and the facts file's dictionary index: every key
+// found again under the number it was given, through growth, with keys that
+// are prefixes of one another and the empty key.
+TEST(BytesIndex, FindsEveryKeyAgainAndTellsNewFromKnown) {
+  store::BytesIndex index;
+  std::string buffer;
+  std::vector<size_t> offsets{0};
+  auto bytes_of = [&](uint32_t e) { return std::string_view(buffer).substr(offsets[e], offsets[e + 1] - offsets[e]); };
+  std::map<std::string, uint32_t> reference;
+  std::mt19937_64 rng(7);
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 6000; ++i) {
+      std::string key(rng() % 12, 'a');  // many keys prefixes of others, and ""
+      for (char& c : key) c = static_cast<char>('a' + rng() % 3);
+      bool added = false;
+      const uint32_t got = index.FindOrAdd(key, static_cast<uint32_t>(offsets.size() - 1), bytes_of, &added);
+      auto [it, fresh] = reference.try_emplace(key, got);
+      EXPECT_EQ(added, fresh) << key;
+      EXPECT_EQ(got, it->second) << key;
+      if (added) {
+        buffer += key;
+        offsets.push_back(buffer.size());
+      }
+    }
+    EXPECT_GT(reference.size(), 1000u);
+    if (round == 0) {  // after Clear, every key is new again
+      index.Clear();
+      buffer.clear();
+      offsets.assign(1, 0);
+      reference.clear();
+    }
+  }
 }
 
 TEST(Store, ClearErrorsForMisuse) {

@@ -155,20 +155,24 @@ void FactsBlockBuilder::AppendTo(const std::vector<uint32_t>& numbers, int entry
 }
 
 uint32_t FactsEntriesBuilder::Intern(const std::string& key, bool* fresh) {
-  auto [it, added] = index_.try_emplace(key, size());
-  *fresh = added;
-  if (added) {
+  // An entry's bytes end with its posting length, one byte (0): the key is
+  // what precedes it.
+  const uint32_t e = index_.FindOrAdd(
+      key, size(),
+      [&](uint32_t x) { return std::string_view(bytes_.data() + offsets_[x], offsets_[x + 1] - offsets_[x] - 1); },
+      fresh);
+  if (*fresh) {
     bytes_ += key;
     PutVarint(&bytes_, 0);  // the posting length of a dictionary entry: none here
     offsets_.push_back(static_cast<uint32_t>(bytes_.size()));
   }
-  return it->second;
+  return e;
 }
 
 void FactsEntriesBuilder::Seal() {
   if (sealed_) return;
   sealed_ = true;
-  index_ = {};
+  index_.Clear();
   // File order: by OpenAlex id (the stored form's first varint), then by
   // stored form, so an institution's variants share a block and compress
   // together, and the key index's entry numbers grow with their keys.

@@ -89,7 +89,7 @@ class FactsEntriesBuilder {
   uint32_t key_count() const { return key_count_; }  // distinct (key, entry) pairs, after Seal
 
  private:
-  std::unordered_map<std::string, uint32_t> index_;
+  BytesIndex index_;  // the entries by their stored form (bytes_ without the posting length)
   std::string bytes_;
   std::vector<uint32_t> offsets_{0};
   std::vector<std::pair<uint64_t, uint32_t>> keys_;

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <functional>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -114,34 +113,20 @@ uint32_t SegmentWriter::Intern(const Work& w, const InstitutionRef& ref) {
   // The stored form (without its posting length) doubles as the key.
   AppendEntryKey(&key_, ref, w.lineage.data() + ref.lineage_begin, ref.lineage_end - ref.lineage_begin,
                  w.InstitutionName(ref));
-  if (2 * (dict_offsets_.size() + 1) > dict_slots_.size()) RehashDict(dict_slots_.empty() ? 1024 : 2 * dict_slots_.size());
-  const uint64_t hash = std::hash<std::string_view>{}(key_);
-  const size_t mask = dict_slots_.size() - 1;
-  for (size_t i = hash & mask;; i = (i + 1) & mask) {
-    DictSlot& slot = dict_slots_[i];
-    if (slot.entry == UINT32_MAX) {
-      slot = DictSlot{hash, static_cast<uint32_t>(dict_offsets_.size())};
-      dict_offsets_.push_back(dict_.size());
-      dict_.append(key_);
-      return slot.entry;
-    }
-    if (slot.hash != hash) continue;
-    const uint64_t begin = dict_offsets_[slot.entry];
-    const uint64_t end = slot.entry + 1 < dict_offsets_.size() ? dict_offsets_[slot.entry + 1] : dict_.size();
-    if (std::string_view(dict_).substr(begin, end - begin) == key_) return slot.entry;
+  const auto next = static_cast<uint32_t>(dict_offsets_.size());
+  bool added = false;
+  const uint32_t entry = dict_index_.FindOrAdd(
+      key_, next,
+      [&](uint32_t e) {
+        const uint64_t end = e + 1 < dict_offsets_.size() ? dict_offsets_[e + 1] : dict_.size();
+        return std::string_view(dict_).substr(dict_offsets_[e], end - dict_offsets_[e]);
+      },
+      &added);
+  if (added) {
+    dict_offsets_.push_back(dict_.size());
+    dict_.append(key_);
   }
-}
-
-void SegmentWriter::RehashDict(size_t slots) {
-  std::vector<DictSlot> old = std::move(dict_slots_);
-  dict_slots_.assign(slots, DictSlot{});
-  const size_t mask = slots - 1;
-  for (const DictSlot& s : old) {
-    if (s.entry == UINT32_MAX) continue;
-    size_t i = s.hash & mask;
-    while (dict_slots_[i].entry != UINT32_MAX) i = (i + 1) & mask;
-    dict_slots_[i] = s;
-  }
+  return entry;
 }
 
 void SegmentWriter::Add(const Work& w, uint64_t seq) {
@@ -191,7 +176,7 @@ void SegmentWriter::Clear() {
   locals_.clear();
   dict_.clear();
   dict_offsets_.clear();
-  dict_slots_.clear();
+  dict_index_.Clear();
 }
 
 Result<SegmentStats> SegmentWriter::Finish(const std::string& path) {

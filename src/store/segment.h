@@ -19,6 +19,7 @@
 #include "io/mapped_file.h"
 #include "io/status.h"
 #include "model/work.h"
+#include "store/bytes_index.h"
 
 typedef struct roaring_bitmap_s roaring_bitmap_t;
 
@@ -91,15 +92,7 @@ class SegmentWriter {
   std::vector<uint32_t> locals_;
   std::string dict_;                  // encoded entries, back to back
   std::vector<uint64_t> dict_offsets_;
-  // The entries by their bytes: open addressing on a hash of the bytes, which
-  // are compared where they lie in dict_ (no second copy of each key, no node
-  // per entry: one probe, usually in one cache line, per institution mention).
-  struct DictSlot {
-    uint64_t hash = 0;
-    uint32_t entry = UINT32_MAX;  // UINT32_MAX: empty
-  };
-  std::vector<DictSlot> dict_slots_;
-  void RehashDict(size_t slots);
+  BytesIndex dict_index_;             // the entries by their bytes in dict_
   std::string key_;                   // scratch
   std::vector<uint32_t> local_scratch_;
 };
