@@ -199,7 +199,7 @@ void FactsBuilder::Build(const Work& w, WorkFacts* facts, FactsArena* arena) {
                  facts, arena);
 }
 
-void FactsBuilder::BuildDescribed(const WorkShape& shape, WorkFacts* facts, FactsArena* arena) {
+void FactsBuilder::BuildDescribed(const WorkShape& shape, WorkFacts* facts, FactsArena* arena, bool intern_names) {
   Group(shape);
   BuildShared(shape, facts, nullptr);
   BuildScoped(shape, facts);
@@ -213,6 +213,8 @@ void FactsBuilder::BuildDescribed(const WorkShape& shape, WorkFacts* facts, Fact
   arena->partners.insert(arena->partners.end(), partners_.begin(), partners_.end());
   facts->partners_end = static_cast<uint32_t>(arena->partners.size());
   facts->names_begin = static_cast<uint32_t>(arena->named.size());
+  facts->names_end = facts->names_begin;
+  if (!intern_names) return;
   for (const Named& n : root_names_)
     arena->named.push_back(arena->Intern(n.key, true, shape.mentions[n.name_mention]->name, kNoCountry, 0));
   for (const Named& n : partner_names_)
@@ -222,39 +224,28 @@ void FactsBuilder::BuildDescribed(const WorkShape& shape, WorkFacts* facts, Fact
 }
 
 uint32_t FactsArena::Intern(uint64_t key, bool root, std::string_view name, CountryCode country, RorId ror) {
-  constexpr size_t kRecentSlots = 4096;  // a power of two
-  constexpr uint32_t kEmpty = UINT32_MAX;
-  if (recent_.empty()) recent_.assign(kRecentSlots, kEmpty);
-  uint64_t h = key * 0x9E3779B97F4A7C15ull;
-  h ^= (reinterpret_cast<uintptr_t>(name.data()) + name.size()) * 0xC2B2AE3D27D4EB4Full;
-  h ^= (uint64_t{ror} << 17 | uint64_t{country} << 1 | (root ? 1u : 0u)) * 0x165667B19E3779F9ull;
-  uint32_t& slot = recent_[(h >> 40) & (kRecentSlots - 1)];
-  auto same = [&](const Description& d) {
-    return d.key == key && d.root == root && d.info.country == country && d.info.ror == ror && d.info.name == name;
-  };
-  if (slot != kEmpty && same(descriptions[slot])) return slot;
   auto [b, e] = description_index_.equal_range(key);
-  for (auto it = b; it != e; ++it)
-    if (same(descriptions[it->second])) return slot = it->second;
+  for (auto it = b; it != e; ++it) {
+    const Description& d = descriptions[it->second];
+    if (d.root == root && d.info.name == name && d.info.country == country && d.info.ror == ror) return it->second;
+  }
   const auto index = static_cast<uint32_t>(descriptions.size());
   descriptions.push_back(Description{key, root, PartnerInfo{std::string(name), country, ror, false}});
   description_index_.emplace(key, index);
-  return slot = index;
+  return index;
 }
 
-void MergeDescriptions(const WorkFacts& facts, const FactsArena& from, FactsArena* into, std::vector<uint8_t>* merged) {
+void MergeDescription(uint64_t key, bool root, const PartnerInfo& info, FactsArena* into) {
+  if (root)
+    MergeRootName(info.name, &into->root_names[key]);
+  else
+    MergePartnerInfo(info, &into->partner_info[key]);
+}
+
+void MergeDescriptions(const WorkFacts& facts, const FactsArena& from, FactsArena* into) {
   for (uint32_t i = facts.names_begin; i < facts.names_end; ++i) {
-    if (merged != nullptr) {
-      const uint32_t at = from.named[i];
-      if (merged->size() <= at) merged->resize(from.descriptions.size(), 0);
-      if ((*merged)[at]) continue;
-      (*merged)[at] = 1;
-    }
     const FactsArena::Description& d = from.descriptions[from.named[i]];
-    if (d.root)
-      MergeRootName(d.info.name, &into->root_names[d.key]);
-    else
-      MergePartnerInfo(d.info, &into->partner_info[d.key]);
+    MergeDescription(d.key, d.root, d.info, into);
   }
 }
 

@@ -105,18 +105,13 @@ struct FactsArena {
 
  private:
   std::unordered_multimap<uint64_t, uint32_t> description_index_;
-  // The description last interned per hash slot of (key, root, country, ror,
-  // where the name lies): works read from a store segment point at the same
-  // dictionary name again and again, so most calls end here without a walk
-  // of description_index_.  A hint only: a hit is checked field by field.
-  std::vector<uint32_t> recent_;
 };
 
 // Merges the descriptions `facts` gives (in from.named) into into's maps.
-// With `merged` (indexed by description, kept by the caller for one `into`),
-// a description already merged is skipped: merged again it changes nothing.
-void MergeDescriptions(const WorkFacts& facts, const FactsArena& from, FactsArena* into,
-                       std::vector<uint8_t>* merged = nullptr);
+void MergeDescriptions(const WorkFacts& facts, const FactsArena& from, FactsArena* into);
+// Merges one description (a root's display name, else a partner's) into
+// into's maps; merged again, it changes nothing.
+void MergeDescription(uint64_t key, bool root, const PartnerInfo& info, FactsArena* into);
 
 // What Scope::Contains is asked about a reference: its ROR (stated, else the
 // registry's) and lineage (stated, else the registry's), with the registry
@@ -213,7 +208,10 @@ class FactsBuilder {
   // The same for any work whose references are already described
   // (shape.mentions[i]: reference i, by Describe, into *shape.pool), as the
   // store's settle step does once per dictionary entry; InScope is not needed.
-  void BuildDescribed(const WorkShape& shape, WorkFacts* facts, FactsArena* arena);
+  // With intern_names false, the descriptions the work gives are left out of
+  // the arena (facts->names_begin == names_end): the caller reads them from
+  // root_names() and partner_names(), as the settle step does.
+  void BuildDescribed(const WorkShape& shape, WorkFacts* facts, FactsArena* arena, bool intern_names = true);
 
   // The two halves of Build, for a reader that keeps the first one (the
   // store).  Group first, then either or both.

@@ -623,7 +623,6 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
     RowShape row_shape;  // a row as stored: names and lineages stay in the dictionary
     WorkFacts facts;
     FactsArena& arena = L.arena;
-    std::vector<uint8_t> merged_descriptions;  // arena's descriptions already merged into its maps
     std::vector<PartnerKey> tops, direct;
     std::vector<std::pair<uint32_t, double>> share;  // (dense organisation, sum of 1/refs)
     // Per described entry: the partner keys of its last mention and the
@@ -634,6 +633,16 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
       bool set = false;
     };
     std::vector<RolledEntry> rolled_entries;
+    // Per described entry: the description (key, country, ROR; the name is
+    // the entry's) its mentions last gave as a root's and as a partner's
+    // name, merged into the thread's maps then: given again, it is skipped.
+    struct NameGiven {
+      PartnerKey key = 0;
+      CountryCode country = kNoCountry;
+      RorId ror = 0;
+      bool set = false;
+    };
+    std::vector<NameGiven> root_given, partner_given;
     std::vector<PartnerKey> rolled_direct;
     std::vector<uint32_t> rolled_tops;
     // Each dictionary entry of the segment is described once (as a query
@@ -654,6 +663,8 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
       described.clear();
       pool.clear();
       rolled_entries.clear();
+      root_given.clear();
+      partner_given.clear();
       rolled_direct.clear();
       rolled_tops.clear();
       FactsBlockBuilder& block = g.facts[s];
@@ -694,8 +705,24 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
                               row_shape.authorships.size(),
                               row_shape.extra_countries.data(),
                               &pool};
-        fb.BuildDescribed(shape, &facts, &arena);
-        MergeDescriptions(facts, arena, &arena, &merged_descriptions);  // live rows only: the organisations' names
+        fb.BuildDescribed(shape, &facts, &arena, /*intern_names=*/false);
+        // Live rows only: the organisations' names, as MergeDescriptions
+        // would merge them.
+        root_given.resize(described.size());
+        partner_given.resize(described.size());
+        auto merge_name = [&](const FactsBuilder::Named& nm, bool root) {
+          std::string_view name;
+          if (nm.name_mention >= 0) {
+            const int32_t at = described_at[entries[nm.name_mention]];
+            NameGiven& given = (root ? root_given : partner_given)[at];
+            if (given.set && given.key == nm.key && given.country == nm.country && given.ror == nm.ror) return;
+            given = NameGiven{nm.key, nm.country, nm.ror, true};
+            name = described[at].name;
+          }
+          MergeDescription(nm.key, root, PartnerInfo{std::string(name), nm.country, nm.ror, false}, &arena);
+        };
+        for (const FactsBuilder::Named& nm : fb.root_names()) merge_name(nm, true);
+        for (const FactsBuilder::Named& nm : fb.partner_names()) merge_name(nm, false);
         block.Set(row, facts, arena.countries.data() + facts.countries_begin,
                   facts.countries_end - facts.countries_begin);
         const int year = row_shape.year;
