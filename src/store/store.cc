@@ -1265,6 +1265,20 @@ Status SettleAndPublish(const std::string& dir, Db& db, const Registry& registry
   const double cpu_mark = CpuSeconds();
   auto rows = LoadSegmentRows(db, false);
   if (!rows.ok()) return rows.status();
+  auto min_works = ViewsMinWorks(db);
+  if (!min_works.ok()) return min_works.status();
+  // The stored answers list the registry names that lead to them, through
+  // the registry's name index: built meanwhile on another thread, which the
+  // settle's sequential dictionary pass leaves mostly idle.
+  std::thread name_index;
+  struct JoinNameIndex {
+    std::thread& t;
+    ~JoinNameIndex() {
+      if (t.joinable()) t.join();
+    }
+  } join_name_index{name_index};
+  if (min_works.value() > 0 && registry.size() > 0 && threads != 1)
+    name_index = std::thread([&registry] { registry.FindByName(""); });
   Readers readers;
   if (Status st = OpenReaders(dir, rows.value(), true, &readers); !st.ok()) return st;
   auto gen = ComputeGeneration(db, rows.value(), readers, registry, policy, threads);
@@ -1304,8 +1318,6 @@ Status SettleAndPublish(const std::string& dir, Db& db, const Registry& registry
   // before it leaves a generation without views, whose queries read the
   // works (the same answers, slower), until the next settle.
   const auto views_phase = std::chrono::steady_clock::now();
-  auto min_works = ViewsMinWorks(db);
-  if (!min_works.ok()) return min_works.status();
   size_t reaching = 0;  // organisations whose works over all years reach the threshold
   {
     std::unordered_map<PartnerKey, uint64_t> works;
