@@ -58,8 +58,8 @@ def read_strings():
     return rows
 
 
-def registry_countries():
-    with gzip.open(REGISTRY, 'rt', encoding='utf-8') as f:
+def registry_countries(registry):
+    with gzip.open(registry, 'rt', encoding='utf-8') as f:
         return {r['id'].rsplit('/', 1)[-1]: ((r.get('locations') or [{}])[0].get('geonames_details', {})
                                              .get('country_code') or '') for r in json.load(f)}
 
@@ -104,6 +104,9 @@ def main():
     ap.add_argument('--out', default=os.path.join(HERE, 'out', 'matcher'))
     ap.add_argument('--repeat', type=int, default=3, help='runs of each command (the best is kept)')
     ap.add_argument('--repeat-strings', type=int, default=5, help='copies of the string list in the timed file')
+    ap.add_argument('--registry', default=REGISTRY,
+                    help='ROR v2 dump loaded by both tools (default: the real subset; bench/registry_synth.py '
+                         'writes one of the whole ROR\'s size, for speed and memory only)')
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     rows = read_strings()
@@ -121,9 +124,10 @@ def main():
     base.log(f'{len(rows)} strings, {n} in the timed file')
 
     tools = {
-        'coopscope': lambda inp, out: [args.coopscope, 'match', '--registry', REGISTRY, '--input', inp, '-o', out],
+        'coopscope': lambda inp, out: [args.coopscope, 'match', '--registry', args.registry, '--input', inp, '-o',
+                                       out],
         'python peer': lambda inp, out: [sys.executable, os.path.join(HERE, 'matcher_peer.py'), '--registry',
-                                         REGISTRY, '--input', inp, '-o', out],
+                                         args.registry, '--input', inp, '-o', out],
     }
     results = {}
     for name, argv in tools.items():
@@ -150,11 +154,14 @@ def main():
         base.log(f'{name}: wall {best["wall"]:.2f} s, step {best["step"]:.2f} s, load {load:.2f} s, '
                  f'{best["rss"]:.0f} MiB')
 
-    countries = registry_countries()
+    countries = registry_countries(args.registry)
+    synthetic = os.path.abspath(args.registry) != os.path.abspath(REGISTRY)
+    what = (f'the registry {args.registry} ({len(countries):,} organisations; not the real subset: its quality '
+            'columns are not precision figures)' if synthetic else
+            f'the ROR subset ({len(countries):,} organisations)')
     lines = ['# Affiliation matcher: coopscope against a plain-Python peer', '',
              f'{base.machine_line()}', '',
-             f'{n:,} real strings ({len(rows):,} × {args.repeat_strings}); the ROR subset ({len(countries):,} '
-             'organisations) loaded by each tool; best of '
+             f'{n:,} real strings ({len(rows):,} × {args.repeat_strings}); {what} loaded by each tool; best of '
              f'{args.repeat} runs.', '',
              '| tool | whole run s | loading s (one string) | match step s | strings/s (match step) | '
              'peak RSS MiB | country P | country R | org P | org R |',
