@@ -808,8 +808,9 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
   };
   RunThreads(nthreads, work);
   int first_year = 0, last_year = 0;
-  // The threads' tallies in key order, each key's summed in thread order.
-  {
+  // The threads' tallies in key order, each key's summed in thread order;
+  // meanwhile, on this thread, their country pairs and descriptions.
+  auto merge_ranks = [&] {
     std::vector<std::tuple<std::pair<int, PartnerKey>, unsigned, const OrgTally*>> all;
     for (unsigned t = 0; t < nthreads; ++t)
       for (const auto& [year, by_org] : locals[t].org_year)
@@ -825,15 +826,23 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
       into.p_frac.Add(row->p_frac);
       into.p_int_collab += row->p_int_collab;
     }
-  }
-  for (Local& L : locals) {
-    if (!L.error.ok()) err = L.error;
-    for (auto& [key, c] : L.pairs)
-      g.pairs[{static_cast<int>(key >> 32) - kPairYearBias, static_cast<CountryCode>(key >> 16 & 0xffff),
-               static_cast<CountryCode>(key & 0xffff)}] += c;
-    for (const auto& [key, info] : L.arena.partner_info) MergePartnerInfo(info, &g.orgs[key]);
-    if (L.first_year != 0) first_year = first_year == 0 ? L.first_year : std::min(first_year, L.first_year);
-    last_year = std::max(last_year, L.last_year);
+  };
+  {
+    std::thread ranks;
+    if (nthreads > 1)
+      ranks = std::thread(merge_ranks);
+    else
+      merge_ranks();
+    for (Local& L : locals) {
+      if (!L.error.ok()) err = L.error;
+      for (auto& [key, c] : L.pairs)
+        g.pairs[{static_cast<int>(key >> 32) - kPairYearBias, static_cast<CountryCode>(key >> 16 & 0xffff),
+                 static_cast<CountryCode>(key & 0xffff)}] += c;
+      for (const auto& [key, info] : L.arena.partner_info) MergePartnerInfo(info, &g.orgs[key]);
+      if (L.first_year != 0) first_year = first_year == 0 ? L.first_year : std::min(first_year, L.first_year);
+      last_year = std::max(last_year, L.last_year);
+    }
+    if (ranks.joinable()) ranks.join();
   }
   // Names of the ranked organisations: the registry's (through the ROR id
   // the works state for an OpenAlex id it lacks, as RollUp reads it), else as
