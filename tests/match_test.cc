@@ -459,6 +459,33 @@ TEST_F(MatchOrganisation, ReachCountsRowsWithEvidence) {
   EXPECT_EQ(f.country_correct, 2u);
 }
 
+// Bug: `match eval --errors` wrote strings holding tabs or line breaks raw, so
+// the TSV's lines began with fragments of strings (works-magnet's multi-line
+// strings).  Each error is one line of a fixed number of cells.
+TEST_F(MatchOrganisation, EvalErrorsKeepOneLinePerRow) {
+  GoldSet set;
+  set.name = "hand";
+  GoldRow row;
+  row.text = "Biology, DanStem, Faculty of Health Sciences, University of\n\t  Copenhagen\r\nDenmark";
+  row.rors = {ParseRorId("00f54p054")};  // Stanford: wrong on purpose, so that the row is an error
+  row.country = MakeCountry("US");
+  row.gold = "00f54p054\tStanford";
+  set.rows.push_back(row);
+  std::vector<std::string> errors;
+  Evaluate(set, *matcher_, 0, &errors);
+  ASSERT_FALSE(errors.empty());
+  for (const std::string& e : errors) {
+    EXPECT_EQ(e.find_first_of("\n\r"), std::string::npos) << e;
+    EXPECT_EQ(e.rfind("hand\t", 0), 0u) << e;
+    size_t cells = std::count(e.begin(), e.end(), '\t') + 1;
+    size_t expected = e.find("\torganisation-missed\t") != std::string::npos ? 4
+                      : e.find("\torganisation\t") != std::string::npos  ? 6
+                                                                          : 5;  // country, country-missed
+    EXPECT_EQ(cells, expected) << e;
+    EXPECT_NE(e.find("University of    Copenhagen  Denmark"), std::string::npos) << e;
+  }
+}
+
 // A slice of the publisher-asserted gold set: the floors are the figures
 // measured (docs/matcher.md) less a margin; a regression fails here.
 TEST_F(MatchOrganisation, PrecisionFloorOnRealGold) {
