@@ -460,35 +460,40 @@ TEST_F(MatchOrganisation, AQualifiedKindNameIsAnotherOrganisation) {
 }
 
 TEST_F(MatchOrganisation, ANameFollowedByAKindOfOrganisationHeadsIt) {
-  // crossref: the VIB-KU Leuven centre, the MRC's London institute and Renmin Hospital are absent.
-  AffiliationMatch vib = matcher_->Match("VIB-KU Leuven Center for Microbiology");
-  EXPECT_EQ(vib.organisation, nullptr);
-  EXPECT_EQ(CountryName(vib.country), "BE");
-  EXPECT_EQ(RorOf("MRC London Institute of Medical Sciences"), "");
-  // A footnote number ending the segment does not hide its last word.
-  EXPECT_EQ(RorOf("Reproductive Medicine Center, Wuhan University Renmin Hospital 5 , Wuhan, China"), "");
-  // The organisation named in another segment is given (crossref asserts the University of Copenhagen,
-  // not the Novo Nordisk Foundation); an acronym before a place still names it (crossref, OpenAlex).
-  EXPECT_EQ(RorOf("Novo Nordisk Foundation Center for Protein Research, University of Copenhagen"), "035b05819");
-  EXPECT_EQ(RorOf("IRCCS Ospedale Policlinico San Martino"), "04d7es448");
-  EXPECT_EQ(RorOf("FMI Basel"), "01bmjkv45");
+  static constexpr NamedCase kCases[] = {
+      // crossref: the VIB-KU Leuven centre, the MRC's London institute and Renmin Hospital are absent
+      // from the subset; a footnote number ending the segment does not hide its last word.
+      {"VIB-KU Leuven Center for Microbiology", ""},
+      {"MRC London Institute of Medical Sciences", ""},
+      {"Reproductive Medicine Center, Wuhan University Renmin Hospital 5 , Wuhan, China", ""},
+      // The organisation named in another segment is given (crossref asserts the University of
+      // Copenhagen, not the Novo Nordisk Foundation); an acronym before the rest of a name the registry
+      // holds, or before a place, still names it (crossref, OpenAlex).
+      {"Novo Nordisk Foundation Center for Protein Research, University of Copenhagen", "035b05819"},
+      {"IRCCS Ospedale Policlinico San Martino", "04d7es448"},
+      {"FMI Basel", "01bmjkv45"},
+  };
+  for (const NamedCase& c : kCases) EXPECT_EQ(RorOf(c.text), c.ror) << c.text;
+  EXPECT_EQ(CountryName(matcher_->Match("VIB-KU Leuven Center for Microbiology").country), "BE");
 }
 
 TEST_F(MatchOrganisation, APlaceIsNotAnAcronym) {
-  // A US state code read as the place is not Dordt University ("DC") or Veterans Affairs ("VA")
-  // (works-magnet, OpenAlex gold_data: no organisation, or one absent from the subset).
-  AffiliationMatch dc = matcher_->Match("Independent Scholar, Washington, DC, USA");
-  EXPECT_EQ(dc.organisation, nullptr);
-  EXPECT_EQ(CountryName(dc.country), "US");
-  EXPECT_EQ(RorOf("Sweet Briar College, Sweet Briar, VA, USA"), "");
-  // "CNRS@CREATE Singapore" is not indexed as "Singapore" (works-magnet, crossref).
-  EXPECT_EQ(RorOf("ESSEC Business School, Singapore, Singapore"), "");
-  EXPECT_EQ(RorOf("Genome Institute of Singapore"), "");
-  // A unit type before its number, and a link word, are not acronyms (crossref, ror-logs).
-  EXPECT_EQ(RorOf("EA 6311 FREDUniversité de Limoges"), "");
-  EXPECT_EQ(RorOf("NEW ORLEANS, CITY OF"), "");
-  // An acronym with the country still counts (crossref).
-  EXPECT_EQ(RorOf("INRAE, US 1426 GeT-PlaGe, F-31326"), "003vg9w96");
+  static constexpr NamedCase kCases[] = {
+      // A US state code read as the place is not Dordt University ("DC") or Veterans Affairs ("VA")
+      // (works-magnet, OpenAlex gold_data: no organisation, or one absent from the subset).
+      {"Independent Scholar, Washington, DC, USA", ""},
+      {"Sweet Briar College, Sweet Briar, VA, USA", ""},
+      // "CNRS@CREATE Singapore" is not indexed as "Singapore" (works-magnet, crossref).
+      {"ESSEC Business School, Singapore, Singapore", ""},
+      {"Genome Institute of Singapore", ""},
+      // A unit type before its number, and a link word, are not acronyms (crossref, ror-logs).
+      {"EA 6311 FREDUniversité de Limoges", ""},
+      {"NEW ORLEANS, CITY OF", ""},
+      // An acronym with the country still counts (crossref).
+      {"INRAE, US 1426 GeT-PlaGe, F-31326", "003vg9w96"},
+  };
+  for (const NamedCase& c : kCases) EXPECT_EQ(RorOf(c.text), c.ror) << c.text;
+  EXPECT_EQ(CountryName(matcher_->Match("Independent Scholar, Washington, DC, USA").country), "US");
 }
 
 TEST_F(MatchOrganisation, AnInstitutionsAcronymCountsBesideItsUnit) {
