@@ -454,8 +454,9 @@ TEST_F(MatchOrganisation, AQualifiedKindNameIsAnotherOrganisation) {
   // Still the organisation's country.
   EXPECT_EQ(CountryName(matcher_->Match("Department of Radiology, Medical University of Innsbruck").country), "AT");
   // A unit's name before it, a comma missing, or a hyphenated name: still the university (crossref).
-  EXPECT_EQ(RorOf("Nuffield Department of Orthopaedics, Rheumatology and Musculoskeletal Sciences University of Oxford"),
-            "052gg0110");
+  EXPECT_EQ(
+      RorOf("Nuffield Department of Orthopaedics, Rheumatology and Musculoskeletal Sciences University of Oxford"),
+      "052gg0110");
   EXPECT_EQ(RorOf("Georg-August University of Göttingen"), "01y9bpm73");
 }
 
@@ -508,8 +509,9 @@ TEST_F(MatchOrganisation, AnInstitutionsAcronymCountsBesideItsUnit) {
 TEST_F(MatchOrganisation, EqualScoresGoToTheInstitutionWrittenLater) {
   // crossref asserts the university, named after the unit or partner.
   EXPECT_EQ(RorOf("Howard Hughes Medical Institute, University of Washington"), "00cvxb145");
-  EXPECT_EQ(RorOf("Department of Experimental Hematology, University Medical Center Groningen, University of Groningen"),
-            "012p63287");
+  EXPECT_EQ(
+      RorOf("Department of Experimental Hematology, University Medical Center Groningen, University of Groningen"),
+      "012p63287");
   // A one-word name written later is a partner, not the host (ror-logs, crossref).
   EXPECT_EQ(RorOf("Univ. Lille, Inserm, France"), "02kzqn938");
   EXPECT_EQ(RorOf("Aix-Marseille University, INSERM"), "035xkbk20");
@@ -569,8 +571,8 @@ TEST_F(MatchOrganisation, EvalErrorsKeepOneLinePerRow) {
     EXPECT_EQ(e.rfind("hand\t", 0), 0u) << e;
     size_t cells = std::count(e.begin(), e.end(), '\t') + 1;
     size_t expected = e.find("\torganisation-missed\t") != std::string::npos ? 4
-                      : e.find("\torganisation\t") != std::string::npos  ? 6
-                                                                          : 5;  // country, country-missed
+                      : e.find("\torganisation\t") != std::string::npos      ? 6
+                                                                             : 5;  // country, country-missed
     EXPECT_EQ(cells, expected) << e;
     EXPECT_NE(e.find("University of    Copenhagen  Denmark"), std::string::npos) << e;
   }

@@ -339,7 +339,8 @@ EvalFigures Evaluate(const GoldSet& set, const AffiliationMatcher& matcher, size
       if (errors && !g.none_expected && !g.absent) {
         const RegistryEntry* e = matcher.registry()->FindRor(g.rors.front());
         errors->push_back(fmt::format("{}\torganisation-missed\t{}\texpected {} {} ({})", set.name, TsvCell(g.text),
-                                      FormatRorId(g.rors.front()), TsvCell(e ? e->name : ""), e ? CountryName(e->country) : ""));
+                                      FormatRorId(g.rors.front()), TsvCell(e ? e->name : ""),
+                                      e ? CountryName(e->country) : ""));
       }
       continue;
     }

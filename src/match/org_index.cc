@@ -175,7 +175,7 @@ bool IsNameLinkWord(std::string_view t) {
 // ("MRC London Institute of Medical Sciences").
 bool IsOrganisationKindWord(std::string_view t) {
   static constexpr std::array<std::string_view, 13> kKinds = {
-      "institute", "institut", "istituto", "instituto", "center", "centre", "centro",
+      "institute", "institut", "istituto", "instituto",  "center",      "centre", "centro",
       "hospital",  "ospedale", "hopital",  "laboratory", "laboratoire", "clinic"};
   return std::find(kKinds.begin(), kKinds.end(), t) != kKinds.end();
 }
@@ -204,8 +204,8 @@ bool EndsQualifiedName(const std::vector<AffiliationToken>& tokens, const Affili
   if (b == 0 || b - 1 < seg.first || b >= seg.last) return false;
   const AffiliationToken& before = tokens[b - 1];
   if (!before.capital || before.upper || before.digits || IsNameLinkWord(before.text) || before.sep_before == '-' ||
-      tokens[b].sep_before != ' ' || !IsOrganisationKindHead(tokens[b].text) ||
-      IsOrganisationKindHead(before.text) || IsOrganisationKindTail(before.text))
+      tokens[b].sep_before != ' ' || !IsOrganisationKindHead(tokens[b].text) || IsOrganisationKindHead(before.text) ||
+      IsOrganisationKindTail(before.text))
     return false;
   for (size_t q = seg.first; q + 1 < b; ++q) {
     std::string_view w = tokens[q].text;
@@ -562,8 +562,8 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
     while (seg_end > end && tokens[seg_end - 1].digits) --seg_end;
     const bool capital_after = tokens[k].segment == tokens[b].segment && end < seg_end && tokens[end].capital &&
                                !IsNameLinkWord(tokens[end].text);
-    bool heads_longer = capital_after && (IsOrganisationKindTail(tokens[seg_end - 1].text) ||
-                                          IsOrganisationKindTail(tokens[end].text));
+    bool heads_longer =
+        capital_after && (IsOrganisationKindTail(tokens[seg_end - 1].text) || IsOrganisationKindTail(tokens[end].text));
     // An acronym followed by capitalised words that name a kind of
     // organisation is the first word of a longer name: "MRC London Institute
     // of Medical Sciences", "CSIRO Australian Centre for Disease
@@ -662,8 +662,8 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       if (city) score += weights_.city_appears;
       if (!e.active) score += weights_.inactive;
       score = std::min(score, 1.0);
-      const bool part_of_longer = heads_longer || (acronym_heads_longer && ref.kind == NameKind::kAcronym) ||
-                                  (ends_proper_name && !ref.proper);
+      const bool part_of_longer =
+          heads_longer || (acronym_heads_longer && ref.kind == NameKind::kAcronym) || (ends_proper_name && !ref.proper);
       if (lacks_support) {
         if (part_of_longer) continue;
         unsupported.push_back({&e, weights_.min_score, static_cast<uint32_t>(b), static_cast<uint32_t>(end), false,
