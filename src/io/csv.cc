@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace coopscope {
@@ -74,6 +75,13 @@ std::string CsvQuote(std::string_view s) {
     out += c;
   }
   return out + "\"";
+}
+
+std::string TsvCell(std::string_view s) {
+  std::string out(s);
+  std::replace_if(
+      out.begin(), out.end(), [](char c) { return c == '\t' || c == '\n' || c == '\r'; }, ' ');
+  return out;
 }
 
 int ColumnIndex(const std::vector<std::string>& header, const std::string& name) {

@@ -33,6 +33,9 @@ class CsvReader {
 // A CSV cell, quoted when it holds a comma, quote or line break.
 std::string CsvQuote(std::string_view s);
 
+// A TSV cell: tabs and line breaks (which a TSV cell cannot hold) become spaces.
+std::string TsvCell(std::string_view s);
+
 // The index of `name` in a header record; -1 when absent.
 int ColumnIndex(const std::vector<std::string>& header, const std::string& name);
 

@@ -6,18 +6,9 @@
 #include <fstream>
 #include <tuple>
 
+#include "io/csv.h"
+
 namespace coopscope {
-namespace {
-
-// TSV cells cannot hold tabs or newlines; replace them.
-std::string TsvCell(std::string_view text) {
-  std::string out(text);
-  std::replace_if(
-      out.begin(), out.end(), [](char c) { return c == '\t' || c == '\n' || c == '\r'; }, ' ');
-  return out;
-}
-
-}  // namespace
 
 std::string Reject::ToString() const {
   return fmt::format("{}:{}:{}: {}: {}", file, line, offset, ErrorCodeName(code), reason);

@@ -16,6 +16,19 @@ AffiliationMatcher::AffiliationMatcher(const Registry& registry) : orgs_(std::ma
   places_.AddInnerPlaces(registry, kInnerPlaceMinOrgs, kInnerPlaceMinShare);
 }
 
+bool AffiliationMatcher::IsPlaceSegment(const AffiliationText& text, const OrgCandidate& c, CountryCode country) const {
+  if (c.last_token != c.first_token + 1) return false;
+  const AffiliationToken& t = text.tokens[c.first_token];
+  const AffiliationSegment& seg = text.segments[t.segment];
+  if (c.first_token != seg.first) return false;
+  for (uint32_t q = c.last_token; q < seg.last; ++q)
+    if (!text.tokens[q].digits) return false;
+  CountryCode place = t.upper ? places_.RegionCode(t.text) : kNoCountry;
+  if (place == kNoCountry)
+    if (const auto* hits = places_.Find(t.text); hits != nullptr && !hits->empty()) place = hits->front().country;
+  return place != kNoCountry && (country == kNoCountry || place == country);
+}
+
 const Registry* AffiliationMatcher::registry() const { return orgs_ ? &orgs_->registry() : nullptr; }
 
 AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOptions& options) const {
@@ -30,10 +43,14 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
   CountryDecision own = DecideCountry(evidence, country_weights_, false);
   if (orgs_ != nullptr) {
     m.candidates = orgs_->Match(text, own.country, explain);
+    // A one-word name that is a whole segment (footnote numbers aside) and a
+    // place of the string's country is that place: "DC" in "Washington, DC,
+    // USA" is not Dordt University's acronym, "Singapore" no organisation.
+    std::erase_if(m.candidates, [&](const OrgCandidate& c) { return IsPlaceSegment(text, c, own.country); });
     // The best organisation named in the string (not the CNRS inferred from
     // a unit code, which may be abroad) is country evidence too.
     for (const OrgCandidate& c : m.candidates) {
-      if (c.parent_by_code || c.entry->country == kNoCountry) continue;
+      if (c.parent_by_code || c.by_relative || c.entry->country == kNoCountry) continue;
       if (!c.supported) break;  // a name of common words: its country is not evidence
       CountryEvidence ev;
       ev.country = c.entry->country;

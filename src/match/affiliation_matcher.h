@@ -56,6 +56,11 @@ class AffiliationMatcher {
   const CountryWeights& country_weights() const { return country_weights_; }
 
  private:
+  // Whether the candidate's name is one word that makes a whole segment
+  // (footnote numbers aside) and is a place of `country` (or of any country
+  // when it is unknown): a region code or a place name, not an organisation.
+  bool IsPlaceSegment(const AffiliationText& text, const OrgCandidate& c, CountryCode country) const;
+
   CountryWeights country_weights_;
   PlaceIndex places_;
   std::unique_ptr<OrgIndex> orgs_;

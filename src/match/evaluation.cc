@@ -315,10 +315,10 @@ EvalFigures Evaluate(const GoldSet& set, const AffiliationMatcher& matcher, size
           ++f.country_correct;
           f.country_correct_reachable += reachable;
         } else if (errors)
-          errors->push_back(fmt::format("{}\tcountry\t{}\texpected {}\tgot {}", set.name, g.text,
+          errors->push_back(fmt::format("{}\tcountry\t{}\texpected {}\tgot {}", set.name, TsvCell(g.text),
                                         CountryName(g.country), CountryName(m.country)));
       } else if (errors) {
-        errors->push_back(fmt::format("{}	country-missed	{}	expected {}	got --", set.name, g.text,
+        errors->push_back(fmt::format("{}\tcountry-missed\t{}\texpected {}\tgot --", set.name, TsvCell(g.text),
                                       CountryName(g.country)));
       }
     }
@@ -338,8 +338,9 @@ EvalFigures Evaluate(const GoldSet& set, const AffiliationMatcher& matcher, size
       // name match would have to find.
       if (errors && !g.none_expected && !g.absent) {
         const RegistryEntry* e = matcher.registry()->FindRor(g.rors.front());
-        errors->push_back(fmt::format("{}\torganisation-missed\t{}\texpected {} {} ({})", set.name, g.text,
-                                      FormatRorId(g.rors.front()), e ? e->name : "", e ? CountryName(e->country) : ""));
+        errors->push_back(fmt::format("{}\torganisation-missed\t{}\texpected {} {} ({})", set.name, TsvCell(g.text),
+                                      FormatRorId(g.rors.front()), TsvCell(e ? e->name : ""),
+                                      e ? CountryName(e->country) : ""));
       }
       continue;
     }
@@ -359,9 +360,9 @@ EvalFigures Evaluate(const GoldSet& set, const AffiliationMatcher& matcher, size
           others += fmt::format("{}{}{}", others.empty() ? "" : " ", FormatRorId(c.entry->ror),
                                 Contains(g.rors, c.entry->ror) ? "*" : "");
       errors->push_back(fmt::format("{}\torganisation\t{}\tgot {} {}\texpected {}\tother candidates: {}", set.name,
-                                    g.text, FormatRorId(m.organisation->ror), m.organisation->name,
+                                    TsvCell(g.text), FormatRorId(m.organisation->ror), TsvCell(m.organisation->name),
                                     g.none_expected ? std::string("none")
-                                    : g.absent      ? "(not in registry) " + g.gold
+                                    : g.absent      ? "(not in registry) " + TsvCell(g.gold)
                                                     : FormatRorId(g.rors.front()),
                                     others));
     }

@@ -26,6 +26,9 @@ constexpr size_t kUniqueNameMinTokens = 3;
 // An organisation found by name alone gives its country to the string only
 // when one of the name's words is used by at most this many organisations.
 constexpr uint32_t kCountryRareWordOrgs = 30;
+// Of two candidates with equal scores, names of at least this many words
+// are ranked by their place in the affiliation (the later first).
+constexpr uint32_t kTieByOrderMinWords = 2;
 // A name of common words held inside the names of this many organisations
 // of other countries (not its registry relatives) is generic.
 constexpr uint16_t kGenericAbroadMinOrgs = 2;
@@ -119,6 +122,11 @@ bool IsCnrsOnlyUnitType(std::string_view t) {
 }
 bool IsSharedUnitType(std::string_view t) { return t == "umr" || t == "ums"; }
 bool IsUnitType(std::string_view t) { return IsCnrsOnlyUnitType(t) || IsSharedUnitType(t); }
+// The first word of a French unit code, followed by its number: the types
+// above and those of university teams ("EA 4294", "UR 7516", "US 1426").
+bool IsUnitCodeHead(std::string_view t) {
+  return IsUnitType(t) || t == "ea" || t == "ur" || t == "us" || t == "ue" || t == "erl";
+}
 
 // Words written between a unit type and its number ("UMR CNRS 5505").
 bool IsUnitQualifier(std::string_view t) {
@@ -160,6 +168,52 @@ bool IsNameLinkWord(std::string_view t) {
   static constexpr std::array<std::string_view, 12> kLinks = {"and", "of",  "the", "at", "for", "in",
                                                               "de",  "des", "du",  "et", "und", "y"};
   return std::find(kLinks.begin(), kLinks.end(), t) != kLinks.end();
+}
+
+// Words that say a kind of organisation, in the registry's main languages:
+// an acronym followed by capitalised words holding one starts a longer name
+// ("MRC London Institute of Medical Sciences").
+bool IsOrganisationKindWord(std::string_view t) {
+  static constexpr std::array<std::string_view, 13> kKinds = {
+      "institute", "institut", "istituto", "instituto",  "center",      "centre", "centro",
+      "hospital",  "ospedale", "hopital",  "laboratory", "laboratoire", "clinic"};
+  return std::find(kKinds.begin(), kKinds.end(), t) != kKinds.end();
+}
+
+// Whether the name starting at token `b` follows "<capitalised> Hospital of"
+// or "… Clinic of", perhaps with "the", in its segment: "Shengjing Hospital
+// of China Medical University" is a hospital, not the university.
+bool FollowsHospitalOf(const std::vector<AffiliationToken>& tokens, size_t b) {
+  size_t q = b;
+  auto same = [&](size_t i) { return tokens[i].segment == tokens[b].segment; };
+  if (q > 0 && same(q - 1) && tokens[q - 1].text == "the") --q;
+  if (q < 2 || !same(q - 1) || !same(q - 2) || tokens[q - 1].text != "of" || !tokens[q - 2].capital) return false;
+  return tokens[q - 2].text == "hospital" || tokens[q - 2].text == "clinic";
+}
+
+// Whether the name starting at token `b` of segment `seg` starts with a kind
+// of organisation right after a capitalised qualifier that makes it a longer
+// name ("Medical University of Innsbruck", "Metropolitan State University of
+// Denver", "Netherlands Institute for Neuroscience").  Not when the word
+// before is an acronym, a number or itself a kind of organisation, when
+// either is joined by a hyphen or a full stop, nor when the segment names a
+// unit or lists fields before it (a comma missing: "Department of Medicine
+// University of Toronto", "Rheumatology and Musculoskeletal Sciences
+// University of Oxford").
+bool EndsQualifiedName(const std::vector<AffiliationToken>& tokens, const AffiliationSegment& seg, size_t b) {
+  if (b == 0 || b - 1 < seg.first || b >= seg.last) return false;
+  const AffiliationToken& before = tokens[b - 1];
+  if (!before.capital || before.upper || before.digits || IsNameLinkWord(before.text) || before.sep_before == '-' ||
+      tokens[b].sep_before != ' ' || !IsOrganisationKindHead(tokens[b].text) || IsOrganisationKindHead(before.text) ||
+      IsOrganisationKindTail(before.text))
+    return false;
+  for (size_t q = seg.first; q + 1 < b; ++q) {
+    std::string_view w = tokens[q].text;
+    bool plural_unit = w.ends_with('s') && IsSubunitHead(w.substr(0, w.size() - 1));  // "Departments of …"
+    if (plural_unit || IsSubunitHead(w) || IsOrganisationKindHead(w) || IsOrganisationKindTail(w) || w == "and")
+      return false;
+  }
+  return true;
 }
 
 bool ParseUnitNumber(std::string_view digits, uint32_t* number) {
@@ -386,6 +440,9 @@ void OrgIndex::IndexName(uint32_t entry, std::string_view name, NameKind kind) {
     if (std::find(list.begin(), list.end(), entry) == list.end()) list.push_back(entry);
   }
   if (text.tokens.empty() || text.tokens.size() > kMaxNameTokens) return;
+  // A name that holds what reads as an e-mail address ("CNRS@CREATE
+  // Singapore") is not indexed as what is left ("Singapore").
+  if (!text.removed.empty()) return;
   // A name with a comma ("University of California, Davis") is indexed with
   // and without the break; one without a comma only without, so that a
   // string's span across a comma ("Health Sciences, University of Macau")
@@ -462,6 +519,9 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
   for (size_t k = 0; k < tokens.size(); ++k) ids[k] = TokenId(tokens[k].text);
 
   std::vector<OrgCandidate> accepted;
+  // Weak names without support (an acronym, a single word), kept in case a
+  // unit of theirs is named too (see below).
+  std::vector<OrgCandidate> unsupported;
   auto describe = [&](const RegistryEntry& e, NameKind kind, size_t b, size_t end, double score,
                       std::string_view notes) {
     if (!explain) return std::string();
@@ -493,10 +553,39 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
     // Biochemistry and Molecular Biology").
     bool cut_after = tokens[k].segment == tokens[b].segment && end < seg.last && IsNameLinkWord(tokens[end].text);
     // Capitalised words after the name, in the same segment, that end in a
-    // kind of organisation: the string names a longer organisation, which
-    // the registry does not hold (else its longer name would win).
-    bool heads_longer = tokens[k].segment == tokens[b].segment && end < seg.last && tokens[end].capital &&
-                        !IsNameLinkWord(tokens[end].text) && IsOrganisationKindTail(tokens[seg.last - 1].text);
+    // kind of organisation, or start with one ("KU Leuven" in "VIB-KU Leuven
+    // Center for Microbiology"): the string names a longer organisation,
+    // which the registry does not hold (else its longer name would win).
+    // Footnote numbers that end the segment do not count ("Wuhan University
+    // Renmin Hospital 5").
+    size_t seg_end = seg.last;
+    while (seg_end > end && tokens[seg_end - 1].digits) --seg_end;
+    const bool capital_after = tokens[k].segment == tokens[b].segment && end < seg_end && tokens[end].capital &&
+                               !IsNameLinkWord(tokens[end].text);
+    bool heads_longer =
+        capital_after && (IsOrganisationKindTail(tokens[seg_end - 1].text) || IsOrganisationKindTail(tokens[end].text));
+    // An acronym followed by capitalised words that name a kind of
+    // organisation is the first word of a longer name: "MRC London Institute
+    // of Medical Sciences", "CSIRO Australian Centre for Disease
+    // Preparedness", "IRCCS Ospedale Policlinico San Martino".
+    bool acronym_heads_longer = false;
+    for (size_t q = end; capital_after && q < seg_end && !acronym_heads_longer; ++q) {
+      if (!tokens[q].capital && !IsNameLinkWord(tokens[q].text)) break;
+      acronym_heads_longer = IsOrganisationKindWord(tokens[q].text);
+    }
+    // A name right after "<…> Hospital of (the)" names the university of a
+    // hospital the registry lacks: "Shengjing Hospital of China Medical
+    // University", "The First Affiliated Hospital of Zhengzhou University".
+    heads_longer |= FollowsHospitalOf(tokens, b);
+    // A name that starts with a kind of organisation right after a
+    // capitalised word (not an acronym, a number, nor itself a kind of
+    // organisation; neither joined by a hyphen) is the end of a longer name:
+    // "Medical University of Innsbruck", "Metropolitan State University of
+    // Denver", "Netherlands Institute for Neuroscience" — unless the segment
+    // names a unit before it, where a comma is missing ("Department of
+    // Medicine University of Toronto", "Rheumatology and Musculoskeletal
+    // Sciences University of Oxford").
+    heads_longer |= EndsQualifiedName(tokens, seg, b);
     // So does a name ending in a kind of organisation followed by "of" and a
     // capitalised word: "Hunan University of Science and Technology" is not
     // Hunan University.
@@ -530,7 +619,10 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       // "Ottawa University" (Kansas) is not the University of Ottawa.
       if (variant == VariantKind::kOrder && (!whole_segment || !CityAppears(e, text, b, end))) continue;
       bool weak = ref.kind == NameKind::kAcronym || ref.tokens == 1 || variant != VariantKind::kNone;
-      if (weak && !country_agrees && !city) continue;  // needs support
+      // Needs support; one organisation's name as written may still get it
+      // from a unit of it named in the string (see `unsupported`).
+      const bool lacks_support = weak && !country_agrees && !city;
+      if (lacks_support && (refs.size() != 1 || variant != VariantKind::kNone)) continue;
       // A rare word makes a name distinctive, and so does a name of three
       // words or more that no other organisation carries ("Southern Medical
       // University"), unless it may be the end of a longer name.
@@ -552,6 +644,16 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       if (!distinctive && !country_agrees && !city) continue;  // a generic name needs support too
       size_t letters = tokens[b].text.size();
       if (ref.kind == NameKind::kAcronym && !all_upper && letters < kAcronymCaseFreeLength) continue;
+      // A French unit type followed by its number is a unit code, not an
+      // acronym ("EA 6311" is not Éco-Anthropologie, "EA"); a link word is
+      // never an acronym ("NEW ORLEANS, CITY OF" is not the Office of
+      // Fusion, "OF").
+      if (ref.kind == NameKind::kAcronym && ref.tokens == 1 &&
+          (IsVariantLinkWord(tokens[b].text) ||
+           (IsUnitCodeHead(tokens[b].text) && end < seg.last && tokens[end].segment == tokens[b].segment &&
+            tokens[end].digits && tokens[end].text.size() >= kUnitMinDigits &&
+            tokens[end].text.size() <= kUnitMaxDigits)))
+        continue;
       double score = variant != VariantKind::kNone    ? weights_.variant
                      : ref.kind == NameKind::kDisplay ? weights_.display_name
                      : ref.kind == NameKind::kAlias   ? weights_.alias
@@ -560,8 +662,18 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       if (city) score += weights_.city_appears;
       if (!e.active) score += weights_.inactive;
       score = std::min(score, 1.0);
+      const bool part_of_longer =
+          heads_longer || (acronym_heads_longer && ref.kind == NameKind::kAcronym) || (ends_proper_name && !ref.proper);
+      if (lacks_support) {
+        if (part_of_longer) continue;
+        unsupported.push_back({&e, weights_.min_score, static_cast<uint32_t>(b), static_cast<uint32_t>(end), false,
+                               describe(e, ref.kind, b, end, weights_.min_score,
+                                        ", no support but a unit of it named: the unit's institution")});
+        unsupported.back().supported = false;
+        unsupported.back().by_relative = true;
+        continue;
+      }
       if (score < weights_.min_score) continue;
-      const bool part_of_longer = heads_longer || (ends_proper_name && !ref.proper);
       std::string notes = std::string(variant == VariantKind::kNone ? "" : variant == VariantKind::kOrder ? ", its words in another order" : ", a variant of the name") +
                           (country_agrees ? ", country agrees" : "") + (city ? ", city appears" : "") +
                           (e.active ? "" : ", inactive") +
@@ -685,10 +797,39 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
                                            FormatRorId(cnrs_->ror), cnrs_->name, weights_.unit_code_parent)
                              : std::string()});
   }
-  // One candidate per organisation, best first; equal scores: the longer name.
-  std::stable_sort(out.begin(), out.end(), [](const OrgCandidate& x, const OrgCandidate& y) {
+  // A weak name without support (an acronym, a single word) counts when it
+  // names a registry ancestor of an organisation found in the string, and
+  // is not inside a longer name found: "UPJV" beside one of its labs
+  // ("HEMATIM - Hématopoïèse et immunologie - UR UPJV 4666"), "Inserm"
+  // beside one of its units.  It is then given as the named ancestor (below),
+  // but its country is not evidence.
+  if (!unsupported.empty()) {
+    std::vector<RorId> named_ancestors;
+    for (const OrgCandidate& c : out)
+      if (!c.parent_by_code)
+        for (RorId a : Ancestors(c.entry->ror)) named_ancestors.push_back(a);
+    for (OrgCandidate& c : unsupported) {
+      bool inside = std::any_of(out.begin(), out.end(), [&](const OrgCandidate& o) {
+        return o.last_token > o.first_token && o.first_token <= c.first_token && c.last_token <= o.last_token;
+      });
+      if (!inside && std::find(named_ancestors.begin(), named_ancestors.end(), c.entry->ror) != named_ancestors.end())
+        out.push_back(std::move(c));
+    }
+  }
+  // One candidate per organisation, best first.  Equal scores: in one
+  // affiliation (no ';' between them), of two names of several words, the
+  // one written later, as strings name the unit before its institution
+  // ("Howard Hughes Medical Institute, University of Washington", "University
+  // Medical Center Groningen, University of Groningen"); otherwise the longer
+  // name.  Single words are left out ("Université de Lille, Inserm": Inserm
+  // is a partner, not the host).
+  std::stable_sort(out.begin(), out.end(), [&](const OrgCandidate& x, const OrgCandidate& y) {
     if (x.score != y.score) return x.score > y.score;
-    return x.last_token - x.first_token > y.last_token - y.first_token;
+    const uint32_t x_words = x.last_token - x.first_token, y_words = y.last_token - y.first_token;
+    if (x_words >= kTieByOrderMinWords && y_words >= kTieByOrderMinWords && x.first_token != y.first_token &&
+        text.segments[tokens[x.first_token].segment].group == text.segments[tokens[y.first_token].segment].group)
+      return x.first_token > y.first_token;
+    return x_words > y_words;
   });
   std::vector<OrgCandidate> unique;
   for (auto& c : out) {

@@ -79,6 +79,11 @@ struct OrgCandidate {
   // than a name as written, it does not replace the unit named (no
   // "named ancestor" promotion).
   bool variant = false;
+  // A weak name without support of its own (an acronym, a single word),
+  // accepted because a unit of it is found in the string ("UPJV" beside one
+  // of its labs): it may be given as that unit's named ancestor, but its
+  // country is not evidence.
+  bool by_relative = false;
 };
 
 class OrgIndex {
