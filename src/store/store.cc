@@ -2476,8 +2476,8 @@ Result<std::vector<ViewRow>> Snapshot::ComputeViews(uint64_t min_works, unsigned
               [](const Org& a, const Org& b) { return static_cast<int64_t>(a.key) < static_cast<int64_t>(b.key); });
   }
   const CountryPolicy store_policy = policy();
-  std::vector<ViewRow> out;
-  for (const Org& org : orgs) {
+  // One organisation's views, each Tally on `tally_threads` threads.
+  auto views_of = [&](const Org& org, unsigned tally_threads, std::vector<ViewRow>* out) -> Status {
     // The organisation's ids each give a scope (an OpenAlex id and a ROR id
     // the registry does not link are two scopes): one view per distinct
     // scope.  Then its names and aliases lead to the view of the scope they
@@ -2502,7 +2502,7 @@ Result<std::vector<ViewRow>> Snapshot::ComputeViews(uint64_t min_works, unsigned
         }
       }
       if (!may_create) return Status::Ok();
-      auto collected = Tally(scope.value(), store_policy, threads);
+      auto collected = Tally(scope.value(), store_policy, tally_threads);
       if (!collected.ok()) return collected.status();
       ViewRow row;
       row.org = org.key;
@@ -2525,8 +2525,35 @@ Result<std::vector<ViewRow>> Snapshot::ComputeViews(uint64_t min_works, unsigned
       if (Status st = add(std::string(texts[i]), false); !st.ok()) return st;
     for (auto& [scope, row] : views) {
       std::sort(row.keys.begin(), row.keys.end());
-      out.push_back(std::move(row));
+      out->push_back(std::move(row));
     }
+    return Status::Ok();
+  };
+  // The organisations on all threads, one Tally each on one thread (a
+  // Tally's own threads share out one organisation's segments less evenly,
+  // and each pays for its tables; a single organisation keeps them all),
+  // the largest first; the views in the organisations' order whatever
+  // thread made them.
+  std::vector<std::vector<ViewRow>> made(orgs.size());
+  std::vector<Status> errors(orgs.size());
+  std::vector<size_t> largest_first(orgs.size());
+  for (size_t i = 0; i < orgs.size(); ++i) largest_first[i] = i;
+  std::stable_sort(largest_first.begin(), largest_first.end(),
+                   [&](size_t a, size_t b) { return orgs[a].works > orgs[b].works; });
+  std::atomic<size_t> next{0};
+  const unsigned all_threads = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned workers = ThreadsFor(all_threads, orgs.size());
+  const unsigned per_tally = std::max(1u, all_threads / workers);  // an organisation alone gets them all
+  RunThreads(workers, [&](unsigned) {
+    for (size_t k; (k = next.fetch_add(1)) < orgs.size();) {
+      const size_t i = largest_first[k];
+      errors[i] = views_of(orgs[i], per_tally, &made[i]);
+    }
+  });
+  std::vector<ViewRow> out;
+  for (size_t i = 0; i < orgs.size(); ++i) {
+    if (!errors[i].ok()) return errors[i];
+    for (ViewRow& row : made[i]) out.push_back(std::move(row));
   }
   return out;
 }
