@@ -497,6 +497,26 @@ TEST_F(MatchOrganisation, APlaceIsNotAnAcronym) {
   EXPECT_EQ(CountryName(matcher_->Match("Independent Scholar, Washington, DC, USA").country), "US");
 }
 
+// docs/matcher.md, "Session 8": an organisation named in words of many
+// organisations gives its country when its own acronym follows in brackets.
+TEST_F(MatchOrganisation, ItsOwnAcronymInBracketsSupportsAName) {
+  auto country = [&](const std::string& text) {
+    CountryCode c = matcher_->Match(text).country;
+    return c == kNoCountry ? std::string("--") : std::string(CountryName(c));
+  };
+  // Crossref and OpenAlex gold strings: without the acronym, the name's words
+  // are too common for its country to count.
+  EXPECT_EQ(country("Japan Advanced Institute of Science and Technology"), "--");
+  EXPECT_EQ(country("Japan Advanced Institute of Science and Technology (JAIST)"), "JP");
+  EXPECT_EQ(country("School of Knowledge Science, Japan Advanced Institute of Science and Technology (JAIST)"), "JP");
+  EXPECT_EQ(country("Institut de Génétique et de Biologie Moléculaire et Cellulaire (IGBMC)"), "FR");
+  // Another organisation's acronym, or one not written in capitals, is no
+  // support; the organisation is still given.
+  EXPECT_EQ(country("Japan Advanced Institute of Science and Technology (NAIST)"), "--");
+  EXPECT_EQ(RorOf("Japan Advanced Institute of Science and Technology (NAIST)"), "03frj4r98");
+  EXPECT_EQ(country("Japan Advanced Institute of Science and Technology (jaist)"), "--");
+}
+
 TEST_F(MatchOrganisation, AnInstitutionsAcronymCountsBesideItsUnit) {
   // works-magnet asserts the Université de Picardie Jules Verne for its labs' strings.
   AffiliationMatch m = matcher_->Match("HEMATIM - Hématopoïèse et immunologie - UR UPJV 4666");

@@ -205,7 +205,7 @@ AffiliationText ParseAffiliation(std::string_view raw) {
       flush(i);
       if (role == CharRole::kSegmentBreak) {
         builder.EndSegment();
-        sep = ' ';
+        sep = cp == '(' || cp == '[' ? '(' : ' ';  // a bracket is kept: "… (JAIST)"
       } else if (role == CharRole::kGroupBreak) {
         builder.EndGroup();
         sep = ' ';

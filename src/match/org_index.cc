@@ -216,6 +216,18 @@ bool EndsQualifiedName(const std::vector<AffiliationToken>& tokens, const Affili
   return true;
 }
 
+// Whether the name ending before token `at` (in segment `segment`, which it
+// ends) is followed by a bracketed segment of one word in capitals that is
+// one of the entry's acronyms: "… (JAIST)".
+bool OwnAcronymInBrackets(const RegistryEntry& e, const AffiliationText& text, size_t at, uint32_t segment) {
+  const auto& tokens = text.tokens;
+  if (at >= tokens.size() || tokens[at].segment != segment + 1 || text.segments[segment].last != at) return false;
+  const AffiliationSegment& next = text.segments[segment + 1];
+  if (next.last != next.first + 1 || tokens[at].sep_before != '(' || !tokens[at].upper) return false;
+  return std::any_of(e.acronyms.begin(), e.acronyms.end(),
+                     [&](const std::string& a) { return NormalizeName(a) == tokens[at].text; });
+}
+
 bool ParseUnitNumber(std::string_view digits, uint32_t* number) {
   if (digits.size() < kUnitMinDigits || digits.size() > kUnitMaxDigits) return false;
   if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
@@ -682,9 +694,14 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
                       describe(e, ref.kind, b, end, score, notes)});
       here.back().heads_longer = part_of_longer;
       here.back().variant = variant != VariantKind::kNone;
-      // Such a name's country is not evidence without support either.
-      here.back().supported =
-          country_agrees || city || ((ref.rarest <= kCountryRareWordOrgs || unique_whole) && !generic_abroad);
+      // Such a name's country is not evidence without support either; the
+      // organisation's own acronym written in brackets right after its name
+      // is support ("Japan Advanced Institute of Science and Technology
+      // (JAIST)", "Institut de Génétique et de Biologie Moléculaire et
+      // Cellulaire (IGBMC)").
+      here.back().supported = country_agrees || city ||
+                              ((ref.rarest <= kCountryRareWordOrgs || unique_whole) && !generic_abroad) ||
+                              (ref.kind != NameKind::kAcronym && OwnAcronymInBrackets(e, text, end, tokens[b].segment));
       support.push_back(2 * country_agrees + 2 * city + e.active);
     }
     if (here.empty()) return;
