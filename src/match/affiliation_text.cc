@@ -49,6 +49,10 @@ CharRole RoleOf(uint32_t cp) {
   return CharRole::kWord;
 }
 
+// Room for tokens reserved per character of a string (words of seven
+// characters and a space, on average, in affiliations).
+constexpr size_t kCharsPerTokenReserved = 8;
+
 bool IsDash(uint32_t cp) { return cp == '-' || cp == 0x2013 || cp == 0x2014; }
 
 // Where `needle` (lower case) occurs in `text` whatever the case of its
@@ -147,13 +151,16 @@ class Builder {
       if (end == std::string::npos) end = folded.size();
       if (end > start) {
         AffiliationToken t;
-        t.text = folded.substr(start, end - start);
+        // (Most words fold to one token: moved whole, not copied.)
+        const bool whole = start == 0 && end == folded.size();
+        t.text = whole ? std::move(folded) : folded.substr(start, end - start);
         t.upper = upper;
         t.capital = start == 0 && !word.empty() && word.front() >= 'A' && word.front() <= 'Z';
         t.digits = AllDigits(t.text);
         t.sep_before = sep_before;
         t.segment = static_cast<uint32_t>(out_->segments.size());
         out_->tokens.push_back(std::move(t));
+        if (whole) break;
       }
       start = end + 1;
     }
@@ -183,6 +190,7 @@ class Builder {
 
 AffiliationText ParseAffiliation(std::string_view raw) {
   AffiliationText text;
+  text.tokens.reserve(raw.size() / kCharsPerTokenReserved + 1);
   std::string clean = RemoveNoise(raw, &text.removed);
   Builder builder(&text);
   std::string_view s = clean;
