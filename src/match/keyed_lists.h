@@ -5,7 +5,8 @@
 // finds a key's group with one probe and a short scan.  Where an
 // unordered_map<uint64_t, std::vector<T>> took a node and a heap block per
 // key, this takes 8 bytes per value, plus 4 per bucket (about one per key).
-// Any 64-bit key, 0 included.  Not thread-safe to build; thread-safe to read.
+// Any 64-bit key, 0 included; fewer than 2^32 values.  Not thread-safe to
+// build; thread-safe to read.
 // Header-only.
 #pragma once
 
