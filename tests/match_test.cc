@@ -10,6 +10,7 @@
 #include "engine_util.h"
 #include "match/common_words.h"
 #include "match/evaluation.h"
+#include "match/keyed_lists.h"
 #include "registry/country_policy.h"
 #include "registry/registry.h"
 #include "test_util.h"
@@ -549,6 +550,47 @@ TEST(CommonWords, ListsMarkCommonWordsNotProperNouns) {
   EXPECT_FALSE(common[4]);  // in the German list, but a proper noun in English
   EXPECT_FALSE(common[5]);
   EXPECT_FALSE(common[6]);
+}
+
+// The organisation index's table of names by hash (session 8, loading the
+// whole ROR's size): values stay in the order given under their key, a
+// value absorbed by an earlier one of its key is dropped, any key (0, keys
+// sharing a bucket) is found, and an absent key gives nothing.
+TEST(MatchKeyedLists, KeepsOrderAbsorbsAndFindsEveryKey) {
+  struct Value {
+    uint32_t owner = 0;
+    int weight = 0;
+  };
+  std::vector<std::pair<uint64_t, Value>> pairs;
+  // Keys with the same top bits share a bucket; 0 and UINT64_MAX are keys too.
+  const std::vector<uint64_t> keys = {0, 1, 2, UINT64_MAX, 0x8000000000000000ull, 0x8000000000000001ull, 42};
+  for (int round = 0; round < 3; ++round)
+    for (size_t k = 0; k < keys.size(); ++k) pairs.push_back({keys[k], Value{static_cast<uint32_t>(round % 2), round}});
+  for (uint32_t i = 1; i < 5000; ++i) pairs.push_back({(uint64_t{i} * 0x9E3779B97F4A7C15ull) | 1, Value{i, 1}});
+  KeyedLists<Value> lists;
+  lists.Build(std::move(pairs), [](Value& kept, const Value& v) {
+    if (kept.owner != v.owner) return false;
+    kept.weight += v.weight;  // merged into the first of its owner
+    return true;
+  });
+  for (uint64_t key : keys) {
+    std::span<const Value> found = std::as_const(lists).Find(key);
+    ASSERT_EQ(found.size(), 2u) << key;  // owners 0 (rounds 0 and 2) and 1 (round 1)
+    EXPECT_EQ(found[0].owner, 0u);
+    EXPECT_EQ(found[0].weight, 0 + 2);
+    EXPECT_EQ(found[1].owner, 1u);
+    EXPECT_EQ(found[1].weight, 1);
+  }
+  for (uint32_t i = 1; i < 5000; i += 7) {
+    std::span<const Value> found = std::as_const(lists).Find((uint64_t{i} * 0x9E3779B97F4A7C15ull) | 1);
+    ASSERT_EQ(found.size(), 1u) << i;
+    EXPECT_EQ(found[0].owner, i);
+  }
+  EXPECT_TRUE(lists.Find(3).empty());
+  EXPECT_TRUE(lists.Find(0x8000000000000002ull).empty());
+  EXPECT_EQ(lists.size(), 2 * keys.size() + 4999);
+  KeyedLists<Value> empty;
+  EXPECT_TRUE(empty.Find(0).empty());
 }
 
 // The share of gold rows that hold any evidence: a place, or a registry name of

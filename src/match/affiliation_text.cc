@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "io/ascii.h"
 #include "registry/registry.h"
 
 namespace coopscope {
@@ -48,13 +49,22 @@ CharRole RoleOf(uint32_t cp) {
   return CharRole::kWord;
 }
 
+// Room for tokens reserved per character of a string (words of seven
+// characters and a space, on average, in affiliations).
+constexpr size_t kCharsPerTokenReserved = 8;
+
 bool IsDash(uint32_t cp) { return cp == '-' || cp == 0x2013 || cp == 0x2014; }
 
-std::string Lower(std::string_view word) {
-  std::string out(word);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
+// Where `needle` (lower case) occurs in `text` whatever the case of its
+// ASCII letters, from `from` on; npos when nowhere.
+size_t FindIgnoreCase(std::string_view text, std::string_view needle, size_t from = 0) {
+  for (size_t at = from; at + needle.size() <= text.size(); ++at)
+    if (EqualsIgnoreAsciiCase(text.substr(at, needle.size()), needle)) return at;
+  return std::string_view::npos;
+}
+
+bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && EqualsIgnoreAsciiCase(text.substr(0, prefix.size()), prefix);
 }
 
 // An ORCID identifier: 0000-0002-1825-0097 (the last character may be X).
@@ -76,14 +86,18 @@ bool IsOrcid(std::string_view w) {
 }
 
 // Whitespace-separated words that are not part of an address.
-bool IsNoiseWord(std::string_view word) {
-  std::string w = Lower(word);
-  if (w.find('@') != std::string::npos) return true;
-  if (w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.")) return true;
-  if (w.find("orcid.org") != std::string::npos || IsOrcid(w)) return true;
-  while (!w.empty() && (w.back() == ':' || w.back() == '.' || w.back() == ',' || w.back() == ')')) w.pop_back();
-  while (!w.empty() && w.front() == '(') w.erase(w.begin());
-  return w == "orcid" || w == "e-mail" || w == "email" || w == "mail" || w == "courriel";
+// (Case-insensitive for ASCII letters, without a lower-case copy: every word
+// of every string and registry name passes here.)
+bool IsNoiseWord(std::string_view w) {
+  if (w.find('@') != std::string_view::npos) return true;
+  if (StartsWithIgnoreCase(w, "http://") || StartsWithIgnoreCase(w, "https://") || StartsWithIgnoreCase(w, "www."))
+    return true;
+  if (FindIgnoreCase(w, "orcid.org") != std::string_view::npos || IsOrcid(w)) return true;
+  while (!w.empty() && (w.back() == ':' || w.back() == '.' || w.back() == ',' || w.back() == ')')) w.remove_suffix(1);
+  while (!w.empty() && w.front() == '(') w.remove_prefix(1);
+  for (std::string_view noise : {"orcid", "e-mail", "email", "mail", "courriel"})
+    if (EqualsIgnoreAsciiCase(w, noise)) return true;
+  return false;
 }
 
 // Removes noise words, keeping the separators that end them.
@@ -109,8 +123,8 @@ std::string RemoveNoise(std::string_view raw, std::vector<std::string>* removed)
   }
   // "Electronic address:" (PubMed) announces an e-mail already removed.
   static constexpr std::string_view kElectronic = "electronic address";
-  std::string lower = Lower(out);
-  for (size_t at = lower.find(kElectronic); at != std::string::npos; at = lower.find(kElectronic, at + 1))
+  for (size_t at = FindIgnoreCase(out, kElectronic); at != std::string::npos;
+       at = FindIgnoreCase(out, kElectronic, at + kElectronic.size()))
     for (size_t k = at; k < at + kElectronic.size(); ++k) out[k] = ' ';
   return out;
 }
@@ -137,13 +151,16 @@ class Builder {
       if (end == std::string::npos) end = folded.size();
       if (end > start) {
         AffiliationToken t;
-        t.text = folded.substr(start, end - start);
+        // (Most words fold to one token: moved whole, not copied.)
+        const bool whole = start == 0 && end == folded.size();
+        t.text = whole ? std::move(folded) : folded.substr(start, end - start);
         t.upper = upper;
         t.capital = start == 0 && !word.empty() && word.front() >= 'A' && word.front() <= 'Z';
         t.digits = AllDigits(t.text);
         t.sep_before = sep_before;
         t.segment = static_cast<uint32_t>(out_->segments.size());
         out_->tokens.push_back(std::move(t));
+        if (whole) break;
       }
       start = end + 1;
     }
@@ -173,6 +190,7 @@ class Builder {
 
 AffiliationText ParseAffiliation(std::string_view raw) {
   AffiliationText text;
+  text.tokens.reserve(raw.size() / kCharsPerTokenReserved + 1);
   std::string clean = RemoveNoise(raw, &text.removed);
   Builder builder(&text);
   std::string_view s = clean;

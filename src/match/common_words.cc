@@ -11,6 +11,8 @@
 namespace coopscope {
 namespace {
 
+constexpr size_t kWordFilterBits = size_t{1} << 22;  // 512 KiB
+
 bool IsPlainLowerAscii(std::string_view w) {
   for (char c : w)
     if (c < 'a' || c > 'z') return false;
@@ -24,6 +26,15 @@ std::vector<bool> MarkCommonWords(const std::vector<std::string_view>& words, si
   std::unordered_map<std::string_view, size_t> wanted;
   wanted.reserve(words.size());
   for (size_t i = 0; i < words.size(); ++i) wanted.emplace(words[i], i);
+  // One bit per hash of a word wanted, a bit set small enough to stay in
+  // cache: most entries of the lists are no word of a name and skip the map.
+  std::vector<uint64_t> filter(kWordFilterBits / 64, 0);
+  auto filter_bit = [](std::string_view w) { return std::hash<std::string_view>{}(w) & (kWordFilterBits - 1); };
+  for (std::string_view w : words) filter[filter_bit(w) / 64] |= uint64_t{1} << (filter_bit(w) % 64);
+  auto find = [&](std::string_view w) {
+    const size_t bit = filter_bit(w);
+    return (filter[bit / 64] >> (bit % 64)) & 1 ? wanted.find(w) : wanted.end();
+  };
   // Per list (read in parallel, one task each): 1: a lower-case entry; 2: a
   // German capitalised entry; 4: an English capitalised entry (a proper noun).
   auto scan = [&](const WordList& list) -> std::optional<std::vector<uint8_t>> {
@@ -37,7 +48,7 @@ std::vector<bool> MarkCommonWords(const std::vector<std::string_view>& words, si
       uint8_t flag = !capital ? 1 : list.capitalised_common ? 2 : list.names_proper ? 4 : 0;
       if (flag == 0) continue;
       if (!capital && IsPlainLowerAscii(line)) {  // most entries: already folded
-        auto it = wanted.find(line);
+        auto it = find(line);
         if (it != wanted.end()) seen[it->second] |= flag;
         continue;
       }
@@ -45,7 +56,7 @@ std::vector<bool> MarkCommonWords(const std::vector<std::string_view>& words, si
       // entry of several words ("l'eau") marks none of them.
       std::vector<std::string> folded = NameTokens(line);
       if (folded.size() != 1) continue;
-      auto it = wanted.find(folded.front());
+      auto it = find(folded.front());
       if (it != wanted.end()) seen[it->second] |= flag;
     }
     return seen;

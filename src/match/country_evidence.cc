@@ -139,6 +139,12 @@ void PlaceIndex::AddInnerPlaces(const Registry& registry, size_t min_orgs, doubl
     size_t last_entry = SIZE_MAX;
   };
   std::unordered_map<std::string, Tally> tallies;
+  // The phrases that begin a longer place name ("new" of "new mexico"): a
+  // span of a name stops growing at the first that none continues.
+  std::unordered_set<std::string> heads;
+  for (const auto& [phrase, hits] : phrases_)
+    for (size_t at = phrase.find(' '); at != std::string::npos; at = phrase.find(' ', at + 1))
+      heads.insert(phrase.substr(0, at));
   const auto& entries = registry.entries();
   for (size_t i = 0; i < entries.size(); ++i) {
     const RegistryEntry& e = entries[i];
@@ -148,7 +154,10 @@ void PlaceIndex::AddInnerPlaces(const Registry& registry, size_t min_orgs, doubl
       for (size_t b = 0; b < words.size(); ++b) {
         std::string phrase;
         for (size_t len = 1; len <= max_tokens_ && b + len <= words.size(); ++len) {
-          if (len > 1) phrase.push_back(' ');
+          if (len > 1) {
+            if (!heads.contains(phrase)) break;
+            phrase.push_back(' ');
+          }
           phrase += words[b + len - 1];
           CountryCode c = place_country(phrase);
           if (c == kNoCountry) continue;

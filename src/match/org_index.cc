@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <ranges>
 
 #include "match/common_words.h"
 #include "match/place_tables.h"
@@ -101,6 +102,10 @@ constexpr std::array<Abbreviation, 32> kAbbreviations = {{
 // continues with (a bit test instead of hash probes).  False positives only
 // cost a probe.
 constexpr size_t kNamePrefixBits = size_t{1} << 25;  // 4 MiB
+
+// Room reserved for the names' hashes: ROR records carry about two names
+// (display name, labels, aliases, acronyms), some of them with a comma.
+constexpr size_t kPendingNamesPerEntry = 4;
 
 uint64_t VariantWord(uint32_t canonical) {  // splitmix64: the key is a sum, so words must mix well
   uint64_t z = canonical + kSpanSeed;
@@ -280,20 +285,23 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
   name_prefixes_.assign(kNamePrefixBits / 64, 0);
   std::vector<uint32_t> last_entry_of_token(1, 0);
   token_orgs_.assign(1, 0);
+  name_starts_.assign(1, 0);
+  PendingNames pending;  // every name under its hashes, duplicates of an organisation included
+  pending.reserve(kPendingNamesPerEntry * entries.size());
   for (uint32_t i = 0; i < entries.size(); ++i) {
     const RegistryEntry& e = entries[i];
     if (e.ror == 0) continue;  // the matcher answers with ROR ids
     // A name with " & " is indexed as read ("and") and without the sign,
     // as strings write it glued ("Eco&Sols" for "Eco & Sols").
     auto index = [&](const std::string& name, NameKind kind) {
-      IndexName(i, name, kind);
+      IndexName(i, name, kind, &pending);
       if (name.find(" & ") == std::string::npos) return;
       std::string glued;
       for (size_t at = 0; at < name.size(); ++at) {
         glued.push_back(name[at]);
         if (name.compare(at, 3, " & ") == 0) at += 2;  // keep one space
       }
-      IndexName(i, glued, kind);
+      IndexName(i, glued, kind, &pending);
     };
     index(e.name, NameKind::kDisplay);
     for (const auto& a : e.aliases) {
@@ -310,6 +318,22 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
         ++token_orgs_[t];
       }
     pending_tokens_.clear();
+  }
+  // One NameRef per organisation under each hash: the first name giving it,
+  // with the strongest kind of name of those that give it.
+  by_name_.Build(std::move(pending), [](NameRef& kept, const NameRef& r) {
+    if (kept.entry != r.entry) return false;
+    kept.kind = std::min(kept.kind, r.kind);
+    return true;
+  });
+  {
+    std::vector<bool> counted(name_starts_.size(), false);
+    for (const NameRef& r : by_name_.values())
+      if (!counted[r.name]) {
+        counted[r.name] = true;
+        ++names_indexed_;
+        max_name_tokens_ = std::max<size_t>(max_name_tokens_, r.tokens);
+      }
   }
   // The words of variants are known words, even those no name uses
   // ("univ"); each word has its canonical spelling and its abbreviation's.
@@ -342,53 +366,60 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
   const std::vector<bool>& common = common_token_;
   // The rarity of every name, now that the counts are known, and whether it
   // holds a proper noun.
-  for (auto& [hash, refs] : by_name_)
-    for (auto& r : refs) {
-      r.rarest = RarestOf(r);
-      for (uint32_t t : name_tokens_[r.name]) {
-        std::string_view w = words[t];
-        bool digits = std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
-        r.proper |= !common[t] && !digits && w.size() > 1;
-      }
+  for (NameRef& r : by_name_.values()) {
+    r.rarest = RarestOf(r);
+    for (uint32_t t : NameWords(r.name)) {
+      std::string_view w = words[t];
+      bool digits = std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+      r.proper |= !common[t] && !digits && w.size() > 1;
     }
+  }
+  ancestor_starts_.reserve(entries.size() + 1);
+  ancestor_starts_.push_back(0);
+  for (const RegistryEntry& e : entries) {
+    for (RorId a : ComputeAncestors(e.ror)) ancestor_ids_.push_back(a);
+    ancestor_starts_.push_back(static_cast<uint32_t>(ancestor_ids_.size()));
+  }
   MarkNamesInsideForeignNames();
   IndexVariants();
-  name_tokens_.clear();
+  std::vector<uint32_t>().swap(name_words_);
+  std::vector<uint32_t>().swap(name_starts_);
   cnrs_ = registry.FindRor(ParseRorId(kCnrsRorId));
 }
 
 void OrgIndex::MarkNamesInsideForeignNames() {
   const auto& entries = registry_.entries();
+  std::span<NameRef> refs = by_name_.values();
   // Every indexed name once, by organisation, so that each organisation
   // counts once per name it contains.
   std::vector<std::pair<uint32_t, uint32_t>> names;  // (entry, name index)
-  for (const auto& [hash, refs] : by_name_)
-    for (const NameRef& r : refs) names.emplace_back(r.entry, r.name);
+  names.reserve(refs.size());
+  for (const NameRef& r : refs) names.emplace_back(r.entry, r.name);
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   auto related = [&](const RegistryEntry& a, const RegistryEntry& b) {
-    std::vector<RorId> up = Ancestors(a.ror);
+    std::span<const RorId> up = AncestorsOf(a.ror);
     if (std::find(up.begin(), up.end(), b.ror) != up.end()) return true;
-    up = Ancestors(b.ror);
+    up = AncestorsOf(b.ror);
     return std::find(up.begin(), up.end(), a.ror) != up.end();
   };
+  std::vector<uint32_t> last_container(refs.size(), UINT32_MAX);  // per NameRef: the last outer organisation counted
   for (const auto& [outer, name] : names) {
     CountryCode country = entries[outer].country;
     if (country == kNoCountry) continue;
-    const std::vector<uint32_t>& words = name_tokens_[name];
+    std::span<const uint32_t> words = NameWords(name);
     for (size_t b = 0; b < words.size(); ++b) {
       uint64_t h = kSpanSeed;
       for (size_t end = b + 1; end <= words.size(); ++end) {
         h = Extend(h, words[end - 1]);
+        // Every prefix of a name's hash is marked: no longer span is a name.
+        if (!IsNamePrefix(h)) break;
         if (end - b == words.size() || end - b < 2) continue;  // the whole name; single words need support anyway
-        auto it = by_name_.find(h);
-        if (it == by_name_.end()) continue;
-        for (NameRef& inner : it->second) {
+        for (NameRef& inner : by_name_.Find(h)) {
           CountryCode c = entries[inner.entry].country;
-          if (inner.tokens != end - b || c == kNoCountry || SameOrTerritory(c, country) ||
-              inner.last_container == outer)
-            continue;
-          inner.last_container = outer;
+          uint32_t& last = last_container[&inner - refs.data()];
+          if (inner.tokens != end - b || c == kNoCountry || SameOrTerritory(c, country) || last == outer) continue;
+          last = outer;
           if (!related(entries[outer], entries[inner.entry]) && inner.foreign_containers < UINT16_MAX)
             ++inner.foreign_containers;
         }
@@ -408,44 +439,54 @@ bool OrgIndex::IsNamePrefix(uint64_t key) const {
 }
 
 void OrgIndex::IndexVariants() {
-  for (const auto& [hash, refs] : by_name_)
-    for (const NameRef& r : refs) {
-      uint64_t spelling = kSpellingSeed, abbreviated = kAbbreviationSeed, sum = 0;
-      uint32_t words = 0;
-      for (uint32_t t : name_tokens_[r.name]) {
-        const VariantToken& v = variant_tokens_[t];
-        if (v.spelling == kLinkToken) continue;
-        spelling = Extend(spelling, v.spelling);
-        abbreviated = Extend(abbreviated, v.abbreviated);
-        MarkNamePrefix(spelling);
-        MarkNamePrefix(abbreviated);
-        sum += VariantWord(v.spelling);
-        ++words;
-      }
-      if (words < kVariantMinWords) continue;
-      for (uint64_t key : {spelling, abbreviated, VariantKey(sum, words)}) {
-        auto& list = by_variant_[key];
-        auto same = std::find_if(list.begin(), list.end(), [&](const NameRef& v) { return v.entry == r.entry; });
-        if (same == list.end())
-          list.push_back(r);
-        else
-          same->kind = std::min(same->kind, r.kind);
-      }
+  std::span<const NameRef> refs = by_name_.values();
+  // In the order the names were read (display name first, then the
+  // aliases; a name as written before its form with comma breaks), so that
+  // the NameRef kept for an organisation under a variant key is its first
+  // name giving that key.
+  std::vector<uint32_t> order(refs.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    return std::pair(refs[x].name, refs[x].comma) < std::pair(refs[y].name, refs[y].comma);
+  });
+  std::vector<std::pair<uint64_t, VariantRef>> variants;
+  variants.reserve(3 * refs.size());
+  for (uint32_t at : order) {
+    const NameRef& r = refs[at];
+    uint64_t spelling = kSpellingSeed, abbreviated = kAbbreviationSeed, sum = 0;
+    uint32_t words = 0;
+    for (uint32_t t : NameWords(r.name)) {
+      const VariantToken& v = variant_tokens_[t];
+      if (v.spelling == kLinkToken) continue;
+      spelling = Extend(spelling, v.spelling);
+      abbreviated = Extend(abbreviated, v.abbreviated);
+      MarkNamePrefix(spelling);
+      MarkNamePrefix(abbreviated);
+      sum += VariantWord(v.spelling);
+      ++words;
     }
+    if (words < kVariantMinWords) continue;
+    for (uint64_t key : {spelling, abbreviated, VariantKey(sum, words)}) variants.push_back({key, {at, r.kind}});
+  }
+  by_variant_.Build(std::move(variants), [&](VariantRef& kept, const VariantRef& v) {
+    if (refs[kept.ref].entry != refs[v.ref].entry) return false;
+    kept.kind = std::min(kept.kind, v.kind);
+    return true;
+  });
 }
 
 uint32_t OrgIndex::RarestOf(const NameRef& ref) const {
   uint32_t rarest = UINT32_MAX;
-  for (uint32_t t : name_tokens_[ref.name]) rarest = std::min(rarest, token_orgs_[t]);
+  for (uint32_t t : NameWords(ref.name)) rarest = std::min(rarest, token_orgs_[t]);
   return rarest;
 }
 
 uint32_t OrgIndex::TokenId(std::string_view token) const {
-  auto it = vocabulary_.find(std::string(token));
+  auto it = vocabulary_.find(token);
   return it == vocabulary_.end() ? kUnknownToken : it->second;
 }
 
-void OrgIndex::IndexName(uint32_t entry, std::string_view name, NameKind kind) {
+void OrgIndex::IndexName(uint32_t entry, std::string_view name, NameKind kind, PendingNames* out) {
   AffiliationText text = ParseAffiliation(name);
   for (const UnitCode& code : FindUnitCodes(text)) {
     auto& list = by_unit_code_[code.Key()];
@@ -460,7 +501,6 @@ void OrgIndex::IndexName(uint32_t entry, std::string_view name, NameKind kind) {
   // string's span across a comma ("Health Sciences, University of Macau")
   // does not read as a name that has none ("Health Sciences University").
   uint64_t h = kSpanSeed, h_break = kSpanSeed;
-  std::vector<uint32_t> ids;
   for (size_t k = 0; k < text.tokens.size(); ++k) {
     const auto& t = text.tokens[k];
     auto [it, inserted] = vocabulary_.try_emplace(t.text, static_cast<uint32_t>(vocabulary_.size() + 1));
@@ -469,27 +509,23 @@ void OrgIndex::IndexName(uint32_t entry, std::string_view name, NameKind kind) {
     h_break = Extend(h_break, it->second);
     MarkNamePrefix(h);
     MarkNamePrefix(h_break);
-    ids.push_back(it->second);
+    name_words_.push_back(it->second);
     pending_tokens_.push_back(it->second);
   }
-  const auto name_index = static_cast<uint32_t>(name_tokens_.size());
-  bool added = false;
-  for (uint64_t hash : {h, h_break}) {
-    if (hash == h_break && h_break == h && added) break;
-    auto& refs = by_name_[hash];
-    auto same = std::find_if(refs.begin(), refs.end(), [&](const NameRef& r) { return r.entry == entry; });
-    if (same != refs.end()) {
-      same->kind = std::min(same->kind, kind);  // the strongest kind of name wins
-      continue;
-    }
-    refs.push_back({entry, kind, static_cast<uint8_t>(text.tokens.size()), 0, name_index,
-                    IsSubunitHead(text.tokens.front().text)});
-    added = true;
-  }
-  if (!added) return;
-  name_tokens_.push_back(std::move(ids));
-  max_name_tokens_ = std::max(max_name_tokens_, text.tokens.size());
-  ++names_indexed_;
+  // The name's refs; those of an organisation already under a hash are
+  // dropped when the index is built (KeyedLists::Build), and a name none
+  // of whose refs is kept is not counted.
+  NameRef ref;
+  ref.entry = entry;
+  ref.kind = kind;
+  ref.tokens = static_cast<uint8_t>(text.tokens.size());
+  ref.name = static_cast<uint32_t>(name_starts_.size() - 1);
+  ref.subunit = IsSubunitHead(text.tokens.front().text);
+  name_starts_.push_back(static_cast<uint32_t>(name_words_.size()));
+  out->emplace_back(h, ref);
+  if (h_break == h) return;
+  ref.comma = true;
+  out->emplace_back(h_break, ref);
 }
 
 bool OrgIndex::CityAppears(const RegistryEntry& e, const AffiliationText& text, size_t skip_first,
@@ -506,6 +542,18 @@ bool OrgIndex::CityAppears(const RegistryEntry& e, const AffiliationText& text, 
 }
 
 std::vector<RorId> OrgIndex::Ancestors(RorId ror) const {
+  std::span<const RorId> up = AncestorsOf(ror);
+  return {up.begin(), up.end()};
+}
+
+std::span<const RorId> OrgIndex::AncestorsOf(RorId ror) const {
+  const RegistryEntry* e = registry_.FindRor(ror);
+  if (e == nullptr) return {};
+  const size_t i = e - registry_.entries().data();
+  return {ancestor_ids_.data() + ancestor_starts_[i], ancestor_starts_[i + 1] - ancestor_starts_[i]};
+}
+
+std::vector<RorId> OrgIndex::ComputeAncestors(RorId ror) const {
   std::vector<RorId> out;
   std::vector<RorId> frontier = {ror};
   for (size_t depth = 0; depth < kMaxAncestorDepth && !frontier.empty(); ++depth) {
@@ -547,7 +595,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
   // Scores the organisations carrying the name found at [b, end) and keeps
   // the best if it is alone.  A variant of a name (another word order or
   // spelling, see VariantKey) counts only with the country or the city.
-  auto consider = [&](const std::vector<NameRef>& refs, size_t b, size_t end, VariantKind variant) {
+  auto consider = [&](const auto& refs, size_t b, size_t end, VariantKind variant) {
     const size_t k = end - 1;
     // A capitalised word before the name, in the same segment, may make it
     // part of a longer name ("Medical Research Institute" in "Kenya Medical
@@ -686,10 +734,13 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
         continue;
       }
       if (score < weights_.min_score) continue;
-      std::string notes = std::string(variant == VariantKind::kNone ? "" : variant == VariantKind::kOrder ? ", its words in another order" : ", a variant of the name") +
-                          (country_agrees ? ", country agrees" : "") + (city ? ", city appears" : "") +
-                          (e.active ? "" : ", inactive") +
-                          (part_of_longer ? ", part of a longer name: country only" : "");
+      std::string notes;  // built only when explaining: its concatenations allocate
+      if (explain)
+        notes = std::string(variant == VariantKind::kNone    ? ""
+                            : variant == VariantKind::kOrder ? ", its words in another order"
+                                                             : ", a variant of the name") +
+                (country_agrees ? ", country agrees" : "") + (city ? ", city appears" : "") +
+                (e.active ? "" : ", inactive") + (part_of_longer ? ", part of a longer name: country only" : "");
       here.push_back({&e, score, static_cast<uint32_t>(b), static_cast<uint32_t>(end), false,
                       describe(e, ref.kind, b, end, score, notes)});
       here.back().heads_longer = part_of_longer;
@@ -763,28 +814,34 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       // "University of Milan-Bicocca") is not that name.
       if (end < tokens.size() && tokens[end].sep_before == '-' && tokens[end].segment == tokens[k].segment) continue;
       if (name_prefix) {
-        auto it = by_name_.find(h);
-        if (it != by_name_.end()) {
-          consider(it->second, b, end, VariantKind::kNone);
+        std::span<const NameRef> refs = by_name_.Find(h);
+        if (!refs.empty()) {
+          consider(refs, b, end, VariantKind::kNone);
           continue;
         }
       }
       // Not found as written: a variant of a name.
       if (!variant_start || !same_segment || v.spelling == kLinkToken || words < kVariantMinWords) continue;
-      auto found = by_variant_.end();
+      std::span<const VariantRef> found;
       VariantKind kind = VariantKind::kNone;
       if (abbreviation) {
-        if (abbreviated_prefix) found = by_variant_.find(abbreviated);
+        if (abbreviated_prefix) found = by_variant_.Find(abbreviated);
         kind = VariantKind::kAbbreviation;
       } else if (spelling_prefix) {
-        found = by_variant_.find(spelling);
+        found = by_variant_.Find(spelling);
         kind = VariantKind::kSpelling;
       }
-      if (found == by_variant_.end() && segment_start && end == segment.last) {  // another order: a whole segment
-        found = by_variant_.find(VariantKey(sum, words));
+      if (found.empty() && segment_start && end == segment.last) {  // another order: a whole segment
+        found = by_variant_.Find(VariantKey(sum, words));
         kind = VariantKind::kOrder;
       }
-      if (found != by_variant_.end()) consider(found->second, b, end, kind);
+      if (!found.empty())
+        consider(found | std::views::transform([&](const VariantRef& v) {
+                   NameRef r = by_name_.values()[v.ref];
+                   r.kind = v.kind;
+                   return r;
+                 }),
+                 b, end, kind);
     }
   }
   // A name inside a longer accepted name is part of it ("University of
@@ -824,7 +881,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
     std::vector<RorId> named_ancestors;
     for (const OrgCandidate& c : out)
       if (!c.parent_by_code)
-        for (RorId a : Ancestors(c.entry->ror)) named_ancestors.push_back(a);
+        for (RorId a : AncestorsOf(c.entry->ror)) named_ancestors.push_back(a);
     for (OrgCandidate& c : unsupported) {
       bool inside = std::any_of(out.begin(), out.end(), [&](const OrgCandidate& o) {
         return o.last_token > o.first_token && o.first_token <= c.first_token && c.last_token <= o.last_token;
@@ -861,7 +918,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
   // parent institution is named too: the institution.
   auto given = std::find_if(unique.begin(), unique.end(), [](const OrgCandidate& c) { return !c.heads_longer; });
   if (given != unique.end() && given->last_token > given->first_token) {
-    std::vector<RorId> ancestors = Ancestors(given->entry->ror);
+    std::span<const RorId> ancestors = AncestorsOf(given->entry->ror);
     for (auto q = given + 1; q != unique.end(); ++q)
       if (q->last_token > q->first_token && !q->heads_longer && !q->variant &&
           std::find(ancestors.begin(), ancestors.end(), q->entry->ror) != ancestors.end()) {

@@ -16,12 +16,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "match/affiliation_text.h"
+#include "match/keyed_lists.h"
 #include "model/country.h"
 #include "model/ids.h"
 
@@ -104,16 +107,29 @@ class OrgIndex {
   std::vector<RorId> Ancestors(RorId ror) const;
 
  private:
+  // One organisation carrying a name (under the hash of its words).
   struct NameRef {
-    uint32_t entry;
-    NameKind kind;
-    uint8_t tokens;
+    uint32_t entry = 0;
     uint32_t rarest = 0;  // the fewest organisations sharing one of its words
-    uint32_t name = 0;    // index into name_tokens_ while building
+    uint32_t name = 0;    // index of its words (name_starts_) while building
+    uint16_t foreign_containers = 0;  // organisations of other countries, not its relatives, whose names hold it
+    NameKind kind = NameKind::kDisplay;
+    uint8_t tokens = 0;
     bool subunit = false; // "Department of …", "Faculty of …": a generic kind of unit
     bool proper = false;  // a word of it is in no common-word list (a proper noun: "Hong Kong")
-    uint16_t foreign_containers = 0;  // organisations of other countries, not its relatives, whose names hold it
-    uint32_t last_container = UINT32_MAX;  // while building
+    bool comma = false;   // under the hash with the name's comma breaks (a name with a comma)
+  };
+  // A name found by a variant key: its NameRef (an index into
+  // by_name_.values()) and the strongest kind of name giving that key.
+  struct VariantRef {
+    uint32_t ref = 0;
+    NameKind kind = NameKind::kDisplay;
+  };
+  using PendingNames = std::vector<std::pair<uint64_t, NameRef>>;
+  // Word look-ups by string_view, without a temporary string.
+  struct WordHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   void MarkNamesInsideForeignNames();
   uint32_t RarestOf(const NameRef& ref) const;
@@ -121,7 +137,14 @@ class OrgIndex {
   void IndexVariants();
   void MarkNamePrefix(uint64_t key);
   bool IsNamePrefix(uint64_t key) const;
-  void IndexName(uint32_t entry, std::string_view name, NameKind kind);
+  void IndexName(uint32_t entry, std::string_view name, NameKind kind, PendingNames* out);
+  std::span<const uint32_t> NameWords(uint32_t name) const {
+    return {name_words_.data() + name_starts_[name], name_starts_[name + 1] - name_starts_[name]};
+  }
+  // The ancestors of the organisation with this ROR id (see Ancestors),
+  // computed once per organisation when the index is built.
+  std::span<const RorId> AncestorsOf(RorId ror) const;
+  std::vector<RorId> ComputeAncestors(RorId ror) const;
   // Whether the organisation's city is written in the string, outside the
   // tokens [skip_first, skip_last).
   bool CityAppears(const RegistryEntry& e, const AffiliationText& text, size_t skip_first = 0,
@@ -129,12 +152,14 @@ class OrgIndex {
 
   const Registry& registry_;
   OrgWeights weights_;
-  std::unordered_map<std::string, uint32_t> vocabulary_;
+  std::unordered_map<std::string, uint32_t, WordHash, std::equal_to<>> vocabulary_;
   std::vector<uint32_t> token_orgs_;  // per token id: organisations using it in a name
   std::vector<bool> common_token_;    // per token id: a common word of a language (not a proper noun)
-  std::vector<uint32_t> pending_tokens_;               // while building: the current organisation's words
-  std::vector<std::vector<uint32_t>> name_tokens_;     // while building: each name's words
-  std::unordered_map<uint64_t, std::vector<NameRef>> by_name_;
+  std::vector<uint32_t> pending_tokens_;  // while building: the current organisation's words
+  // While building: each name's words, back to back (name i's from
+  // name_starts_[i] to name_starts_[i + 1]).
+  std::vector<uint32_t> name_words_, name_starts_;
+  KeyedLists<NameRef> by_name_;
   // Names by their variant key (the canonical forms of their words without
   // link words, in any order): "University of X", "X University", "Univ. X".
   struct VariantToken {
@@ -144,9 +169,13 @@ class OrgIndex {
   };
   std::vector<VariantToken> variant_tokens_;  // per token id
   std::vector<uint64_t> name_prefixes_;       // bit set of the prefixes of names' hashes and ordered variant keys
-  std::unordered_map<uint64_t, std::vector<NameRef>> by_variant_;
+  KeyedLists<VariantRef> by_variant_;
   std::unordered_map<std::string, std::vector<uint32_t>> by_unit_code_;
   std::vector<std::vector<std::string>> city_tokens_;  // per entry
+  // Per entry: its ancestors, from ancestor_ids_[ancestor_starts_[i]] to
+  // ancestor_ids_[ancestor_starts_[i + 1]].
+  std::vector<uint32_t> ancestor_starts_;
+  std::vector<RorId> ancestor_ids_;
   const RegistryEntry* cnrs_ = nullptr;
   size_t max_name_tokens_ = 1;
   size_t names_indexed_ = 0;
