@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 
@@ -131,6 +132,56 @@ TEST(Cli, ScopeFile) {
 }
 
 
+
+// Commands that allocate run with malloc's heaps on transparent huge pages
+// (app/main.cc runs the program again with GLIBC_TUNABLES set); --version,
+// --help and the two catalog-only commands do not pay for the second start.
+TEST(Cli, HugePagesForTheCommandsThatAllocate) {
+  EXPECT_FALSE(WantsHugePages({}));
+  EXPECT_FALSE(WantsHugePages({"--version"}));
+  EXPECT_FALSE(WantsHugePages({"rank", "--help"}));
+  EXPECT_FALSE(WantsHugePages({"countries", "--store", "s", "--year", "2020"}));
+  EXPECT_FALSE(WantsHugePages({"store", "info", "s"}));
+  EXPECT_FALSE(WantsHugePages({"store", "-q", "info", "s"}));
+  EXPECT_TRUE(WantsHugePages({"store", "build", "s", "in"}));
+  EXPECT_TRUE(WantsHugePages({"indicators", "--store", "s", "--org", "I1"}));
+  EXPECT_TRUE(WantsHugePages({"rank", "--store", "s", "--year", "2022"}));
+  EXPECT_TRUE(WantsHugePages({"hr", "import", "x.csv"}));
+
+  const char* saved = std::getenv("GLIBC_TUNABLES");
+  const std::string before = saved != nullptr ? saved : "";
+  ::unsetenv("GLIBC_TUNABLES");
+  EXPECT_TRUE(AddHugePagesTunable());
+  EXPECT_STREQ(std::getenv("GLIBC_TUNABLES"), "glibc.malloc.hugetlb=1");
+  EXPECT_FALSE(AddHugePagesTunable());  // once: the program started again does not start a third time
+  ::setenv("GLIBC_TUNABLES", "glibc.malloc.arena_max=2", 1);
+  EXPECT_TRUE(AddHugePagesTunable());
+  EXPECT_STREQ(std::getenv("GLIBC_TUNABLES"), "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1");
+  ::setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=0", 1);  // the user's choice stands
+  EXPECT_FALSE(AddHugePagesTunable());
+  EXPECT_STREQ(std::getenv("GLIBC_TUNABLES"), "glibc.malloc.hugetlb=0");
+  if (saved != nullptr)
+    ::setenv("GLIBC_TUNABLES", before.c_str(), 1);
+  else
+    ::unsetenv("GLIBC_TUNABLES");
+
+  // Through the program: the same answers with and without the tunable.
+  TempDir dir;
+  const std::string d = dir.path().string();
+  const std::string q = "indicators -q --format json --org 02feahw73 --registry " +
+                        SharedData("ror-records-subset/ror_v2_subset_latest.json.gz") + " " +
+                        SharedData("openalex-works-openalexpro");
+  auto tuned = RunCli(q, d);
+  ::setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=0", 1);
+  auto plain = RunCli(q, d);
+  if (saved != nullptr)
+    ::setenv("GLIBC_TUNABLES", before.c_str(), 1);
+  else
+    ::unsetenv("GLIBC_TUNABLES");
+  EXPECT_EQ(tuned.exit_code, 0) << tuned.err;
+  EXPECT_EQ(tuned.out, plain.out);
+  EXPECT_EQ(tuned.err, plain.err);
+}
 
 // coopscope hands fetch, hr, generate hr and keyfigures over to coopscope-ext
 // (app/main.cc): every command the extended group registers is recognised,

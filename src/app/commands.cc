@@ -6,6 +6,7 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -926,6 +927,30 @@ bool NeedsExtendedProgram(const std::vector<std::string>& args) {
     return false;
   }
   return help;
+}
+
+bool WantsHugePages(const std::vector<std::string>& args) {
+  for (const std::string& a : args)
+    if (a == "--help" || a == "-h" || a == "--version") return false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.empty() || a[0] == '-') continue;
+    // The two commands that read a few catalog rows and no registry.
+    if (a == "countries") return false;
+    if (a == "store")
+      for (size_t j = i + 1; j < args.size(); ++j)
+        if (!args[j].empty() && args[j][0] != '-') return args[j] != "info";
+    return true;
+  }
+  return false;
+}
+
+bool AddHugePagesTunable() {
+  const char* now = std::getenv("GLIBC_TUNABLES");
+  std::string value = now != nullptr ? now : "";
+  if (value.find("glibc.malloc.hugetlb") != std::string::npos) return false;  // set already: by us, or the user's
+  value += value.empty() ? "glibc.malloc.hugetlb=1" : ":glibc.malloc.hugetlb=1";
+  return ::setenv("GLIBC_TUNABLES", value.c_str(), 1) == 0;
 }
 
 int RunSelected(CLI::App&) {

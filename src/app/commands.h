@@ -29,6 +29,15 @@ int RunExtendedCommands();
 // Whether ARGS (the command line without the program's name) names an
 // extended command, or asks for the whole list (--help alone).
 bool NeedsExtendedProgram(const std::vector<std::string>& args);
+// Whether the command allocates enough for huge pages to pay: every command
+// but --version, --help, `countries` and `store info` (docs/architecture.md,
+// "src/app").  From the command line alone, like NeedsExtendedProgram.
+bool WantsHugePages(const std::vector<std::string>& args);
+// Adds glibc.malloc.hugetlb=1 to GLIBC_TUNABLES (malloc's heaps backed by
+// transparent huge pages: a page fault per 2 MiB instead of per 4 KiB, which
+// on this kind of VM cost 10 µs each); false when the variable already names
+// that tunable or cannot be set.  glibc reads it when a program starts.
+bool AddHugePagesTunable();
 inline constexpr const char* kExtendedProgram = "coopscope-ext";
 
 // Groups of subcommands that live in their own file (src/app/<group>_commands.cc,

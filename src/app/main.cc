@@ -44,9 +44,18 @@ int HandOver(char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  const bool huge_pages = coopscope::WantsHugePages(args);
 #ifdef COOPSCOPE_CORE
-  if (coopscope::NeedsExtendedProgram(std::vector<std::string>(argv + 1, argv + argc))) return HandOver(argv);
+  if (coopscope::NeedsExtendedProgram(args)) {
+    if (huge_pages) coopscope::AddHugePagesTunable();  // read by coopscope-ext as it starts
+    return HandOver(argv);
+  }
 #endif
+  // malloc reads its tunables when the program starts: this program again,
+  // with the same arguments (about 9 ms; a registry decoded then takes half
+  // the time).  On failure it goes on as it is.
+  if (huge_pages && coopscope::AddHugePagesTunable()) ::execv("/proc/self/exe", argv);
   CLI::App app{"coopscope: international scientific cooperation indicators from OpenAlex and registries"};
   app.require_subcommand(1);
   app.footer(coopscope::ExitCodeHelp());
