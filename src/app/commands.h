@@ -35,7 +35,7 @@ bool NeedsExtendedProgram(const std::vector<std::string>& args);
 bool WantsHugePages(const std::vector<std::string>& args);
 // Adds glibc.malloc.hugetlb=1 to GLIBC_TUNABLES (malloc's heaps backed by
 // transparent huge pages: a page fault per 2 MiB instead of per 4 KiB, which
-// on this kind of VM cost 10 µs each); false when the variable already names
+// on this project's 2-core VM cost about 13 µs each); false when the variable already names
 // that tunable or cannot be set.  glibc reads it when a program starts.
 bool AddHugePagesTunable();
 inline constexpr const char* kExtendedProgram = "coopscope-ext";

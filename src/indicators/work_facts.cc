@@ -150,6 +150,11 @@ void FactsBuilder::RefPartners(size_t ref, std::vector<PartnerKey>* out) const {
   out->assign(inst_partners_.begin() + inst.partners_begin, inst_partners_.begin() + inst.partners_end);
 }
 
+const RegistryEntry* EntryDescribing(const Registry& registry, const CountryPolicy& policy, const PartnerInfo& info) {
+  const RegistryEntry* e = info.ror != 0 ? registry.FindRor(info.ror) : nullptr;
+  return e != nullptr && e->name == info.name && policy.Map(e->country) == info.country ? e : nullptr;
+}
+
 void MergePartnerInfo(const PartnerInfo& c, PartnerInfo* into) {
   auto rank = [](const PartnerInfo& x) {
     return std::make_tuple(!x.from_registry, x.ror == 0, x.name.empty(), x.country == kNoCountry);

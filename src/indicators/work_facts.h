@@ -69,6 +69,11 @@ struct PartnerInfo {
   bool from_registry = false;  // the registry's record, the same for every work
 };
 
+// The registry entry of info's ROR id when info describes exactly it (the
+// same name, and its country under `policy`); null otherwise.  Such a
+// description can be stored as the entry's number (store tallies, views).
+const RegistryEntry* EntryDescribing(const Registry& registry, const CountryPolicy& policy, const PartnerInfo& info);
+
 // Keeps in *into the better of two descriptions of one partner: the
 // registry's, else the most complete (ROR, name, country), ties going to the
 // smaller values.  A total order, so the result never depends on the order in

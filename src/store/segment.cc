@@ -231,14 +231,8 @@ Result<SegmentStats> SegmentWriter::Finish(const std::string& path) {
     Clear();
     return Status(ErrorCode::kInvalidArgument, fmt::format("segment {} would exceed 4 GiB in one section", path));
   }
-  std::string dict(ZSTD_compressBound(raw_dict.size()), '\0');
-  size_t packed = ZSTD_compress(dict.data(), dict.size(), raw_dict.data(), raw_dict.size(), kDictZstdLevel);
-  if (ZSTD_isError(packed)) {
-    Clear();
-    return Status(ErrorCode::kIo, fmt::format("segment {}: dictionary compression failed: {}", path,
-                                              ZSTD_getErrorName(packed)));
-  }
-  dict.resize(packed);
+  std::string dict;
+  PutZstdFrame(&dict, raw_dict, kDictZstdLevel);
 
   const std::string* bodies[kSections] = {&ids, &row_index, &blobs, &dict, &postings};
   std::string file(kTableBytes, '\0');
@@ -386,8 +380,8 @@ Status SegmentReader::LoadDictionary() {
     return Corrupt("the dictionary does not decompress");
   dict_.reset(new char[raw]);
   dict_bytes_ = raw;
-  size_t got = ZSTD_decompress(dict_.get(), dict_bytes_, packed, packed_bytes);
-  if (ZSTD_isError(got) || got != raw) return Corrupt("the dictionary does not decompress");
+  if (!ReadZstdFrame(std::string_view(packed, packed_bytes), raw, dict_.get()))
+    return Corrupt("the dictionary does not decompress");
   dict_offsets_.resize(uint64_t{dict_count_} + 1);
   posting_offsets_.resize(uint64_t{dict_count_} + 1);
   Cursor c(dict_.get(), dict_.get() + dict_bytes_);

@@ -322,8 +322,7 @@ Tallies TalliesOf(const Generation& g, const Registry& registry, const CountryPo
       o.naming = TallyNaming::kRegistry;
     } else if (it != g.orgs.end()) {
       const PartnerInfo& info = it->second;
-      const RegistryEntry* e = info.ror != 0 ? registry.FindRor(info.ror) : nullptr;
-      if (e != nullptr && e->name == info.name && policy.Map(e->country) == info.country) {
+      if (const RegistryEntry* e = EntryDescribing(registry, policy, info)) {
         o.naming = TallyNaming::kWorksEntry;
         o.entry = static_cast<uint32_t>(e - registry.entries().data());
       } else {
@@ -359,6 +358,15 @@ std::map<std::pair<int, int>, std::string> EncodeTallies(const Tallies& t) {
     for (size_t i; (i = next.fetch_add(1)) < tasks.size();) *tasks[i].first = tasks[i].second();
   });
   return out;
+}
+
+// The registry entry a dictionary organisation is named after (kRegistry:
+// its key's; kWorksEntry: the entry whose number it keeps); null for the
+// other namings, and when the registry holds no such key or number.
+const RegistryEntry* NamingEntry(const TallyOrg& o, const Registry& registry) {
+  if (o.naming == TallyNaming::kRegistry) return FindKey(registry, o.key);
+  if (o.naming == TallyNaming::kWorksEntry && o.entry < registry.entries().size()) return &registry.entries()[o.entry];
+  return nullptr;
 }
 
 std::string TallyName(int kind, int year) {
@@ -2445,7 +2453,6 @@ void CompareTallies(Db& db, const std::string& dir, const Tallies& computed, std
   }
 }
 
-
 }  // namespace
 
 Result<std::vector<ViewRow>> Snapshot::ComputeViews(uint64_t min_works, unsigned threads) const {
@@ -2466,9 +2473,7 @@ Result<std::vector<ViewRow>> Snapshot::ComputeViews(uint64_t min_works, unsigned
     for (size_t i = 0; i < t.orgs.size(); ++i) {
       if (works[i] < min_works) continue;
       const TallyOrg& o = t.orgs[i];
-      const RegistryEntry* e = o.naming == TallyNaming::kRegistry      ? FindKey(R, o.key)
-                               : o.naming == TallyNaming::kWorksEntry && o.entry < R.entries().size() ? &R.entries()[o.entry]
-                                                                                                       : nullptr;
+      const RegistryEntry* e = NamingEntry(o, R);
       orgs.push_back(Org{o.key, works[i], e != nullptr ? e->ror : o.ror});
     }
     // Numbered in the order of their keys as signed integers (the catalog's order before format 3).
@@ -2830,30 +2835,27 @@ Result<std::vector<RankRow>> Snapshot::Rank(int year) const {
     r.p = row.p;
     r.p_frac = row.p_frac;
     r.p_int_collab = row.p_int_collab;
-    const RegistryEntry* e = FindKey(I.registry(), r.org);
-    if (o.naming == TallyNaming::kRegistry) {  // as the settle step named it from this very registry
-      if (e == nullptr)
-        return Status(ErrorCode::kCorrupt, fmt::format("store tallies {} name organisation {} after a registry "
-                                                       "entry the store's registry does not hold",
-                                                       TallyWhere(I.dir, kTallyOrgsKind, 0), OrgText(r.org)));
-      r.name = e->name;
-      r.country = store_policy.Map(e->country);
-      r.ror = e->ror;
-    } else if (o.naming == TallyNaming::kWorksEntry) {  // the entry of the ROR the works give
-      if (o.entry >= I.registry().entries().size())
-        return Status(ErrorCode::kCorrupt, fmt::format("store tallies {} name organisation {} after registry entry {} "
-                                                       "of {}",
-                                                       TallyWhere(I.dir, kTallyOrgsKind, 0), OrgText(r.org), o.entry,
-                                                       I.registry().entries().size()));
-      const RegistryEntry& by_ror = I.registry().entries()[o.entry];
-      r.name = by_ror.name;
-      r.country = store_policy.Map(by_ror.country);
-      r.ror = by_ror.ror;
+    // kRegistry: as the settle step named it from this very registry;
+    // kWorksEntry: the entry of the ROR the works give.
+    if (const RegistryEntry* named = NamingEntry(o, I.registry())) {
+      r.name = named->name;
+      r.country = store_policy.Map(named->country);
+      r.ror = named->ror;
+    } else if (o.naming == TallyNaming::kRegistry) {
+      return Status(ErrorCode::kCorrupt, fmt::format("store tallies {} name organisation {} after a registry "
+                                                     "entry the store's registry does not hold",
+                                                     TallyWhere(I.dir, kTallyOrgsKind, 0), OrgText(r.org)));
+    } else if (o.naming == TallyNaming::kWorksEntry) {
+      return Status(ErrorCode::kCorrupt, fmt::format("store tallies {} name organisation {} after registry entry {} "
+                                                     "of {}",
+                                                     TallyWhere(I.dir, kTallyOrgsKind, 0), OrgText(r.org), o.entry,
+                                                     I.registry().entries().size()));
     } else if (o.naming == TallyNaming::kWorks) {
       r.name = o.name;
       r.country = o.country;
       r.ror = o.ror;
     }
+    const RegistryEntry* e = FindKey(I.registry(), r.org);
     if (e == nullptr && r.ror != 0) e = I.registry().FindRor(r.ror);
     if (e != nullptr) r.type = e->type;
     out.push_back(std::move(r));

@@ -91,8 +91,8 @@ std::string EncodeTallyOrgs(uint32_t registry_crc, const std::vector<TallyOrg>& 
     if (o.naming == TallyNaming::kWorks) {
       PutText(&raw, o.name);
       PutVarint(&raw, o.country);
+      PutVarint(&raw, o.ror);
     }
-    if (o.naming == TallyNaming::kWorks) PutVarint(&raw, o.ror);
     if (o.naming == TallyNaming::kWorksEntry) PutVarint(&raw, o.entry);
   }
   return Wrap(raw);
@@ -116,8 +116,8 @@ Status DecodeTallyOrgs(std::string_view blob, const std::string& where, uint32_t
     const uint64_t delta = in.Varint();
     if (i > 0 && delta == 0) return Damaged(where, fmt::format("organisation {} is out of order", i));
     o.key = key += delta;
-    const uint64_t naming = in.Bytes(1).empty() ? 0xff : static_cast<uint8_t>(in.position()[-1]);
-    if (naming > static_cast<uint64_t>(TallyNaming::kWorksEntry)) return Damaged(where, fmt::format("organisation {}", i));
+    const auto naming = in.Fixed<uint8_t>();  // 0 when cut short: caught below
+    if (naming > static_cast<uint8_t>(TallyNaming::kWorksEntry)) return Damaged(where, fmt::format("organisation {}", i));
     o.naming = static_cast<TallyNaming>(naming);
     if (o.naming == TallyNaming::kWorks) {
       o.name = ReadText(&in);

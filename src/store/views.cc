@@ -175,8 +175,7 @@ std::string EncodeView(const Collected& collected, const Scope& scope, const Cou
     PutVarint(&names, key - last);
     last = key;
     // Described exactly as the registry entry of its ROR: that entry's number + 1, else 0 and the description.
-    const RegistryEntry* e = registry != nullptr && info.ror != 0 ? registry->FindRor(info.ror) : nullptr;
-    if (e != nullptr && e->name == info.name && policy.Map(e->country) == info.country) {
+    if (const RegistryEntry* e = registry != nullptr ? EntryDescribing(*registry, policy, info) : nullptr) {
       PutVarint(&names, static_cast<uint64_t>(e - registry->entries().data()) + 1);
     } else {
       PutVarint(&names, 0);
