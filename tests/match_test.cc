@@ -663,5 +663,32 @@ TEST_F(MatchOrganisation, PrecisionFloorOnRealGold) {
   EXPECT_GE(d.CountryRecall(), 0.90);
 }
 
+// docs/matcher.md, "Session 9": the organisations a named one is a member of tell the country only.
+TEST_F(MatchOrganisation, WhatANameIsAMemberOfIsNotTheAffiliation) {
+  // crossref asserts the Charité (001w7jn25), not the universities it is a corporate member of.
+  EXPECT_EQ(RorOf("Department of Biochemistry, Charité – Universitätsmedizin Berlin, Corporate Member of Freie "
+                  "Universität Berlin and Humboldt-Universität zu Berlin"),
+            "001w7jn25");
+  EXPECT_EQ(RorOf("Universitätsmedizin Berlin, corporate member of Freie Universität Berlin and Humboldt-Universität "
+                  "zu Berlin, Department of Otorhinolaryngology, Charité Berlin"),
+            "001w7jn25");
+  // The universities still give the country; a string that starts with "Member of" names its organisation
+  // (crossref asserts the German Center for Lung Research).
+  EXPECT_EQ(CountryWithRegistry("Corporate Member of Freie Universität Berlin"), "DE");
+  EXPECT_EQ(RorOf("Member of the German Center for Lung Research (DZL)"), "03dx11k66");
+}
+
+// docs/matcher.md, "Session 9": a unit's institution named as a variant of its registry name (another
+// spelling or word order) is given in place of the unit, as one named as written is.
+TEST_F(MatchOrganisation, AnInstitutionNamedAsAVariantOutranksItsUnit) {
+  // dataESR's curated corrections give the university (01gyxrk03), not its unit AGIR (04mywez65).
+  EXPECT_EQ(RorOf("AGIR UR 4294, University Picardie Jules Verne, F-80000 Amiens, France"), "01gyxrk03");
+  // crossref asserts the Université Grenoble Alpes (02rx3b187) for its institute IBS.
+  EXPECT_EQ(RorOf("Univ. Grenoble Alpes, CNRS, CEA, Institut de Biologie Structurale (IBS)"), "02rx3b187");
+  // Without its university named, the unit is given.
+  EXPECT_EQ(RorOf("Agents Infectieux, Résistance et Chimiothérapie Research Unit, EA 4294, Amiens, France"),
+            "04mywez65");
+}
+
 }  // namespace
 }  // namespace coopscope::testing

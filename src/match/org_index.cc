@@ -196,6 +196,17 @@ bool FollowsHospitalOf(const std::vector<AffiliationToken>& tokens, size_t b) {
   return tokens[q - 2].text == "hospital" || tokens[q - 2].text == "clinic";
 }
 
+// Whether the name starting at token `b` comes after "member of" in its
+// segment: "Charité – Universitätsmedizin Berlin, corporate member of Freie
+// Universität Berlin and Humboldt-Universität zu Berlin" names the Charité;
+// the universities it is a member of tell the country only.  Not when the
+// string starts with it: "Member of the German Center for Lung Research".
+bool FollowsMemberOf(const std::vector<AffiliationToken>& tokens, const AffiliationSegment& seg, size_t b) {
+  for (size_t q = std::max<size_t>(seg.first, 1); q + 1 < b; ++q)
+    if (tokens[q].text == "member" && tokens[q + 1].text == "of") return true;
+  return false;
+}
+
 // Whether the name starting at token `b` of segment `seg` starts with a kind
 // of organisation right after a capitalised qualifier that makes it a longer
 // name ("Medical University of Innsbruck", "Metropolitan State University of
@@ -637,6 +648,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
     // hospital the registry lacks: "Shengjing Hospital of China Medical
     // University", "The First Affiliated Hospital of Zhengzhou University".
     heads_longer |= FollowsHospitalOf(tokens, b);
+    heads_longer |= FollowsMemberOf(tokens, seg, b);
     // A name that starts with a kind of organisation right after a
     // capitalised word (not an acronym, a number, nor itself a kind of
     // organisation; neither joined by a hyphen) is the end of a longer name:
@@ -920,7 +932,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
   if (given != unique.end() && given->last_token > given->first_token) {
     std::span<const RorId> ancestors = AncestorsOf(given->entry->ror);
     for (auto q = given + 1; q != unique.end(); ++q)
-      if (q->last_token > q->first_token && !q->heads_longer && !q->variant &&
+      if (q->last_token > q->first_token && !q->heads_longer &&
           std::find(ancestors.begin(), ancestors.end(), q->entry->ror) != ancestors.end()) {
         std::rotate(given, q, q + 1);
         break;
