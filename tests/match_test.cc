@@ -690,5 +690,18 @@ TEST_F(MatchOrganisation, AnInstitutionNamedAsAVariantOutranksItsUnit) {
             "04mywez65");
 }
 
+// docs/matcher.md, "Session 9": a research unit's name that goes on with "and" and a capitalised word is
+// the head of a longer unit's name.
+TEST_F(MatchOrganisation, AUnitNameGoingOnWithAndIsLonger) {
+  // crossref asserts institutes the subset lacks, not India's Institute of Bioinformatics (04hqfvm50) nor
+  // Hungary's Centre for Ecological Research (04bhfmv97).
+  EXPECT_EQ(RorOf("Institute of Bioinformatics and Structural Biology"), "");
+  EXPECT_EQ(RorOf("Centre for Ecological Research and Forestry Applications (CREAF)"), "");
+  // Two organisations joined by "and" are still read (a university is not such a unit), and the
+  // institute named alone is still found.
+  EXPECT_EQ(RorOf("Department of Pharmacology, University of Oslo and Oslo University Hospital"), "01xtthb56");
+  EXPECT_EQ(RorOf("Institute of Bioinformatics, Bangalore, India"), "04hqfvm50");
+}
+
 }  // namespace
 }  // namespace coopscope::testing

@@ -207,6 +207,22 @@ bool FollowsMemberOf(const std::vector<AffiliationToken>& tokens, const Affiliat
   return false;
 }
 
+// Whether the name at tokens [b, end), a research unit's ("Institute of
+// Bioinformatics", "Laboratory of Biochemistry"), goes on in its segment
+// with "and" and a capitalised word that starts no other organisation: the
+// string names a longer unit ("Institute of Bioinformatics and Structural
+// Biology"), not two ("University of Oslo and Oslo University Hospital" is
+// not read here: a university is not such a unit).
+bool ContinuesWithAnd(const std::vector<AffiliationToken>& tokens, size_t seg_end, size_t b, size_t end) {
+  static constexpr std::array<std::string_view, 6> kUnitHeads = {"institute",  "institut",    "laboratory",
+                                                                 "laboratoire", "center", "centre"};
+  if (std::find(kUnitHeads.begin(), kUnitHeads.end(), tokens[b].text) == kUnitHeads.end()) return false;
+  if (end + 1 >= seg_end || tokens[end - 1].segment != tokens[b].segment || tokens[end].text != "and") return false;
+  const AffiliationToken& next = tokens[end + 1];
+  return next.capital && !next.upper && !IsOrganisationKindHead(next.text) && !IsOrganisationKindTail(next.text) &&
+         next.text != "department";
+}
+
 // Whether the name starting at token `b` of segment `seg` starts with a kind
 // of organisation right after a capitalised qualifier that makes it a longer
 // name ("Medical University of Innsbruck", "Metropolitan State University of
@@ -649,6 +665,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
     // University", "The First Affiliated Hospital of Zhengzhou University".
     heads_longer |= FollowsHospitalOf(tokens, b);
     heads_longer |= FollowsMemberOf(tokens, seg, b);
+    heads_longer |= ContinuesWithAnd(tokens, seg_end, b, end);
     // A name that starts with a kind of organisation right after a
     // capitalised word (not an acronym, a number, nor itself a kind of
     // organisation; neither joined by a hyphen) is the end of a longer name:
