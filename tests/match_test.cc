@@ -703,5 +703,19 @@ TEST_F(MatchOrganisation, AUnitNameGoingOnWithAndIsLonger) {
   EXPECT_EQ(RorOf("Institute of Bioinformatics, Bangalore, India"), "04hqfvm50");
 }
 
+// docs/matcher.md, "Session 9": a short acronym that only the country supports is not the organisation
+// when the string names another city of that country.
+TEST_F(MatchOrganisation, AShortAcronymInAnotherCityIsAnotherOrganisation) {
+  // OpenAlex's sampled gold and the ROR logs: not Salerno's health authority (02gwsdp44), nor Edinburgh's
+  // International Centre for Mathematical Sciences (03ab8zv57).
+  EXPECT_NE(RorOf("UO Nefrologia e Dialisi, Ospedale V. Fazzi, ASL Lecce, Lecce"), "02gwsdp44");
+  EXPECT_NE(RorOf("ASL Citta Torino"), "02gwsdp44");
+  EXPECT_NE(RorOf("NHLI Imperial College, ICMS, Royal Brompton Hospital, London, United Kingdom."), "03ab8zv57");
+  // In its own city, or with no other city named, the acronym still names it; CNRS, which has units
+  // everywhere, is kept in any city.
+  EXPECT_EQ(RorOf("ICMS, Edinburgh, United Kingdom"), "03ab8zv57");
+  EXPECT_EQ(RorOf("CNRS, Lyon, France"), "02feahw73");
+}
+
 }  // namespace
 }  // namespace coopscope::testing

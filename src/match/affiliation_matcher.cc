@@ -29,6 +29,22 @@ bool AffiliationMatcher::IsPlaceSegment(const AffiliationText& text, const OrgCa
   return place != kNoCountry && (country == kNoCountry || place == country);
 }
 
+bool AffiliationMatcher::NamesAnotherCity(const AffiliationText& text, const RegistryEntry& e) const {
+  const auto& tokens = text.tokens;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    std::string phrase;
+    for (size_t n = 0; n < 3 && i + n < tokens.size() && tokens[i + n].segment == tokens[i].segment; ++n) {
+      if (n > 0) phrase += ' ';
+      phrase += tokens[i + n].text;
+      const auto* hits = places_.Find(phrase);
+      if (hits == nullptr) continue;
+      for (const PlaceHit& h : *hits)
+        if (h.kind == PlaceKind::kCity && h.country == e.country && NormalizeName(e.city) != phrase) return true;
+    }
+  }
+  return false;
+}
+
 const Registry* AffiliationMatcher::registry() const { return orgs_ ? &orgs_->registry() : nullptr; }
 
 AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOptions& options) const {
@@ -47,6 +63,14 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
     // place of the string's country is that place: "DC" in "Washington, DC,
     // USA" is not Dordt University's acronym, "Singapore" no organisation.
     std::erase_if(m.candidates, [&](const OrgCandidate& c) { return IsPlaceSegment(text, c, own.country); });
+    // A short acronym that only the country supports, in a string naming
+    // another city of that country, is another organisation's: "ASL Lecce"
+    // is not the Azienda Sanitaria Locale of Salerno, "ICMS … London" not
+    // Edinburgh's centre.  Organisations with units (CNRS, Inserm) have
+    // sites everywhere and are kept.
+    std::erase_if(m.candidates, [&](const OrgCandidate& c) {
+      return c.short_acronym_by_country && c.entry->ror_children.empty() && NamesAnotherCity(text, *c.entry);
+    });
     // The best organisation named in the string (not the CNRS inferred from
     // a unit code, which may be abroad) is country evidence too.
     for (const OrgCandidate& c : m.candidates) {

@@ -61,6 +61,10 @@ class AffiliationMatcher {
   // when it is unknown): a region code or a place name, not an organisation.
   bool IsPlaceSegment(const AffiliationText& text, const OrgCandidate& c, CountryCode country) const;
 
+  // Whether the string names a city (of the place tables or the registry's
+  // cities) of the organisation's country other than its own.
+  bool NamesAnotherCity(const AffiliationText& text, const RegistryEntry& e) const;
+
   CountryWeights country_weights_;
   PlaceIndex places_;
   std::unique_ptr<OrgIndex> orgs_;

@@ -774,6 +774,8 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
                       describe(e, ref.kind, b, end, score, notes)});
       here.back().heads_longer = part_of_longer;
       here.back().variant = variant != VariantKind::kNone;
+      here.back().short_acronym_by_country = ref.kind == NameKind::kAcronym && ref.tokens == 1 &&
+                                             letters <= kShortAcronymLetters && country_agrees && !city;
       // Such a name's country is not evidence without support either; the
       // organisation's own acronym written in brackets right after its name
       // is support ("Japan Advanced Institute of Science and Technology

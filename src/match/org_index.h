@@ -67,6 +67,8 @@ struct UnitCode {
 // The unit codes of a parsed string or name.
 std::vector<UnitCode> FindUnitCodes(const AffiliationText& text);
 
+inline constexpr size_t kShortAcronymLetters = 4;
+
 struct OrgCandidate {
   const RegistryEntry* entry = nullptr;
   double score = 0;
@@ -87,6 +89,9 @@ struct OrgCandidate {
   // of its labs): it may be given as that unit's named ancestor, but its
   // country is not evidence.
   bool by_relative = false;
+  // An acronym of at most kShortAcronymLetters letters whose only support is
+  // the string's country, not the organisation's city.
+  bool short_acronym_by_country = false;
 };
 
 class OrgIndex {
