@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 
 namespace coopscope::testing {
@@ -67,7 +68,11 @@ inline CommandResult RunCli(const std::string& args, const std::string& scratch)
 }
 
 // Starts `coopscope args` and kills it with SIGKILL after DELAY_US.
-inline void RunAndKill(const std::string& args, int delay_us) {
+// Starts the CLI with `args` (output discarded), waits until `ready()` holds
+// (polled every 200 us, for at most `max_wait_ms`), then `then_us` more, and
+// kills it with SIGKILL.
+inline void RunAndKillWhen(const std::string& args, const std::function<bool()>& ready, int then_us,
+                           int max_wait_ms = 10000) {
   pid_t pid = fork();
   if (pid == 0) {
     int null = ::open("/dev/null", O_WRONLY);
@@ -76,10 +81,16 @@ inline void RunAndKill(const std::string& args, int delay_us) {
     execl("/bin/sh", "sh", "-c", (std::string("exec ") + COOPSCOPE_BINARY + " " + args).c_str(), nullptr);
     _exit(127);
   }
-  usleep(delay_us);
+  for (int waited_us = 0; !ready() && waited_us < max_wait_ms * 1000; waited_us += 200) usleep(200);
+  usleep(then_us);
   kill(pid, SIGKILL);
   int status = 0;
   waitpid(pid, &status, 0);
+}
+
+// Starts the CLI with `args` and kills it after `delay_us`.
+inline void RunAndKill(const std::string& args, int delay_us) {
+  RunAndKillWhen(args, [] { return true; }, delay_us);
 }
 
 }  // namespace coopscope::testing
