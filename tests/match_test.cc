@@ -717,5 +717,54 @@ TEST_F(MatchOrganisation, AShortAcronymInAnotherCityIsAnotherOrganisation) {
   EXPECT_EQ(RorOf("CNRS, Lyon, France"), "02feahw73");
 }
 
+// Session 9 (countries): the rules of docs/matcher.md "Session 9", each on
+// gold-set strings where it must act and where it must not.
+
+// Exports that keep one record a line write control characters as "#TAB#",
+// "#N#", "#R#" (dataESR): they break segments, so "France#TAB#" ends in a
+// country; another '#' is left alone.
+TEST(MatchCountry, EscapedControlCharactersBreakSegments) {
+  EXPECT_EQ(CountryOf("Nokia Bell Labs & INRIA, Nozay, France#TAB#"), "FR");
+  EXPECT_EQ(CountryOf("N2N Soft, France#TAB#"), "FR");
+  AffiliationText t = ParseAffiliation("Sfax 3052, Tunisia#R##N##R##N#Université of Rennes 1, France");
+  ASSERT_GE(t.segments.size(), 2u);
+  EXPECT_EQ(t.tokens[t.segments[1].last - 1].text, "tunisia");
+  for (const auto& tok : t.tokens) EXPECT_NE(tok.text, "n") << "a marker read as a word";
+  EXPECT_EQ(CountryOf("Harvard Business School Morgan Hall #212 Soldiers Field Road Boston, MA 02163"), "US");
+  AffiliationText hall = ParseAffiliation("Morgan Hall #212 Soldiers Field Road");
+  EXPECT_EQ(hall.segments.size(), 1u);
+}
+
+// A Unicode hyphen (U+2010) joins a postal prefix to its code as '-' does.
+TEST(MatchCountry, UnicodeHyphenBeforeAPostalCode) {
+  AffiliationMatch m = [] {
+    static const AffiliationMatcher matcher;
+    MatchOptions o;
+    o.explain = true;
+    return matcher.Match("Lab. Chim. Mol., Ec. Polytech., F\u201091128 Palaiseau, Fr.", o);
+  }();
+  EXPECT_EQ(CountryName(m.country), "FR");
+  std::string all;
+  for (const auto& e : m.country_evidence) all += e + "\n";
+  EXPECT_NE(all.find("postal prefix \"f-91128\""), std::string::npos) << all;
+  // A hyphen between words is no postal prefix.
+  EXPECT_EQ(CountryOf("Institut Camille Jordan, Université Claude\u2010Bernard"), "");
+}
+
+// Two affiliations joined by "and" (or "&") after the first one's country
+// are two affiliations: two countries conflict, one country stays.
+TEST(MatchCountry, AndAfterACountryEndsAnAffiliation) {
+  EXPECT_EQ(CountryOf("Institut Camille Jordan, Université Claude Bernard Lyon 1, Villeurbanne Cedex, France and "
+                      "Informació i Fenomens Quàntics, Universitat Autònoma de Barcelona, Barcelona, Spain#TAB#"),
+            "");
+  EXPECT_EQ(CountryOf("VERIMAG, University Joseph Fourier, Grenoble, France & University of Udine, Italy"), "");
+  EXPECT_EQ(CountryOf("ISIT, Université d'Auvergne, UMR/CNRS/6284, BP10448, Clermont-Ferrand, France and Université "
+                      "de Lyon, INSA-Lyon, LIRIS, UMR/CNRS/5205, Villeurbanne, France#TAB#"),
+            "FR");
+  // A country whose name holds "and" is one name.
+  EXPECT_EQ(CountryOf("The University of the West Indies, St. Augustine, Trinidad and Tobago"), "TT");
+  EXPECT_EQ(CountryOf("Faculty of Science, University of Sarajevo, Bosnia and Herzegovina"), "BA");
+}
+
 }  // namespace
 }  // namespace coopscope::testing

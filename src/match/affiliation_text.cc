@@ -55,6 +55,20 @@ constexpr size_t kCharsPerTokenReserved = 8;
 
 bool IsDash(uint32_t cp) { return cp == '-' || cp == 0x2013 || cp == 0x2014; }
 
+// Unicode hyphens (U+2010 hyphen, U+2011 non-breaking hyphen, U+2012 figure
+// dash) join words as '-' does: "F‐91128 Palaiseau" has a postal prefix.
+bool IsUnicodeHyphen(uint32_t cp) { return cp >= 0x2010 && cp <= 0x2012; }
+
+// Control characters written as text by exports that keep one record a line
+// ("… Crolles, Cedex, France#TAB#", "… Tunisia#R##N#Université of Rennes 1"):
+// the length of the marker at `s[i]`, 0 when none.  They break segments as
+// the characters they stand for do.
+size_t EscapedControlLength(std::string_view s, size_t i) {
+  for (std::string_view marker : {"#TAB#", "#N#", "#R#"})
+    if (s.substr(i, marker.size()) == marker) return marker.size();
+  return 0;
+}
+
 // Where `needle` (lower case) occurs in `text` whatever the case of its
 // ASCII letters, from `from` on; npos when nowhere.
 size_t FindIgnoreCase(std::string_view text, std::string_view needle, size_t from = 0) {
@@ -205,6 +219,8 @@ AffiliationText ParseAffiliation(std::string_view raw) {
     if (i + len > s.size()) len = 1;
     uint32_t cp = DecodeAt(s, i, len);
     CharRole role = RoleOf(cp);
+    if (cp == '#')
+      if (size_t marker = EscapedControlLength(s, i); marker > 0) len = marker, role = CharRole::kSegmentBreak;
     // A dash between spaces (" - ", " – ") separates segments.
     if (role == CharRole::kWordBreak && IsDash(cp) && i > 0 && s[i - 1] == ' ' && i + len < s.size() &&
         s[i + len] == ' ')
@@ -228,7 +244,7 @@ AffiliationText ParseAffiliation(std::string_view raw) {
         builder.EndGroup();
         sep = ' ';
       } else {
-        sep = cp < 0x80 ? static_cast<char>(cp) : ' ';
+        sep = cp < 0x80 ? static_cast<char>(cp) : IsUnicodeHyphen(cp) ? '-' : ' ';
       }
     }
     i += len;

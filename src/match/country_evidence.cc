@@ -225,6 +225,26 @@ SuffixHit LongestPlaceSuffix(const SegmentReader& r, const PlaceIndex& places) {
   return {};
 }
 
+// A country (or an ambiguous name) that starts the core, followed by postal
+// codes perhaps and a conjunction with words after it.
+struct LeadingCountry {
+  PlaceHit hit;
+  size_t length = 0;  // tokens of the country's name
+  size_t next = 0;    // the first token after the conjunction
+};
+bool IsConjunction(std::string_view w) { return w == "and" || w == "et" || w == "und"; }
+LeadingCountry CountryBeforeConjunction(const SegmentReader& r, const PlaceIndex& places) {
+  for (size_t len = std::min(places.max_tokens(), r.size()); len >= 1; --len) {
+    const PlaceHit* h = FirstOfKind(places.Find(Join(r.tokens, r.b, r.b + len)), {PlaceKind::kCountry, PlaceKind::kAmbiguous});
+    if (h == nullptr) continue;
+    size_t k = r.b + len;
+    while (k < r.e && r.IsNoise(k)) ++k;
+    if (k + 1 < r.e && IsConjunction(r.tokens[k].text)) return {*h, len, k + 1};
+    return {};
+  }
+  return {};
+}
+
 struct SegmentFacts {
   CountryCode region = kNoCountry;  // the segment is (or ends with) a region of this country
 };
@@ -274,6 +294,16 @@ std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text,
       }
     }
     r.Strip();
+    // 0. Two affiliations joined by "and" after the first one's country
+    // ("…, Villeurbanne Cedex, France and Informació i Fenomens Quàntics, …,
+    // Barcelona, Spain"): that country ends an affiliation, and the segment
+    // goes on with the next one.
+    if (LeadingCountry lead = CountryBeforeConjunction(r, places); lead.length > 0) {
+      out.push_back(add(lead.hit.country, lead.hit.other, w.trailing_country, seg.group, true, false,
+                        "country ending an affiliation before \"and\"", Join(tokens, r.b, r.b + lead.length)));
+      r.b = lead.next;
+      r.Strip();
+    }
     bool trailing_segment = seg.last_in_group;
     // 1. A country (or a region, or an ambiguous name) at the end.
     SuffixHit suffix = LongestPlaceSuffix(r, places);
