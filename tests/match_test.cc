@@ -766,5 +766,65 @@ TEST(MatchCountry, AndAfterACountryEndsAnAffiliation) {
   EXPECT_EQ(CountryOf("Faculty of Science, University of Sarajevo, Bosnia and Herzegovina"), "BA");
 }
 
+
+// The matcher with the ROR subset, for the MatchCountry tests whose rules the
+// registry vets (loaded once).
+const AffiliationMatcher& SubsetMatcher() {
+  static const Registry* registry = [] {
+    auto* r = new Registry();
+    RejectLog rejects;
+    Status st = r->Load(kRorSubset, &rejects);
+    EXPECT_TRUE(st.ok()) << st.message();
+    return r;
+  }();
+  static const AffiliationMatcher matcher(*registry);
+  return matcher;
+}
+std::string CountryWithSubset(std::string_view text) { return CountryName(SubsetMatcher().Match(text).country); }
+
+// A country or a demonym inside an organisation's name counts when the
+// registry's names holding it are nearly all in that country (gold-set
+// strings that had no country before).
+TEST(MatchCountry, CountriesAndDemonymsInsideNamesWhenTheRegistryAgrees) {
+  EXPECT_EQ(CountryWithSubset("Institute of Systematics and Evolution of Animals, Polish Academy of Sciences"), "PL");
+  EXPECT_EQ(CountryWithSubset("Institute of Pharmaceutical Sciences, Swiss Federal Institute of Technology"), "CH");
+  EXPECT_EQ(CountryWithSubset("National Research Council of Italy"), "IT");
+  EXPECT_EQ(CountryWithSubset("School of Physics and Electronic Science, East China Normal University"), "CN");
+  // Not vetted: names of several countries hold them.
+  EXPECT_EQ(CountryWithSubset("Department of Medicine, Beth Israel Deaconess Medical Center"), "");
+  EXPECT_EQ(CountryWithSubset("Department of Internal Medicine, American University of Beirut"), "LB");
+  // Joined by a hyphen to a place of another country: a venture of two.
+  EXPECT_EQ(CountryWithSubset("Department of Biochemistry and Molecular Biology, the Institute for Medical Research "
+                              "Israel-Canada, Hebrew University-Hadassah Medical School"),
+            "");
+  // Two places of one country joined by a hyphen stay.
+  EXPECT_EQ(CountryWithSubset("Group for Aquatic Microbial Ecology, Environmental Microbiology and Biotechnology, "
+                              "Faculty of Chemistry University Duisburg-Essen"),
+            "DE");
+  // After a link word a demonym names a language ("Spanish" is vetted: the
+  // Spanish National Research Council).  No gold string has one: written here.
+  EXPECT_EQ(CountryWithSubset("Spanish National Research Council"), "ES");
+  EXPECT_EQ(CountryWithSubset("Department of Spanish, Yale University"), "US");
+}
+
+// A region whose name holds a country's is the region ("Inner Mongolia").
+TEST(MatchCountry, InnerMongoliaIsARegionOfChina) {
+  EXPECT_EQ(CountryWithSubset("Ministry of Education Key Laboratory of Ecology and Resource Use of the Mongolian "
+                              "Plateau & Inner Mongolia Key Laboratory of Grassland Ecology, School of Ecology and "
+                              "Environment, Inner Mongolia University"),
+            "CN");
+  EXPECT_EQ(CountryOf("National University of Mongolia, Ulaanbaatar, Mongolia"), "MN");
+}
+
+// A place inside a name tells where the organisation is, not the address: a
+// territory named so does not take its sovereign's evidence.
+TEST(MatchCountry, ATerritoryInsideANameDoesNotAbsorbItsSovereign) {
+  EXPECT_EQ(CountryWithSubset("QualiSud, Univ Montpellier, CIRAD, Montpellier SupAgro, Université d’Avignon, Université "
+                              "de La Réunion, Montpellier, France; UMR IATE, Univ Montpellier, INRAE, Institut Agro, "
+                              "Montpellier, France"),
+            "FR");
+  EXPECT_EQ(CountryOf("Université de La Réunion, Saint-Denis, La Réunion"), "RE");
+}
+
 }  // namespace
 }  // namespace coopscope::testing

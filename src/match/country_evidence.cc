@@ -21,6 +21,10 @@ bool IsLinkWord(std::string_view w) {
   return std::find(kLinks.begin(), kLinks.end(), w) != kLinks.end();
 }
 
+// Words after which a demonym names a language or a culture ("Department
+// of Spanish", "Center for Chinese Studies"); "the" is not one of them.
+bool IsAfterLink(std::string_view w) { return w != "the" && (IsLinkWord(w) || w == "for" || w == "in" || w == "on"); }
+
 // Words that name the form of a state ("Republic of …", "Kingdom of …").
 bool IsStateFormWord(std::string_view w) {
   static constexpr std::array<std::string_view, 17> kForms = {
@@ -42,6 +46,13 @@ bool IsPostalWord(std::string_view w) {
 
 bool HasDigit(std::string_view w) {
   return std::any_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The country a territory belongs to (GP → FR); kNoCountry for others.
+CountryCode SovereignOf(CountryCode territory) {
+  for (const auto& t : Territories())
+    if (MakeCountry(t.territory) == territory) return MakeCountry(t.sovereign);
+  return kNoCountry;
 }
 
 constexpr size_t kZipDigits = 5;       // a US ZIP code
@@ -92,6 +103,8 @@ PlaceIndex::PlaceIndex() {
     for (auto p : row.names) postal_prefixes_[NormalizeName(p)] = MakeCountry(row.code);
   for (const auto& row : CityNames())
     for (auto name : row.names) Add(name, {PlaceKind::kCity, MakeCountry(row.code), kNoCountry});
+  for (const auto& row : Demonyms())
+    for (auto name : row.names) Add(name, {PlaceKind::kDemonym, MakeCountry(row.code), kNoCountry});
 }
 
 void PlaceIndex::Add(std::string_view name, PlaceHit hit) {
@@ -126,13 +139,15 @@ const PlaceHit* FirstOfKind(const std::vector<PlaceHit>* hits, std::initializer_
 }  // namespace
 
 void PlaceIndex::AddInnerPlaces(const Registry& registry, size_t min_orgs, double min_share) {
-  // The single country of a city or region phrase; kNoCountry for countries,
-  // ambiguous names and phrases that are no place.
+  // The single country of a place phrase; kNoCountry for ambiguous names,
+  // names of places in several countries and phrases that are no place.
   auto place_country = [&](const std::string& phrase) {
     const std::vector<PlaceHit>* hits = Find(phrase);
-    if (hits == nullptr || FirstOfKind(hits, {PlaceKind::kCountry, PlaceKind::kAmbiguous}) != nullptr) return kNoCountry;
-    const PlaceHit* h = FirstOfKind(hits, {PlaceKind::kCity, PlaceKind::kRegion});
-    return h == nullptr ? kNoCountry : h->country;
+    if (hits == nullptr || FirstOfKind(hits, {PlaceKind::kAmbiguous}) != nullptr) return kNoCountry;
+    CountryCode c = hits->front().country;
+    for (const PlaceHit& h : *hits)
+      if (h.country != c) return kNoCountry;
+    return c;
   };
   struct Tally {
     size_t total = 0, own = 0;
@@ -165,7 +180,7 @@ void PlaceIndex::AddInnerPlaces(const Registry& registry, size_t min_orgs, doubl
           if (t.last_entry == i) continue;  // each organisation once
           t.last_entry = i;
           ++t.total;
-          t.own += e.country == c;
+          t.own += e.country == c || SovereignOf(e.country) == c;
         }
       }
     };
@@ -243,6 +258,23 @@ LeadingCountry CountryBeforeConjunction(const SegmentReader& r, const PlaceIndex
     return {};
   }
   return {};
+}
+
+// Whether the place [b, e) of the core is joined by a hyphen to a place of
+// another country or to a combining form ("Institute for Medical Research
+// Israel-Canada", "Sino-German"): a venture of two countries, no evidence of
+// either.  "Duisburg-Essen" (one country) stays.
+bool JoinedToAnotherCountry(const SegmentReader& r, size_t b, size_t e, CountryCode country, const PlaceIndex& places) {
+  static constexpr std::array<std::string_view, 12> kCombining = {
+      "sino", "indo", "franco", "anglo", "italo", "russo", "hispano", "luso", "greco", "austro", "nippo", "afro"};
+  auto other = [&](const std::string& word) {
+    if (std::find(kCombining.begin(), kCombining.end(), word) != kCombining.end()) return true;
+    const std::vector<PlaceHit>* hits = places.Find(word);
+    return hits != nullptr && std::any_of(hits->begin(), hits->end(),
+                                          [&](const PlaceHit& h) { return h.country != country; });
+  };
+  return (b > r.b && r.tokens[b].sep_before == '-' && other(r.tokens[b - 1].text)) ||
+         (e < r.e && r.tokens[e].sep_before == '-' && other(r.tokens[e].text));
 }
 
 struct SegmentFacts {
@@ -326,7 +358,18 @@ std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text,
         r.Strip();
         suffix = LongestPlaceSuffix(r, places);
       } else {
-        continue;  // a country inside a name: no evidence from this segment
+        // A country inside a name is no evidence from this segment, unless
+        // the registry's names holding it are nearly all in that country
+        // ("National Research Council of Italy", "Universidad de Chile"; not
+        // "Beth Israel Deaconess Medical Center").
+        if (suffix.hit.kind == PlaceKind::kCountry && places.InnerPlace(phrase) == suffix.hit.country &&
+            !JoinedToAnotherCountry(r, r.e - suffix.length, r.e, suffix.hit.country, places)) {
+          auto ev = add(suffix.hit.country, kNoCountry, w.inner_place, seg.group, false, false, "country inside a name",
+                        phrase);
+          ev.in_name = true;
+          places_in_segments.push_back({std::move(ev), s});
+        }
+        continue;
       }
     }
     // 2. A region: a name, or an abbreviation in capitals.
@@ -375,8 +418,19 @@ std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text,
           std::string phrase = len == 1 ? tokens[b].text : Join(tokens, b, b + len);
           CountryCode in = places.InnerPlace(phrase);
           if (in == kNoCountry || (region != kNoCountry && in != region)) continue;
-          places_in_segments.push_back(
-              {add(in, kNoCountry, w.inner_place, seg.group, false, false, "place inside a name", phrase), s});
+          // A demonym after a link word names a language or a culture, not
+          // the organisation's country ("Department of Spanish", "School of
+          // Chinese Medicine"); "of the Russian Academy" is the academy.
+          if (b > r.b && IsAfterLink(tokens[b - 1].text) &&
+              FirstOfKind(places.Find(phrase), {PlaceKind::kDemonym}) != nullptr)
+            continue;
+          // A place joined by a hyphen to another names two countries'
+          // venture ("Institute for Medical Research Israel-Canada",
+          // "Sino-German").
+          if (JoinedToAnotherCountry(r, b, b + len, in, places)) continue;
+          auto ev = add(in, kNoCountry, w.inner_place, seg.group, false, false, "place inside a name", phrase);
+          ev.in_name = true;
+          places_in_segments.push_back({std::move(ev), s});
           b += len - 1;
           break;
         }
@@ -415,15 +469,6 @@ std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text,
   return kept;
 }
 
-namespace {
-
-CountryCode SovereignOf(CountryCode territory) {
-  for (const auto& t : Territories())
-    if (MakeCountry(t.territory) == territory) return MakeCountry(t.sovereign);
-  return kNoCountry;
-}
-
-}  // namespace
 
 CountryDecision DecideCountry(const std::vector<CountryEvidence>& evidence, const CountryWeights& w,
                               bool explain) {
@@ -438,7 +483,7 @@ CountryDecision DecideCountry(const std::vector<CountryEvidence>& evidence, cons
   };
   for (const auto& ev : evidence) {
     if (ev.other == kNoCountry) credit(ev.country, ev.weight);
-    if (ev.other == kNoCountry && !ev.organisation) placed[CountryIndex(ev.country)] = true;
+    if (ev.other == kNoCountry && !ev.organisation && !ev.in_name) placed[CountryIndex(ev.country)] = true;
     if (explain)
       d.evidence.push_back(ev.other == kNoCountry
                                ? fmt::format("{} → {} (+{})", ev.reason, CountryName(ev.country), ev.weight)

@@ -46,7 +46,9 @@ struct CountryWeights {
   double strong = 10;               // evidence this strong gives a score of 1
 };
 
-enum class PlaceKind : uint8_t { kCountry, kRegion, kAmbiguous, kCity };
+// kDemonym: an adjective naming a country ("German"), evidence only inside a
+// name and only when the registry vets it (AddInnerPlaces).
+enum class PlaceKind : uint8_t { kCountry, kRegion, kAmbiguous, kCity, kDemonym };
 
 struct PlaceHit {
   PlaceKind kind = PlaceKind::kCountry;
@@ -63,11 +65,14 @@ class PlaceIndex {
   // names already in the tables keep their meaning.
   void AddRegistryCities(const Registry& registry, size_t min_orgs, double min_share);
 
-  // Learns which cities and regions may count when met inside a longer name
-  // ("University of Tokyo"): those that at least `min_orgs` organisations
-  // carry in one of their names, `min_share` of them in the place's own
-  // country.  "York" (York University CA, University of York GB, New York…)
-  // or "Canterbury" (NZ, GB) do not qualify; "Tokyo" and "Colorado" do.
+  // Learns which cities, regions, countries and demonyms may count when met
+  // inside a longer name ("University of Tokyo", "National Research Council
+  // of Italy", "Polish Academy of Sciences"): those that at least `min_orgs`
+  // organisations carry in one of their names, `min_share` of them in the
+  // place's own country or its territories.  "York" (York University CA,
+  // University of York GB, New York…), "Canterbury" (NZ, GB), "Israel" (Beth
+  // Israel) or "American" (American University of Beirut) do not qualify;
+  // "Tokyo", "Colorado", "Italy" and "Polish" do.
   void AddInnerPlaces(const Registry& registry, size_t min_orgs, double min_share);
   // The country of a city or region allowed inside a name; kNoCountry otherwise.
   CountryCode InnerPlace(std::string_view phrase) const;
@@ -100,6 +105,7 @@ struct CountryEvidence {
   bool trailing = false;      // a trailing country (the strongest kind)
   bool region_code = false;   // an abbreviation without ZIP code
   bool organisation = false;  // the country of a matched organisation, not a place written
+  bool in_name = false;       // a place inside an organisation's name: where the organisation is, not the address
   uint32_t group = 0;
   std::string reason;         // filled when explaining
 };

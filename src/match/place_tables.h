@@ -50,6 +50,13 @@ const std::vector<PlaceNames>& PostalPrefixes();
 // Birmingham, Athens, Valencia, London Ontario…) are left out on purpose.
 const std::vector<PlaceNames>& CityNames();
 
+// Adjectives naming a country, as organisations' names use them ("German
+// Aerospace Center", "Polish Academy of Sciences", "Deutsches
+// Krebsforschungszentrum").  They count only inside names, and only those the
+// registry vets (PlaceIndex::AddInnerPlaces): "American" (American University
+// of Beirut) or "British" (British Columbia) do not.
+const std::vector<PlaceNames>& Demonyms();
+
 // Territories that are part of a larger country in everyday addresses
 // ("Pointe-à-Pitre, Guadeloupe, France"): evidence for the sovereign does not
 // contradict the territory, and the territory's own code is kept.
