@@ -831,5 +831,18 @@ TEST(MatchCountry, ATerritoryInsideANameDoesNotAbsorbItsSovereign) {
   EXPECT_EQ(CountryOf("Université de La Réunion, Saint-Denis, La Réunion"), "RE");
 }
 
+
+// "US" before a number or glued after a unit's number is a French unit type
+// (unité de service), not the United States.
+TEST(MatchCountry, AFrenchServiceUnitIsNotTheUnitedStates) {
+  EXPECT_EQ(CountryWithSubset("Université Lille, CNRS, Inserm, CHU Lille, US 41 – UAR 2014-PLBS"), "FR");
+  EXPECT_EQ(CountryOf("CNRS3480/US; INSERM U1242 COSS, CLCC Eugène Marquis, Rue de la Bataille Flandres-Dunkerque, "
+                      "35042 Rennes, France; UMS BIOSIT Université de Rennes"),
+            "FR");
+  EXPECT_EQ(CountryOf("Industrial Engineering and Operations Research, University of California, Berkeley, "
+                      "California, US"),
+            "US");
+}
+
 }  // namespace
 }  // namespace coopscope::testing

@@ -277,6 +277,16 @@ bool JoinedToAnotherCountry(const SegmentReader& r, size_t b, size_t e, CountryC
          (e < r.e && r.tokens[e].sep_before == '-' && other(r.tokens[e].text));
 }
 
+// "US" written before a number ("CHU Lille, US 41") or glued after a unit's
+// number ("CNRS3480/US") is a French unit type (unité de service), not the
+// United States.
+bool IsFrenchServiceUnit(const std::vector<AffiliationToken>& tokens, size_t k, size_t segment_end) {
+  const AffiliationToken& t = tokens[k];
+  if (t.text != "us" || !t.upper) return false;
+  if (k + 1 < segment_end && tokens[k + 1].digits) return true;
+  return k > 0 && t.sep_before == '/' && tokens[k - 1].segment == t.segment && HasDigit(tokens[k - 1].text);
+}
+
 struct SegmentFacts {
   CountryCode region = kNoCountry;  // the segment is (or ends with) a region of this country
 };
@@ -339,6 +349,7 @@ std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text,
     bool trailing_segment = seg.last_in_group;
     // 1. A country (or a region, or an ambiguous name) at the end.
     SuffixHit suffix = LongestPlaceSuffix(r, places);
+    if (suffix.length == 1 && IsFrenchServiceUnit(tokens, r.e - 1, seg.last)) continue;
     if (suffix.length > 0 && suffix.hit.kind != PlaceKind::kRegion) {
       bool whole = suffix.length == r.size();
       bool linked = !whole && IsLinkWord(tokens[r.e - suffix.length - 1].text);
