@@ -1,9 +1,9 @@
 // The place-name tables of the affiliation matcher, written as data: country
 // names and their common variants (English, French, German, Spanish),
 // sub-national regions (US states, Canadian provinces, Australian states, the
-// nations of the United Kingdom), postal-code prefixes, research cities, and
-// the names that are several places at once (Georgia the country and the US
-// state).
+// nations of the United Kingdom), postal-code prefixes, research cities,
+// countries' demonyms ("German", "Polska"), and the names that are several
+// places at once (Georgia the country and the US state).
 //
 // Every name is stored as written by people; the matcher folds it with
 // NormalizeName before use.  The tables are immutable static data:
