@@ -771,7 +771,6 @@ TEST(MatchCountry, AndAfterACountryEndsAnAffiliation) {
   EXPECT_EQ(CountryOf("Faculty of Science, University of Sarajevo, Bosnia and Herzegovina"), "BA");
 }
 
-
 // The matcher with the ROR subset, for the MatchCountry tests whose rules the
 // registry vets (loaded once).
 const AffiliationMatcher& SubsetMatcher() {
@@ -785,7 +784,9 @@ const AffiliationMatcher& SubsetMatcher() {
   static const AffiliationMatcher matcher(*registry);
   return matcher;
 }
-std::string CountryWithSubset(std::string_view text) { return CountryName(SubsetMatcher().Match(text).country); }
+std::string CountryWithSubset(std::string_view text) {
+  return CountryName(SubsetMatcher().Match(text).country);
+}
 
 // A country or a demonym inside an organisation's name counts when the
 // registry's names holding it are nearly all in that country (gold-set
@@ -824,13 +825,13 @@ TEST(MatchCountry, InnerMongoliaIsARegionOfChina) {
 // A place inside a name tells where the organisation is, not the address: a
 // territory named so does not take its sovereign's evidence.
 TEST(MatchCountry, ATerritoryInsideANameDoesNotAbsorbItsSovereign) {
-  EXPECT_EQ(CountryWithSubset("QualiSud, Univ Montpellier, CIRAD, Montpellier SupAgro, Université d’Avignon, Université "
-                              "de La Réunion, Montpellier, France; UMR IATE, Univ Montpellier, INRAE, Institut Agro, "
-                              "Montpellier, France"),
-            "FR");
+  EXPECT_EQ(
+      CountryWithSubset("QualiSud, Univ Montpellier, CIRAD, Montpellier SupAgro, Université d’Avignon, Université "
+                        "de La Réunion, Montpellier, France; UMR IATE, Univ Montpellier, INRAE, Institut Agro, "
+                        "Montpellier, France"),
+      "FR");
   EXPECT_EQ(CountryOf("Université de La Réunion, Saint-Denis, La Réunion"), "RE");
 }
-
 
 // "US" before a number or glued after a unit's number is a French unit type
 // (unité de service), not the United States.

@@ -57,7 +57,9 @@ bool IsDash(uint32_t cp) { return cp == '-' || cp == 0x2013 || cp == 0x2014; }
 
 // Unicode hyphens (U+2010 hyphen, U+2011 non-breaking hyphen, U+2012 figure
 // dash) join words as '-' does: "F‐91128 Palaiseau" has a postal prefix.
-bool IsUnicodeHyphen(uint32_t cp) { return cp >= 0x2010 && cp <= 0x2012; }
+bool IsUnicodeHyphen(uint32_t cp) {
+  return cp >= 0x2010 && cp <= 0x2012;
+}
 
 // Control characters written as text by exports that keep one record a line
 // ("… Crolles, Cedex, France#TAB#", "… Tunisia#R##N#Université of Rennes 1"):

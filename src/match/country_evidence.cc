@@ -23,7 +23,9 @@ bool IsLinkWord(std::string_view w) {
 
 // Words after which a demonym names a language or a culture ("Department
 // of Spanish", "Center for Chinese Studies"); "the" is not one of them.
-bool IsAfterLink(std::string_view w) { return w != "the" && (IsLinkWord(w) || w == "for" || w == "in" || w == "on"); }
+bool IsAfterLink(std::string_view w) {
+  return w != "the" && (IsLinkWord(w) || w == "for" || w == "in" || w == "on");
+}
 
 // Words that name the form of a state ("Republic of …", "Kingdom of …").
 bool IsStateFormWord(std::string_view w) {
@@ -247,10 +249,13 @@ struct LeadingCountry {
   size_t length = 0;  // tokens of the country's name
   size_t next = 0;    // the first token after the conjunction
 };
-bool IsConjunction(std::string_view w) { return w == "and" || w == "et" || w == "und"; }
+bool IsConjunction(std::string_view w) {
+  return w == "and" || w == "et" || w == "und";
+}
 LeadingCountry CountryBeforeConjunction(const SegmentReader& r, const PlaceIndex& places) {
   for (size_t len = std::min(places.max_tokens(), r.size()); len >= 1; --len) {
-    const PlaceHit* h = FirstOfKind(places.Find(Join(r.tokens, r.b, r.b + len)), {PlaceKind::kCountry, PlaceKind::kAmbiguous});
+    const PlaceHit* h =
+        FirstOfKind(places.Find(Join(r.tokens, r.b, r.b + len)), {PlaceKind::kCountry, PlaceKind::kAmbiguous});
     if (h == nullptr) continue;
     size_t k = r.b + len;
     while (k < r.e && r.IsNoise(k)) ++k;
@@ -270,8 +275,8 @@ bool JoinedToAnotherCountry(const SegmentReader& r, size_t b, size_t e, CountryC
   auto other = [&](const std::string& word) {
     if (std::find(kCombining.begin(), kCombining.end(), word) != kCombining.end()) return true;
     const std::vector<PlaceHit>* hits = places.Find(word);
-    return hits != nullptr && std::any_of(hits->begin(), hits->end(),
-                                          [&](const PlaceHit& h) { return h.country != country; });
+    return hits != nullptr &&
+           std::any_of(hits->begin(), hits->end(), [&](const PlaceHit& h) { return h.country != country; });
   };
   return (b > r.b && r.tokens[b].sep_before == '-' && other(r.tokens[b - 1].text)) ||
          (e < r.e && r.tokens[e].sep_before == '-' && other(r.tokens[e].text));
@@ -479,7 +484,6 @@ std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text,
   }
   return kept;
 }
-
 
 CountryDecision DecideCountry(const std::vector<CountryEvidence>& evidence, const CountryWeights& w,
                               bool explain) {
