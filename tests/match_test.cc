@@ -845,5 +845,22 @@ TEST(MatchCountry, AFrenchServiceUnitIsNotTheUnitedStates) {
             "US");
 }
 
+
+// A registry name holding places of two countries ("German University in
+// Cairo", "Kazakh-German University") does not count against its countries
+// and demonyms; it still does against its cities, whose names organisations
+// abroad carry ("University of Nottingham Malaysia").
+TEST(MatchCountry, ANameOfTwoCountriesDoesNotVetoADemonym) {
+  EXPECT_EQ(CountryWithSubset("Physics of Microstructures of the Russian Academy of Science"), "RU");
+  EXPECT_EQ(CountryWithSubset("Military university of the ministry of defense of Russia"), "RU");
+  EXPECT_EQ(CountryWithSubset("University of Nottingham Malaysia"), "MY");
+  EXPECT_EQ(CountryWithSubset("Bristol-Myers Squibb, Princeton, NJ."), "US");
+  // "Mexico" inside "New Mexico" is no second country.
+  EXPECT_EQ(CountryWithSubset("Department of Pathology, University of New Mexico"), "US");
+  EXPECT_EQ(CountryWithSubset("Zoology Division, School of Environmental and Rural Sciences, University of New "
+                              "England"),
+            "AU");
+}
+
 }  // namespace
 }  // namespace coopscope::testing

@@ -166,24 +166,47 @@ void PlaceIndex::AddInnerPlaces(const Registry& registry, size_t min_orgs, doubl
   for (size_t i = 0; i < entries.size(); ++i) {
     const RegistryEntry& e = entries[i];
     if (e.country == kNoCountry) continue;
+    std::vector<std::pair<std::string, CountryCode>> found;
     auto scan = [&](const std::string& name) {
       std::vector<std::string> words = NameTokens(name);
+      found.clear();
+      // A name holding places of two countries ("German University in
+      // Cairo", "Kazakh-German University") says nothing of its countries
+      // and demonyms alone; only the longest place at each word counts for
+      // this ("Mexico" in "New Mexico" is no second place).  Cities count
+      // everywhere: "University of Nottingham Malaysia", "Bristol-Myers Squibb
+      // (United States)" tell that a city's name is carried abroad.
+      auto home = [](CountryCode c) { return SovereignOf(c) != kNoCountry ? SovereignOf(c) : c; };
+      CountryCode first_home = kNoCountry;
+      bool two_countries = false;
+      size_t covered = 0;  // words before this are inside a longer place already seen
       for (size_t b = 0; b < words.size(); ++b) {
         std::string phrase;
+        size_t longest = 0;
+        CountryCode longest_country = kNoCountry;
         for (size_t len = 1; len <= max_tokens_ && b + len <= words.size(); ++len) {
           if (len > 1) {
             if (!heads.contains(phrase)) break;
             phrase.push_back(' ');
           }
           phrase += words[b + len - 1];
-          CountryCode c = place_country(phrase);
-          if (c == kNoCountry) continue;
-          Tally& t = tallies[phrase];
-          if (t.last_entry == i) continue;  // each organisation once
-          t.last_entry = i;
-          ++t.total;
-          t.own += e.country == c || SovereignOf(e.country) == c;
+          const std::vector<PlaceHit>* hits = Find(phrase);
+          if (hits != nullptr) longest = len, longest_country = place_country(phrase);
+          if (CountryCode c = place_country(phrase); c != kNoCountry) found.emplace_back(phrase, c);
         }
+        if (longest == 0 || b + longest <= covered) continue;
+        covered = b + longest;
+        if (longest_country == kNoCountry) continue;
+        if (first_home == kNoCountry) first_home = home(longest_country);
+        two_countries |= home(longest_country) != first_home;
+      }
+      for (const auto& [phrase, c] : found) {
+        if (two_countries && FirstOfKind(Find(phrase), {PlaceKind::kCountry, PlaceKind::kDemonym}) != nullptr) continue;
+        Tally& t = tallies[phrase];
+        if (t.last_entry == i) continue;  // each organisation once
+        t.last_entry = i;
+        ++t.total;
+        t.own += e.country == c || SovereignOf(e.country) == c;
       }
     };
     scan(e.name);
