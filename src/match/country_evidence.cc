@@ -190,9 +190,11 @@ void PlaceIndex::AddInnerPlaces(const Registry& registry, size_t min_orgs, doubl
             phrase.push_back(' ');
           }
           phrase += words[b + len - 1];
-          const std::vector<PlaceHit>* hits = Find(phrase);
-          if (hits != nullptr) longest = len, longest_country = place_country(phrase);
-          if (CountryCode c = place_country(phrase); c != kNoCountry) found.emplace_back(phrase, c);
+          if (Find(phrase) == nullptr) continue;
+          CountryCode c = place_country(phrase);
+          longest = len;
+          longest_country = c;
+          if (c != kNoCountry) found.emplace_back(phrase, c);
         }
         if (longest == 0 || b + longest <= covered) continue;
         covered = b + longest;

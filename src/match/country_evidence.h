@@ -8,7 +8,9 @@
 // a city.  A place followed by a region of another country is that country's
 // place ("Paris, TX", "Lebanon, NH"); a country name inside a longer name
 // ("Beth Israel Deaconess Medical Center", "University of Georgia") is not
-// evidence.  DecideCountry sums the evidence per country and abstains when
+// evidence, unless the registry vets it as it vets cities, regions and
+// demonyms inside names ("National Research Council of Italy", "Polish
+// Academy of Sciences"; AddInnerPlaces).  DecideCountry sums the evidence per country and abstains when
 // the best country is weak or contradicted: a wrong country is worse than
 // none.
 //
