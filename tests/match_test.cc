@@ -500,26 +500,28 @@ TEST_F(MatchOrganisation, APlaceIsNotAnAcronym) {
   EXPECT_EQ(CountryName(matcher_->Match("Independent Scholar, Washington, DC, USA").country), "US");
 }
 
-// docs/matcher.md, "Session 8": an organisation named in words of many
-// organisations gives its country when its own acronym follows in brackets.
-TEST_F(MatchOrganisation, ItsOwnAcronymInBracketsSupportsAName) {
+// docs/matcher.md, "Session 9": the organisation given gives its country, even
+// when its name is made of words many organisations use.  (Session 8 counted
+// such a name's country only with its own acronym in brackets after it; this
+// test asserted then that "Institut de Génétique et de Biologie Moléculaire et
+// Cellulaire" gave the organisation but no country.)
+TEST_F(MatchOrganisation, TheOrganisationGivenGivesItsCountry) {
   auto country = CountryWithRegistry;
-  // Crossref and OpenAlex gold strings: without the acronym, the name's words
-  // are too common for its country to count.  (Since session 9, "Japan"
-  // inside a name is country evidence of its own, vetted by the registry: the
-  // JAIST strings have JP with or without the acronym, and the cases without
-  // support are IGBMC's.)
-  EXPECT_EQ(country("Japan Advanced Institute of Science and Technology"), "JP");
-  EXPECT_EQ(country("Institut de Génétique et de Biologie Moléculaire et Cellulaire"), "");
+  // Crossref and OpenAlex gold strings.
+  EXPECT_EQ(RorOf("Institut de Génétique et de Biologie Moléculaire et Cellulaire"), "0015ws592");
+  EXPECT_EQ(country("Institut de Génétique et de Biologie Moléculaire et Cellulaire"), "FR");
+  EXPECT_EQ(country("Institut de Génétique et de Biologie Moléculaire et Cellulaire (CNRS)"), "FR");
   EXPECT_EQ(country("Japan Advanced Institute of Science and Technology (JAIST)"), "JP");
-  EXPECT_EQ(country("School of Knowledge Science, Japan Advanced Institute of Science and Technology (JAIST)"), "JP");
-  EXPECT_EQ(country("Institut de Génétique et de Biologie Moléculaire et Cellulaire (IGBMC)"), "FR");
-  // Another organisation's acronym, or one not written in capitals, is no
-  // support; the organisation is still given.
-  EXPECT_EQ(country("Institut de Génétique et de Biologie Moléculaire et Cellulaire (CNRS)"), "");
-  EXPECT_EQ(RorOf("Institut de Génétique et de Biologie Moléculaire et Cellulaire (CNRS)"), "0015ws592");
-  EXPECT_EQ(country("Institut de Génétique et de Biologie Moléculaire et Cellulaire (igbmc)"), "");
-  EXPECT_EQ(RorOf("Japan Advanced Institute of Science and Technology (NAIST)"), "03frj4r98");
+  EXPECT_EQ(RorOf("German Aerospace Center"), "04bwf3e34");
+  EXPECT_EQ(country("Department of Cardiovascular Aerospace Medicine, Institute of Aerospace Medicine, German "
+                    "Aerospace Center"),
+            "DE");
+  EXPECT_EQ(country("Southern Medical University"), "CN");
+  // The CNRS inferred from a unit code (which may be abroad) is no evidence, and no organisation found
+  // leaves the country unknown.
+  EXPECT_EQ(RorOf("CNRS UMR 9999"), "02feahw73");
+  EXPECT_EQ(country("CNRS UMR 9999"), "");
+  EXPECT_EQ(country("Food Microbiology Laboratory"), "");
 }
 
 TEST_F(MatchOrganisation, AnInstitutionsAcronymCountsBesideItsUnit) {

@@ -72,10 +72,14 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
       return c.short_acronym_by_country && c.entry->ror_children.empty() && NamesAnotherCity(text, *c.entry);
     });
     // The best organisation named in the string (not the CNRS inferred from
-    // a unit code, which may be abroad) is country evidence too.
+    // a unit code, which may be abroad) is country evidence too.  One given
+    // as the organisation always is: a string read as a French institute is
+    // read as French.  One that heads a longer name the registry lacks counts
+    // only with support (its city, the country, a rare word): "Open
+    // University …" may be another country's.
     for (const OrgCandidate& c : m.candidates) {
       if (c.parent_by_code || c.by_relative || c.entry->country == kNoCountry) continue;
-      if (!c.supported) break;  // a name of common words: its country is not evidence
+      if (!c.supported && c.heads_longer) break;
       CountryEvidence ev;
       ev.country = c.entry->country;
       ev.weight = country_weights_.organisation;

@@ -248,18 +248,6 @@ bool EndsQualifiedName(const std::vector<AffiliationToken>& tokens, const Affili
   return true;
 }
 
-// Whether the name ending before token `at` (in segment `segment`, which it
-// ends) is followed by a bracketed segment of one word in capitals that is
-// one of the entry's acronyms: "… (JAIST)".
-bool OwnAcronymInBrackets(const RegistryEntry& e, const AffiliationText& text, size_t at, uint32_t segment) {
-  const auto& tokens = text.tokens;
-  if (at >= tokens.size() || tokens[at].segment != segment + 1 || text.segments[segment].last != at) return false;
-  const AffiliationSegment& next = text.segments[segment + 1];
-  if (next.last != next.first + 1 || tokens[at].sep_before != '(' || !tokens[at].upper) return false;
-  return std::any_of(e.acronyms.begin(), e.acronyms.end(),
-                     [&](const std::string& a) { return NormalizeName(a) == tokens[at].text; });
-}
-
 bool ParseUnitNumber(std::string_view digits, uint32_t* number) {
   if (digits.size() < kUnitMinDigits || digits.size() > kUnitMaxDigits) return false;
   if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
@@ -776,14 +764,10 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       here.back().variant = variant != VariantKind::kNone;
       here.back().short_acronym_by_country = ref.kind == NameKind::kAcronym && ref.tokens == 1 &&
                                              letters <= kShortAcronymLetters && country_agrees && !city;
-      // Such a name's country is not evidence without support either; the
-      // organisation's own acronym written in brackets right after its name
-      // is support ("Japan Advanced Institute of Science and Technology
-      // (JAIST)", "Institut de Génétique et de Biologie Moléculaire et
-      // Cellulaire (IGBMC)").
+      // Such a name's country is not evidence without support either, when
+      // the name heads a longer one (see AffiliationMatcher::Match).
       here.back().supported = country_agrees || city ||
-                              ((ref.rarest <= kCountryRareWordOrgs || unique_whole) && !generic_abroad) ||
-                              (ref.kind != NameKind::kAcronym && OwnAcronymInBrackets(e, text, end, tokens[b].segment));
+                              ((ref.rarest <= kCountryRareWordOrgs || unique_whole) && !generic_abroad);
       support.push_back(2 * country_agrees + 2 * city + e.active);
     }
     if (here.empty()) return;
