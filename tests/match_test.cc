@@ -864,5 +864,24 @@ TEST(MatchCountry, ANameOfTwoCountriesDoesNotVetoADemonym) {
             "AU");
 }
 
+// docs/matcher.md, "Session 9, beginnings of names": a segment that begins registry names of one
+// country's organisations only gives that country when nothing else in the string speaks of one.
+TEST_F(MatchOrganisation, ABeginningOfOneCountrysNamesGivesItsCountry) {
+  auto country = CountryWithRegistry;
+  // Crossref gold strings: the registry has "Purdue University System", "Ludwig-Maximilians-Universität
+  // München", "Wageningen University & Research".
+  EXPECT_EQ(country("Purdue University"), "US");
+  EXPECT_EQ(country("Physiological Genomics, BioMedical Center - BMC, Ludwig-Maximilians-Universität"), "DE");
+  EXPECT_EQ(country("Laboratory of Genetics, Wageningen University"), "NL");
+  // A beginning shared by organisations of two countries (Northeastern University, US and CN), one
+  // of common words only, and a string of several affiliations (dataESR: the gold is the French one)
+  // tell nothing.
+  EXPECT_EQ(country("Northeastern University"), "");
+  EXPECT_EQ(country("Department of Biology, National University"), "");
+  EXPECT_EQ(country("Laboratoire de Physique de la Matière Condensée - UR UPJV 2081; Southern Federal University "
+                    "[Rostov-on-Don]"),
+            "");
+}
+
 }  // namespace
 }  // namespace coopscope::testing

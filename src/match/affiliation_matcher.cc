@@ -88,6 +88,19 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
       evidence.push_back(std::move(ev));
       break;
     }
+    // Nothing else speaks of a country: a segment that begins registry names
+    // of one country's organisations ("Imperial College" of "Imperial
+    // College London") tells that country.
+    if (evidence.empty()) {
+      if (CountryCode c = orgs_->PrefixCountry(text); c != kNoCountry) {
+        CountryEvidence ev;
+        ev.country = c;
+        ev.weight = country_weights_.organisation;
+        ev.organisation = true;
+        if (explain) ev.reason = "a segment that begins names of this country's organisations only";
+        evidence.push_back(std::move(ev));
+      }
+    }
     // The organisation given: the best candidate that does not head a longer
     // name the registry lacks.
     auto given = std::find_if(m.candidates.begin(), m.candidates.end(),

@@ -16,6 +16,9 @@ namespace {
 
 constexpr uint32_t kUnknownToken = 0;     // token id of words no name uses
 constexpr size_t kMaxNameTokens = 24;     // longer names are not indexed
+// The shortest beginning of a name whose organisations' country counts
+// (PrefixCountry).
+constexpr size_t kPrefixMinTokens = 2;
 constexpr uint32_t kSegmentBreak = UINT32_MAX;  // hashed where a name or a span crosses a comma
 constexpr uint64_t kSpanSeed = 0x9E3779B97F4A7C15ull;
 constexpr uint64_t kSpanMultiplier = 0xD6E8FEB86659FD93ull;
@@ -397,9 +400,63 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
   }
   MarkNamesInsideForeignNames();
   IndexVariants();
+  IndexPrefixCountries();
   std::vector<uint32_t>().swap(name_words_);
   std::vector<uint32_t>().swap(name_starts_);
   cnrs_ = registry.FindRor(ParseRorId(kCnrsRorId));
+}
+
+void OrgIndex::IndexPrefixCountries() {
+  const auto& entries = registry_.entries();
+  std::vector<PrefixCountryRef> all;
+  for (const NameRef& r : by_name_.values()) {
+    if (r.kind == NameKind::kAcronym || r.comma || r.tokens < kPrefixMinTokens + 1) continue;
+    const CountryCode country = entries[r.entry].country;
+    if (country == kNoCountry) continue;
+    std::span<const uint32_t> words = NameWords(r.name);
+    uint64_t h = kSpanSeed;
+    bool proper = false;
+    for (size_t k = 0; k + 1 < words.size(); ++k) {
+      h = Extend(h, words[k]);
+      proper |= !common_token_[words[k]] && token_orgs_[words[k]] > 0;
+      if (k + 1 >= kPrefixMinTokens && proper) all.push_back({h, country});
+    }
+  }
+  std::sort(all.begin(), all.end());
+  for (size_t i = 0; i < all.size();) {
+    size_t j = i;
+    bool one_country = true;
+    for (; j < all.size() && all[j].hash == all[i].hash; ++j) one_country &= all[j].country == all[i].country;
+    // A beginning that is a whole name of its own is read as that name.
+    if (one_country && by_name_.Find(all[i].hash).empty()) prefix_countries_.push_back(all[i]);
+    i = j;
+  }
+  prefix_countries_.shrink_to_fit();
+}
+
+CountryCode OrgIndex::PrefixCountry(const AffiliationText& text) const {
+  CountryCode found = kNoCountry;
+  // Several affiliations (';') may be of several countries, the others
+  // unknown: "Laboratoire … UPJV 2081; Southern Federal University".
+  if (!text.segments.empty() && text.segments.back().group != text.segments.front().group) return kNoCountry;
+  for (const AffiliationSegment& seg : text.segments) {
+    uint32_t b = seg.first;
+    if (seg.last > b + 1 && text.tokens[b].text == "the") ++b;
+    if (seg.last - b < kPrefixMinTokens) continue;
+    uint64_t h = kSpanSeed;
+    bool known = true;
+    for (uint32_t k = b; k < seg.last && known; ++k) {
+      uint32_t id = TokenId(text.tokens[k].text);
+      known = id != kUnknownToken;
+      h = Extend(h, id);
+    }
+    if (!known) continue;
+    auto it = std::lower_bound(prefix_countries_.begin(), prefix_countries_.end(), PrefixCountryRef{h, kNoCountry});
+    if (it == prefix_countries_.end() || it->hash != h) continue;
+    if (found != kNoCountry && found != it->country) return kNoCountry;
+    found = it->country;
+  }
+  return found;
 }
 
 void OrgIndex::MarkNamesInsideForeignNames() {

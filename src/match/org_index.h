@@ -110,6 +110,14 @@ class OrgIndex {
   // The ROR ids of an organisation's ancestors (ROR parents, transitively),
   // nearest first.
   std::vector<RorId> Ancestors(RorId ror) const;
+  // The country of the organisations whose registry names start with a whole
+  // segment of the string ("Imperial College" for "Imperial College London",
+  // "Ludwig-Maximilians-Universität" for "… München"): a beginning of two
+  // words or more, holding a proper noun, that all its organisations share
+  // with one country.  kNoCountry when no segment is such a beginning, when
+  // two segments tell two countries, or when the string holds several
+  // affiliations (';').
+  CountryCode PrefixCountry(const AffiliationText& text) const;
 
  private:
   // One organisation carrying a name (under the hash of its words).
@@ -137,6 +145,7 @@ class OrgIndex {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   void MarkNamesInsideForeignNames();
+  void IndexPrefixCountries();
   uint32_t RarestOf(const NameRef& ref) const;
   uint32_t TokenId(std::string_view token) const;
   void IndexVariants();
@@ -182,6 +191,14 @@ class OrgIndex {
   std::vector<uint32_t> ancestor_starts_;
   std::vector<RorId> ancestor_ids_;
   const RegistryEntry* cnrs_ = nullptr;
+  // The beginnings of names (hashes as a span's, see PrefixCountry) with
+  // the one country of their organisations, sorted by hash.
+  struct PrefixCountryRef {
+    uint64_t hash = 0;
+    CountryCode country = kNoCountry;
+    bool operator<(const PrefixCountryRef& o) const { return hash < o.hash; }
+  };
+  std::vector<PrefixCountryRef> prefix_countries_;
   size_t max_name_tokens_ = 1;
   size_t names_indexed_ = 0;
 };
