@@ -517,10 +517,11 @@ TEST_F(MatchOrganisation, TheOrganisationGivenGivesItsCountry) {
                     "Aerospace Center"),
             "DE");
   EXPECT_EQ(country("Southern Medical University"), "CN");
-  // The CNRS inferred from a unit code (which may be abroad) is no evidence, and no organisation found
-  // leaves the country unknown.
-  EXPECT_EQ(RorOf("CNRS UMR 9999"), "02feahw73");
-  EXPECT_EQ(country("CNRS UMR 9999"), "");
+  // The CNRS inferred from a unit code is no evidence: an international research lab (IRL) is abroad.
+  // (A UMR's country comes from the proper-noun rule: "UMR" is in French labs' names only.)
+  EXPECT_EQ(RorOf("IRL 2958"), "02feahw73");
+  EXPECT_EQ(country("IRL 2958"), "");
+  // No organisation found leaves the country unknown.
   EXPECT_EQ(country("Food Microbiology Laboratory"), "");
 }
 
@@ -881,6 +882,24 @@ TEST_F(MatchOrganisation, ABeginningOfOneCountrysNamesGivesItsCountry) {
   EXPECT_EQ(country("Laboratoire de Physique de la Matière Condensée - UR UPJV 2081; Southern Federal University "
                     "[Rostov-on-Don]"),
             "");
+}
+
+// docs/matcher.md, "Session 9, proper nouns": when nothing else speaks of a country, capitalised words of
+// no common-word list that the names of 3 organisations or more hold, 95 % of them in one country, tell it.
+TEST_F(MatchOrganisation, AProperNounOfOneCountrysNamesGivesItsCountry) {
+  auto country = CountryWithRegistry;
+  // Crossref gold strings.
+  EXPECT_EQ(country("Department of Medicine, Weill Cornell Medical College"), "US");
+  EXPECT_EQ(country("Fred Hutchinson Cancer Research Center"), "US");
+  // Written in lower case, the words are not read as proper nouns; a place written wins (Weill Cornell's
+  // Qatar campus); several affiliations (';') tell nothing this way; "Pasteur" is held by institutes of
+  // several countries (crossref expects FR).
+  EXPECT_EQ(country("Department of Medicine, weill cornell medical college"), "");
+  EXPECT_EQ(country("Weill Cornell Medicine - Qatar, Doha, Qatar"), "QA");
+  EXPECT_EQ(country("Department of Medicine, Weill Cornell Medical College; Basic Sciences Division, Fred "
+                    "Hutchinson Cancer Research Center"),
+            "");
+  EXPECT_EQ(country("Mathematical Modelling of Infectious Diseases Unit, Institut Pasteur"), "");
 }
 
 }  // namespace

@@ -91,15 +91,18 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
     // Nothing else speaks of a country: a segment that begins registry names
     // of one country's organisations ("Imperial College" of "Imperial
     // College London") tells that country.
+    // Failing that, capitalised proper nouns that only one country's
+    // organisations carry in their names ("Yale School of Medicine").
     if (evidence.empty()) {
-      if (CountryCode c = orgs_->PrefixCountry(text); c != kNoCountry) {
-        CountryEvidence ev;
-        ev.country = c;
-        ev.weight = country_weights_.organisation;
-        ev.organisation = true;
+      CountryEvidence ev;
+      ev.weight = country_weights_.organisation;
+      ev.organisation = true;
+      if (ev.country = orgs_->PrefixCountry(text); ev.country != kNoCountry) {
         if (explain) ev.reason = "a segment that begins names of this country's organisations only";
-        evidence.push_back(std::move(ev));
+      } else if (ev.country = orgs_->ProperWordCountry(text); ev.country != kNoCountry) {
+        if (explain) ev.reason = "a proper noun of this country's organisations' names only";
       }
+      if (ev.country != kNoCountry) evidence.push_back(std::move(ev));
     }
     // The organisation given: the best candidate that does not head a longer
     // name the registry lacks.

@@ -306,13 +306,26 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
   name_starts_.assign(1, 0);
   PendingNames pending;  // every name under its hashes, duplicates of an organisation included
   pending.reserve(kPendingNamesPerEntry * entries.size());
+  // (word, organisation's country) once per organisation, for the words of
+  // its names that are not acronyms (ProperWordCountry).
+  std::vector<std::pair<uint32_t, CountryCode>> word_countries;
+  std::vector<uint32_t> last_entry_of_word(1, UINT32_MAX);
   for (uint32_t i = 0; i < entries.size(); ++i) {
     const RegistryEntry& e = entries[i];
     if (e.ror == 0) continue;  // the matcher answers with ROR ids
     // A name with " & " is indexed as read ("and") and without the sign,
     // as strings write it glued ("Eco&Sols" for "Eco & Sols").
     auto index = [&](const std::string& name, NameKind kind) {
+      const size_t first_token = pending_tokens_.size();
       IndexName(i, name, kind, &pending);
+      if (kind != NameKind::kAcronym && e.country != kNoCountry) {
+        last_entry_of_word.resize(vocabulary_.size() + 1, UINT32_MAX);
+        for (size_t k = first_token; k < pending_tokens_.size(); ++k)
+          if (uint32_t t = pending_tokens_[k]; last_entry_of_word[t] != i) {
+            last_entry_of_word[t] = i;
+            word_countries.emplace_back(t, e.country);
+          }
+      }
       if (name.find(" & ") == std::string::npos) return;
       std::string glued;
       for (size_t at = 0; at < name.size(); ++at) {
@@ -401,6 +414,7 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
   MarkNamesInsideForeignNames();
   IndexVariants();
   IndexPrefixCountries();
+  IndexProperWordCountries(word_countries);
   std::vector<uint32_t>().swap(name_words_);
   std::vector<uint32_t>().swap(name_starts_);
   cnrs_ = registry.FindRor(ParseRorId(kCnrsRorId));
@@ -432,6 +446,50 @@ void OrgIndex::IndexPrefixCountries() {
     i = j;
   }
   prefix_countries_.shrink_to_fit();
+}
+
+void OrgIndex::IndexProperWordCountries(const std::vector<std::pair<uint32_t, CountryCode>>& word_countries) {
+  std::vector<std::pair<uint32_t, CountryCode>> sorted = word_countries;
+  std::sort(sorted.begin(), sorted.end());
+  word_country_.assign(vocabulary_.size() + 1, kNoCountry);
+  std::vector<std::string_view> words(vocabulary_.size() + 1);
+  for (const auto& [word, id] : vocabulary_) words[id] = word;
+  for (size_t i = 0; i < sorted.size();) {
+    const uint32_t token = sorted[i].first;
+    size_t j = i, best = 0, total = 0;
+    CountryCode best_country = kNoCountry;
+    while (j < sorted.size() && sorted[j].first == token) {
+      size_t k = j;
+      while (k < sorted.size() && sorted[k] == sorted[j]) ++k;
+      if (k - j > best) {
+        best = k - j;
+        best_country = sorted[j].second;
+      }
+      total += k - j;
+      j = k;
+    }
+    std::string_view w = words[token];
+    const bool proper = !common_token_[token] && w.size() >= kProperWordMinLetters &&
+                        !std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (proper && total >= kProperWordMinOrgs && best >= kProperWordMinShare * static_cast<double>(total))
+      word_country_[token] = best_country;
+    i = j;
+  }
+}
+
+CountryCode OrgIndex::ProperWordCountry(const AffiliationText& text) const {
+  if (!text.segments.empty() && text.segments.back().group != text.segments.front().group) return kNoCountry;
+  CountryCode found = kNoCountry;
+  for (const AffiliationToken& t : text.tokens) {
+    // A short word in capitals is an acronym ("PTE", Pécs's university, is
+    // also the "Pte" of Singapore's company names).
+    if (!t.capital) continue;
+    uint32_t id = TokenId(t.text);
+    if (id == kUnknownToken || id >= word_country_.size() || word_country_[id] == kNoCountry) continue;
+    if (found != kNoCountry && found != word_country_[id]) return kNoCountry;
+    found = word_country_[id];
+  }
+  return found;
 }
 
 CountryCode OrgIndex::PrefixCountry(const AffiliationText& text) const {

@@ -68,6 +68,11 @@ struct UnitCode {
 std::vector<UnitCode> FindUnitCodes(const AffiliationText& text);
 
 inline constexpr size_t kShortAcronymLetters = 4;
+// A proper noun tells a country when the names of this many organisations
+// hold it, this share of them in that country (OrgIndex::ProperWordCountry).
+inline constexpr size_t kProperWordMinOrgs = 3;
+inline constexpr double kProperWordMinShare = 0.95;
+inline constexpr size_t kProperWordMinLetters = 3;
 
 struct OrgCandidate {
   const RegistryEntry* entry = nullptr;
@@ -118,6 +123,12 @@ class OrgIndex {
   // two segments tell two countries, or when the string holds several
   // affiliations (';').
   CountryCode PrefixCountry(const AffiliationText& text) const;
+  // The country the string's capitalised proper nouns tell: words of no
+  // common-word list that the names of at least kProperWordMinOrgs
+  // organisations hold, kProperWordMinShare of them in one country ("Yale",
+  // "Hadassah", "Schulich").  kNoCountry when none, when two tell two
+  // countries, or when the string holds several affiliations (';').
+  CountryCode ProperWordCountry(const AffiliationText& text) const;
 
  private:
   // One organisation carrying a name (under the hash of its words).
@@ -146,6 +157,7 @@ class OrgIndex {
   };
   void MarkNamesInsideForeignNames();
   void IndexPrefixCountries();
+  void IndexProperWordCountries(const std::vector<std::pair<uint32_t, CountryCode>>& word_countries);
   uint32_t RarestOf(const NameRef& ref) const;
   uint32_t TokenId(std::string_view token) const;
   void IndexVariants();
@@ -199,6 +211,7 @@ class OrgIndex {
     bool operator<(const PrefixCountryRef& o) const { return hash < o.hash; }
   };
   std::vector<PrefixCountryRef> prefix_countries_;
+  std::vector<CountryCode> word_country_;  // per token id: the country of a proper noun (ProperWordCountry)
   size_t max_name_tokens_ = 1;
   size_t names_indexed_ = 0;
 };
