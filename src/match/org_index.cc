@@ -199,6 +199,20 @@ bool FollowsHospitalOf(const std::vector<AffiliationToken>& tokens, size_t b) {
   return tokens[q - 2].text == "hospital" || tokens[q - 2].text == "clinic";
 }
 
+// Whether a name word is a proper noun: in no common-word list, not a number,
+// and at least `min_letters` long.
+bool IsProperWord(std::string_view w, bool common, size_t min_letters) {
+  return !common && w.size() >= min_letters &&
+         !std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Whether the string is one affiliation (no ';'): several may be of several
+// countries, some unknown ("Laboratoire … UPJV 2081; Southern Federal
+// University"), so the fallbacks for a country leave them alone.
+bool OneAffiliation(const AffiliationText& text) {
+  return text.segments.empty() || text.segments.back().group == text.segments.front().group;
+}
+
 // Whether the name starting at token `b` comes after "member of" in its
 // segment: "Charité – Universitätsmedizin Berlin, corporate member of Freie
 // Universität Berlin and Humboldt-Universität zu Berlin" names the Charité;
@@ -399,11 +413,7 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
   // holds a proper noun.
   for (NameRef& r : by_name_.values()) {
     r.rarest = RarestOf(r);
-    for (uint32_t t : NameWords(r.name)) {
-      std::string_view w = words[t];
-      bool digits = std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
-      r.proper |= !common[t] && !digits && w.size() > 1;
-    }
+    for (uint32_t t : NameWords(r.name)) r.proper |= IsProperWord(words[t], common[t], 2);
   }
   ancestor_starts_.reserve(entries.size() + 1);
   ancestor_starts_.push_back(0);
@@ -414,7 +424,7 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
   MarkNamesInsideForeignNames();
   IndexVariants();
   IndexPrefixCountries();
-  IndexProperWordCountries(word_countries);
+  IndexProperWordCountries(std::move(word_countries));
   std::vector<uint32_t>().swap(name_words_);
   std::vector<uint32_t>().swap(name_starts_);
   cnrs_ = registry.FindRor(ParseRorId(kCnrsRorId));
@@ -448,8 +458,7 @@ void OrgIndex::IndexPrefixCountries() {
   prefix_countries_.shrink_to_fit();
 }
 
-void OrgIndex::IndexProperWordCountries(const std::vector<std::pair<uint32_t, CountryCode>>& word_countries) {
-  std::vector<std::pair<uint32_t, CountryCode>> sorted = word_countries;
+void OrgIndex::IndexProperWordCountries(std::vector<std::pair<uint32_t, CountryCode>> sorted) {
   std::sort(sorted.begin(), sorted.end());
   word_country_.assign(vocabulary_.size() + 1, kNoCountry);
   std::vector<std::string_view> words(vocabulary_.size() + 1);
@@ -468,21 +477,19 @@ void OrgIndex::IndexProperWordCountries(const std::vector<std::pair<uint32_t, Co
       total += k - j;
       j = k;
     }
-    std::string_view w = words[token];
-    const bool proper = !common_token_[token] && w.size() >= kProperWordMinLetters &&
-                        !std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (proper && total >= kProperWordMinOrgs && best >= kProperWordMinShare * static_cast<double>(total))
+    if (IsProperWord(words[token], common_token_[token], kProperWordMinLetters) && total >= kProperWordMinOrgs &&
+        best >= kProperWordMinShare * static_cast<double>(total))
       word_country_[token] = best_country;
     i = j;
   }
 }
 
 CountryCode OrgIndex::ProperWordCountry(const AffiliationText& text) const {
-  if (!text.segments.empty() && text.segments.back().group != text.segments.front().group) return kNoCountry;
+  if (!OneAffiliation(text)) return kNoCountry;
   CountryCode found = kNoCountry;
   for (const AffiliationToken& t : text.tokens) {
-    // A short word in capitals is an acronym ("PTE", Pécs's university, is
-    // also the "Pte" of Singapore's company names).
+    // Words in capitals are read too ("CNRS", "UMR"), though "PTE" (Pécs's
+    // university) then reads as the "Pte" of Singapore's company names.
     if (!t.capital) continue;
     uint32_t id = TokenId(t.text);
     if (id == kUnknownToken || id >= word_country_.size() || word_country_[id] == kNoCountry) continue;
@@ -494,9 +501,7 @@ CountryCode OrgIndex::ProperWordCountry(const AffiliationText& text) const {
 
 CountryCode OrgIndex::PrefixCountry(const AffiliationText& text) const {
   CountryCode found = kNoCountry;
-  // Several affiliations (';') may be of several countries, the others
-  // unknown: "Laboratoire … UPJV 2081; Southern Federal University".
-  if (!text.segments.empty() && text.segments.back().group != text.segments.front().group) return kNoCountry;
+  if (!OneAffiliation(text)) return kNoCountry;
   for (const AffiliationSegment& seg : text.segments) {
     uint32_t b = seg.first;
     if (seg.last > b + 1 && text.tokens[b].text == "the") ++b;

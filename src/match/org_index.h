@@ -157,7 +157,7 @@ class OrgIndex {
   };
   void MarkNamesInsideForeignNames();
   void IndexPrefixCountries();
-  void IndexProperWordCountries(const std::vector<std::pair<uint32_t, CountryCode>>& word_countries);
+  void IndexProperWordCountries(std::vector<std::pair<uint32_t, CountryCode>> word_countries);
   uint32_t RarestOf(const NameRef& ref) const;
   uint32_t TokenId(std::string_view token) const;
   void IndexVariants();
