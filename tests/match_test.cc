@@ -874,6 +874,13 @@ TEST_F(MatchOrganisation, ABeginningOfOneCountrysNamesGivesItsCountry) {
   EXPECT_EQ(country("Purdue University"), "US");
   EXPECT_EQ(country("Physiological Genomics, BioMedical Center - BMC, Ludwig-Maximilians-Universität"), "DE");
   EXPECT_EQ(country("Laboratory of Genetics, Wageningen University"), "NL");
+  // --explain names the words read.
+  MatchOptions explain;
+  explain.explain = true;
+  auto m = matcher_->Match("Laboratory of Genetics, Wageningen University", explain);
+  ASSERT_FALSE(m.country_evidence.empty());
+  EXPECT_NE(m.country_evidence.front().find("\"wageningen university\" begins the names"), std::string::npos)
+      << m.country_evidence.front();
   // A beginning shared by organisations of two countries (Northeastern University, US and CN), one
   // of common words only, and a string of several affiliations (dataESR: the gold is the French one)
   // tell nothing.

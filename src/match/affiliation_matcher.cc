@@ -89,20 +89,27 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
       break;
     }
     // Nothing else speaks of a country: a segment that begins registry names
-    // of one country's organisations ("Imperial College" of "Imperial
-    // College London") tells that country.
-    // Failing that, capitalised proper nouns that only one country's
-    // organisations carry in their names ("Yale School of Medicine").
+    // of one country's organisations ("Wageningen University" of "Wageningen
+    // University & Research") tells that country; failing that, capitalised
+    // proper nouns that only one country's organisations carry in their
+    // names ("Weill Cornell Medical College").
     if (evidence.empty()) {
-      CountryEvidence ev;
-      ev.weight = country_weights_.organisation;
-      ev.organisation = true;
-      if (ev.country = orgs_->PrefixCountry(text); ev.country != kNoCountry) {
-        if (explain) ev.reason = "a segment that begins names of this country's organisations only";
-      } else if (ev.country = orgs_->ProperWordCountry(text); ev.country != kNoCountry) {
-        if (explain) ev.reason = "a proper noun of this country's organisations' names only";
+      OrgIndex::NamesCountry named = orgs_->PrefixCountry(text);
+      const bool prefix = named.country != kNoCountry;
+      if (!prefix) named = orgs_->ProperWordCountry(text);
+      if (named.country != kNoCountry) {
+        CountryEvidence ev;
+        ev.country = named.country;
+        ev.weight = country_weights_.organisation;
+        ev.organisation = true;
+        if (explain) {
+          std::string words;
+          for (uint32_t k = named.first; k < named.last; ++k) words += (k > named.first ? " " : "") + text.tokens[k].text;
+          ev.reason = prefix ? fmt::format("\"{}\" begins the names of this country's organisations only", words)
+                             : fmt::format("\"{}\" is in the names of this country's organisations only", words);
+        }
+        evidence.push_back(std::move(ev));
       }
-      if (ev.country != kNoCountry) evidence.push_back(std::move(ev));
     }
     // The organisation given: the best candidate that does not head a longer
     // name the registry lacks.

@@ -484,24 +484,24 @@ void OrgIndex::IndexProperWordCountries(std::vector<std::pair<uint32_t, CountryC
   }
 }
 
-CountryCode OrgIndex::ProperWordCountry(const AffiliationText& text) const {
-  if (!OneAffiliation(text)) return kNoCountry;
-  CountryCode found = kNoCountry;
-  for (const AffiliationToken& t : text.tokens) {
+OrgIndex::NamesCountry OrgIndex::ProperWordCountry(const AffiliationText& text) const {
+  NamesCountry found;
+  if (!OneAffiliation(text)) return {};
+  for (uint32_t k = 0; k < text.tokens.size(); ++k) {
     // Words in capitals are read too ("CNRS", "UMR"), though "PTE" (Pécs's
     // university) then reads as the "Pte" of Singapore's company names.
-    if (!t.capital) continue;
-    uint32_t id = TokenId(t.text);
+    if (!text.tokens[k].capital) continue;
+    uint32_t id = TokenId(text.tokens[k].text);
     if (id == kUnknownToken || id >= word_country_.size() || word_country_[id] == kNoCountry) continue;
-    if (found != kNoCountry && found != word_country_[id]) return kNoCountry;
-    found = word_country_[id];
+    if (found.country != kNoCountry && found.country != word_country_[id]) return {};
+    if (found.country == kNoCountry) found = {word_country_[id], k, k + 1};
   }
   return found;
 }
 
-CountryCode OrgIndex::PrefixCountry(const AffiliationText& text) const {
-  CountryCode found = kNoCountry;
-  if (!OneAffiliation(text)) return kNoCountry;
+OrgIndex::NamesCountry OrgIndex::PrefixCountry(const AffiliationText& text) const {
+  NamesCountry found;
+  if (!OneAffiliation(text)) return {};
   for (const AffiliationSegment& seg : text.segments) {
     uint32_t b = seg.first;
     if (seg.last > b + 1 && text.tokens[b].text == "the") ++b;
@@ -516,8 +516,8 @@ CountryCode OrgIndex::PrefixCountry(const AffiliationText& text) const {
     if (!known) continue;
     auto it = std::lower_bound(prefix_countries_.begin(), prefix_countries_.end(), PrefixCountryRef{h, kNoCountry});
     if (it == prefix_countries_.end() || it->hash != h) continue;
-    if (found != kNoCountry && found != it->country) return kNoCountry;
-    found = it->country;
+    if (found.country != kNoCountry && found.country != it->country) return {};
+    if (found.country == kNoCountry) found = {it->country, b, seg.last};
   }
   return found;
 }

@@ -115,20 +115,26 @@ class OrgIndex {
   // The ROR ids of an organisation's ancestors (ROR parents, transitively),
   // nearest first.
   std::vector<RorId> Ancestors(RorId ror) const;
+  // A country read from the words of registry names, and the string's tokens
+  // [first, last) that tell it (the first of them when several do).
+  struct NamesCountry {
+    CountryCode country = kNoCountry;
+    uint32_t first = 0, last = 0;
+  };
   // The country of the organisations whose registry names start with a whole
-  // segment of the string ("Imperial College" for "Imperial College London",
-  // "Ludwig-Maximilians-Universität" for "… München"): a beginning of two
-  // words or more, holding a proper noun, that all its organisations share
-  // with one country.  kNoCountry when no segment is such a beginning, when
-  // two segments tell two countries, or when the string holds several
+  // segment of the string ("Purdue University" for "Purdue University
+  // System", "Ludwig-Maximilians-Universität" for "… München"): a beginning
+  // of two words or more, holding a proper noun, that all its organisations
+  // share with one country.  No country when no segment is such a beginning,
+  // when two segments tell two countries, or when the string holds several
   // affiliations (';').
-  CountryCode PrefixCountry(const AffiliationText& text) const;
+  NamesCountry PrefixCountry(const AffiliationText& text) const;
   // The country the string's capitalised proper nouns tell: words of no
   // common-word list that the names of at least kProperWordMinOrgs
-  // organisations hold, kProperWordMinShare of them in one country ("Yale",
-  // "Hadassah", "Schulich").  kNoCountry when none, when two tell two
-  // countries, or when the string holds several affiliations (';').
-  CountryCode ProperWordCountry(const AffiliationText& text) const;
+  // organisations hold, kProperWordMinShare of them in one country
+  // ("Weill", "Hutchinson", "Irstea").  No country when none, when two tell
+  // two countries, or when the string holds several affiliations (';').
+  NamesCountry ProperWordCountry(const AffiliationText& text) const;
 
  private:
   // One organisation carrying a name (under the hash of its words).
