@@ -161,17 +161,29 @@ TEST(MatchCountry, ExplanationNamesTheEvidence) {
   EXPECT_NE(all.find("nothing else decides"), std::string::npos) << all;
 }
 
+// The ROR subset and the matcher built on it, loaded once for every test that
+// needs them (MatchOrganisation, and the MatchCountry tests whose rules the
+// registry vets).
+const Registry& SubsetRegistry() {
+  static const Registry* registry = [] {
+    auto* r = new Registry();
+    RejectLog rejects;
+    Status st = r->Load(kRorSubset, &rejects);
+    EXPECT_TRUE(st.ok()) << st.message();
+    return r;
+  }();
+  return *registry;
+}
+const AffiliationMatcher& SubsetMatcher() {
+  static const AffiliationMatcher matcher(SubsetRegistry());
+  return matcher;
+}
+
 class MatchOrganisation : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    registry_ = new Registry();
-    RejectLog rejects;
-    ASSERT_TRUE(registry_->Load(kRorSubset, &rejects).ok());
-    matcher_ = new AffiliationMatcher(*registry_);
-  }
-  static void TearDownTestSuite() {
-    delete matcher_;
-    delete registry_;
+    registry_ = &SubsetRegistry();
+    matcher_ = &SubsetMatcher();
   }
   static std::string RorOf(std::string_view text) {
     AffiliationMatch m = matcher_->Match(text);
@@ -179,11 +191,11 @@ class MatchOrganisation : public ::testing::Test {
   }
   // The country the matcher with the registry gives; "" when none.
   static std::string CountryWithRegistry(std::string_view text) { return CountryName(matcher_->Match(text).country); }
-  static Registry* registry_;
-  static AffiliationMatcher* matcher_;
+  static const Registry* registry_;
+  static const AffiliationMatcher* matcher_;
 };
-Registry* MatchOrganisation::registry_ = nullptr;
-AffiliationMatcher* MatchOrganisation::matcher_ = nullptr;
+const Registry* MatchOrganisation::registry_ = nullptr;
+const AffiliationMatcher* MatchOrganisation::matcher_ = nullptr;
 
 TEST_F(MatchOrganisation, NamesInSeveralLanguages) {
   EXPECT_EQ(RorOf("Department of Chemistry, Emory University, Atlanta, GA 30322, USA"), "03czfpz43");
@@ -774,19 +786,6 @@ TEST(MatchCountry, AndAfterACountryEndsAnAffiliation) {
   EXPECT_EQ(CountryOf("Faculty of Science, University of Sarajevo, Bosnia and Herzegovina"), "BA");
 }
 
-// The matcher with the ROR subset, for the MatchCountry tests whose rules the
-// registry vets (loaded once).
-const AffiliationMatcher& SubsetMatcher() {
-  static const Registry* registry = [] {
-    auto* r = new Registry();
-    RejectLog rejects;
-    Status st = r->Load(kRorSubset, &rejects);
-    EXPECT_TRUE(st.ok()) << st.message();
-    return r;
-  }();
-  static const AffiliationMatcher matcher(*registry);
-  return matcher;
-}
 std::string CountryWithSubset(std::string_view text) {
   return CountryName(SubsetMatcher().Match(text).country);
 }
