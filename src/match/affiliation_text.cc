@@ -241,7 +241,7 @@ AffiliationText ParseAffiliation(std::string_view raw) {
       flush(i);
       if (role == CharRole::kSegmentBreak) {
         builder.EndSegment();
-        sep = cp == '(' || cp == '[' ? '(' : ' ';  // a bracket is kept: "… (JAIST)"
+        sep = ' ';
       } else if (role == CharRole::kGroupBreak) {
         builder.EndGroup();
         sep = ' ';

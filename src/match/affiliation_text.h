@@ -23,7 +23,7 @@ struct AffiliationToken {
   bool upper = false;     // letters only, all capitals, in the raw text
   bool digits = false;    // only digits
   bool capital = false;   // written with an ASCII capital first ("Kenya", "UCLA")
-  char sep_before = ' ';  // the raw character before the token ('-', '.', ' ', …); '(' after an opening bracket, ' ' after another segment break
+  char sep_before = ' ';  // the raw character before the token ('-', '.', ' ', …); ' ' after a segment break
   uint32_t segment = 0;   // index into AffiliationText::segments
 };
 
