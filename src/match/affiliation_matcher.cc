@@ -31,17 +31,17 @@ bool AffiliationMatcher::IsPlaceSegment(const AffiliationText& text, const OrgCa
 
 bool AffiliationMatcher::NamesAnotherCity(const AffiliationText& text, const RegistryEntry& e) const {
   const auto& tokens = text.tokens;
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    std::string phrase;
-    for (size_t n = 0; n < 3 && i + n < tokens.size() && tokens[i + n].segment == tokens[i].segment; ++n) {
-      if (n > 0) phrase += ' ';
-      phrase += tokens[i + n].text;
+  const std::string own_city = JoinTokens(NameTokens(e.city));
+  for (size_t b = 0; b < tokens.size(); ++b)
+    for (size_t end = b + 1;
+         end <= tokens.size() && end - b <= places_.max_tokens() && tokens[end - 1].segment == tokens[b].segment;
+         ++end) {
+      const std::string phrase = JoinTokens(tokens, b, end);
       const auto* hits = places_.Find(phrase);
-      if (hits == nullptr) continue;
+      if (hits == nullptr || phrase == own_city) continue;
       for (const PlaceHit& h : *hits)
-        if (h.kind == PlaceKind::kCity && h.country == e.country && NormalizeName(e.city) != phrase) return true;
+        if (h.kind == PlaceKind::kCity && h.country == e.country) return true;
     }
-  }
   return false;
 }
 
@@ -103,8 +103,7 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
         ev.weight = country_weights_.organisation;
         ev.organisation = true;
         if (explain) {
-          std::string words;
-          for (uint32_t k = named.first; k < named.last; ++k) words += (k > named.first ? " " : "") + text.tokens[k].text;
+          const std::string words = JoinTokens(text.tokens, named.first, named.last);
           ev.reason = prefix ? fmt::format("\"{}\" begins the names of this country's organisations only", words)
                              : fmt::format("\"{}\" is in the names of this country's organisations only", words);
         }

@@ -273,4 +273,13 @@ std::string JoinTokens(const std::vector<std::string>& tokens) {
   return out;
 }
 
+std::string JoinTokens(const std::vector<AffiliationToken>& tokens, size_t b, size_t e) {
+  std::string out;
+  for (size_t k = b; k < e; ++k) {
+    if (k > b) out.push_back(' ');
+    out += tokens[k].text;
+  }
+  return out;
+}
+
 }  // namespace coopscope

@@ -48,5 +48,7 @@ std::vector<std::string> NameTokens(std::string_view name);
 
 // Tokens joined with single spaces.
 std::string JoinTokens(const std::vector<std::string>& tokens);
+// The parsed tokens [b, e) joined with single spaces: the phrase they fold to.
+std::string JoinTokens(const std::vector<AffiliationToken>& tokens, size_t b, size_t e);
 
 }  // namespace coopscope

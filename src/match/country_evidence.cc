@@ -60,14 +60,6 @@ CountryCode SovereignOf(CountryCode territory) {
 constexpr size_t kZipDigits = 5;       // a US ZIP code
 constexpr size_t kPostalMinDigits = 4; // the shortest code after a postal prefix ("A-1090")
 
-std::string Join(const std::vector<AffiliationToken>& tokens, size_t b, size_t e) {
-  std::string out;
-  for (size_t k = b; k < e; ++k) {
-    if (k > b) out.push_back(' ');
-    out += tokens[k].text;
-  }
-  return out;
-}
 
 // One segment being read from the right.
 struct SegmentReader {
@@ -259,7 +251,7 @@ struct SuffixHit {
 SuffixHit LongestPlaceSuffix(const SegmentReader& r, const PlaceIndex& places) {
   size_t longest = std::min(places.max_tokens(), r.size());
   for (size_t len = longest; len >= 1; --len) {
-    std::string phrase = Join(r.tokens, r.e - len, r.e);
+    std::string phrase = JoinTokens(r.tokens, r.e - len, r.e);
     if (const PlaceHit* h = FirstOfKind(places.Find(phrase),
                                         {PlaceKind::kRegion, PlaceKind::kCountry, PlaceKind::kAmbiguous}))
       return {*h, len};
@@ -280,7 +272,7 @@ bool IsConjunction(std::string_view w) {
 LeadingCountry CountryBeforeConjunction(const SegmentReader& r, const PlaceIndex& places) {
   for (size_t len = std::min(places.max_tokens(), r.size()); len >= 1; --len) {
     const PlaceHit* h =
-        FirstOfKind(places.Find(Join(r.tokens, r.b, r.b + len)), {PlaceKind::kCountry, PlaceKind::kAmbiguous});
+        FirstOfKind(places.Find(JoinTokens(r.tokens, r.b, r.b + len)), {PlaceKind::kCountry, PlaceKind::kAmbiguous});
     if (h == nullptr) continue;
     size_t k = r.b + len;
     while (k < r.e && r.IsNoise(k)) ++k;
@@ -372,7 +364,7 @@ std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text,
     // goes on with the next one.
     if (LeadingCountry lead = CountryBeforeConjunction(r, places); lead.length > 0) {
       out.push_back(add(lead.hit.country, lead.hit.other, w.trailing_country, seg.group, true, false,
-                        "country ending an affiliation before \"and\"", Join(tokens, r.b, r.b + lead.length)));
+                        "country ending an affiliation before \"and\"", JoinTokens(tokens, r.b, r.b + lead.length)));
       r.b = lead.next;
       r.Strip();
     }
@@ -386,7 +378,7 @@ std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text,
       // "Republic of Seychelles", "Kingdom of Bahrain": the words before the
       // link name the form of the state, not an organisation.
       if (linked && StateFormOnly(tokens, r.b, r.e - suffix.length - 1)) whole = true, linked = false;
-      std::string phrase = Join(tokens, r.e - suffix.length, r.e);
+      std::string phrase = JoinTokens(tokens, r.e - suffix.length, r.e);
       if (whole || (trailing_segment && !linked)) {
         double weight = whole ? (trailing_segment ? w.trailing_country : w.country_segment) : w.trailing_in_name;
         auto ev = add(suffix.hit.country, suffix.hit.other, weight, seg.group, trailing_segment && whole, false,
@@ -421,7 +413,7 @@ std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text,
       if (!linked) {
         region = suffix.hit.country;
         out.push_back(add(region, kNoCountry, r.zip ? w.region_with_zip : w.region_name, seg.group, false, false,
-                          "region", Join(tokens, r.e - suffix.length, r.e)));
+                          "region", JoinTokens(tokens, r.e - suffix.length, r.e)));
         r.e -= suffix.length;
         r.Strip();
       }
@@ -437,7 +429,7 @@ std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text,
     facts[s].region = region;
     // 3. What is left, whole: a city, a country or an ambiguous name.
     if (r.size() == 0) continue;
-    std::string rest = Join(tokens, r.b, r.e);
+    std::string rest = JoinTokens(tokens, r.b, r.e);
     const std::vector<PlaceHit>* hits = places.Find(rest);
     const PlaceHit* h = FirstOfKind(hits, {PlaceKind::kCountry, PlaceKind::kAmbiguous, PlaceKind::kCity});
     if (h == nullptr) {
@@ -451,12 +443,12 @@ std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text,
         // Alegre"): only a phrase at least that long counts.
         size_t longer = 1;
         for (size_t len = std::min(places.max_tokens(), r.e - b); len > 1; --len)
-          if (places.Find(Join(tokens, b, b + len)) != nullptr) {
+          if (places.Find(JoinTokens(tokens, b, b + len)) != nullptr) {
             longer = len;
             break;
           }
         for (size_t len = std::min(places.inner_max_tokens(), r.e - b); len >= longer; --len) {
-          std::string phrase = len == 1 ? tokens[b].text : Join(tokens, b, b + len);
+          std::string phrase = len == 1 ? tokens[b].text : JoinTokens(tokens, b, b + len);
           CountryCode in = places.InnerPlace(phrase);
           if (in == kNoCountry || (region != kNoCountry && in != region)) continue;
           // A demonym after a link word names a language or a culture, not

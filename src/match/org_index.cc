@@ -720,8 +720,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
   auto describe = [&](const RegistryEntry& e, NameKind kind, size_t b, size_t end, double score,
                       std::string_view notes) {
     if (!explain) return std::string();
-    std::string span;
-    for (size_t k = b; k < end; ++k) span += (k > b ? " " : "") + tokens[k].text;
+    std::string span = JoinTokens(tokens, b, end);
     const char* kind_name = kind == NameKind::kDisplay ? "name" : kind == NameKind::kAlias ? "alias" : "acronym";
     return fmt::format("{} \"{}\" → {} {} ({}{}; score {:.2f})", kind_name, span, FormatRorId(e.ror), e.name,
                        e.country ? CountryName(e.country) : "--", notes, score);
