@@ -423,26 +423,26 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
   }
   MarkNamesInsideForeignNames();
   IndexVariants();
-  IndexPrefixCountries();
-  IndexProperWordCountries(std::move(word_countries));
+  IndexPrefixCountries(words);
+  IndexProperWordCountries(words, std::move(word_countries));
   std::vector<uint32_t>().swap(name_words_);
   std::vector<uint32_t>().swap(name_starts_);
   cnrs_ = registry.FindRor(ParseRorId(kCnrsRorId));
 }
 
-void OrgIndex::IndexPrefixCountries() {
+void OrgIndex::IndexPrefixCountries(const std::vector<std::string_view>& words) {
   const auto& entries = registry_.entries();
   std::vector<PrefixCountryRef> all;
   for (const NameRef& r : by_name_.values()) {
     if (r.kind == NameKind::kAcronym || r.comma || r.tokens < kPrefixMinTokens + 1) continue;
     const CountryCode country = entries[r.entry].country;
     if (country == kNoCountry) continue;
-    std::span<const uint32_t> words = NameWords(r.name);
+    std::span<const uint32_t> name = NameWords(r.name);
     uint64_t h = kSpanSeed;
     bool proper = false;
-    for (size_t k = 0; k + 1 < words.size(); ++k) {
-      h = Extend(h, words[k]);
-      proper |= !common_token_[words[k]] && token_orgs_[words[k]] > 0;
+    for (size_t k = 0; k + 1 < name.size(); ++k) {
+      h = Extend(h, name[k]);
+      proper |= IsProperWord(words[name[k]], common_token_[name[k]], 2);
       if (k + 1 >= kPrefixMinTokens && proper) all.push_back({h, country});
     }
   }
@@ -458,11 +458,10 @@ void OrgIndex::IndexPrefixCountries() {
   prefix_countries_.shrink_to_fit();
 }
 
-void OrgIndex::IndexProperWordCountries(std::vector<std::pair<uint32_t, CountryCode>> sorted) {
+void OrgIndex::IndexProperWordCountries(const std::vector<std::string_view>& words,
+                                        std::vector<std::pair<uint32_t, CountryCode>> sorted) {
   std::sort(sorted.begin(), sorted.end());
   word_country_.assign(vocabulary_.size() + 1, kNoCountry);
-  std::vector<std::string_view> words(vocabulary_.size() + 1);
-  for (const auto& [word, id] : vocabulary_) words[id] = word;
   for (size_t i = 0; i < sorted.size();) {
     const uint32_t token = sorted[i].first;
     size_t j = i, best = 0, total = 0;

@@ -162,8 +162,10 @@ class OrgIndex {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   void MarkNamesInsideForeignNames();
-  void IndexPrefixCountries();
-  void IndexProperWordCountries(std::vector<std::pair<uint32_t, CountryCode>> word_countries);
+  // (`words`: the vocabulary's words by token id.)
+  void IndexPrefixCountries(const std::vector<std::string_view>& words);
+  void IndexProperWordCountries(const std::vector<std::string_view>& words,
+                                std::vector<std::pair<uint32_t, CountryCode>> word_countries);
   uint32_t RarestOf(const NameRef& ref) const;
   uint32_t TokenId(std::string_view token) const;
   void IndexVariants();
