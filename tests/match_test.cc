@@ -908,5 +908,26 @@ TEST_F(MatchOrganisation, AProperNounOfOneCountrysNamesGivesItsCountry) {
   EXPECT_EQ(country("Mathematical Modelling of Infectious Diseases Unit, Institut Pasteur"), "");
 }
 
+// Session 10: a French unit code tells France when nothing else tells a
+// country (docs/matcher.md "Session 10"); a team's number finds no lab.
+TEST_F(MatchOrganisation, AFrenchUnitCodeTellsFrance) {
+  auto country = CountryWithRegistry;
+  // dataESR strings that no place, name or proper noun placed.
+  EXPECT_EQ(country("Institut d'Histoire du Droit - EA 7401"), "FR");
+  EXPECT_EQ(country("Equipe Image - Laboratoire GREYC - UMR6072"), "FR");
+  EXPECT_EQ(country("Thérapies Laser Assistées par l'Image pour l'Oncologie - U 1189"), "FR");
+  EXPECT_EQ(country("Institut de Recherche en Sciences et Techniques de la Ville -  FR 2488"), "FR");
+  // An international laboratory is abroad: the lab its code finds tells the country (IRL 3757, the
+  // JFLI in Tokyo), or nothing does. A place written wins.
+  EXPECT_EQ(country("Laboratoire de recherche, IRL 3757"), "JP");
+  EXPECT_EQ(country("Laboratoire de recherche, UMI 9999"), "");
+  EXPECT_EQ(country("IRD, UMR 233, Dakar, Senegal"), "SN");
+  // EA 7517 is Amiens' MP3CV and, in the registry, a team of CY Cergy (0347ywk92): the number finds
+  // no lab, and the CNRS is not inferred from a team's number.
+  EXPECT_NE(RorOf("MP3CV Laboratory, EA7517, Jules Verne University of Picardie, F-80000 Amiens, France"),
+            "0347ywk92");
+  EXPECT_EQ(RorOf("Centre d'Études Juridiques et Politiques - EA 3170"), "");
+}
+
 }  // namespace
 }  // namespace coopscope::testing

@@ -93,6 +93,19 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
     // University & Research") tells that country; failing that, capitalised
     // proper nouns that only one country's organisations carry in their
     // names ("Weill Cornell Medical College").
+    // A French unit code, not an international laboratory's, tells France
+    // when nothing else speaks of a country: "Laboratoire GREYC -
+    // UMR6072", "Institut d'Histoire du Droit - EA 7401".
+    if (evidence.empty())
+      for (const UnitCode& code : FindUnitCodes(text)) {
+        if (!code.in_france) continue;
+        CountryEvidence ev;
+        ev.country = MakeCountry("FR");
+        ev.weight = country_weights_.organisation;
+        if (explain) ev.reason = fmt::format("unit code \"{}\" is a unit in France", code.Key());
+        evidence.push_back(std::move(ev));
+        break;
+      }
     if (evidence.empty()) {
       OrgIndex::NamesCountry named = orgs_->PrefixCountry(text);
       const bool prefix = named.country != kNoCountry;

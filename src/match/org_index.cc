@@ -130,6 +130,12 @@ bool IsCnrsOnlyUnitType(std::string_view t) {
 }
 bool IsSharedUnitType(std::string_view t) { return t == "umr" || t == "ums"; }
 bool IsUnitType(std::string_view t) { return IsCnrsOnlyUnitType(t) || IsSharedUnitType(t); }
+// Types of teams of universities and institutes, never CNRS units by their
+// number: "EA 4294", "UR 875", "ERL 1133", Inserm's "U 1069", a research
+// federation "FR 2488".
+bool IsTeamUnitType(std::string_view t) { return t == "ea" || t == "ur" || t == "erl" || t == "u" || t == "fr"; }
+// International research laboratories: units abroad.
+bool IsUnitAbroadType(std::string_view t) { return t == "irl" || t == "umi"; }
 // The first word of a French unit code, followed by its number: the types
 // above and those of university teams ("EA 4294", "UR 7516", "US 1426").
 bool IsUnitCodeHead(std::string_view t) {
@@ -295,17 +301,21 @@ std::vector<UnitCode> FindUnitCodes(const AffiliationText& text) {
     size_t letters = 0;
     while (letters < word.size() && word[letters] >= 'a' && word[letters] <= 'z') ++letters;
     if (letters < word.size()) {  // "umr5505"
-      if (!IsUnitType(word.substr(0, letters)) || !ParseUnitNumber(word.substr(letters), &code.number)) continue;
-      code.type = std::string(word.substr(0, letters));
+      const std::string_view type = word.substr(0, letters);
+      if (!(IsUnitType(type) || IsTeamUnitType(type)) || !ParseUnitNumber(word.substr(letters), &code.number))
+        continue;
+      code.type = std::string(type);
     } else {
-      if (!IsUnitType(word)) continue;
+      if (!IsUnitType(word) && !IsTeamUnitType(word)) continue;
       size_t n = k + 1;
       while (n < t.size() && IsUnitQualifier(t[n].text)) qualified_cnrs |= t[n++].text == "cnrs";
       if (n >= t.size() || !ParseUnitNumber(t[n].text, &code.number)) continue;
       code.type = std::string(word);
     }
     code.cnrs = IsCnrsOnlyUnitType(code.type) || qualified_cnrs ||
-                (code.number >= kFirstCnrsUmrNumber && code.number < 10000);
+                (IsSharedUnitType(code.type) && code.number >= kFirstCnrsUmrNumber && code.number < 10000);
+    code.in_france = !IsUnitAbroadType(code.type);
+    code.team = IsTeamUnitType(code.type);
     out.push_back(std::move(code));
   }
   return out;
@@ -623,6 +633,9 @@ uint32_t OrgIndex::TokenId(std::string_view token) const {
 void OrgIndex::IndexName(uint32_t entry, std::string_view name, NameKind kind, PendingNames* out) {
   AffiliationText text = ParseAffiliation(name);
   for (const UnitCode& code : FindUnitCodes(text)) {
+    // A team's number is not its alone over the years ("EA 7517" is
+    // Amiens' MP3CV and a team of CY Cergy): no lab is found by it.
+    if (code.team) continue;
     auto& list = by_unit_code_[code.Key()];
     if (std::find(list.begin(), list.end(), entry) == list.end()) list.push_back(entry);
   }

@@ -58,9 +58,11 @@ enum class VariantKind : uint8_t { kNone, kSpelling, kAbbreviation, kOrder };
 
 // A French research unit code found in a string: "UMR 5505" → {"umr", 5505}.
 struct UnitCode {
-  std::string type;  // umr, irl, uar, upr, fre, umi, usr, ums (folded)
+  std::string type;  // umr, irl, uar, upr, fre, umi, usr, ums; ea, ur, erl, u, fr (folded)
   uint32_t number = 0;
   bool cnrs = false;  // a CNRS unit by its type or number, or "CNRS" written beside it
+  bool in_france = false;  // a type of unit in France (all but international laboratories)
+  bool team = false;       // a university or institute team (EA, UR, ERL, U, FR): numbers reused over time
   std::string Key() const;  // "umr 5505"
 };
 
