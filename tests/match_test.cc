@@ -908,6 +908,21 @@ TEST_F(MatchOrganisation, AProperNounOfOneCountrysNamesGivesItsCountry) {
   EXPECT_EQ(country("Mathematical Modelling of Infectious Diseases Unit, Institut Pasteur"), "");
 }
 
+// A capitalised word that begins a segment counts the organisations whose
+// names begin with it: "Harvard" begins American names only, though the
+// names of organisations in Mexico and Botswana hold it too.
+TEST_F(MatchOrganisation, AWordBeginningOneCountrysNamesGivesItsCountry) {
+  auto country = CountryWithRegistry;
+  // Crossref gold strings; the trap: Beth Israel in Boston is not Israel.
+  EXPECT_EQ(country("Department of Genetics, Harvard Medical School"), "US");
+  EXPECT_EQ(country("Harvard T.H. Chan School of Public Health"), "US");
+  EXPECT_EQ(country("Beth Israel Deaconess Medical Center, Harvard Medical School"), "US");
+  EXPECT_EQ(country("Department of Systems and Control Engineering, Indian Institute of Technology"), "IN");
+  // Not at the beginning of a segment, nor in lower case, the word tells nothing.
+  EXPECT_EQ(country("Program in Therapeutic Science at Harvard"), "");
+  EXPECT_EQ(country("Department of Medicine, harvard medical school"), "");
+}
+
 // Session 10: a French unit code tells France when nothing else tells a
 // country (docs/matcher.md "Session 10"); a team's number finds no lab.
 TEST_F(MatchOrganisation, AFrenchUnitCodeTellsFrance) {

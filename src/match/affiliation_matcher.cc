@@ -88,11 +88,6 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
       evidence.push_back(std::move(ev));
       break;
     }
-    // Nothing else speaks of a country: a segment that begins registry names
-    // of one country's organisations ("Wageningen University" of "Wageningen
-    // University & Research") tells that country; failing that, capitalised
-    // proper nouns that only one country's organisations carry in their
-    // names ("Weill Cornell Medical College").
     // A French unit code, not an international laboratory's, tells France
     // when nothing else speaks of a country: "Laboratoire GREYC -
     // UMR6072", "Institut d'Histoire du Droit - EA 7401".
@@ -106,10 +101,15 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
         evidence.push_back(std::move(ev));
         break;
       }
+    // Nothing else speaks of a country: a segment that begins registry names
+    // of one country's organisations ("Wageningen University" of "Wageningen
+    // University & Research") tells that country; failing that, capitalised
+    // proper nouns that only one country's organisations carry in their
+    // names ("Weill Cornell Medical College"), or begin them with ("Harvard
+    // Medical School").
     if (evidence.empty()) {
       OrgIndex::NamesCountry named = orgs_->PrefixCountry(text);
-      const bool prefix = named.country != kNoCountry;
-      if (!prefix) named = orgs_->ProperWordCountry(text);
+      if (named.country == kNoCountry) named = orgs_->ProperWordCountry(text);
       if (named.country != kNoCountry) {
         CountryEvidence ev;
         ev.country = named.country;
@@ -117,8 +117,9 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
         ev.organisation = true;
         if (explain) {
           const std::string words = JoinTokens(text.tokens, named.first, named.last);
-          ev.reason = prefix ? fmt::format("\"{}\" begins the names of this country's organisations only", words)
-                             : fmt::format("\"{}\" is in the names of this country's organisations only", words);
+          ev.reason = named.begins
+                          ? fmt::format("\"{}\" begins the names of this country's organisations only", words)
+                          : fmt::format("\"{}\" is in the names of this country's organisations only", words);
         }
         evidence.push_back(std::move(ev));
       }

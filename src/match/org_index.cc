@@ -333,6 +333,10 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
   // (word, organisation's country) once per organisation, for the words of
   // its names that are not acronyms (ProperWordCountry).
   std::vector<std::pair<uint32_t, CountryCode>> word_countries;
+  // (first word, organisation's country) once per organisation, for its
+  // names of several words that are not acronyms.
+  std::vector<std::pair<uint32_t, CountryCode>> first_word_countries;
+  std::vector<uint32_t> last_entry_of_first_word(1, UINT32_MAX);
   std::vector<uint32_t> last_entry_of_word(1, UINT32_MAX);
   for (uint32_t i = 0; i < entries.size(); ++i) {
     const RegistryEntry& e = entries[i];
@@ -349,6 +353,12 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
             last_entry_of_word[t] = i;
             word_countries.emplace_back(t, e.country);
           }
+        last_entry_of_first_word.resize(vocabulary_.size() + 1, UINT32_MAX);
+        if (uint32_t t = pending_tokens_[first_token];
+            pending_tokens_.size() > first_token + 1 && last_entry_of_first_word[t] != i) {
+          last_entry_of_first_word[t] = i;
+          first_word_countries.emplace_back(t, e.country);
+        }
       }
       if (name.find(" & ") == std::string::npos) return;
       std::string glued;
@@ -434,7 +444,8 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
   MarkNamesInsideForeignNames();
   IndexVariants();
   IndexPrefixCountries(words);
-  IndexProperWordCountries(words, std::move(word_countries));
+  word_country_ = ProperWordCountries(words, std::move(word_countries));
+  first_word_country_ = ProperWordCountries(words, std::move(first_word_countries));
   std::vector<uint32_t>().swap(name_words_);
   std::vector<uint32_t>().swap(name_starts_);
   cnrs_ = registry.FindRor(ParseRorId(kCnrsRorId));
@@ -468,10 +479,10 @@ void OrgIndex::IndexPrefixCountries(const std::vector<std::string_view>& words) 
   prefix_countries_.shrink_to_fit();
 }
 
-void OrgIndex::IndexProperWordCountries(const std::vector<std::string_view>& words,
-                                        std::vector<std::pair<uint32_t, CountryCode>> sorted) {
+std::vector<CountryCode> OrgIndex::ProperWordCountries(const std::vector<std::string_view>& words,
+                                                       std::vector<std::pair<uint32_t, CountryCode>> sorted) const {
   std::sort(sorted.begin(), sorted.end());
-  word_country_.assign(vocabulary_.size() + 1, kNoCountry);
+  std::vector<CountryCode> word_country(vocabulary_.size() + 1, kNoCountry);
   for (size_t i = 0; i < sorted.size();) {
     const uint32_t token = sorted[i].first;
     size_t j = i, best = 0, total = 0;
@@ -488,9 +499,10 @@ void OrgIndex::IndexProperWordCountries(const std::vector<std::string_view>& wor
     }
     if (IsProperWord(words[token], common_token_[token], kProperWordMinLetters) && total >= kProperWordMinOrgs &&
         best >= kProperWordMinShare * static_cast<double>(total))
-      word_country_[token] = best_country;
+      word_country[token] = best_country;
     i = j;
   }
+  return word_country;
 }
 
 OrgIndex::NamesCountry OrgIndex::ProperWordCountry(const AffiliationText& text) const {
@@ -501,9 +513,16 @@ OrgIndex::NamesCountry OrgIndex::ProperWordCountry(const AffiliationText& text) 
     // university) then reads as the "Pte" of Singapore's company names.
     if (!text.tokens[k].capital) continue;
     uint32_t id = TokenId(text.tokens[k].text);
-    if (id == kUnknownToken || id >= word_country_.size() || word_country_[id] == kNoCountry) continue;
-    if (found.country != kNoCountry && found.country != word_country_[id]) return {};
-    if (found.country == kNoCountry) found = {word_country_[id], k, k + 1};
+    if (id == kUnknownToken || id >= word_country_.size()) continue;
+    // A word that begins a segment is read as the first word of a name:
+    // "Harvard" begins the names of American organisations only, though
+    // "Fundación México en Harvard" holds it too.
+    const AffiliationSegment& seg = text.segments[text.tokens[k].segment];
+    const bool first = k == seg.first || (k == seg.first + 1 && text.tokens[seg.first].text == "the");
+    const CountryCode country = first && first_word_country_[id] != kNoCountry ? first_word_country_[id] : word_country_[id];
+    if (country == kNoCountry) continue;
+    if (found.country != kNoCountry && found.country != country) return {};
+    if (found.country == kNoCountry) found = {country, k, k + 1, first && country == first_word_country_[id]};
   }
   return found;
 }
@@ -526,7 +545,7 @@ OrgIndex::NamesCountry OrgIndex::PrefixCountry(const AffiliationText& text) cons
     auto it = std::lower_bound(prefix_countries_.begin(), prefix_countries_.end(), PrefixCountryRef{h, kNoCountry});
     if (it == prefix_countries_.end() || it->hash != h) continue;
     if (found.country != kNoCountry && found.country != it->country) return {};
-    if (found.country == kNoCountry) found = {it->country, b, seg.last};
+    if (found.country == kNoCountry) found = {it->country, b, seg.last, true};
   }
   return found;
 }

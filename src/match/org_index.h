@@ -122,6 +122,7 @@ class OrgIndex {
   struct NamesCountry {
     CountryCode country = kNoCountry;
     uint32_t first = 0, last = 0;
+    bool begins = false;  // the words begin the names (else they are in them)
   };
   // The country of the organisations whose registry names start with a whole
   // segment of the string ("Purdue University" for "Purdue University
@@ -134,8 +135,10 @@ class OrgIndex {
   // The country the string's capitalised proper nouns tell: words of no
   // common-word list that the names of at least kProperWordMinOrgs
   // organisations hold, kProperWordMinShare of them in one country
-  // ("Weill", "Hutchinson", "Irstea").  No country when none, when two tell
-  // two countries, or when the string holds several affiliations (';').
+  // ("Weill", "Hutchinson", "Irstea"); a word that begins a segment counts
+  // the organisations whose names (of several words) begin with it
+  // ("Harvard Medical School").  No country when none, when two tell two
+  // countries, or when the string holds several affiliations (';').
   NamesCountry ProperWordCountry(const AffiliationText& text) const;
 
  private:
@@ -166,8 +169,12 @@ class OrgIndex {
   void MarkNamesInsideForeignNames();
   // (`words`: the vocabulary's words by token id.)
   void IndexPrefixCountries(const std::vector<std::string_view>& words);
-  void IndexProperWordCountries(const std::vector<std::string_view>& words,
-                                std::vector<std::pair<uint32_t, CountryCode>> word_countries);
+  // Per token id, the country of the proper nouns among `word_countries`
+  // ((word, organisation's country) pairs, once per organisation) that
+  // kProperWordMinOrgs organisations hold, kProperWordMinShare of them in
+  // that country.
+  std::vector<CountryCode> ProperWordCountries(const std::vector<std::string_view>& words,
+                                               std::vector<std::pair<uint32_t, CountryCode>> word_countries) const;
   uint32_t RarestOf(const NameRef& ref) const;
   uint32_t TokenId(std::string_view token) const;
   void IndexVariants();
@@ -222,6 +229,7 @@ class OrgIndex {
   };
   std::vector<PrefixCountryRef> prefix_countries_;
   std::vector<CountryCode> word_country_;  // per token id: the country of a proper noun (ProperWordCountry)
+  std::vector<CountryCode> first_word_country_;  // the same, for proper nouns beginning names
   size_t max_name_tokens_ = 1;
   size_t names_indexed_ = 0;
 };
