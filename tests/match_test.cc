@@ -932,6 +932,8 @@ TEST_F(MatchOrganisation, AFrenchUnitCodeTellsFrance) {
   EXPECT_EQ(country("Equipe Image - Laboratoire GREYC - UMR6072"), "FR");
   EXPECT_EQ(country("Thérapies Laser Assistées par l'Image pour l'Oncologie - U 1189"), "FR");
   EXPECT_EQ(country("Institut de Recherche en Sciences et Techniques de la Ville -  FR 2488"), "FR");
+  // works-magnet: the university's acronym between the type and the number.
+  EXPECT_EQ(country("Adaptations Physiologiques à l'Exercice et Réadaptation à l'effort - UR UPJV 3300"), "FR");
   // An international laboratory is abroad: the lab its code finds tells the country (IRL 3757, the
   // JFLI in Tokyo), or nothing does. A place written wins.
   EXPECT_EQ(country("Laboratoire de recherche, IRL 3757"), "JP");

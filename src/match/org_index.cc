@@ -308,7 +308,9 @@ std::vector<UnitCode> FindUnitCodes(const AffiliationText& text) {
     } else {
       if (!IsUnitType(word) && !IsTeamUnitType(word)) continue;
       size_t n = k + 1;
-      while (n < t.size() && IsUnitQualifier(t[n].text)) qualified_cnrs |= t[n++].text == "cnrs";
+      // Its institution's acronym may stand between them too ("UR UPJV 4666").
+      while (n < t.size() && (IsUnitQualifier(t[n].text) || (n == k + 1 && t[n].upper && !t[n].digits)))
+        qualified_cnrs |= t[n++].text == "cnrs";
       if (n >= t.size() || !ParseUnitNumber(t[n].text, &code.number)) continue;
       code.type = std::string(word);
     }
