@@ -881,13 +881,10 @@ TEST_F(MatchOrganisation, ABeginningOfOneCountrysNamesGivesItsCountry) {
   EXPECT_NE(m.country_evidence.front().find("\"wageningen university\" begins the names"), std::string::npos)
       << m.country_evidence.front();
   // A beginning shared by organisations of two countries (Northeastern University, US and CN), one
-  // of common words only, and a string of several affiliations (dataESR: the gold is the French one)
-  // tell nothing.
+  // of common words only, and a string of several affiliations tell nothing.
   EXPECT_EQ(country("Northeastern University"), "");
   EXPECT_EQ(country("Department of Biology, National University"), "");
-  EXPECT_EQ(country("Laboratoire de Physique de la Matière Condensée - UR UPJV 2081; Southern Federal University "
-                    "[Rostov-on-Don]"),
-            "");
+  EXPECT_EQ(country("Laboratory of Genetics, Wageningen University; Department of Biology"), "");
 }
 
 // docs/matcher.md, "Session 9, proper nouns": when nothing else speaks of a country, capitalised words of
@@ -934,6 +931,11 @@ TEST_F(MatchOrganisation, AFrenchUnitCodeTellsFrance) {
   EXPECT_EQ(country("Institut de Recherche en Sciences et Techniques de la Ville -  FR 2488"), "FR");
   // works-magnet: the university's acronym between the type and the number.
   EXPECT_EQ(country("Adaptations Physiologiques à l'Exercice et Réadaptation à l'effort - UR UPJV 3300"), "FR");
+  // In a string of several affiliations too, when nothing else tells a country (dataESR: the gold is
+  // the French one).
+  EXPECT_EQ(country("Laboratoire de Physique de la Matière Condensée - UR UPJV 2081; Southern Federal University "
+                    "[Rostov-on-Don]"),
+            "FR");
   // An international laboratory is abroad: the lab its code finds tells the country (IRL 3757, the
   // JFLI in Tokyo), or nothing does. A place written wins.
   EXPECT_EQ(country("Laboratoire de recherche, IRL 3757"), "JP");
