@@ -961,5 +961,42 @@ TEST_F(MatchOrganisation, AFrenchUnitCodeTellsFrance) {
   EXPECT_EQ(RorOf("Centre d'Études Juridiques et Politiques - EA 3170"), "");
 }
 
+
+// Session 11: the names' ligatures fold to two letters and their umlauts
+// are read spelled out too (docs/matcher.md "Session 11"), as strings write them.
+TEST_F(MatchOrganisation, LigaturesAndUmlautsSpelledOut) {
+  // works-magnet: the registry writes "Sciences pour L’Œnologie".
+  EXPECT_EQ(RorOf("Sciences Pour l'Oenologie"), "04w07sc25");
+  EXPECT_EQ(RorOf("Sciences pour l’Œnologie"), "04w07sc25");
+  // Crossref gold strings: "University of Würzburg", "Max Delbrück Center …", "Universitätsmedizin Göttingen".
+  EXPECT_EQ(RorOf("Department of Microbiology, Biocenter, University of Wuerzburg"), "00fbnyb24");
+  EXPECT_EQ(CountryWithRegistry("Department of Microbiology, Biocenter, University of Wuerzburg"), "DE");
+  EXPECT_EQ(RorOf("Max Delbrueck Center for Molecular Medicine (MDC) in the Helmholtz Society"), "04p5ggc03");
+  EXPECT_EQ(CountryWithRegistry("University Medical Center Goettingen"), "DE");
+  // The spelling with the umlaut still reads.
+  EXPECT_EQ(RorOf("Department of Microbiology, University of Würzburg"), "00fbnyb24");
+  // Words under 4 letters get no spelled-out form: a "Ü" spelled "ue" would make "U.S." read as the
+  // University of Evansville's acronym "UE" (ror-matching-logs, gold: no organisation).
+  EXPECT_EQ(RorOf("Dillard's Inc. Virgin Islands, U.S."), "");
+}
+
+// Session 11: a name carried by an organisation and by its sites (its
+// registry descendants) names the organisation, unless the string's country
+// or city is a site's; an institution given for a unit named with it keeps
+// the unit's country (docs/matcher.md "Session 11").
+TEST_F(MatchOrganisation, ANameOfAnOrganisationAndItsSitesNamesTheOrganisation) {
+  // Crossref gold strings: EMBL Heidelberg (03mstc592), whose sites in Grenoble, Rome, Barcelona and
+  // Hamburg carry "European Molecular Biology Laboratory" too.
+  EXPECT_EQ(RorOf("Cell Biology and Biophysics Unit, European Molecular Biology Laboratory (EMBL)"), "03mstc592");
+  EXPECT_EQ(CountryWithRegistry("Developmental Biology Unit, European Molecular Biology Laboratory"), "DE");
+  // A site's country or city names the site.
+  EXPECT_EQ(RorOf("European Molecular Biology Laboratory, Grenoble, France"), "01zjc6908");
+  EXPECT_EQ(RorOf("European Molecular Biology Laboratory, Hamburg"), "050589e39");
+  // The EBI is EMBL's unit in the UK: EMBL is given (the institution named), the country is the EBI's,
+  // whichever is written first.
+  EXPECT_EQ(CountryWithRegistry("European Bioinformatics Institute, European Molecular Biology Laboratory (EMBL)"),
+            "GB");
+  EXPECT_EQ(CountryWithRegistry("European Molecular Biology Laboratory–European Bioinformatics Institute"), "GB");
+}
 }  // namespace
 }  // namespace coopscope::testing

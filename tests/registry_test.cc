@@ -59,6 +59,9 @@ TEST_F(RealRegistry, NamesAcronymsAndAccents) {
   ASSERT_EQ(folded.size(), 1u);
   EXPECT_EQ(NormalizeName("Université Paris-Saclay"), "universite paris saclay");
   EXPECT_EQ(NormalizeName("  Łódź  University "), "lodz university");
+  // Ligatures fold to two letters, as written without them.
+  EXPECT_EQ(NormalizeName("Sciences pour l’Œnologie"), "sciences pour l oenologie");
+  EXPECT_EQ(NormalizeName("Æther Ĳssel"), "aether ijssel");
 }
 
 TEST_F(RealRegistry, ScopeOfCnrsHoldsItsUnitsAndTheirDescendants) {

@@ -80,11 +80,12 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
     for (const OrgCandidate& c : m.candidates) {
       if (c.parent_by_code || c.by_relative || c.entry->country == kNoCountry) continue;
       if (!c.supported && c.heads_longer) break;
+      const RegistryEntry& where = c.unit != nullptr && c.unit->country != kNoCountry ? *c.unit : *c.entry;
       CountryEvidence ev;
-      ev.country = c.entry->country;
+      ev.country = where.country;
       ev.weight = country_weights_.organisation;
       ev.organisation = true;
-      if (explain) ev.reason = fmt::format("organisation {} {}", FormatRorId(c.entry->ror), c.entry->name);
+      if (explain) ev.reason = fmt::format("organisation {} {}", FormatRorId(where.ror), where.name);
       evidence.push_back(std::move(ev));
       break;
     }

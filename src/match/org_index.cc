@@ -16,6 +16,8 @@ namespace {
 
 constexpr uint32_t kUnknownToken = 0;     // token id of words no name uses
 constexpr size_t kMaxNameTokens = 24;     // longer names are not indexed
+constexpr size_t kMinSpelledOutLetters = 4;  // shorter words with an umlaut get no spelled-out form
+constexpr uint32_t kNoEntry = UINT32_MAX;
 // The shortest beginning of a name whose organisations' country counts
 // (PrefixCountry).
 constexpr size_t kPrefixMinTokens = 2;
@@ -340,6 +342,7 @@ OrgIndex::OrgIndex(const Registry& registry, const OrgWeights& weights) : regist
   std::vector<std::pair<uint32_t, CountryCode>> first_word_countries;
   std::vector<uint32_t> last_entry_of_first_word(1, UINT32_MAX);
   std::vector<uint32_t> last_entry_of_word(1, UINT32_MAX);
+  IndexUmlautSpellings();
   for (uint32_t i = 0; i < entries.size(); ++i) {
     const RegistryEntry& e = entries[i];
     if (e.ror == 0) continue;  // the matcher answers with ROR ids
@@ -646,8 +649,64 @@ uint32_t OrgIndex::RarestOf(const NameRef& ref) const {
   return rarest;
 }
 
+namespace {
+
+// The name with its umlauts written as two letters, as strings often do:
+// "Universität Würzburg" → "Universitaet Wuerzburg".  Empty when it has none.
+std::string WithUmlautsSpelledOut(std::string_view name) {
+  std::string out;
+  bool any = false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char* two = nullptr;
+    if (name[i] == '\xC3' && i + 1 < name.size()) switch (name[i + 1]) {
+        case '\xA4': two = "ae"; break;
+        case '\xB6': two = "oe"; break;
+        case '\xBC': two = "ue"; break;
+        case '\x84': two = "Ae"; break;
+        case '\x96': two = "Oe"; break;
+        case '\x9C': two = "Ue"; break;
+        default: break;
+      }
+    if (two == nullptr) {
+      out.push_back(name[i]);
+      continue;
+    }
+    out.append(two);
+    any = true;
+    ++i;
+  }
+  if (!any) out.clear();
+  return out;
+}
+
+}  // namespace
+
+void OrgIndex::IndexUmlautSpellings() {
+  auto add = [&](std::string_view name) {
+    std::string spelled = WithUmlautsSpelledOut(name);
+    if (spelled.empty()) return;
+    std::vector<std::string> folded = NameTokens(name), other = NameTokens(spelled);
+    if (folded.size() != other.size()) return;
+    // Short words stay apart: "Ü" spelled "ue" would be the acronym "UE".
+    for (size_t k = 0; k < folded.size(); ++k)
+      if (folded[k] != other[k] && folded[k].size() >= kMinSpelledOutLetters)
+        spelled_out_.try_emplace(std::move(other[k]), std::move(folded[k]));
+  };
+  for (const RegistryEntry& e : registry_.entries()) {
+    if (e.ror == 0) continue;
+    add(e.name);
+    for (const auto& a : e.aliases) add(a);
+  }
+}
+
+std::string_view OrgIndex::Spelling(std::string_view token) const {
+  if (spelled_out_.empty()) return token;
+  auto it = spelled_out_.find(token);
+  return it == spelled_out_.end() ? token : std::string_view(it->second);
+}
+
 uint32_t OrgIndex::TokenId(std::string_view token) const {
-  auto it = vocabulary_.find(token);
+  auto it = vocabulary_.find(Spelling(token));
   return it == vocabulary_.end() ? kUnknownToken : it->second;
 }
 
@@ -671,7 +730,8 @@ void OrgIndex::IndexName(uint32_t entry, std::string_view name, NameKind kind, P
   uint64_t h = kSpanSeed, h_break = kSpanSeed;
   for (size_t k = 0; k < text.tokens.size(); ++k) {
     const auto& t = text.tokens[k];
-    auto [it, inserted] = vocabulary_.try_emplace(t.text, static_cast<uint32_t>(vocabulary_.size() + 1));
+    auto [it, inserted] =
+        vocabulary_.try_emplace(std::string(Spelling(t.text)), static_cast<uint32_t>(vocabulary_.size() + 1));
     if (k > 0 && t.segment != text.tokens[k - 1].segment) h_break = Extend(h_break, kSegmentBreak);
     h = Extend(h, it->second);
     h_break = Extend(h_break, it->second);
@@ -834,11 +894,43 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
     for (size_t q = b; q < end; ++q) all_upper &= tokens[q].upper || tokens[q].digits;
     std::vector<OrgCandidate> here;
     std::vector<int> support;  // what, besides the kind of name, speaks for each
+    auto elsewhere = [&](const RegistryEntry& e) {
+      return country != kNoCountry && e.country != kNoCountry && !SameOrTerritory(country, e.country);
+    };
+    // Organisations carrying the name; one that is a registry ancestor of
+    // all the others not elsewhere, and carries it as its display name or a
+    // label, is the one named: "European Molecular Biology Laboratory" is
+    // Heidelberg's, not one of its sites (which carry the name too), unless
+    // the string's country or city is a site's.
+    std::vector<uint32_t> carriers, displayed;  // (displayed: those whose display name or label it is)
+    for (const NameRef& ref : refs)
+      if ((variant != VariantKind::kNone || ref.tokens == end - b) && !elsewhere(entries[ref.entry])) {
+        carriers.push_back(ref.entry);
+        if (ref.kind == NameKind::kDisplay) displayed.push_back(ref.entry);
+      }
+    std::sort(carriers.begin(), carriers.end());
+    carriers.erase(std::unique(carriers.begin(), carriers.end()), carriers.end());
+    uint32_t head = kNoEntry;
+    for (size_t q = 0; carriers.size() > 1 && q < carriers.size() && head == kNoEntry; ++q) {
+      const RorId root = entries[carriers[q]].ror;
+      bool heads_all = true;
+      for (uint32_t other : carriers) {
+        if (other == carriers[q]) continue;
+        std::span<const RorId> up = AncestorsOf(entries[other].ror);
+        heads_all &= std::find(up.begin(), up.end(), root) != up.end();
+      }
+      if (heads_all && std::find(displayed.begin(), displayed.end(), carriers[q]) != displayed.end()) head = carriers[q];
+    }
+    if (head != kNoEntry &&
+        std::any_of(carriers.begin(), carriers.end(), [&](uint32_t i) { return CityAppears(entries[i], text); }))
+      head = kNoEntry;
+    const size_t names_carrying = head != kNoEntry ? 1 : refs.size();
     for (const NameRef& ref : refs) {
       if (variant == VariantKind::kNone && ref.tokens != end - b) continue;  // a hash collision
+      if (head != kNoEntry && ref.entry != head) continue;  // a site of the head
       const RegistryEntry& e = entries[ref.entry];
       bool country_agrees = country != kNoCountry && e.country != kNoCountry && SameOrTerritory(country, e.country);
-      if (country != kNoCountry && e.country != kNoCountry && !country_agrees) continue;  // elsewhere
+      if (elsewhere(e)) continue;
       // A variant holds a proper noun or a rare word: "Institute of Molecular
       // Medicine" is not the "Institute for Molecular Medicine".
       if (variant != VariantKind::kNone && !ref.proper && ref.rarest > weights_.distinctive_max_orgs) continue;
@@ -851,7 +943,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       // Needs support; one organisation's name as written may still get it
       // from a unit of it named in the string (see `unsupported`).
       const bool lacks_support = weak && !country_agrees && !city;
-      if (lacks_support && (refs.size() != 1 || variant != VariantKind::kNone)) continue;
+      if (lacks_support && (names_carrying != 1 || variant != VariantKind::kNone)) continue;
       // A rare word makes a name distinctive, and so does a name of three
       // words or more that no other organisation carries ("Southern Medical
       // University"), unless it may be the end of a longer name.
@@ -859,7 +951,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       // holding a proper noun names it ("University of Hong Kong"); one of
       // common words only ("Open University", "Food and Drug
       // Administration") may be another country's, missing from the registry.
-      bool unique_whole = whole_segment && refs.size() == 1 && ref.tokens >= 2 && ref.kind != NameKind::kAcronym &&
+      bool unique_whole = whole_segment && names_carrying == 1 && ref.tokens >= 2 && ref.kind != NameKind::kAcronym &&
                           ref.proper;
       // A name of common words that organisations of other countries, not
       // its relatives, hold inside their own longer names ("Institute of
@@ -868,7 +960,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       // names a kind of organisation: it needs the country or the city.
       bool generic_abroad = ref.foreign_containers >= kGenericAbroadMinOrgs && !ref.proper;
       bool distinctive = (ref.rarest <= weights_.distinctive_max_orgs || unique_whole ||
-                          (ref.tokens >= kUniqueNameMinTokens && refs.size() == 1 && !cut_before && !cut_after)) &&
+                          (ref.tokens >= kUniqueNameMinTokens && names_carrying == 1 && !cut_before && !cut_after)) &&
                          !ref.subunit && !generic_abroad;
       if (!distinctive && !country_agrees && !city) continue;  // a generic name needs support too
       size_t letters = tokens[b].text.size();
@@ -1089,9 +1181,16 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
     for (auto q = given + 1; q != unique.end(); ++q)
       if (q->last_token > q->first_token && !q->heads_longer &&
           std::find(ancestors.begin(), ancestors.end(), q->entry->ror) != ancestors.end()) {
+        q->unit = given->entry;
         std::rotate(given, q, q + 1);
         break;
       }
+    // Written after its unit, the institution ranks first already.
+    for (auto q = unique.begin(); given->unit == nullptr && q != unique.end(); ++q) {
+      if (q == given || q->last_token == q->first_token || q->heads_longer) continue;
+      std::span<const RorId> up = AncestorsOf(q->entry->ror);
+      if (std::find(up.begin(), up.end(), given->entry->ror) != up.end()) given->unit = q->entry;
+    }
   }
   return unique;
 }

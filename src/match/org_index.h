@@ -99,6 +99,10 @@ struct OrgCandidate {
   // An acronym of at most kShortAcronymLetters letters whose only support is
   // the string's country, not the organisation's city.
   bool short_acronym_by_country = false;
+  // Given as the institution of this unit, named in the string too: the
+  // unit's country is the string's ("European Bioinformatics Institute" in
+  // the UK, of the EMBL in Heidelberg).
+  const RegistryEntry* unit = nullptr;
 };
 
 class OrgIndex {
@@ -176,6 +180,12 @@ class OrgIndex {
   std::vector<CountryCode> ProperWordCountries(const std::vector<std::string_view>& words,
                                                std::vector<std::pair<uint32_t, CountryCode>> word_countries) const;
   uint32_t RarestOf(const NameRef& ref) const;
+  // Fills spelled_out_ from the registry's names.
+  void IndexUmlautSpellings();
+  // The word as the registry's names fold it: "wuerzburg" → "wurzburg"
+  // when a name has "Würzburg"; else the word itself.
+  std::string_view Spelling(std::string_view token) const;
+  // The id of a word (after Spelling), kUnknownToken when no name has it.
   uint32_t TokenId(std::string_view token) const;
   void IndexVariants();
   void MarkNamePrefix(uint64_t key);
@@ -196,6 +206,9 @@ class OrgIndex {
   const Registry& registry_;
   OrgWeights weights_;
   std::unordered_map<std::string, uint32_t, WordHash, std::equal_to<>> vocabulary_;
+  // Words of registry names with an umlaut, spelled out ("wuerzburg"), to
+  // the word as folded ("wurzburg"): strings write either.
+  std::unordered_map<std::string, std::string, WordHash, std::equal_to<>> spelled_out_;
   std::vector<uint32_t> token_orgs_;  // per token id: organisations using it in a name
   std::vector<bool> common_token_;    // per token id: a common word of a language (not a proper noun)
   std::vector<uint32_t> pending_tokens_;  // while building: the current organisation's words

@@ -228,6 +228,14 @@ void FoldCodepoint(uint32_t cp, std::string* out) {
       out->push_back(c);
     else
       out->push_back(' ');
+  } else if (cp == 0xC6 || cp == 0xE6 || cp == 0x152 || cp == 0x153) {
+    // Ligatures fold to their two letters, as people write them without
+    // one: "Sciences pour l'Œnologie" is read in "Sciences Pour l'Oenologie".
+    out->append(cp == 0xC6 || cp == 0xE6 ? "ae" : "oe");
+  } else if (cp == 0x132 || cp == 0x133) {
+    out->append("ij");
+  } else if (cp >= 0x2000 && cp <= 0x206F) {
+    out->push_back(' ');  // spaces, dashes and quotes of General Punctuation ("l’Œnologie")
   } else if (cp >= 0xC0 && cp <= 0xFF) {
     char c = kLatin1[cp - 0xC0];
     out->push_back(c == '*' || c == '/' ? ' ' : c);
