@@ -90,6 +90,22 @@ TEST(MatchCountry, HospitalsNamedAfterPlaces) {
   EXPECT_EQ(CountryOf("National University of Singapore, Singapore"), "SG");
 }
 
+// Session 11: regions of China, France, Germany, Italy, Spain, India, Brazil,
+// the Netherlands, Belgium and Austria (place_tables.cc), written at the end or
+// inside a name the registry vets.
+TEST(MatchCountry, RegionsOfMoreCountries) {
+  EXPECT_EQ(CountryOf("Institute of Neuroscience, Guangdong"), "CN");
+  EXPECT_EQ(CountryOf("Laboratoire d'informatique, Bretagne"), "FR");
+  EXPECT_EQ(CountryOf("Hochschule Niederrhein, Nordrhein-Westfalen"), "DE");
+  EXPECT_EQ(CountryOf("Department of Physics, Barcelona, Catalonia"), "ES");
+  EXPECT_EQ(CountryOf("Indian Institute of Science, Karnataka"), "IN");
+  // Names shared with another country's places are left out: Piedmont (Italy; also the US), Punjab
+  // (India and Pakistan), Galicia (Spain; also Poland and Ukraine).
+  EXPECT_EQ(CountryOf("Piedmont"), "");
+  EXPECT_EQ(CountryOf("Punjab"), "");
+  EXPECT_EQ(CountryOf("Galicia"), "");
+}
+
 TEST(MatchCountry, ParisTexasIsNotFrance) {
   EXPECT_EQ(CountryOf("Paris Junior College, Paris, TX"), "US");
   EXPECT_EQ(CountryOf("Paris Junior College, Paris, Texas, USA"), "US");
@@ -997,6 +1013,23 @@ TEST_F(MatchOrganisation, ANameOfAnOrganisationAndItsSitesNamesTheOrganisation) 
   EXPECT_EQ(CountryWithRegistry("European Bioinformatics Institute, European Molecular Biology Laboratory (EMBL)"),
             "GB");
   EXPECT_EQ(CountryWithRegistry("European Molecular Biology Laboratory–European Bioinformatics Institute"), "GB");
+}
+
+// Session 11: a region inside a name ("University of Franche-Comté"), vetted
+// by the registry's names, tells its country; a country's name between two
+// capitalised words is inside a proper name and tells nothing.
+TEST_F(MatchOrganisation, RegionsInsideNamesAndCountriesInsideProperNames) {
+  auto country = CountryWithRegistry;
+  // ror-matching-logs strings.
+  EXPECT_EQ(country("University of Franche Comté"), "FR");
+  EXPECT_EQ(RorOf("University of Franche-Comté"), "03pcc9z86");
+  // The trap holds though the subset lacks Beth Israel Deaconess, whatever the names that
+  // vet "Israel" as a place inside names.
+  EXPECT_EQ(country("Beth Israel Deaconess Medical Center, Harvard Medical School"), "US");
+  EXPECT_EQ(country("Harvard University, Beth Israel Deaconess Medical Center"), "US");
+  // At the end of a name, or after "the", a country's name counts (dataESR labels this one AT).
+  EXPECT_EQ(country("IST Austria and Centre for Neural Circuits and Behaviour, University of Oxford"), "AT");
+  EXPECT_NE(RorOf("The Japan Society for the Promotion of Science"), "02m7axw05");  // not its London office
 }
 }  // namespace
 }  // namespace coopscope::testing

@@ -457,6 +457,15 @@ std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text,
           if (b > r.b && IsAfterLink(tokens[b - 1].text) &&
               FirstOfKind(places.Find(phrase), {PlaceKind::kDemonym}) != nullptr)
             continue;
+          // A country's name between capitalised words that are no link
+          // words is inside a proper name ("Beth Israel Deaconess Medical
+          // Center" is in Boston); not at the end of one ("Centre for
+          // Research and Technology Hellas", "IST Austria").
+          if (b > r.b && b + len < r.e && tokens[b - 1].capital && !IsAfterLink(tokens[b - 1].text) &&
+              tokens[b - 1].text != "the" &&
+              tokens[b + len].capital && !IsAfterLink(tokens[b + len].text) &&
+              FirstOfKind(places.Find(phrase), {PlaceKind::kCountry}) != nullptr)
+            continue;
           // A place joined by a hyphen to another names two countries'
           // venture ("Institute for Medical Research Israel-Canada",
           // "Sino-German").

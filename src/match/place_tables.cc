@@ -311,8 +311,81 @@ const std::vector<RegionName>& RegionNames() {
       {"CA", "Newfoundland", "NL"},
       {"CA", "Newfoundland and Labrador", ""},
       {"CA", "Prince Edward Island", "PE"},
-      // China: the regions whose name holds a country's.
+      // China: the provinces and autonomous regions (Inner Mongolia holds a
+      // country's name and is read whole; Tibet is left out).
       {"CN", "Inner Mongolia", ""},
+      {"CN", "Guangdong", ""}, {"CN", "Zhejiang", ""}, {"CN", "Jiangsu", ""}, {"CN", "Sichuan", ""},
+      {"CN", "Hubei", ""}, {"CN", "Hunan", ""}, {"CN", "Shandong", ""}, {"CN", "Henan", ""},
+      {"CN", "Hebei", ""}, {"CN", "Shaanxi", ""}, {"CN", "Shanxi", ""}, {"CN", "Fujian", ""},
+      {"CN", "Anhui", ""}, {"CN", "Jiangxi", ""}, {"CN", "Yunnan", ""}, {"CN", "Guizhou", ""},
+      {"CN", "Liaoning", ""}, {"CN", "Jilin", ""}, {"CN", "Heilongjiang", ""}, {"CN", "Gansu", ""},
+      {"CN", "Qinghai", ""}, {"CN", "Hainan", ""}, {"CN", "Guangxi", ""}, {"CN", "Xinjiang", ""},
+      {"CN", "Ningxia", ""},
+      // France: the regions, before and after 2016, in French and English.
+      // "Centre" alone is a common word and left out.
+      {"FR", "Île-de-France", ""}, {"FR", "Hauts-de-France", ""}, {"FR", "Nord-Pas-de-Calais", ""},
+      {"FR", "Picardie", ""}, {"FR", "Picardy", ""}, {"FR", "Normandie", ""}, {"FR", "Normandy", ""},
+      {"FR", "Bretagne", ""}, {"FR", "Brittany", ""}, {"FR", "Pays de la Loire", ""},
+      {"FR", "Centre-Val de Loire", ""}, {"FR", "Grand Est", ""}, {"FR", "Alsace", ""}, {"FR", "Lorraine", ""},
+      {"FR", "Champagne-Ardenne", ""}, {"FR", "Bourgogne", ""}, {"FR", "Burgundy", ""},
+      {"FR", "Franche-Comté", ""}, {"FR", "Bourgogne-Franche-Comté", ""}, {"FR", "Nouvelle-Aquitaine", ""},
+      {"FR", "Aquitaine", ""}, {"FR", "Limousin", ""}, {"FR", "Poitou-Charentes", ""}, {"FR", "Occitanie", ""},
+      {"FR", "Occitania", ""}, {"FR", "Midi-Pyrénées", ""}, {"FR", "Languedoc-Roussillon", ""},
+      {"FR", "Auvergne-Rhône-Alpes", ""}, {"FR", "Auvergne", ""}, {"FR", "Rhône-Alpes", ""},
+      {"FR", "Provence-Alpes-Côte d'Azur", ""}, {"FR", "Provence", ""}, {"FR", "Côte d'Azur", ""},
+      {"FR", "Corse", ""}, {"FR", "Corsica", ""},
+      // Germany: the Länder that are not cities, in German and English
+      // ("Hesse" is a surname: only "Hessen").
+      {"DE", "Bavaria", ""}, {"DE", "Bayern", ""}, {"DE", "Baden-Württemberg", ""}, {"DE", "Saxony", ""},
+      {"DE", "Sachsen", ""}, {"DE", "Lower Saxony", ""}, {"DE", "Niedersachsen", ""},
+      {"DE", "Saxony-Anhalt", ""}, {"DE", "Sachsen-Anhalt", ""}, {"DE", "Hessen", ""},
+      {"DE", "North Rhine-Westphalia", ""}, {"DE", "Nordrhein-Westfalen", ""}, {"DE", "Thuringia", ""},
+      {"DE", "Thüringen", ""}, {"DE", "Rhineland-Palatinate", ""}, {"DE", "Rheinland-Pfalz", ""},
+      {"DE", "Saarland", ""}, {"DE", "Schleswig-Holstein", ""}, {"DE", "Mecklenburg-Vorpommern", ""},
+      {"DE", "Mecklenburg-Western Pomerania", ""}, {"DE", "Brandenburg", ""},
+      // Italy: the regions ("Piedmont" is also a region of the United States,
+      // "Marche" a common word: left out).
+      {"IT", "Lombardy", ""}, {"IT", "Lombardia", ""}, {"IT", "Tuscany", ""}, {"IT", "Toscana", ""},
+      {"IT", "Piemonte", ""}, {"IT", "Veneto", ""}, {"IT", "Emilia-Romagna", ""}, {"IT", "Lazio", ""},
+      {"IT", "Campania", ""}, {"IT", "Sicily", ""}, {"IT", "Sicilia", ""}, {"IT", "Sardinia", ""},
+      {"IT", "Sardegna", ""}, {"IT", "Liguria", ""}, {"IT", "Apulia", ""}, {"IT", "Puglia", ""},
+      {"IT", "Calabria", ""}, {"IT", "Friuli-Venezia Giulia", ""}, {"IT", "Friuli Venezia Giulia", ""},
+      {"IT", "Trentino", ""}, {"IT", "Alto Adige", ""}, {"IT", "Umbria", ""}, {"IT", "Abruzzo", ""},
+      {"IT", "Basilicata", ""}, {"IT", "Molise", ""}, {"IT", "Valle d'Aosta", ""},
+      // Spain: the autonomous communities ("Galicia" is also a region of
+      // Poland and Ukraine, "La Rioja" a province of Argentina: left out).
+      {"ES", "Catalonia", ""}, {"ES", "Catalunya", ""}, {"ES", "Cataluña", ""}, {"ES", "Andalusia", ""},
+      {"ES", "Andalucía", ""}, {"ES", "Basque Country", ""}, {"ES", "País Vasco", ""}, {"ES", "Euskadi", ""},
+      {"ES", "Castilla y León", ""}, {"ES", "Castile and León", ""}, {"ES", "Castilla-La Mancha", ""},
+      {"ES", "Aragón", ""}, {"ES", "Asturias", ""}, {"ES", "Cantabria", ""}, {"ES", "Navarra", ""},
+      {"ES", "Navarre", ""}, {"ES", "Extremadura", ""}, {"ES", "Canary Islands", ""}, {"ES", "Canarias", ""},
+      {"ES", "Balearic Islands", ""}, {"ES", "Illes Balears", ""}, {"ES", "Islas Baleares", ""},
+      {"ES", "Comunitat Valenciana", ""}, {"ES", "Valencian Community", ""},
+      // India: the states ("Punjab" is also Pakistan's, Jammu and Kashmir left out).
+      {"IN", "Tamil Nadu", ""}, {"IN", "Kerala", ""}, {"IN", "Karnataka", ""}, {"IN", "Maharashtra", ""},
+      {"IN", "Uttar Pradesh", ""}, {"IN", "Andhra Pradesh", ""}, {"IN", "Telangana", ""}, {"IN", "Gujarat", ""},
+      {"IN", "Rajasthan", ""}, {"IN", "Madhya Pradesh", ""}, {"IN", "Odisha", ""}, {"IN", "Orissa", ""},
+      {"IN", "Bihar", ""}, {"IN", "Assam", ""}, {"IN", "Haryana", ""}, {"IN", "Uttarakhand", ""},
+      {"IN", "Himachal Pradesh", ""}, {"IN", "Jharkhand", ""}, {"IN", "Chhattisgarh", ""},
+      {"IN", "West Bengal", ""}, {"IN", "Manipur", ""}, {"IN", "Meghalaya", ""}, {"IN", "Tripura", ""},
+      {"IN", "Mizoram", ""}, {"IN", "Nagaland", ""}, {"IN", "Sikkim", ""},
+      // Brazil: the states whose name is no other country's place nor a
+      // common word ("Pará", "Paraná", "Bahia", "Amazonas", "Santa Catarina",
+      // "Espírito Santo" are left out).
+      {"BR", "Minas Gerais", ""}, {"BR", "Rio Grande do Sul", ""}, {"BR", "Rio Grande do Norte", ""},
+      {"BR", "Pernambuco", ""}, {"BR", "Ceará", ""}, {"BR", "Goiás", ""}, {"BR", "Paraíba", ""},
+      {"BR", "Mato Grosso", ""}, {"BR", "Mato Grosso do Sul", ""}, {"BR", "Maranhão", ""}, {"BR", "Piauí", ""},
+      {"BR", "Alagoas", ""}, {"BR", "Sergipe", ""}, {"BR", "Tocantins", ""}, {"BR", "Rondônia", ""},
+      {"BR", "Roraima", ""}, {"BR", "Amapá", ""},
+      // The Netherlands, Belgium and Austria ("Limburg" and "Brabant" are
+      // both Dutch and Belgian, "Tyrol" Austrian and Italian: left out).
+      {"NL", "North Holland", ""}, {"NL", "Noord-Holland", ""}, {"NL", "South Holland", ""},
+      {"NL", "Zuid-Holland", ""}, {"NL", "Gelderland", ""}, {"NL", "North Brabant", ""},
+      {"NL", "Noord-Brabant", ""}, {"NL", "Overijssel", ""}, {"NL", "Friesland", ""},
+      {"BE", "Flanders", ""}, {"BE", "Vlaanderen", ""}, {"BE", "Wallonia", ""}, {"BE", "Wallonie", ""},
+      {"AT", "Styria", ""}, {"AT", "Steiermark", ""}, {"AT", "Carinthia", ""}, {"AT", "Kärnten", ""},
+      {"AT", "Lower Austria", ""}, {"AT", "Niederösterreich", ""}, {"AT", "Upper Austria", ""},
+      {"AT", "Oberösterreich", ""}, {"AT", "Vorarlberg", ""}, {"AT", "Burgenland", ""},
       // Australia ("WA" and "SA" are left to the United States and nobody).
       {"AU", "New South Wales", "NSW"},
       {"AU", "", "VIC"},
