@@ -1031,5 +1031,18 @@ TEST_F(MatchOrganisation, RegionsInsideNamesAndCountriesInsideProperNames) {
   EXPECT_EQ(country("IST Austria and Centre for Neural Circuits and Behaviour, University of Oxford"), "AT");
   EXPECT_NE(RorOf("The Japan Society for the Promotion of Science"), "02m7axw05");  // not its London office
 }
+
+// Session 11: one word that is one organisation's display name, a proper noun
+// written as a whole segment, tells that organisation's country, not the
+// organisation (docs/matcher.md "Session 11").
+TEST_F(MatchOrganisation, ALoneDisplayNameTellsItsCountryOnly) {
+  // Crossref gold strings (the subset has two RIKEN records only, too few for the proper-noun rule).
+  EXPECT_EQ(CountryWithRegistry("Chromosome Dynamics Laboratory, RIKEN"), "JP");
+  EXPECT_EQ(RorOf("Chromosome Dynamics Laboratory, RIKEN"), "");
+  // Beside other organisations the word is a partner, not the host: Inserm is not given.
+  EXPECT_EQ(RorOf("Sorbonne Université, INSERM, NutriOmics Research Unit"), "02en5vm52");
+  // With the country written, the name counts as before.
+  EXPECT_EQ(RorOf("Chromosome Dynamics Laboratory, RIKEN, Wako, Japan"), "01sjwvz98");
+}
 }  // namespace
 }  // namespace coopscope::testing

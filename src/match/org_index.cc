@@ -939,7 +939,13 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       // whole segment and the organisation's city is written outside them:
       // "Ottawa University" (Kansas) is not the University of Ottawa.
       if (variant == VariantKind::kOrder && (!whole_segment || !CityAppears(e, text, b, end))) continue;
-      bool weak = ref.kind == NameKind::kAcronym || ref.tokens == 1 || variant != VariantKind::kNone;
+      // One word that is one organisation's display name, a proper noun
+      // written as a whole segment, tells that organisation's country
+      // ("…, RIKEN"), not the organisation: single words are often another
+      // organisation's acronym, or a partner beside the host ("Inserm").
+      const bool lone_display = ref.tokens == 1 && ref.kind == NameKind::kDisplay && names_carrying == 1 &&
+                                whole_segment && ref.proper && variant == VariantKind::kNone;
+      bool weak = (ref.kind == NameKind::kAcronym || ref.tokens == 1 || variant != VariantKind::kNone) && !lone_display;
       // Needs support; one organisation's name as written may still get it
       // from a unit of it named in the string (see `unsupported`).
       const bool lacks_support = weak && !country_agrees && !city;
@@ -984,7 +990,8 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       if (!e.active) score += weights_.inactive;
       score = std::min(score, 1.0);
       const bool part_of_longer =
-          heads_longer || (acronym_heads_longer && ref.kind == NameKind::kAcronym) || (ends_proper_name && !ref.proper);
+          heads_longer || (acronym_heads_longer && ref.kind == NameKind::kAcronym) || (ends_proper_name && !ref.proper) ||
+          (lone_display && !country_agrees && !city);
       if (lacks_support) {
         if (part_of_longer) continue;
         unsupported.push_back({&e, weights_.min_score, static_cast<uint32_t>(b), static_cast<uint32_t>(end), false,
@@ -1001,7 +1008,10 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
                             : variant == VariantKind::kOrder ? ", its words in another order"
                                                              : ", a variant of the name") +
                 (country_agrees ? ", country agrees" : "") + (city ? ", city appears" : "") +
-                (e.active ? "" : ", inactive") + (part_of_longer ? ", part of a longer name: country only" : "");
+                (e.active ? "" : ", inactive") +
+                (!part_of_longer ? ""
+                 : lone_display && !heads_longer ? ", one word alone: country only"
+                                                 : ", part of a longer name: country only");
       here.push_back({&e, score, static_cast<uint32_t>(b), static_cast<uint32_t>(end), false,
                       describe(e, ref.kind, b, end, score, notes)});
       here.back().heads_longer = part_of_longer;
