@@ -889,6 +889,11 @@ TEST_F(MatchOrganisation, ABeginningOfOneCountrysNamesGivesItsCountry) {
   EXPECT_EQ(country("Purdue University"), "US");
   EXPECT_EQ(country("Physiological Genomics, BioMedical Center - BMC, Ludwig-Maximilians-Universität"), "DE");
   EXPECT_EQ(country("Laboratory of Genetics, Wageningen University"), "NL");
+  // Session 11: a beginning read with its words abbreviated as variants are ("University" and
+  // "Universität" are both "univ"; "Centre" is "Center").
+  EXPECT_EQ(country("Division of Neurobiology, Faculty of Biology, Ludwig-Maximilians-University"), "DE");
+  EXPECT_EQ(country("Department of Biology, Botanical Institute, Christian-Albrechts-University"), "DE");
+  EXPECT_EQ(country("Department of Psychiatry, Erasmus Medical Centre"), "NL");
   // --explain names the words read.
   MatchOptions explain;
   explain.explain = true;

@@ -293,6 +293,7 @@ bool SameOrTerritory(CountryCode a, CountryCode b) {
 
 std::string UnitCode::Key() const { return fmt::format("{} {}", type, number); }
 
+
 std::vector<UnitCode> FindUnitCodes(const AffiliationText& text) {
   std::vector<UnitCode> out;
   const auto& t = text.tokens;
@@ -464,12 +465,20 @@ void OrgIndex::IndexPrefixCountries(const std::vector<std::string_view>& words) 
     const CountryCode country = entries[r.entry].country;
     if (country == kNoCountry) continue;
     std::span<const uint32_t> name = NameWords(r.name);
-    uint64_t h = kSpanSeed;
+    // Each beginning as written, and with its words abbreviated and its link
+    // words dropped as variants are (VariantToken): "Ludwig-Maximilians-
+    // University" begins "Ludwig-Maximilians-Universität München" that way.
+    uint64_t h = kSpanSeed, abbreviated = kAbbreviationSeed;
     bool proper = false;
     for (size_t k = 0; k + 1 < name.size(); ++k) {
       h = Extend(h, name[k]);
+      const VariantToken& v = variant_tokens_[name[k]];
+      if (v.spelling != kLinkToken) abbreviated = Extend(abbreviated, v.abbreviated);
       proper |= IsProperWord(words[name[k]], common_token_[name[k]], 2);
-      if (k + 1 >= kPrefixMinTokens && proper) all.push_back({h, country});
+      if (k + 1 >= kPrefixMinTokens && proper) {
+        all.push_back({h, country});
+        if (abbreviated != h) all.push_back({abbreviated, country});
+      }
     }
   }
   std::sort(all.begin(), all.end());
@@ -478,7 +487,8 @@ void OrgIndex::IndexPrefixCountries(const std::vector<std::string_view>& words) 
     bool one_country = true;
     for (; j < all.size() && all[j].hash == all[i].hash; ++j) one_country &= all[j].country == all[i].country;
     // A beginning that is a whole name of its own is read as that name.
-    if (one_country && by_name_.Find(all[i].hash).empty()) prefix_countries_.push_back(all[i]);
+    if (one_country && by_name_.Find(all[i].hash).empty() && by_variant_.Find(all[i].hash).empty())
+      prefix_countries_.push_back(all[i]);
     i = j;
   }
   prefix_countries_.shrink_to_fit();
@@ -539,16 +549,23 @@ OrgIndex::NamesCountry OrgIndex::PrefixCountry(const AffiliationText& text) cons
     uint32_t b = seg.first;
     if (seg.last > b + 1 && text.tokens[b].text == "the") ++b;
     if (seg.last - b < kPrefixMinTokens) continue;
-    uint64_t h = kSpanSeed;
+    uint64_t h = kSpanSeed, abbreviated = kAbbreviationSeed;
     bool known = true;
     for (uint32_t k = b; k < seg.last && known; ++k) {
       uint32_t id = TokenId(text.tokens[k].text);
       known = id != kUnknownToken;
       h = Extend(h, id);
+      if (known && variant_tokens_[id].spelling != kLinkToken)
+        abbreviated = Extend(abbreviated, variant_tokens_[id].abbreviated);
     }
     if (!known) continue;
-    auto it = std::lower_bound(prefix_countries_.begin(), prefix_countries_.end(), PrefixCountryRef{h, kNoCountry});
-    if (it == prefix_countries_.end() || it->hash != h) continue;
+    auto find = [&](uint64_t key) {
+      auto at = std::lower_bound(prefix_countries_.begin(), prefix_countries_.end(), PrefixCountryRef{key, kNoCountry});
+      return at != prefix_countries_.end() && at->hash == key ? at : prefix_countries_.end();
+    };
+    auto it = find(h);
+    if (it == prefix_countries_.end()) it = find(abbreviated);
+    if (it == prefix_countries_.end()) continue;
     if (found.country != kNoCountry && found.country != it->country) return {};
     if (found.country == kNoCountry) found = {it->country, b, seg.last, true};
   }
