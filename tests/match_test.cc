@@ -232,6 +232,10 @@ TEST_F(MatchOrganisation, UnitCodesGiveTheLabAndCnrs) {
   EXPECT_EQ(RorOf("IRIT, UMR5505, Toulouse"), "01rx4qw44");
   // A CNRS unit the registry does not name: the CNRS itself.
   EXPECT_EQ(RorOf("UAR 3286, Strasbourg, France"), "02feahw73");
+  // INRAE's support units are UARs too (works-magnet): no CNRS unless the CNRS is written.
+  EXPECT_NE(RorOf("INRA, UAR 1266, DIST Délégation Information Scientifique et Technique, Versailles, France"),
+            "02feahw73");
+  EXPECT_EQ(RorOf("CNRS, INRA, UAR 3286, Strasbourg, France"), "02feahw73");
   // An international research laboratory abroad: the lab, CNRS among its ancestors; the country stays Japan.
   m = matcher_->Match("ELyTMaX, IRL 3757, Sendai, Japan");
   ASSERT_NE(m.organisation, nullptr);

@@ -293,6 +293,19 @@ bool SameOrTerritory(CountryCode a, CountryCode b) {
 
 std::string UnitCode::Key() const { return fmt::format("{} {}", type, number); }
 
+namespace {
+
+// Whether the string names INRA or INRAE and not the CNRS.
+bool NamesInraeNotCnrs(const AffiliationText& text) {
+  bool inrae = false;
+  for (const AffiliationToken& t : text.tokens) {
+    if (t.text == "cnrs") return false;
+    inrae |= t.text == "inra" || t.text == "inrae";
+  }
+  return inrae;
+}
+
+}  // namespace
 
 std::vector<UnitCode> FindUnitCodes(const AffiliationText& text) {
   std::vector<UnitCode> out;
@@ -319,6 +332,9 @@ std::vector<UnitCode> FindUnitCodes(const AffiliationText& text) {
     }
     code.cnrs = IsCnrsOnlyUnitType(code.type) || qualified_cnrs ||
                 (IsSharedUnitType(code.type) && code.number >= kFirstCnrsUmrNumber && code.number < 10000);
+    // INRAE's support units are UARs too: "INRA, UAR 1266, DIST … Versailles"
+    // is no CNRS unit, unless the CNRS is written.
+    if (code.type == "uar" && !qualified_cnrs && NamesInraeNotCnrs(text)) code.cnrs = false;
     code.in_france = !IsUnitAbroadType(code.type);
     code.team = IsTeamUnitType(code.type);
     out.push_back(std::move(code));
