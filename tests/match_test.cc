@@ -1053,5 +1053,24 @@ TEST_F(MatchOrganisation, ALoneDisplayNameTellsItsCountryOnly) {
   // With the country written, the name counts as before.
   EXPECT_EQ(RorOf("Chromosome Dynamics Laboratory, RIKEN, Wako, Japan"), "01sjwvz98");
 }
+
+// Session 11: --explain says why each name found gave no organisation.
+TEST_F(MatchOrganisation, ExplainsWhyANameWasRefused) {
+  MatchOptions explain;
+  explain.explain = true;
+  AffiliationMatch m = matcher_->Match("Department of Mathematics, Western University", explain);
+  ASSERT_EQ(m.organisation, nullptr);
+  ASSERT_EQ(m.refused.size(), 1u);  // not "of", the Office of Fusion's acronym "OF" in lower case
+  EXPECT_NE(m.refused[0].find("refused name \"western university\" → 02grkyz14"), std::string::npos) << m.refused[0];
+  EXPECT_NE(m.refused[0].find("needs the country or the city"), std::string::npos) << m.refused[0];
+  // Two organisations carrying the name, nothing to tell them apart.
+  m = matcher_->Match("Department of Physics, Northwestern University", explain);
+  ASSERT_FALSE(m.refused.empty());
+  EXPECT_NE(m.refused.back().find("and 1 more: carried by several organisations"), std::string::npos)
+      << m.refused.back();
+  // An accepted name reports no refusal; without --explain nothing is collected.
+  EXPECT_TRUE(matcher_->Match("Department of Physics, University of Oxford", explain).refused.empty());
+  EXPECT_TRUE(matcher_->Match("Department of Mathematics, Western University").refused.empty());
+}
 }  // namespace
 }  // namespace coopscope::testing

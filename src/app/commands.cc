@@ -635,6 +635,7 @@ void PrintMatch(const AffiliationMatch& m, bool explain) {
   for (const auto& e : m.country_evidence) fmt::print("  {}\n", e);
   for (const auto& c : m.candidates) fmt::print("  {}\n", c.why);
   if (m.candidates.empty()) fmt::print("  no organisation accepted\n");
+  for (const auto& r : m.refused) fmt::print("  {}\n", r);
 }
 
 // The strings of --input: one per line, or one CSV column by header name.

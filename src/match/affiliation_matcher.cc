@@ -58,7 +58,7 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
   // The string's own country first: it vets the organisations.
   CountryDecision own = DecideCountry(evidence, country_weights_, false);
   if (orgs_ != nullptr) {
-    m.candidates = orgs_->Match(text, own.country, explain);
+    m.candidates = orgs_->Match(text, own.country, explain, explain ? &m.refused : nullptr);
     // A one-word name that is a whole segment (footnote numbers aside) and a
     // place of the string's country is that place: "DC" in "Washington, DC,
     // USA" is not Dordt University's acronym, "Singapore" no organisation.

@@ -40,6 +40,7 @@ struct AffiliationMatch {
   std::vector<OrgCandidate> candidates;         // every accepted organisation, best first (see OrgIndex::Match)
   std::vector<std::string> country_evidence;    // when explaining
   std::vector<std::string> notes;               // when explaining: removed noise and the like
+  std::vector<std::string> refused;             // when explaining: names found and why they gave no organisation
   bool place_found = false;  // the string itself names a place (country evidence before organisations)
 };
 

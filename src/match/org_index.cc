@@ -833,7 +833,8 @@ std::vector<RorId> OrgIndex::ComputeAncestors(RorId ror) const {
   return out;
 }
 
-std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCode country, bool explain) const {
+std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCode country, bool explain,
+                                          std::vector<std::string>* refused) const {
   const auto& tokens = text.tokens;
   const auto& entries = registry_.entries();
   std::vector<uint32_t> ids(tokens.size());
@@ -850,6 +851,37 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
     const char* kind_name = kind == NameKind::kDisplay ? "name" : kind == NameKind::kAlias ? "alias" : "acronym";
     return fmt::format("{} \"{}\" → {} {} ({}{}; score {:.2f})", kind_name, span, FormatRorId(e.ror), e.name,
                        e.country ? CountryName(e.country) : "--", notes, score);
+  };
+
+  // Why a name found gave no candidate: the first organisation refused for
+  // each reason, and how many more were refused for it.
+  struct Refusal {
+    const RegistryEntry* first = nullptr;
+    NameKind kind = NameKind::kDisplay;
+    size_t more = 0;
+  };
+  std::vector<std::pair<std::string_view, Refusal>> refusals;  // of the name being considered
+  // (An acronym's name found in a word not written in capitals is no
+  // acronym the string meant: "of" is not the Office of Fusion's "OF".)
+  auto refuse = [&](const RegistryEntry& e, NameKind kind, bool written_upper, std::string_view why) {
+    if (refused == nullptr || (kind == NameKind::kAcronym && !written_upper)) return;
+    for (auto& [reason, r] : refusals)
+      if (reason == why) {
+        ++r.more;
+        return;
+      }
+    refusals.push_back({why, {&e, kind, 0}});
+  };
+  auto report_refusals = [&](size_t b, size_t end) {
+    if (refused == nullptr) return;
+    const std::string span = JoinTokens(tokens, b, end);
+    for (const auto& [why, r] : refusals) {
+      const char* kind_name = r.kind == NameKind::kDisplay ? "name" : r.kind == NameKind::kAlias ? "alias" : "acronym";
+      refused->push_back(fmt::format("refused {} \"{}\" → {} {} ({}){}: {}", kind_name, span, FormatRorId(r.first->ror),
+                                     r.first->name, r.first->country ? CountryName(r.first->country) : "--",
+                                     r.more > 0 ? fmt::format(" and {} more", r.more) : std::string(), why));
+    }
+    refusals.clear();
   };
 
   // Scores the organisations carrying the name found at [b, end) and keeps
@@ -963,15 +995,24 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       if (head != kNoEntry && ref.entry != head) continue;  // a site of the head
       const RegistryEntry& e = entries[ref.entry];
       bool country_agrees = country != kNoCountry && e.country != kNoCountry && SameOrTerritory(country, e.country);
-      if (elsewhere(e)) continue;
+      if (elsewhere(e)) {
+        refuse(e, ref.kind, all_upper, "in another country than the string's");
+        continue;
+      }
       // A variant holds a proper noun or a rare word: "Institute of Molecular
       // Medicine" is not the "Institute for Molecular Medicine".
-      if (variant != VariantKind::kNone && !ref.proper && ref.rarest > weights_.distinctive_max_orgs) continue;
+      if (variant != VariantKind::kNone && !ref.proper && ref.rarest > weights_.distinctive_max_orgs) {
+        refuse(e, ref.kind, all_upper, "a variant of a name of common words");
+        continue;
+      }
       bool city = CityAppears(e, text);
       // The words of a name in another order are that name when they are a
       // whole segment and the organisation's city is written outside them:
       // "Ottawa University" (Kansas) is not the University of Ottawa.
-      if (variant == VariantKind::kOrder && (!whole_segment || !CityAppears(e, text, b, end))) continue;
+      if (variant == VariantKind::kOrder && (!whole_segment || !CityAppears(e, text, b, end))) {
+        refuse(e, ref.kind, all_upper, "its words in another order, without its city written");
+        continue;
+      }
       // One word that is one organisation's display name, a proper noun
       // written as a whole segment, tells that organisation's country
       // ("…, RIKEN"), not the organisation: single words are often another
@@ -982,7 +1023,13 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       // Needs support; one organisation's name as written may still get it
       // from a unit of it named in the string (see `unsupported`).
       const bool lacks_support = weak && !country_agrees && !city;
-      if (lacks_support && (names_carrying != 1 || variant != VariantKind::kNone)) continue;
+      if (lacks_support && (names_carrying != 1 || variant != VariantKind::kNone)) {
+        refuse(e, ref.kind, all_upper,
+               variant != VariantKind::kNone ? "a variant of a name: needs the country or the city"
+                                             : "an acronym or one word that several organisations carry: needs the "
+                                               "country or the city");
+        continue;
+      }
       // A rare word makes a name distinctive, and so does a name of three
       // words or more that no other organisation carries ("Southern Medical
       // University"), unless it may be the end of a longer name.
@@ -1001,9 +1048,20 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       bool distinctive = (ref.rarest <= weights_.distinctive_max_orgs || unique_whole ||
                           (ref.tokens >= kUniqueNameMinTokens && names_carrying == 1 && !cut_before && !cut_after)) &&
                          !ref.subunit && !generic_abroad;
-      if (!distinctive && !country_agrees && !city) continue;  // a generic name needs support too
+      if (!distinctive && !country_agrees && !city) {  // a generic name needs support too
+        refuse(e, ref.kind, all_upper,
+               ref.subunit        ? "a kind of unit (department, faculty…): needs the country or the city"
+               : generic_abroad   ? "common words that other countries' organisations hold in their names: needs "
+                                    "the country or the city"
+                                  : "common words, or carried by several organisations: needs the country or the "
+                                    "city");
+        continue;
+      }
       size_t letters = tokens[b].text.size();
-      if (ref.kind == NameKind::kAcronym && !all_upper && letters < kAcronymCaseFreeLength) continue;
+      if (ref.kind == NameKind::kAcronym && !all_upper && letters < kAcronymCaseFreeLength) {
+        refuse(e, ref.kind, all_upper, "a short acronym not written in capitals");
+        continue;
+      }
       // A French unit type followed by its number is a unit code, not an
       // acronym ("EA 6311" is not Éco-Anthropologie, "EA"); a link word is
       // never an acronym ("NEW ORLEANS, CITY OF" is not the Office of
@@ -1012,8 +1070,10 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
           (IsVariantLinkWord(tokens[b].text) ||
            (IsUnitCodeHead(tokens[b].text) && end < seg.last && tokens[end].segment == tokens[b].segment &&
             tokens[end].digits && tokens[end].text.size() >= kUnitMinDigits &&
-            tokens[end].text.size() <= kUnitMaxDigits)))
+            tokens[end].text.size() <= kUnitMaxDigits))) {
+        refuse(e, ref.kind, all_upper, "a unit type before its number, or a link word: no acronym");
         continue;
+      }
       double score = variant != VariantKind::kNone    ? weights_.variant
                      : ref.kind == NameKind::kDisplay ? weights_.display_name
                      : ref.kind == NameKind::kAlias   ? weights_.alias
@@ -1026,15 +1086,22 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
           heads_longer || (acronym_heads_longer && ref.kind == NameKind::kAcronym) || (ends_proper_name && !ref.proper) ||
           (lone_display && !country_agrees && !city);
       if (lacks_support) {
-        if (part_of_longer) continue;
+        if (part_of_longer) {
+          refuse(e, ref.kind, all_upper, "an acronym or one word, without the country or the city, inside a longer name");
+          continue;
+        }
         unsupported.push_back({&e, weights_.min_score, static_cast<uint32_t>(b), static_cast<uint32_t>(end), false,
                                describe(e, ref.kind, b, end, weights_.min_score,
                                         ", no support but a unit of it named: the unit's institution")});
         unsupported.back().supported = false;
         unsupported.back().by_relative = true;
+        refuse(e, ref.kind, all_upper, "an acronym or one word without the country or the city (it counts beside a unit of it)");
         continue;
       }
-      if (score < weights_.min_score) continue;
+      if (score < weights_.min_score) {
+        refuse(e, ref.kind, all_upper, "its score is under the floor");
+        continue;
+      }
       std::string notes;  // built only when explaining: its concatenations allocate
       if (explain)
         notes = std::string(variant == VariantKind::kNone    ? ""
@@ -1057,7 +1124,10 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
                               ((ref.rarest <= kCountryRareWordOrgs || unique_whole) && !generic_abroad);
       support.push_back(2 * country_agrees + 2 * city + e.active);
     }
-    if (here.empty()) return;
+    if (here.empty()) {
+      report_refusals(b, end);
+      return;
+    }
     // Several organisations carry this name: one is taken only when the
     // country, the city or its being active tells it apart, not when it merely
     // holds the name as its display name and the others as an alias
@@ -1067,7 +1137,14 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       if (support[q] > support[best] || (support[q] == support[best] && here[q].score > here[best].score)) best = q;
     bool ambiguous = false;
     for (size_t q = 0; q < here.size(); ++q) ambiguous |= q != best && support[q] >= support[best];
-    if (ambiguous) return;
+    if (ambiguous) {
+      for (size_t q = 0; q < here.size(); ++q)
+        if (support[q] >= support[best])
+          refuse(*here[q].entry, NameKind::kDisplay, all_upper, "carried by several organisations that nothing in the string tells apart");
+      report_refusals(b, end);
+      return;
+    }
+    refusals.clear();
     accepted.push_back(std::move(here[best]));
   };
 

@@ -113,7 +113,10 @@ class OrgIndex {
   // string's own country (kNoCountry when unknown): a candidate elsewhere is
   // refused.  The organisation to give is the first candidate that does not
   // head a longer name (`heads_longer`); those before it tell the country only.
-  std::vector<OrgCandidate> Match(const AffiliationText& text, CountryCode country, bool explain) const;
+  // When explaining, `refused` (if given) receives why each name found in the
+  // string gave no candidate: one line per name and reason.
+  std::vector<OrgCandidate> Match(const AffiliationText& text, CountryCode country, bool explain,
+                                  std::vector<std::string>* refused = nullptr) const;
 
   const Registry& registry() const { return registry_; }
   const OrgWeights& weights() const { return weights_; }
