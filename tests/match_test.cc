@@ -1072,5 +1072,17 @@ TEST_F(MatchOrganisation, ExplainsWhyANameWasRefused) {
   EXPECT_TRUE(matcher_->Match("Department of Physics, University of Oxford", explain).refused.empty());
   EXPECT_TRUE(matcher_->Match("Department of Mathematics, Western University").refused.empty());
 }
+
+// Session 11: the possessive "'s" is joined to its word, in names and strings
+// alike, as strings write it without the apostrophe as often as with.
+TEST_F(MatchOrganisation, PossessivesReadWithOrWithoutTheApostrophe) {
+  // Crossref gold strings; the registry writes "King's College London" (0220mzb33).
+  EXPECT_EQ(RorOf("Kings College London"), "0220mzb33");
+  EXPECT_EQ(RorOf("Department of Physics, King’s College London"), "0220mzb33");
+  EXPECT_EQ(CountryWithRegistry("Kings College London"), "GB");
+  // Other apostrophes are word breaks as before.
+  EXPECT_EQ(NameTokens("Université Côte d’Azur"), (std::vector<std::string>{"universite", "cote", "d", "azur"}));
+  EXPECT_EQ(NameTokens("King's College"), (std::vector<std::string>{"kings", "college"}));
+}
 }  // namespace
 }  // namespace coopscope::testing

@@ -202,12 +202,33 @@ class Builder {
   uint32_t group_ = 0;
 };
 
+// The possessive "'s" joined to its word, as strings write it without the
+// apostrophe as often as with: "King's College" and "Kings College" both
+// read "kings college", "Children’s Hospital" "childrens hospital".
+void JoinPossessives(std::string* s) {
+  auto is_letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c & 0x80) != 0; };
+  std::string& t = *s;
+  size_t out = 0;
+  for (size_t i = 0; i < t.size();) {
+    const size_t quote = t[i] == '\'' ? 1 : t.compare(i, 3, "\xE2\x80\x99") == 0 ? 3 : 0;
+    const size_t after = i + quote;
+    if (quote > 0 && out > 0 && is_letter(t[out - 1]) && after < t.size() && (t[after] == 's' || t[after] == 'S') &&
+        (after + 1 == t.size() || !is_letter(t[after + 1]))) {
+      i = after;  // drop the apostrophe
+      continue;
+    }
+    t[out++] = t[i++];
+  }
+  t.resize(out);
+}
+
 }  // namespace
 
 AffiliationText ParseAffiliation(std::string_view raw) {
   AffiliationText text;
   text.tokens.reserve(raw.size() / kCharsPerTokenReserved + 1);
   std::string clean = RemoveNoise(raw, &text.removed);
+  JoinPossessives(&clean);
   Builder builder(&text);
   std::string_view s = clean;
   size_t word_start = std::string::npos;
