@@ -833,6 +833,36 @@ std::vector<RorId> OrgIndex::ComputeAncestors(RorId ror) const {
   return out;
 }
 
+uint32_t OrgIndex::FamilyHead(std::vector<std::pair<uint32_t, bool>> carriers, const AffiliationText& text) const {
+  const auto& entries = registry_.entries();
+  std::sort(carriers.begin(), carriers.end());
+  // One entry per organisation, displayed if any of its names is.
+  size_t n = 0;
+  for (size_t i = 0; i < carriers.size(); ++i) {
+    if (n > 0 && carriers[n - 1].first == carriers[i].first)
+      carriers[n - 1].second = carriers[n - 1].second || carriers[i].second;
+    else
+      carriers[n++] = carriers[i];
+  }
+  carriers.resize(n);
+  if (carriers.size() < 2) return kNoEntry;
+  for (const auto& [candidate, displayed] : carriers) {
+    if (!displayed) continue;
+    const RorId root = entries[candidate].ror;
+    const bool heads_all = std::all_of(carriers.begin(), carriers.end(), [&](const auto& other) {
+      if (other.first == candidate) return true;
+      std::span<const RorId> up = AncestorsOf(entries[other.first].ror);
+      return std::find(up.begin(), up.end(), root) != up.end();
+    });
+    if (!heads_all) continue;
+    // A site's city written names the site.
+    const bool site_city =
+        std::any_of(carriers.begin(), carriers.end(), [&](const auto& c) { return CityAppears(entries[c.first], text); });
+    return site_city ? kNoEntry : candidate;
+  }
+  return kNoEntry;
+}
+
 std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCode country, bool explain,
                                           std::vector<std::string>* refused) const {
   const auto& tokens = text.tokens;
@@ -854,34 +884,22 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
   };
 
   // Why a name found gave no candidate: the first organisation refused for
-  // each reason, and how many more were refused for it.
+  // each reason, and how many more were refused for it (see `refuse` below).
   struct Refusal {
+    std::string_view why;
     const RegistryEntry* first = nullptr;
     NameKind kind = NameKind::kDisplay;
     size_t more = 0;
   };
-  std::vector<std::pair<std::string_view, Refusal>> refusals;  // of the name being considered
-  // (An acronym's name found in a word not written in capitals is no
-  // acronym the string meant: "of" is not the Office of Fusion's "OF".)
-  auto refuse = [&](const RegistryEntry& e, NameKind kind, bool written_upper, std::string_view why) {
-    if (refused == nullptr || (kind == NameKind::kAcronym && !written_upper)) return;
-    for (auto& [reason, r] : refusals)
-      if (reason == why) {
-        ++r.more;
-        return;
-      }
-    refusals.push_back({why, {&e, kind, 0}});
-  };
-  auto report_refusals = [&](size_t b, size_t end) {
-    if (refused == nullptr) return;
+  auto report_refusals = [&](const std::vector<Refusal>& refusals, size_t b, size_t end) {
+    if (refusals.empty()) return;
     const std::string span = JoinTokens(tokens, b, end);
-    for (const auto& [why, r] : refusals) {
+    for (const Refusal& r : refusals) {
       const char* kind_name = r.kind == NameKind::kDisplay ? "name" : r.kind == NameKind::kAlias ? "alias" : "acronym";
       refused->push_back(fmt::format("refused {} \"{}\" → {} {} ({}){}: {}", kind_name, span, FormatRorId(r.first->ror),
                                      r.first->name, r.first->country ? CountryName(r.first->country) : "--",
-                                     r.more > 0 ? fmt::format(" and {} more", r.more) : std::string(), why));
+                                     r.more > 0 ? fmt::format(" and {} more", r.more) : std::string(), r.why));
     }
-    refusals.clear();
   };
 
   // Scores the organisations carrying the name found at [b, end) and keeps
@@ -959,36 +977,32 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
     for (size_t q = b; q < end; ++q) all_upper &= tokens[q].upper || tokens[q].digits;
     std::vector<OrgCandidate> here;
     std::vector<int> support;  // what, besides the kind of name, speaks for each
+    std::vector<NameKind> kinds;  // the kind of name giving each
+    // (An acronym's name found in a word not written in capitals is no
+    // acronym the string meant: "of" is not the Office of Fusion's "OF".)
+    std::vector<Refusal> refusals;
+    auto refuse = [&](const RegistryEntry& e, NameKind kind, std::string_view why) {
+      if (refused == nullptr || (kind == NameKind::kAcronym && !all_upper)) return;
+      for (Refusal& r : refusals)
+        if (r.why == why) {
+          ++r.more;
+          return;
+        }
+      refusals.push_back({why, &e, kind, 0});
+    };
     auto elsewhere = [&](const RegistryEntry& e) {
       return country != kNoCountry && e.country != kNoCountry && !SameOrTerritory(country, e.country);
     };
-    // Organisations carrying the name; one that is a registry ancestor of
-    // all the others not elsewhere, and carries it as its display name or a
-    // label, is the one named: "European Molecular Biology Laboratory" is
-    // Heidelberg's, not one of its sites (which carry the name too), unless
-    // the string's country or city is a site's.
-    std::vector<uint32_t> carriers, displayed;  // (displayed: those whose display name or label it is)
-    for (const NameRef& ref : refs)
-      if ((variant != VariantKind::kNone || ref.tokens == end - b) && !elsewhere(entries[ref.entry])) {
-        carriers.push_back(ref.entry);
-        if (ref.kind == NameKind::kDisplay) displayed.push_back(ref.entry);
-      }
-    std::sort(carriers.begin(), carriers.end());
-    carriers.erase(std::unique(carriers.begin(), carriers.end()), carriers.end());
+    // Several organisations carrying the name may be one organisation and
+    // its sites (FamilyHead).
     uint32_t head = kNoEntry;
-    for (size_t q = 0; carriers.size() > 1 && q < carriers.size() && head == kNoEntry; ++q) {
-      const RorId root = entries[carriers[q]].ror;
-      bool heads_all = true;
-      for (uint32_t other : carriers) {
-        if (other == carriers[q]) continue;
-        std::span<const RorId> up = AncestorsOf(entries[other].ror);
-        heads_all &= std::find(up.begin(), up.end(), root) != up.end();
-      }
-      if (heads_all && std::find(displayed.begin(), displayed.end(), carriers[q]) != displayed.end()) head = carriers[q];
+    if (refs.size() > 1) {
+      std::vector<std::pair<uint32_t, bool>> carriers;  // (entry, the name is its display name or a label)
+      for (const NameRef& ref : refs)
+        if ((variant != VariantKind::kNone || ref.tokens == end - b) && !elsewhere(entries[ref.entry]))
+          carriers.emplace_back(ref.entry, ref.kind == NameKind::kDisplay);
+      head = FamilyHead(std::move(carriers), text);
     }
-    if (head != kNoEntry &&
-        std::any_of(carriers.begin(), carriers.end(), [&](uint32_t i) { return CityAppears(entries[i], text); }))
-      head = kNoEntry;
     const size_t names_carrying = head != kNoEntry ? 1 : refs.size();
     for (const NameRef& ref : refs) {
       if (variant == VariantKind::kNone && ref.tokens != end - b) continue;  // a hash collision
@@ -996,13 +1010,13 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       const RegistryEntry& e = entries[ref.entry];
       bool country_agrees = country != kNoCountry && e.country != kNoCountry && SameOrTerritory(country, e.country);
       if (elsewhere(e)) {
-        refuse(e, ref.kind, all_upper, "in another country than the string's");
+        refuse(e, ref.kind, "in another country than the string's");
         continue;
       }
       // A variant holds a proper noun or a rare word: "Institute of Molecular
       // Medicine" is not the "Institute for Molecular Medicine".
       if (variant != VariantKind::kNone && !ref.proper && ref.rarest > weights_.distinctive_max_orgs) {
-        refuse(e, ref.kind, all_upper, "a variant of a name of common words");
+        refuse(e, ref.kind, "a variant of a name of common words");
         continue;
       }
       bool city = CityAppears(e, text);
@@ -1010,7 +1024,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       // whole segment and the organisation's city is written outside them:
       // "Ottawa University" (Kansas) is not the University of Ottawa.
       if (variant == VariantKind::kOrder && (!whole_segment || !CityAppears(e, text, b, end))) {
-        refuse(e, ref.kind, all_upper, "its words in another order, without its city written");
+        refuse(e, ref.kind, "its words in another order, without its city written");
         continue;
       }
       // One word that is one organisation's display name, a proper noun
@@ -1024,7 +1038,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       // from a unit of it named in the string (see `unsupported`).
       const bool lacks_support = weak && !country_agrees && !city;
       if (lacks_support && (names_carrying != 1 || variant != VariantKind::kNone)) {
-        refuse(e, ref.kind, all_upper,
+        refuse(e, ref.kind,
                variant != VariantKind::kNone ? "a variant of a name: needs the country or the city"
                                              : "an acronym or one word that several organisations carry: needs the "
                                                "country or the city");
@@ -1049,7 +1063,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
                           (ref.tokens >= kUniqueNameMinTokens && names_carrying == 1 && !cut_before && !cut_after)) &&
                          !ref.subunit && !generic_abroad;
       if (!distinctive && !country_agrees && !city) {  // a generic name needs support too
-        refuse(e, ref.kind, all_upper,
+        refuse(e, ref.kind,
                ref.subunit        ? "a kind of unit (department, faculty…): needs the country or the city"
                : generic_abroad   ? "common words that other countries' organisations hold in their names: needs "
                                     "the country or the city"
@@ -1059,7 +1073,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       }
       size_t letters = tokens[b].text.size();
       if (ref.kind == NameKind::kAcronym && !all_upper && letters < kAcronymCaseFreeLength) {
-        refuse(e, ref.kind, all_upper, "a short acronym not written in capitals");
+        refuse(e, ref.kind, "a short acronym not written in capitals");
         continue;
       }
       // A French unit type followed by its number is a unit code, not an
@@ -1071,7 +1085,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
            (IsUnitCodeHead(tokens[b].text) && end < seg.last && tokens[end].segment == tokens[b].segment &&
             tokens[end].digits && tokens[end].text.size() >= kUnitMinDigits &&
             tokens[end].text.size() <= kUnitMaxDigits))) {
-        refuse(e, ref.kind, all_upper, "a unit type before its number, or a link word: no acronym");
+        refuse(e, ref.kind, "a unit type before its number, or a link word: no acronym");
         continue;
       }
       double score = variant != VariantKind::kNone    ? weights_.variant
@@ -1087,7 +1101,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
           (lone_display && !country_agrees && !city);
       if (lacks_support) {
         if (part_of_longer) {
-          refuse(e, ref.kind, all_upper, "an acronym or one word, without the country or the city, inside a longer name");
+          refuse(e, ref.kind, "an acronym or one word, without the country or the city, inside a longer name");
           continue;
         }
         unsupported.push_back({&e, weights_.min_score, static_cast<uint32_t>(b), static_cast<uint32_t>(end), false,
@@ -1095,11 +1109,11 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
                                         ", no support but a unit of it named: the unit's institution")});
         unsupported.back().supported = false;
         unsupported.back().by_relative = true;
-        refuse(e, ref.kind, all_upper, "an acronym or one word without the country or the city (it counts beside a unit of it)");
+        refuse(e, ref.kind, "an acronym or one word without the country or the city (it counts beside a unit of it)");
         continue;
       }
       if (score < weights_.min_score) {
-        refuse(e, ref.kind, all_upper, "its score is under the floor");
+        refuse(e, ref.kind, "its score is under the floor");
         continue;
       }
       std::string notes;  // built only when explaining: its concatenations allocate
@@ -1123,9 +1137,10 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       here.back().supported = country_agrees || city ||
                               ((ref.rarest <= kCountryRareWordOrgs || unique_whole) && !generic_abroad);
       support.push_back(2 * country_agrees + 2 * city + e.active);
+      kinds.push_back(ref.kind);
     }
     if (here.empty()) {
-      report_refusals(b, end);
+      report_refusals(refusals, b, end);
       return;
     }
     // Several organisations carry this name: one is taken only when the
@@ -1140,11 +1155,10 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
     if (ambiguous) {
       for (size_t q = 0; q < here.size(); ++q)
         if (support[q] >= support[best])
-          refuse(*here[q].entry, NameKind::kDisplay, all_upper, "carried by several organisations that nothing in the string tells apart");
-      report_refusals(b, end);
+          refuse(*here[q].entry, kinds[q], "carried by several organisations that nothing in the string tells apart");
+      report_refusals(refusals, b, end);
       return;
     }
-    refusals.clear();
     accepted.push_back(std::move(here[best]));
   };
 
@@ -1301,11 +1315,11 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
     for (auto q = given + 1; q != unique.end(); ++q)
       if (q->last_token > q->first_token && !q->heads_longer &&
           std::find(ancestors.begin(), ancestors.end(), q->entry->ror) != ancestors.end()) {
-        q->unit = given->entry;
         std::rotate(given, q, q + 1);
         break;
       }
-    // Written after its unit, the institution ranks first already.
+    // The institution given (so promoted, or written after its unit) keeps
+    // the country of a unit of it named in the string.
     for (auto q = unique.begin(); given->unit == nullptr && q != unique.end(); ++q) {
       if (q == given || q->last_token == q->first_token || q->heads_longer) continue;
       std::span<const RorId> up = AncestorsOf(q->entry->ror);

@@ -183,6 +183,14 @@ class OrgIndex {
   std::vector<CountryCode> ProperWordCountries(const std::vector<std::string_view>& words,
                                                std::vector<std::pair<uint32_t, CountryCode>> word_countries) const;
   uint32_t RarestOf(const NameRef& ref) const;
+  // Of the organisations carrying a name ((entry, the name is its display
+  // name or a label), repeats allowed), the one that is a registry ancestor
+  // of all the others and carries the name as its display name or a label:
+  // "European Molecular Biology Laboratory" is Heidelberg's, not one of its
+  // sites' (which carry the name too).  None (UINT32_MAX) when there is no
+  // such organisation, fewer than two carriers, or when the city of one of
+  // them is written in the string.
+  uint32_t FamilyHead(std::vector<std::pair<uint32_t, bool>> carriers, const AffiliationText& text) const;
   // Fills spelled_out_ from the registry's names.
   void IndexUmlautSpellings();
   // The word as the registry's names fold it: "wuerzburg" → "wurzburg"
