@@ -1039,6 +1039,14 @@ TEST_F(MatchOrganisation, RegionsInsideNamesAndCountriesInsideProperNames) {
   // At the end of a name, or after "the", a country's name counts (dataESR labels this one AT).
   EXPECT_EQ(country("IST Austria and Centre for Neural Circuits and Behaviour, University of Oxford"), "AT");
   EXPECT_NE(RorOf("The Japan Society for the Promotion of Science"), "02m7axw05");  // not its London office
+  // Written in capitals (Web of Science), every word is capitalised: the country's name counts.
+  EXPECT_EQ(RorOf("UNIVERSITY OF HIGHLANDS AND ISLANDS SCOTLAND GBR"), "02s08xt61");
+  EXPECT_EQ(country("NORWEGIAN UNIVERSITY OF SCIENCE NORWAY NOR"), "NO");
+  MatchOptions explain;
+  explain.explain = true;
+  const AffiliationMatch caps = matcher_->Match("UNIVERSITY OF EASTERN FINLAND JOENSUU FIN", explain);
+  EXPECT_TRUE(std::any_of(caps.country_evidence.begin(), caps.country_evidence.end(),
+                          [](const std::string& e) { return e.find("place inside a name \"finland\"") != std::string::npos; }));
 }
 
 // Session 11: one word that is one organisation's display name, a proper noun
@@ -1068,6 +1076,10 @@ TEST_F(MatchOrganisation, ExplainsWhyANameWasRefused) {
   ASSERT_FALSE(m.refused.empty());
   EXPECT_NE(m.refused.back().find("and 1 more: carried by several organisations"), std::string::npos)
       << m.refused.back();
+  // A link word in capitals is not listed as an acronym ("OF" of the Office of Fusion).
+  m = matcher_->Match("DEPARTMENT OF MATHEMATICS, WESTERN UNIVERSITY", explain);
+  ASSERT_EQ(m.refused.size(), 1u);
+  EXPECT_NE(m.refused[0].find("\"western university\""), std::string::npos) << m.refused[0];
   // An accepted name reports no refusal; without --explain nothing is collected.
   EXPECT_TRUE(matcher_->Match("Department of Physics, University of Oxford", explain).refused.empty());
   EXPECT_TRUE(matcher_->Match("Department of Mathematics, Western University").refused.empty());

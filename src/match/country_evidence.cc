@@ -460,8 +460,11 @@ std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text,
           // A country's name between capitalised words that are no link
           // words is inside a proper name ("Beth Israel Deaconess Medical
           // Center" is in Boston); not at the end of one ("Centre for
-          // Research and Technology Hellas", "IST Austria").
-          if (b > r.b && b + len < r.e && tokens[b - 1].capital && !IsAfterLink(tokens[b - 1].text) &&
+          // Research and Technology Hellas", "IST Austria"), nor in a string
+          // written in capitals, where every word is capitalised ("UNIVERSITY
+          // OF EASTERN FINLAND JOENSUU FIN", Web of Science's style).
+          if (b > r.b && b + len < r.e && !tokens[b].upper && tokens[b - 1].capital &&
+              !IsAfterLink(tokens[b - 1].text) &&
               tokens[b - 1].text != "the" &&
               tokens[b + len].capital && !IsAfterLink(tokens[b + len].text) &&
               FirstOfKind(places.Find(phrase), {PlaceKind::kCountry}) != nullptr)

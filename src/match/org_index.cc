@@ -981,8 +981,11 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
     // (An acronym's name found in a word not written in capitals is no
     // acronym the string meant: "of" is not the Office of Fusion's "OF".)
     std::vector<Refusal> refusals;
+    // Nor is a link word in capitals ("OF" in "UNIVERSITY OF …").
     auto refuse = [&](const RegistryEntry& e, NameKind kind, std::string_view why) {
-      if (refused == nullptr || (kind == NameKind::kAcronym && !all_upper)) return;
+      if (refused == nullptr ||
+          (kind == NameKind::kAcronym && (!all_upper || (end == b + 1 && IsVariantLinkWord(tokens[b].text)))))
+        return;
       for (Refusal& r : refusals)
         if (r.why == why) {
           ++r.more;
