@@ -1096,5 +1096,27 @@ TEST_F(MatchOrganisation, PossessivesReadWithOrWithoutTheApostrophe) {
   EXPECT_EQ(NameTokens("Université Côte d’Azur"), (std::vector<std::string>{"universite", "cote", "d", "azur"}));
   EXPECT_EQ(NameTokens("King's College"), (std::vector<std::string>{"kings", "college"}));
 }
+
+// Session 12: wrong organisations turned into none (docs/matcher.md "Session 12").
+TEST_F(MatchOrganisation, WrongOrganisationsSession12) {
+  // "Newcastle University" is the UK's (in Newcastle upon Tyne) and an alias of the University of
+  // Newcastle, Australia (in Newcastle): the city inside the name does not tell them apart.
+  EXPECT_EQ(RorOf("Centre for Bacterial Cell Biology, Newcastle University"), "");
+  EXPECT_EQ(CountryWithRegistry("Centre for Bacterial Cell Biology, Newcastle University"), "");
+  EXPECT_EQ(RorOf("Newcastle University, Newcastle upon Tyne, UK"), "01kj2bm70");
+  // It still does when no other carrier's city begins with it.
+  EXPECT_EQ(RorOf("University of Palermo"), "044k9ta02");
+  // A unit's name of common words (Institut Pasteur's "Department of Virology") needs its city.
+  EXPECT_EQ(RorOf("Department of Virology, CHU Amiens-Picardie, Amiens, France"), "");
+  // A team's number alone ("EA 7517": CY Cergy's BONHEURS in the registry, Amiens' MP3CV here).
+  EXPECT_EQ(RorOf("MP3CV-EA 7517, Picardy Jules Verne University, Amiens, France"), "");
+  // "Technischen Universität München" is not the LMU's alias "Universität München".
+  EXPECT_NE(RorOf("Klinikum rechts der Isar der Technischen Universität München"), "05591te55");
+  EXPECT_EQ(RorOf("ICREA/Universitat de Barcelona"), "021018s57");
+  // The organisation given is in the string's country: the Slovak Academy's institute is not
+  // given in Ulm.
+  EXPECT_EQ(RorOf("Institute of Virology, Ulm University Medical Center"), "");
+  EXPECT_EQ(CountryWithRegistry("Institute of Virology, Ulm University Medical Center"), "DE");
+}
 }  // namespace
 }  // namespace coopscope::testing

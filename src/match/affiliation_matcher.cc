@@ -125,17 +125,27 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
         evidence.push_back(std::move(ev));
       }
     }
+  }
+  CountryDecision decision = DecideCountry(evidence, country_weights_, explain);
+  if (orgs_ != nullptr) {
     // The organisation given: the best candidate that does not head a longer
-    // name the registry lacks.
-    auto given = std::find_if(m.candidates.begin(), m.candidates.end(),
-                              [](const OrgCandidate& c) { return !c.heads_longer; });
+    // name the registry lacks, and is in the country the string is read as
+    // (its unit's, for an institution given for its unit named): "Institute
+    // of Virology, Ulm University Medical Center" is in Germany, so not the
+    // Slovak Academy's institute of that name.  The CNRS found by a unit code
+    // is given for its units abroad too.
+    auto given = std::find_if(m.candidates.begin(), m.candidates.end(), [&](const OrgCandidate& c) {
+      if (c.heads_longer) return false;
+      const RegistryEntry& where = c.unit != nullptr && c.unit->country != kNoCountry ? *c.unit : *c.entry;
+      return c.parent_by_code || decision.country == kNoCountry || where.country == kNoCountry ||
+             SameOrTerritory(where.country, decision.country);
+    });
     if (given != m.candidates.end()) {
       m.organisation = given->entry;
       m.organisation_score = std::min(1.0, given->score);
       m.ancestors = orgs_->Ancestors(m.organisation->ror);
     }
   }
-  CountryDecision decision = DecideCountry(evidence, country_weights_, explain);
   m.country = decision.country;
   m.country_score = decision.score;
   m.country_evidence = std::move(decision.evidence);

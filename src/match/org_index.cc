@@ -174,8 +174,9 @@ bool IsOrganisationKindTail(std::string_view t) {
 // The first words of names that say what kind of organisation they are
 // ("Institute of Experimental Medicine").
 bool IsOrganisationKindHead(std::string_view t) {
-  static constexpr std::array<std::string_view, 9> kHeads = {
-      "institute", "institut", "center", "centre", "university", "hospital", "college", "laboratory", "school"};
+  static constexpr std::array<std::string_view, 11> kHeads = {
+      "institute", "institut",  "center",     "centre",     "university",  "hospital",
+      "college",   "laboratory", "school", "universitat", "universiteit"};  // Universität
   return std::find(kHeads.begin(), kHeads.end(), t) != kHeads.end();
 }
 
@@ -280,6 +281,8 @@ bool ParseUnitNumber(std::string_view digits, uint32_t* number) {
   return true;
 }
 
+}  // namespace
+
 bool SameOrTerritory(CountryCode a, CountryCode b) {
   if (a == b) return true;
   for (const auto& t : Territories()) {
@@ -288,8 +291,6 @@ bool SameOrTerritory(CountryCode a, CountryCode b) {
   }
   return false;
 }
-
-}  // namespace
 
 std::string UnitCode::Key() const { return fmt::format("{} {}", type, number); }
 
@@ -789,9 +790,13 @@ void OrgIndex::IndexName(uint32_t entry, std::string_view name, NameKind kind, P
   out->emplace_back(h_break, ref);
 }
 
+const std::vector<std::string>& OrgIndex::CityTokens(const RegistryEntry& e) const {
+  return city_tokens_[&e - registry_.entries().data()];
+}
+
 bool OrgIndex::CityAppears(const RegistryEntry& e, const AffiliationText& text, size_t skip_first,
                            size_t skip_last) const {
-  const auto& city = city_tokens_[&e - registry_.entries().data()];
+  const auto& city = CityTokens(e);
   if (city.empty() || city.size() > text.tokens.size()) return false;
   for (size_t i = 0; i + city.size() <= text.tokens.size(); ++i) {
     if (i < skip_last && i + city.size() > skip_first) continue;
@@ -968,7 +973,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
     // Planck Institute of Experimental Medicine", "Moscow Institute of
     // Physics and Technology" (not "Psychiatry University of California",
     // a comma missing, nor "Justus-Liebig-University of Giessen").
-    bool ends_proper_name = cut_before && tokens[b].sep_before != '-' && IsOrganisationKindHead(tokens[b].text) &&
+    bool ends_proper_name = cut_before && tokens[b].sep_before == ' ' && IsOrganisationKindHead(tokens[b].text) &&
                             (ids[b - 1] == kUnknownToken || !common_token_[ids[b - 1]]);
     // A variant right after a capitalised word is part of a longer name the
     // registry lacks: "Tech. Univ. Munchen" is not "Universität München".
@@ -978,6 +983,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
     std::vector<OrgCandidate> here;
     std::vector<int> support;  // what, besides the kind of name, speaks for each
     std::vector<NameKind> kinds;  // the kind of name giving each
+    std::vector<bool> city_in_name;  // its city written only inside the name found
     // (An acronym's name found in a word not written in capitals is no
     // acronym the string meant: "of" is not the Office of Fusion's "OF".)
     std::vector<Refusal> refusals;
@@ -1074,6 +1080,20 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
                                     "city");
         continue;
       }
+      // A unit's name of common words ("Department of Virology", Institut
+      // Pasteur's) is the name of a thousand units of its country: it needs
+      // its organisation's city.
+      if (ref.subunit && !ref.proper && !city) {
+        refuse(e, ref.kind, "a kind of unit (department, faculty…) of common words: needs the city");
+        continue;
+      }
+      // A team's number as a name ("EA 7517", an alias of CY Cergy's
+      // BONHEURS, is also Amiens' MP3CV; see FindUnitCodes) names the team
+      // only in its city.
+      if (end - b == 2 && IsTeamUnitType(tokens[b].text) && tokens[b + 1].digits && !city) {
+        refuse(e, ref.kind, "a team's number, which teams of other cities have had: needs the city");
+        continue;
+      }
       size_t letters = tokens[b].text.size();
       if (ref.kind == NameKind::kAcronym && !all_upper && letters < kAcronymCaseFreeLength) {
         refuse(e, ref.kind, "a short acronym not written in capitals");
@@ -1140,6 +1160,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       here.back().supported = country_agrees || city ||
                               ((ref.rarest <= kCountryRareWordOrgs || unique_whole) && !generic_abroad);
       support.push_back(2 * country_agrees + 2 * city + e.active);
+      city_in_name.push_back(city && !CityAppears(e, text, b, end));
       kinds.push_back(ref.kind);
     }
     if (here.empty()) {
@@ -1150,6 +1171,20 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
     // country, the city or its being active tells it apart, not when it merely
     // holds the name as its display name and the others as an alias
     // ("Ecole Normale Supérieure": Bujumbura's name, an alias in Paris).
+    // A city written only inside the name does not tell a carrier apart from
+    // one whose city begins with it: "Newcastle University" is the UK's, in
+    // Newcastle upon Tyne, and an alias of Australia's, in Newcastle.
+    for (size_t q = 0; q < here.size(); ++q) {
+      if (!city_in_name[q]) continue;
+      const auto& city = CityTokens(*here[q].entry);
+      for (size_t r = 0; r < here.size(); ++r) {
+        const auto& other = CityTokens(*here[r].entry);
+        if (r != q && other.size() > city.size() && std::equal(city.begin(), city.end(), other.begin())) {
+          support[q] -= 2;
+          break;
+        }
+      }
+    }
     size_t best = 0;
     for (size_t q = 1; q < here.size(); ++q)
       if (support[q] > support[best] || (support[q] == support[best] && here[q].score > here[best].score)) best = q;

@@ -76,6 +76,10 @@ inline constexpr size_t kProperWordMinOrgs = 3;
 inline constexpr double kProperWordMinShare = 0.95;
 inline constexpr size_t kProperWordMinLetters = 3;
 
+// Whether two countries are one, or a territory and its sovereign ("GP" and
+// "FR").
+bool SameOrTerritory(CountryCode a, CountryCode b);
+
 struct OrgCandidate {
   const RegistryEntry* entry = nullptr;
   double score = 0;
@@ -209,6 +213,8 @@ class OrgIndex {
   // computed once per organisation when the index is built.
   std::span<const RorId> AncestorsOf(RorId ror) const;
   std::vector<RorId> ComputeAncestors(RorId ror) const;
+  // The organisation's city, folded into words.
+  const std::vector<std::string>& CityTokens(const RegistryEntry& e) const;
   // Whether the organisation's city is written in the string, outside the
   // tokens [skip_first, skip_last).
   bool CityAppears(const RegistryEntry& e, const AffiliationText& text, size_t skip_first = 0,
