@@ -1118,5 +1118,24 @@ TEST_F(MatchOrganisation, WrongOrganisationsSession12) {
   EXPECT_EQ(RorOf("Institute of Virology, Ulm University Medical Center"), "");
   EXPECT_EQ(CountryWithRegistry("Institute of Virology, Ulm University Medical Center"), "DE");
 }
+
+// Session 12: a long acronym in capitals that only one country's organisations hold tells that
+// country when nothing else does (docs/matcher.md "Session 12"). Crossref and dataESR gold strings.
+TEST_F(MatchOrganisation, ALongAcronymOfOneCountryTellsIt) {
+  EXPECT_EQ(CountryWithRegistry("Department of Electrical Engineering, KAIST"), "KR");
+  EXPECT_EQ(CountryWithRegistry("ONERA - The French Aerospace Lab [Salon]"), "FR");
+  EXPECT_EQ(CountryWithRegistry("IDIBAPS"), "ES");
+  // The country only: the acronym alone does not name the organisation.
+  EXPECT_EQ(RorOf("Department of Electrical Engineering, KAIST"), "");
+  // Shorter acronyms are too often another organisation's: Wageningen's "WIAS" is a Chinese
+  // organisation's acronym in the subset, "ALBA" (a synchrotron in Spain) a Greek one's.
+  EXPECT_EQ(CountryWithRegistry("WIAS"), "");
+  EXPECT_EQ(CountryWithRegistry("ALBA Synchrotron"), "");
+  // Not in capitals, it is not read; nor in a string of several affiliations, which may be of
+  // several countries.
+  EXPECT_EQ(CountryWithRegistry("Kaist"), "");
+  EXPECT_EQ(CountryWithRegistry("KAIST; IDIBAPS"), "");
+  EXPECT_EQ(CountryWithRegistry("KAIST; Department of Physics"), "");
+}
 }  // namespace
 }  // namespace coopscope::testing

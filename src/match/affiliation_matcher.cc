@@ -107,10 +107,12 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
     // University & Research") tells that country; failing that, capitalised
     // proper nouns that only one country's organisations carry in their
     // names ("Weill Cornell Medical College"), or begin them with ("Harvard
-    // Medical School").
+    // Medical School"); failing that, a long acronym in capitals that only
+    // one country's organisations hold ("KAIST", "ONERA", "IDIBAPS").
     if (evidence.empty()) {
       OrgIndex::NamesCountry named = orgs_->PrefixCountry(text);
       if (named.country == kNoCountry) named = orgs_->ProperWordCountry(text);
+      if (named.country == kNoCountry) named = orgs_->AcronymCountry(text);
       if (named.country != kNoCountry) {
         CountryEvidence ev;
         ev.country = named.country;
@@ -118,7 +120,8 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
         ev.organisation = true;
         if (explain) {
           const std::string words = JoinTokens(text.tokens, named.first, named.last);
-          ev.reason = named.begins
+          ev.reason = named.acronym ? fmt::format("\"{}\" is a name of this country's organisations only", words)
+                      : named.begins
                           ? fmt::format("\"{}\" begins the names of this country's organisations only", words)
                           : fmt::format("\"{}\" is in the names of this country's organisations only", words);
         }

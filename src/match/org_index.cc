@@ -559,6 +559,30 @@ OrgIndex::NamesCountry OrgIndex::ProperWordCountry(const AffiliationText& text) 
   return found;
 }
 
+OrgIndex::NamesCountry OrgIndex::AcronymCountry(const AffiliationText& text) const {
+  NamesCountry found;
+  if (!OneAffiliation(text)) return {};
+  const auto& entries = registry_.entries();
+  for (uint32_t k = 0; k < text.tokens.size(); ++k) {
+    const AffiliationToken& t = text.tokens[k];
+    if (!t.upper || t.text.size() < kAcronymCountryMinLetters) continue;
+    uint32_t id = TokenId(t.text);
+    if (id == kUnknownToken) continue;
+    CountryCode country = kNoCountry;
+    bool one = true;
+    for (const NameRef& r : by_name_.Find(Extend(kSpanSeed, id))) {
+      if (r.tokens != 1) continue;  // a hash collision
+      CountryCode c = entries[r.entry].country;
+      if (c == kNoCountry || (country != kNoCountry && c != country)) one = false;
+      country = c;
+    }
+    if (!one || country == kNoCountry) continue;
+    if (found.country != kNoCountry && found.country != country) return {};
+    if (found.country == kNoCountry) found = {country, k, k + 1, false, true};
+  }
+  return found;
+}
+
 OrgIndex::NamesCountry OrgIndex::PrefixCountry(const AffiliationText& text) const {
   NamesCountry found;
   if (!OneAffiliation(text)) return {};

@@ -80,6 +80,9 @@ inline constexpr size_t kProperWordMinLetters = 3;
 // "FR").
 bool SameOrTerritory(CountryCode a, CountryCode b);
 
+// See OrgIndex::AcronymCountry.
+inline constexpr size_t kAcronymCountryMinLetters = 5;
+
 struct OrgCandidate {
   const RegistryEntry* entry = nullptr;
   double score = 0;
@@ -134,6 +137,7 @@ class OrgIndex {
     CountryCode country = kNoCountry;
     uint32_t first = 0, last = 0;
     bool begins = false;  // the words begin the names (else they are in them)
+    bool acronym = false;  // the word is the organisations' acronym (AcronymCountry)
   };
   // The country of the organisations whose registry names start with a whole
   // segment of the string ("Purdue University" for "Purdue University
@@ -142,6 +146,13 @@ class OrgIndex {
   // share with one country.  No country when no segment is such a beginning,
   // when two segments tell two countries, or when the string holds several
   // affiliations (';').
+  // The country of the organisations holding, as a one-word name, a word of
+  // the string written in capitals of at least kAcronymCountryMinLetters
+  // letters ("Department of Electrical Engineering, KAIST"), when they are
+  // all of one country; nothing when two such words disagree.  Shorter
+  // acronyms are too often another organisation's, missing from the
+  // registry ("CVC", "PPO" in Wageningen's team names).
+  NamesCountry AcronymCountry(const AffiliationText& text) const;
   NamesCountry PrefixCountry(const AffiliationText& text) const;
   // The country the string's capitalised proper nouns tell: words of no
   // common-word list that the names of at least kProperWordMinOrgs
