@@ -1119,6 +1119,17 @@ TEST_F(MatchOrganisation, WrongOrganisationsSession12) {
   EXPECT_EQ(CountryWithRegistry("Institute of Virology, Ulm University Medical Center"), "DE");
 }
 
+// Session 12: a name held inside other countries' names only by organisations ROR relates to it
+// ("related", not only parents and children) is not generic: the Institut Pasteur's network
+// ("Institut Pasteur de Tunis", "… du Cambodge") does not make "Institut Pasteur" a kind of
+// organisation. Crossref gold strings.
+TEST_F(MatchOrganisation, ANameHeldAbroadByRelatedOrganisationsKeepsItsCountry) {
+  EXPECT_EQ(RorOf("Stem Cells and Development Unit, Institut Pasteur"), "0495fxg12");
+  EXPECT_EQ(CountryWithRegistry("Institut Pasteur"), "FR");
+  // Its network keeps its own names.
+  EXPECT_EQ(RorOf("Institut Pasteur de Tunis"), "04pwyer06");
+}
+
 // Session 12: a long acronym in capitals that only one country's organisations hold tells that
 // country when nothing else does (docs/matcher.md "Session 12"). Crossref and dataESR gold strings.
 TEST_F(MatchOrganisation, ALongAcronymOfOneCountryTellsIt) {

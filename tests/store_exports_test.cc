@@ -99,6 +99,20 @@ TEST(StoreExports, MixedWithOpenAlexAndAddedByAnUpdate) {
   EXPECT_NE(CountsLine(a.out), "");
 }
 
+// The registry the store holds keeps ROR's "related" links, which the
+// matcher reads (the Institut Pasteur and its network abroad).
+TEST(StoreExports, StoredRegistryKeepsRelatedLinks) {
+  TempDir dir;
+  const std::string d = dir.path().string();
+  ASSERT_EQ(RunCli("store build -q " + dir.File("s") + " --registry " + kRor + kOpenAlex, d).exit_code, 0);
+  auto snap = store::Snapshot::Open(dir.File("s"), false, true);
+  ASSERT_TRUE(snap.ok()) << snap.status().message();
+  const RegistryEntry* pasteur = snap.value()->registry().FindRor(ParseRorId("https://ror.org/04pwyer06"));
+  ASSERT_NE(pasteur, nullptr);  // the Institut Pasteur de Tunis
+  EXPECT_NE(std::find(pasteur->ror_related.begin(), pasteur->ror_related.end(), ParseRorId("0495fxg12")),
+            pasteur->ror_related.end());
+}
+
 TEST(StoreExports, RefusedWithoutARegistry) {
   TempDir dir;
   const std::string d = dir.path().string();

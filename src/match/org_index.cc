@@ -624,6 +624,11 @@ void OrgIndex::MarkNamesInsideForeignNames() {
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   auto related = [&](const RegistryEntry& a, const RegistryEntry& b) {
+    // ROR's "related" links too: the Institut Pasteur's network abroad
+    // ("Institut Pasteur de Tunis", "… du Cambodge") are its relatives.
+    if (std::find(a.ror_related.begin(), a.ror_related.end(), b.ror) != a.ror_related.end() ||
+        std::find(b.ror_related.begin(), b.ror_related.end(), a.ror) != b.ror_related.end())
+      return true;
     std::span<const RorId> up = AncestorsOf(a.ror);
     if (std::find(up.begin(), up.end(), b.ror) != up.end()) return true;
     up = AncestorsOf(b.ror);

@@ -134,6 +134,8 @@ struct RorRecord {
             AddUnique(entry.ror_parents, id);
           else if (EqualsIgnoreAsciiCase(type, "child"))
             AddUnique(entry.ror_children, id);
+          else if (EqualsIgnoreAsciiCase(type, "related"))
+            AddUnique(entry.ror_related, id);
         }
       }
     }
@@ -338,6 +340,7 @@ void MergeEntry(RegistryEntry& into, RegistryEntry&& from) {
   into.active = into.active && from.active;
   for (auto id : from.ror_parents) AddUnique(into.ror_parents, id);
   for (auto id : from.ror_children) AddUnique(into.ror_children, id);
+  for (auto id : from.ror_related) AddUnique(into.ror_related, id);
   for (auto id : from.openalex_parents) AddUnique(into.openalex_parents, id);
   for (auto id : from.openalex_children) AddUnique(into.openalex_children, id);
   if (into.lineage.empty()) into.lineage = std::move(from.lineage);

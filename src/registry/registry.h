@@ -35,6 +35,7 @@ struct RegistryEntry {
   double lat = NAN, lng = NAN;
   bool active = true;
   std::vector<RorId> ror_parents, ror_children;
+  std::vector<RorId> ror_related;  // ROR "related" links (an institute's network, a hospital's university)
   std::vector<OpenAlexId> openalex_parents, openalex_children;
   std::vector<OpenAlexId> lineage;  // OpenAlex lineage (self included) when known
 

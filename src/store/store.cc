@@ -108,6 +108,8 @@ std::string EncodeEntry(const RegistryEntry& e) {
   PutVarint(&out, e.acronyms.size());
   for (const auto& a : e.acronyms) PutString(&out, a);
   PutString(&out, e.city);
+  // Since session 12, still catalog format 3: an older entry ends before it.
+  PutIds(&out, e.ror_related);
   return out;
 }
 
@@ -140,6 +142,7 @@ bool DecodeEntry(std::string_view blob, RegistryEntry* e) {
     for (uint64_t i = 0; i < na && c.ok() && i < blob.size(); ++i) e->acronyms.push_back(str());
     e->city = str();
   }
+  if (c.ok() && !c.at_end()) ids(&e->ror_related);
   return c.ok() && c.at_end();
 }
 
