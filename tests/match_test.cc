@@ -920,14 +920,16 @@ TEST_F(MatchOrganisation, AProperNounOfOneCountrysNamesGivesItsCountry) {
   EXPECT_EQ(country("Department of Medicine, Weill Cornell Medical College"), "US");
   EXPECT_EQ(country("Fred Hutchinson Cancer Research Center"), "US");
   // Written in lower case, the words are not read as proper nouns; a place written wins (Weill Cornell's
-  // Qatar campus); several affiliations (';') tell nothing this way; "Pasteur" is held by institutes of
-  // several countries (crossref expects FR).
+  // Qatar campus); several affiliations (';') tell nothing this way. "Pasteur" is held by institutes of
+  // several countries, so the word tells nothing, but since session 12 the Institut Pasteur is found
+  // (its network abroad is related to it: ANameHeldAbroadByRelatedOrganisationsKeepsItsCountry).
   EXPECT_EQ(country("Department of Medicine, weill cornell medical college"), "");
   EXPECT_EQ(country("Weill Cornell Medicine - Qatar, Doha, Qatar"), "QA");
   EXPECT_EQ(country("Department of Medicine, Weill Cornell Medical College; Basic Sciences Division, Fred "
                     "Hutchinson Cancer Research Center"),
             "");
-  EXPECT_EQ(country("Mathematical Modelling of Infectious Diseases Unit, Institut Pasteur"), "");
+  EXPECT_EQ(country("Mathematical Modelling of Infectious Diseases Unit, Institut Pasteur"), "FR");
+  EXPECT_EQ(RorOf("Mathematical Modelling of Infectious Diseases Unit, Institut Pasteur"), "0495fxg12");
 }
 
 // A capitalised word that begins a segment counts the organisations whose
