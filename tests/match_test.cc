@@ -34,6 +34,21 @@ TEST(MatchCountry, TrailingCountryAndVariants) {
   EXPECT_EQ(CountryOf("Some Institute, UK"), "GB");
 }
 
+// Session 12: an ISO alpha-3 code ends affiliations written in capitals (Irstea's BibTeX exports).
+TEST(MatchCountry, AlphaThreeCodesInCapitals) {
+  EXPECT_EQ(CountryOf("IRSTEA BORDEAUX UR ETBX FRA"), "FR");
+  EXPECT_EQ(CountryOf("UNIVERSITY OF LJUBLJANA SVN"), "SI");
+  EXPECT_EQ(CountryOf("UNIVERSITY OF SUCEAVA ROM"), "RO");
+  EXPECT_EQ(CountryOf("HYDRECO GUYANE FRA"), "GF");  // the territory named keeps its code
+  // Words that are codes are left out ("PARIS EST"); in mixed case or a list of acronyms a code is
+  // an acronym. (A code contradicted by a city: ReadersBibtex.ScopusWosAndIrsteaHandChecked.)
+  EXPECT_EQ(CountryOf("UNIVERSITE PARIS EST"), "");
+  EXPECT_EQ(CountryOf("Biometris (PPO/PRI)"), "");
+  EXPECT_EQ(CountryOf("CNRS, LSV, CRI"), "");
+  EXPECT_EQ(CountryOf("Fra Angelico Institute"), "");
+  EXPECT_EQ(CountryOf("SOCIETE PARIS, FRA"), "");  // a code alone in its segment is not read
+}
+
 TEST(MatchCountry, FrenchGermanSpanish) {
   EXPECT_EQ(CountryOf("Laboratoire de Physique, Université de Lyon, 69007 Lyon, France"), "FR");
   EXPECT_EQ(CountryOf("Département de chimie, Université Laval, Québec, Canada"), "CA");

@@ -281,6 +281,19 @@ TEST(ReadersBibtex, ScopusWosAndIrsteaHandChecked) {
   EXPECT_EQ(c.authors, 4u);
   EXPECT_EQ(Texts(c), (std::vector<std::string>{"IRSTEA BORDEAUX UR ETBX FRA"}));
   EXPECT_EQ(c.links.size(), 4u);  // one affiliation per author, all the same
+  // Irstea writes ISO alpha-3 codes at the end of affiliations in capitals (since session 12).
+  resolver.Resolve(c, &w);
+  EXPECT_EQ(WorkCountries(w), (std::set<std::string>{"FR"}));
+  // "NIVA OSLO NOR ; DELTARES DELFT NLD ; IRSTEA BORDEAUX UR ETBX FRA ; UNIVERSITY OF DUISBURG
+  // ESSEN DEU ; CEH EDINBURGH GBR ; ALTERRA WAGENINGEN NLD ; NIVA OSLO NOR"
+  resolver.Resolve(irstea.by_id.at("bibtex:PUB00050895"), &w);
+  EXPECT_EQ(WorkCountries(w), (std::set<std::string>{"DE", "FR", "GB", "NL", "NO"}));
+  // A code contradicted by a city is no country: "EUROPEAN FOREST INSTITUTE VIENNA AUS" (Austria is
+  // AUT) is not Australia; the organisation is found, and counts with its seat's country (Finland),
+  // as every organisation found does.
+  resolver.Resolve(irstea.by_id.at("bibtex:PUB00057565"), &w);
+  EXPECT_EQ(WorkCountries(w), (std::set<std::string>{"DE", "FI", "FR", "IT"}));
+  EXPECT_EQ(RorMatcher().Match("EUROPEAN FOREST INSTITUTE VIENNA AUS").country, kNoCountry);
 }
 
 TEST(ReadersHal, ApiJsonHandChecked) {

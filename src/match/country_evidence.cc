@@ -95,6 +95,7 @@ PlaceIndex::PlaceIndex() {
     Add(a.name, {PlaceKind::kAmbiguous, MakeCountry(a.country_a), MakeCountry(a.country_b)});
   for (const auto& row : PostalPrefixes())
     for (auto p : row.names) postal_prefixes_[NormalizeName(p)] = MakeCountry(row.code);
+  for (const auto& c : CountryCodes3()) codes3_[NormalizeName(c.code)] = MakeCountry(c.country);
   for (const auto& row : CityNames())
     for (auto name : row.names) Add(name, {PlaceKind::kCity, MakeCountry(row.code), kNoCountry});
   for (const auto& row : Demonyms())
@@ -222,6 +223,24 @@ CountryCode PlaceIndex::InnerPlace(std::string_view phrase) const {
 const std::vector<PlaceHit>* PlaceIndex::Find(std::string_view phrase) const {
   auto it = phrases_.find(std::string(phrase));
   return it == phrases_.end() ? nullptr : &it->second;
+}
+
+namespace {
+// Whether every word of the affiliation (the segments of one group) is
+// written in capitals.
+bool GroupInCapitals(const AffiliationText& text, uint32_t group) {
+  for (const AffiliationSegment& seg : text.segments) {
+    if (seg.group != group) continue;
+    for (uint32_t k = seg.first; k < seg.last; ++k)
+      if (!text.tokens[k].upper && !HasDigit(text.tokens[k].text)) return false;
+  }
+  return true;
+}
+}  // namespace
+
+CountryCode PlaceIndex::CountryCode3(std::string_view folded) const {
+  auto it = codes3_.find(std::string(folded));
+  return it == codes3_.end() ? kNoCountry : it->second;
 }
 
 CountryCode PlaceIndex::RegionCode(std::string_view folded) const {
@@ -369,6 +388,23 @@ std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text,
       r.Strip();
     }
     bool trailing_segment = seg.last_in_group;
+    // 0b. An ISO alpha-3 code ending an affiliation written in capitals,
+    // after another word ("IRSTEA BORDEAUX UR ETBX FRA", "UNIV HELSINKI
+    // FIN"), not in a mixed-case string or a list of acronyms, where it is an
+    // acronym ("Biometris (PPO/PRI)", "…, ENS Paris Saclay, CRI").  Weaker
+    // than a country's name: exports misuse them ("VIENNA AUS" for Austria),
+    // and a city or an organisation of another country then makes the string
+    // unknown.
+    if (trailing_segment && r.size() > 1 && tokens[r.e - 1].upper && tokens[r.e - 1].text.size() == 3 &&
+        tokens[r.e - 2].upper && tokens[r.e - 1].sep_before == ' ' && GroupInCapitals(text, seg.group)) {
+      if (CountryCode c = places.CountryCode3(tokens[r.e - 1].text); c != kNoCountry) {
+        places_in_segments.push_back(
+            {add(c, kNoCountry, w.country_code, seg.group, true, false, "country code", tokens[r.e - 1].text), s});
+        --r.e;
+        r.Strip();
+        if (r.size() == 0) continue;
+      }
+    }
     // 1. A country (or a region, or an ambiguous name) at the end.
     SuffixHit suffix = LongestPlaceSuffix(r, places);
     if (suffix.length == 1 && IsFrenchServiceUnit(tokens, r.e - 1, seg.last)) continue;

@@ -40,6 +40,7 @@ struct CountryWeights {
   double region_name = 5;           // "Massachusetts", "Ontario", "New South Wales"
   double region_code = 3;           // "GA", "ON" in capitals, without a ZIP code
   double postal_prefix = 5;         // "D-69120", "F-75005"
+  double country_code = 5;          // an ISO alpha-3 code ending an affiliation in capitals ("… BORDEAUX FRA")
   double city = 3;                  // "Tbilisi", "Boston"
   double inner_place = 3;           // a city or region inside a longer segment ("University of Tokyo")
   double organisation = 4;          // the country of the matched organisation
@@ -86,6 +87,9 @@ class PlaceIndex {
   const std::vector<PlaceHit>* Find(std::string_view phrase) const;
   // The country of a region abbreviation written in capitals ("GA" → US).
   CountryCode RegionCode(std::string_view folded) const;
+  // The country of an ISO alpha-3 code written in capitals ("fra" → FR;
+  // see CountryCodes3).
+  CountryCode CountryCode3(std::string_view folded) const;
   // The country of a postal prefix ("d" of "D-69120" → DE).
   CountryCode PostalPrefix(std::string_view folded) const;
   size_t max_tokens() const { return max_tokens_; }
@@ -94,7 +98,7 @@ class PlaceIndex {
  private:
   void Add(std::string_view name, PlaceHit hit);
   std::unordered_map<std::string, std::vector<PlaceHit>> phrases_;
-  std::unordered_map<std::string, CountryCode> region_codes_, postal_prefixes_, inner_places_;
+  std::unordered_map<std::string, CountryCode> region_codes_, postal_prefixes_, inner_places_, codes3_;
   size_t max_tokens_ = 1;
   std::unordered_set<std::string> inner_first_words_;
   size_t inner_max_tokens_ = 0;

@@ -732,6 +732,36 @@ const std::vector<PlaceNames>& Demonyms() {
   return kTable;
 }
 
+const std::vector<CountryCode3>& CountryCodes3() {
+  static const std::vector<CountryCode3> kTable = {
+      {"FRA", "FR"}, {"DEU", "DE"}, {"GBR", "GB"}, {"IRL", "IE"}, {"ITA", "IT"}, {"ESP", "ES"}, {"PRT", "PT"},
+      {"BEL", "BE"}, {"NLD", "NL"}, {"LUX", "LU"}, {"CHE", "CH"}, {"AUT", "AT"}, {"DNK", "DK"}, {"SWE", "SE"},
+      {"NOR", "NO"}, {"FIN", "FI"}, {"ISL", "IS"}, {"POL", "PL"}, {"CZE", "CZ"}, {"SVK", "SK"}, {"HUN", "HU"},
+      {"ROU", "RO"}, {"BGR", "BG"}, {"GRC", "GR"}, {"CYP", "CY"}, {"MLT", "MT"}, {"SVN", "SI"}, {"HRV", "HR"},
+      {"SRB", "RS"}, {"BIH", "BA"}, {"MNE", "ME"}, {"MKD", "MK"}, {"ALB", "AL"}, {"LTU", "LT"}, {"LVA", "LV"},
+      {"UKR", "UA"}, {"BLR", "BY"}, {"MDA", "MD"}, {"RUS", "RU"}, {"TUR", "TR"}, {"ARM", "AM"}, {"AZE", "AZ"},
+      {"ISR", "IL"}, {"LBN", "LB"}, {"JOR", "JO"}, {"SYR", "SY"}, {"IRQ", "IQ"}, {"IRN", "IR"}, {"SAU", "SA"},
+      {"QAT", "QA"}, {"KWT", "KW"}, {"BHR", "BH"}, {"OMN", "OM"}, {"YEM", "YE"}, {"AFG", "AF"}, {"PAK", "PK"},
+      {"IND", "IN"}, {"BGD", "BD"}, {"LKA", "LK"}, {"NPL", "NP"}, {"BTN", "BT"}, {"MMR", "MM"}, {"THA", "TH"},
+      {"LAO", "LA"}, {"KHM", "KH"}, {"VNM", "VN"}, {"MYS", "MY"}, {"SGP", "SG"}, {"IDN", "ID"}, {"PHL", "PH"},
+      {"BRN", "BN"}, {"CHN", "CN"}, {"TWN", "TW"}, {"HKG", "HK"}, {"MNG", "MN"}, {"KOR", "KR"}, {"PRK", "KP"},
+      {"JPN", "JP"}, {"KAZ", "KZ"}, {"UZB", "UZ"}, {"KGZ", "KG"}, {"TJK", "TJ"}, {"TKM", "TM"}, {"CAN", "CA"},
+      {"MEX", "MX"}, {"GTM", "GT"}, {"HND", "HN"}, {"SLV", "SV"}, {"CRI", "CR"}, {"PAN", "PA"}, {"CUB", "CU"},
+      {"HTI", "HT"}, {"JAM", "JM"}, {"VEN", "VE"}, {"ECU", "EC"}, {"BOL", "BO"}, {"CHL", "CL"}, {"ARG", "AR"},
+      {"URY", "UY"}, {"PRY", "PY"}, {"BRA", "BR"}, {"GUY", "GY"}, {"AUS", "AU"}, {"NZL", "NZ"}, {"PNG", "PG"},
+      {"FJI", "FJ"}, {"DZA", "DZ"}, {"TUN", "TN"}, {"LBY", "LY"}, {"EGY", "EG"}, {"SDN", "SD"}, {"ETH", "ET"},
+      {"ERI", "ER"}, {"DJI", "DJ"}, {"SOM", "SO"}, {"KEN", "KE"}, {"UGA", "UG"}, {"RWA", "RW"}, {"BDI", "BI"},
+      {"TZA", "TZ"}, {"ZMB", "ZM"}, {"MWI", "MW"}, {"MOZ", "MZ"}, {"ZWE", "ZW"}, {"BWA", "BW"}, {"NAM", "NA"},
+      {"ZAF", "ZA"}, {"LSO", "LS"}, {"SWZ", "SZ"}, {"MDG", "MG"}, {"MUS", "MU"}, {"SYC", "SC"}, {"NGA", "NG"},
+      {"GHA", "GH"}, {"CIV", "CI"}, {"BFA", "BF"}, {"MLI", "ML"}, {"NER", "NE"}, {"TCD", "TD"}, {"SEN", "SN"},
+      {"GMB", "GM"}, {"GNB", "GW"}, {"CPV", "CV"}, {"MRT", "MR"}, {"SLE", "SL"}, {"LBR", "LR"}, {"TGO", "TG"},
+      {"CMR", "CM"}, {"GAB", "GA"}, {"GNQ", "GQ"}, {"CAF", "CF"}, {"COG", "CG"}, {"COD", "CD"}, {"AGO", "AO"},
+      {"GLP", "GP"}, {"MTQ", "MQ"}, {"GUF", "GF"}, {"REU", "RE"}, {"MYT", "YT"}, {"NCL", "NC"}, {"PYF", "PF"},
+      {"SPM", "PM"}, {"WLF", "WF"}, {"PRI", "PR"}, {"ROM", "RO"},
+  };
+  return kTable;
+}
+
 const std::vector<TerritoryOf>& Territories() {
   static const std::vector<TerritoryOf> kTable = {
       {"GP", "FR"}, {"MQ", "FR"}, {"GF", "FR"}, {"RE", "FR"}, {"YT", "FR"}, {"NC", "FR"},

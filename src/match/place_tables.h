@@ -57,6 +57,17 @@ const std::vector<PlaceNames>& CityNames();
 // of Beirut) or "British" (British Columbia) do not.
 const std::vector<PlaceNames>& Demonyms();
 
+// ISO 3166-1 alpha-3 codes that end affiliations written in capitals
+// ("IRSTEA BORDEAUX UR ETBX FRA" in Irstea's BibTeX exports, "UNIV HELSINKI
+// FIN"), read only there (see CollectCountryEvidence).  Codes that are words
+// an affiliation in capitals may end with are left out: EST ("PARIS EST"),
+// MAR, PER, DOM, SUR, AND, COM, GIN, TON, BEN, ARE, NIC, GEO, COL, MAC.
+// "ROM", Romania's former code, is still written.
+struct CountryCode3 {
+  std::string_view code, country;  // "FRA", "FR"
+};
+const std::vector<CountryCode3>& CountryCodes3();
+
 // Territories that are part of a larger country in everyday addresses
 // ("Pointe-à-Pitre, Guadeloupe, France"): evidence for the sovereign does not
 // contradict the territory, and the territory's own code is kept.
