@@ -1166,7 +1166,7 @@ TEST_F(MatchOrganisation, ALongAcronymOfOneCountryTellsIt) {
   EXPECT_EQ(CountryWithRegistry("KAIST; Department of Physics"), "");
   // In a string written in capitals (Web of Science; strings of the real exports) a word in
   // capitals is no acronym; in a list of acronyms it is.
-  EXPECT_EQ(CountryWithRegistry("GIP LITTORAL AQUITAIN MERIGNAC FRA"), "");
+  EXPECT_EQ(CountryWithRegistry("GIP LITTORAL AQUITAIN MERIGNAC FRA"), "FR");  // its code, not US by an acronym
   EXPECT_EQ(CountryWithRegistry("GORDON JP, 1973, PHYS REV A, V8, P14, DOI 10.1103/PhysRevA.8.14"), "");
   EXPECT_EQ(CountryWithRegistry("IFREMER FRA"), "FR");
   EXPECT_EQ(CountryWithRegistry("DEMR, ONERA [Salon]"), "FR");

@@ -391,10 +391,10 @@ std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text,
     // 0b. An ISO alpha-3 code ending an affiliation written in capitals,
     // after another word ("IRSTEA BORDEAUX UR ETBX FRA", "UNIV HELSINKI
     // FIN"), not in a mixed-case string or a list of acronyms, where it is an
-    // acronym ("Biometris (PPO/PRI)", "…, ENS Paris Saclay, CRI").  Weaker
-    // than a country's name: exports misuse them ("VIENNA AUS" for Austria),
-    // and a city or an organisation of another country then makes the string
-    // unknown.
+    // acronym ("Biometris (PPO/PRI)", "…, ENS Paris Saclay, CRI").  As weak
+    // as a city: exports misuse codes ("VIENNA AUS" for Austria), and a city
+    // of another country ties with it, a city and an organisation outweigh
+    // it ("UNIVERSITY OF NATURAL RESOURCES AND LIFE SCIENCES VIENNA AUS": AT).
     if (trailing_segment && r.size() > 1 && tokens[r.e - 1].upper && tokens[r.e - 1].text.size() == 3 &&
         tokens[r.e - 2].upper && tokens[r.e - 1].sep_before == ' ' && GroupInCapitals(text, seg.group)) {
       if (CountryCode c = places.CountryCode3(tokens[r.e - 1].text); c != kNoCountry) {

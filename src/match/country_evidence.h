@@ -40,7 +40,8 @@ struct CountryWeights {
   double region_name = 5;           // "Massachusetts", "Ontario", "New South Wales"
   double region_code = 3;           // "GA", "ON" in capitals, without a ZIP code
   double postal_prefix = 5;         // "D-69120", "F-75005"
-  double country_code = 5;          // an ISO alpha-3 code ending an affiliation in capitals ("… BORDEAUX FRA")
+  double country_code = 3;          // an ISO alpha-3 code ending an affiliation in capitals ("… BORDEAUX FRA");
+                                    // as weak as a city: exports misuse codes ("VIENNA AUS" for Austria)
   double city = 3;                  // "Tbilisi", "Boston"
   double inner_place = 3;           // a city or region inside a longer segment ("University of Tokyo")
   double organisation = 4;          // the country of the matched organisation
