@@ -175,8 +175,8 @@ bool IsOrganisationKindTail(std::string_view t) {
 // ("Institute of Experimental Medicine").
 bool IsOrganisationKindHead(std::string_view t) {
   static constexpr std::array<std::string_view, 11> kHeads = {
-      "institute", "institut",  "center",     "centre",     "university",  "hospital",
-      "college",   "laboratory", "school", "universitat", "universiteit"};  // Universität
+      "institute", "institut",   "center", "centre",      "university",  "hospital",
+      "college",   "laboratory", "school", "universitat", "universiteit"};  // "universitat": Universität
   return std::find(kHeads.begin(), kHeads.end(), t) != kHeads.end();
 }
 

@@ -146,14 +146,15 @@ class OrgIndex {
   // share with one country.  No country when no segment is such a beginning,
   // when two segments tell two countries, or when the string holds several
   // affiliations (';').
+  NamesCountry PrefixCountry(const AffiliationText& text) const;
   // The country of the organisations holding, as a one-word name, a word of
   // the string written in capitals of at least kAcronymCountryMinLetters
   // letters ("Department of Electrical Engineering, KAIST"), when they are
-  // all of one country; nothing when two such words disagree.  Shorter
-  // acronyms are too often another organisation's, missing from the
+  // all of one country; nothing when two such words disagree, when the
+  // string holds several affiliations, or when it is written in capitals.
+  // Shorter acronyms are too often another organisation's, missing from the
   // registry ("CVC", "PPO" in Wageningen's team names).
   NamesCountry AcronymCountry(const AffiliationText& text) const;
-  NamesCountry PrefixCountry(const AffiliationText& text) const;
   // The country the string's capitalised proper nouns tell: words of no
   // common-word list that the names of at least kProperWordMinOrgs
   // organisations hold, kProperWordMinShare of them in one country
