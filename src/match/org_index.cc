@@ -562,10 +562,10 @@ OrgIndex::NamesCountry OrgIndex::ProperWordCountry(const AffiliationText& text) 
 OrgIndex::NamesCountry OrgIndex::AcronymCountry(const AffiliationText& text) const {
   NamesCountry found;
   if (!OneAffiliation(text)) return {};
-  // In a string written in capitals, three words in a row (Web of
-  // Science's "GIP LITTORAL AQUITAIN MERIGNAC FRA", a reference "GORDON JP,
-  // 1973, PHYS REV A"), a word in capitals is no acronym; in a list of
-  // acronyms ("CEA, DES/IRESNE/DEC"), it is.
+  // In a string written in capitals, three words in a row (Irstea's BibTeX
+  // "GIP LITTORAL AQUITAIN MERIGNAC FRA", a reference "GORDON JP, 1973, PHYS
+  // REV A"), a word in capitals is no acronym; in a list of acronyms ("CEA,
+  // DES/IRESNE/DEC"), it is.
   for (size_t k = 0, run = 0; k < text.tokens.size(); ++k) {
     const AffiliationToken& t = text.tokens[k];
     const bool joined = k > 0 && t.sep_before == ' ' && t.segment == text.tokens[k - 1].segment;
