@@ -80,7 +80,7 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
     for (const OrgCandidate& c : m.candidates) {
       if (c.parent_by_code || c.by_relative || c.entry->country == kNoCountry) continue;
       if (!c.supported && c.heads_longer) break;
-      const RegistryEntry& where = c.unit != nullptr && c.unit->country != kNoCountry ? *c.unit : *c.entry;
+      const RegistryEntry& where = c.located();
       CountryEvidence ev;
       ev.country = where.country;
       ev.weight = country_weights_.organisation;
@@ -139,9 +139,9 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
     // is given for its units abroad too.
     auto given = std::find_if(m.candidates.begin(), m.candidates.end(), [&](const OrgCandidate& c) {
       if (c.heads_longer) return false;
-      const RegistryEntry& where = c.unit != nullptr && c.unit->country != kNoCountry ? *c.unit : *c.entry;
-      return c.parent_by_code || decision.country == kNoCountry || where.country == kNoCountry ||
-             SameOrTerritory(where.country, decision.country);
+      const CountryCode where = c.located().country;
+      return c.parent_by_code || decision.country == kNoCountry || where == kNoCountry ||
+             SameOrTerritory(where, decision.country);
     });
     if (given != m.candidates.end()) {
       m.organisation = given->entry;

@@ -292,9 +292,18 @@ bool SameOrTerritory(CountryCode a, CountryCode b) {
   return false;
 }
 
+const RegistryEntry& OrgCandidate::located() const {
+  return unit != nullptr && unit->country != kNoCountry ? *unit : *entry;
+}
+
 std::string UnitCode::Key() const { return fmt::format("{} {}", type, number); }
 
 namespace {
+
+// How --explain calls a kind of name.
+const char* NameKindWord(NameKind kind) {
+  return kind == NameKind::kDisplay ? "name" : kind == NameKind::kAlias ? "alias" : "acronym";
+}
 
 // Whether the string names INRA or INRAE and not the CNRS.
 bool NamesInraeNotCnrs(const AffiliationText& text) {
@@ -922,8 +931,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
                       std::string_view notes) {
     if (!explain) return std::string();
     std::string span = JoinTokens(tokens, b, end);
-    const char* kind_name = kind == NameKind::kDisplay ? "name" : kind == NameKind::kAlias ? "alias" : "acronym";
-    return fmt::format("{} \"{}\" → {} {} ({}{}; score {:.2f})", kind_name, span, FormatRorId(e.ror), e.name,
+    return fmt::format("{} \"{}\" → {} {} ({}{}; score {:.2f})", NameKindWord(kind), span, FormatRorId(e.ror), e.name,
                        e.country ? CountryName(e.country) : "--", notes, score);
   };
 
@@ -939,8 +947,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
     if (refusals.empty()) return;
     const std::string span = JoinTokens(tokens, b, end);
     for (const Refusal& r : refusals) {
-      const char* kind_name = r.kind == NameKind::kDisplay ? "name" : r.kind == NameKind::kAlias ? "alias" : "acronym";
-      refused->push_back(fmt::format("refused {} \"{}\" → {} {} ({}){}: {}", kind_name, span, FormatRorId(r.first->ror),
+      refused->push_back(fmt::format("refused {} \"{}\" → {} {} ({}){}: {}", NameKindWord(r.kind), span, FormatRorId(r.first->ror),
                                      r.first->name, r.first->country ? CountryName(r.first->country) : "--",
                                      r.more > 0 ? fmt::format(" and {} more", r.more) : std::string(), r.why));
     }

@@ -110,6 +110,10 @@ struct OrgCandidate {
   // unit's country is the string's ("European Bioinformatics Institute" in
   // the UK, of the EMBL in Heidelberg).
   const RegistryEntry* unit = nullptr;
+
+  // The organisation whose country the string is in: the unit's, when the
+  // institution is given for a unit of another country.
+  const RegistryEntry& located() const;
 };
 
 class OrgIndex {
