@@ -132,6 +132,35 @@ TEST(Cli, ScopeFile) {
 }
 
 
+// `match --input` writes one CSV row per string; with --explain a fifth
+// column holds the evidence --explain prints for one string (docs/matcher.md).
+TEST(Cli, MatchFileWithItsEvidence) {
+  TempDir dir;
+  WriteFile(dir.File("strings.txt"),
+            "Emory University, Atlanta, GA 30322, USA\nDepartment of Physics, Paris, Texas\nSomewhere\n");
+  auto plain = RunCli("match --input " + dir.File("strings.txt"), dir.path().string());
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(plain.out.substr(0, plain.out.find('\n')), "string,country,ror,score");
+  EXPECT_NE(plain.out.find("\"Emory University, Atlanta, GA 30322, USA\",US,,"), std::string::npos) << plain.out;
+  auto r = RunCli("match --explain --input " + dir.File("strings.txt"), dir.path().string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> lines;
+  for (size_t at = 0, next; at < r.out.size(); at = next + 1) {
+    next = r.out.find('\n', at);
+    if (next == std::string::npos) next = r.out.size();
+    lines.push_back(r.out.substr(at, next - at));
+  }
+  ASSERT_EQ(lines.size(), 4u) << r.out;
+  EXPECT_EQ(lines[0], "string,country,ror,score,evidence");
+  // The evidence names what made the country, joined by " | " (CSV doubles its quotes).
+  EXPECT_NE(lines[1].find(",US,,"), std::string::npos) << lines[1];
+  EXPECT_NE(lines[1].find("\"\"usa\"\" → US"), std::string::npos) << lines[1];
+  EXPECT_NE(lines[1].find(" | "), std::string::npos) << lines[1];
+  EXPECT_NE(lines[2].find(",US,,"), std::string::npos) << lines[2];  // Paris, Texas
+  EXPECT_NE(lines[3].find("Somewhere,,,,"), std::string::npos) << lines[3];
+  EXPECT_NE(lines[3].find("unknown"), std::string::npos) << lines[3];
+}
+
 
 // Commands that allocate run with malloc's heaps on transparent huge pages
 // (app/main.cc runs the program again with GLIBC_TUNABLES set); --version,

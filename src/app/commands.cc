@@ -616,6 +616,16 @@ std::string CsvField(std::string_view text) {
   return out;
 }
 
+// The evidence --explain shows for one match, a line each.
+std::vector<std::string> EvidenceLines(const AffiliationMatch& m) {
+  std::vector<std::string> lines(m.notes.begin(), m.notes.end());
+  lines.insert(lines.end(), m.country_evidence.begin(), m.country_evidence.end());
+  for (const auto& c : m.candidates) lines.push_back(c.why);
+  if (m.candidates.empty()) lines.push_back("no organisation accepted");
+  lines.insert(lines.end(), m.refused.begin(), m.refused.end());
+  return lines;
+}
+
 void PrintMatch(const AffiliationMatch& m, bool explain) {
   fmt::print("country: {}", m.country ? CountryName(m.country) : "unknown");
   if (m.country) fmt::print(" (score {:.2f})", m.country_score);
@@ -631,11 +641,7 @@ void PrintMatch(const AffiliationMatch& m, bool explain) {
   }
   if (!explain) return;
   fmt::print("evidence:\n");
-  for (const auto& n : m.notes) fmt::print("  {}\n", n);
-  for (const auto& e : m.country_evidence) fmt::print("  {}\n", e);
-  for (const auto& c : m.candidates) fmt::print("  {}\n", c.why);
-  if (m.candidates.empty()) fmt::print("  no organisation accepted\n");
-  for (const auto& r : m.refused) fmt::print("  {}\n", r);
+  for (const auto& line : EvidenceLines(m)) fmt::print("  {}\n", line);
 }
 
 // The strings of --input: one per line, or one CSV column by header name.
@@ -689,14 +695,24 @@ int RunMatch(const MatchCommandOptions& o) {
     if (!file) return Fail(kExitInput, fmt::format("cannot write {}", o.output));
     out = &file;
   }
-  *out << "string,country,ror,score\n";
+  // With --explain, a fifth column holds the evidence --explain prints for
+  // one string, its lines joined by " | ".
+  *out << (o.explain ? "string,country,ror,score,evidence\n" : "string,country,ror,score\n");
+  MatchOptions options;
+  options.explain = o.explain;
   auto start = std::chrono::steady_clock::now();
   for (const std::string& s : strings.value()) {
-    AffiliationMatch m = matcher->Match(s);
+    AffiliationMatch m = matcher->Match(s, options);
     double score = m.organisation ? m.organisation_score : m.country_score;
     *out << CsvField(s) << ',' << CountryName(m.country) << ','
          << (m.organisation ? FormatRorId(m.organisation->ror) : std::string()) << ','
-         << (m.organisation || m.country ? fmt::format("{:.2f}", score) : std::string()) << '\n';
+         << (m.organisation || m.country ? fmt::format("{:.2f}", score) : std::string());
+    if (o.explain) {
+      std::string evidence;
+      for (const auto& line : EvidenceLines(m)) evidence += (evidence.empty() ? "" : " | ") + line;
+      *out << ',' << CsvField(evidence);
+    }
+    *out << '\n';
   }
   out->flush();
   if (!*out) return Fail(kExitInput, fmt::format("cannot write {}", o.output.empty() ? "stdout" : o.output));
@@ -823,7 +839,7 @@ void RegisterCommands(CLI::App& app) {
   c.match = app.add_subcommand("match", "Affiliation strings → country and ROR organisation");
   MatchCommandOptions& m = c.match_opts;
   c.match->add_option("text", m.text, "An affiliation string");
-  c.match->add_flag("--explain", m.explain, "Print the evidence behind the answer");
+  c.match->add_flag("--explain", m.explain, "Print the evidence behind the answer (with --input: an evidence column)");
   AddRegistryOption(c.match, &m.registries);
   c.match->add_option("--input", m.input, "Match a file: one string per line, or a CSV column (--column)");
   c.match->add_option("--column", m.column, "With --input: the CSV (or .tsv) column holding the strings");
