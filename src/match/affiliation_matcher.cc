@@ -33,9 +33,8 @@ bool AffiliationMatcher::NamesAnotherCity(const AffiliationText& text, const Reg
   const auto& tokens = text.tokens;
   const std::string own_city = JoinTokens(NameTokens(e.city));
   for (size_t b = 0; b < tokens.size(); ++b)
-    for (size_t end = b + 1;
-         end <= tokens.size() && end - b <= places_.max_tokens() && tokens[end - 1].segment == tokens[b].segment;
-         ++end) {
+    for (size_t end = b + 1, longest = places_.LongestFrom(tokens[b].text);
+         end <= tokens.size() && end - b <= longest && tokens[end - 1].segment == tokens[b].segment; ++end) {
       const std::string phrase = JoinTokens(tokens, b, end);
       const auto* hits = places_.Find(phrase);
       if (hits == nullptr || phrase == own_city) continue;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,5 +51,12 @@ std::vector<std::string> NameTokens(std::string_view name);
 std::string JoinTokens(const std::vector<std::string>& tokens);
 // The parsed tokens [b, e) joined with single spaces: the phrase they fold to.
 std::string JoinTokens(const std::vector<AffiliationToken>& tokens, size_t b, size_t e);
+
+// The hash of the matcher's word and phrase tables, which are looked up by
+// string_view without a temporary string (with std::equal_to<>).
+struct StringViewHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 
 }  // namespace coopscope

@@ -106,6 +106,8 @@ void PlaceIndex::Add(std::string_view name, PlaceHit hit) {
   std::vector<std::string> tokens = NameTokens(name);
   if (tokens.empty()) return;
   max_tokens_ = std::max(max_tokens_, tokens.size());
+  uint8_t& longest = longest_from_[tokens.front()];
+  longest = static_cast<uint8_t>(std::max<size_t>(longest, std::min<size_t>(tokens.size(), UINT8_MAX)));
   auto& hits = phrases_[JoinTokens(tokens)];
   for (const auto& h : hits)
     if (h.kind == hit.kind && h.country == hit.country) return;
@@ -216,12 +218,12 @@ void PlaceIndex::AddInnerPlaces(const Registry& registry, size_t min_orgs, doubl
 }
 
 CountryCode PlaceIndex::InnerPlace(std::string_view phrase) const {
-  auto it = inner_places_.find(std::string(phrase));
+  auto it = inner_places_.find(phrase);
   return it == inner_places_.end() ? kNoCountry : it->second;
 }
 
 const std::vector<PlaceHit>* PlaceIndex::Find(std::string_view phrase) const {
-  auto it = phrases_.find(std::string(phrase));
+  auto it = phrases_.find(phrase);
   return it == phrases_.end() ? nullptr : &it->second;
 }
 
@@ -239,17 +241,17 @@ bool GroupInCapitals(const AffiliationText& text, uint32_t group) {
 }  // namespace
 
 CountryCode PlaceIndex::CountryCode3(std::string_view folded) const {
-  auto it = codes3_.find(std::string(folded));
+  auto it = codes3_.find(folded);
   return it == codes3_.end() ? kNoCountry : it->second;
 }
 
 CountryCode PlaceIndex::RegionCode(std::string_view folded) const {
-  auto it = region_codes_.find(std::string(folded));
+  auto it = region_codes_.find(folded);
   return it == region_codes_.end() ? kNoCountry : it->second;
 }
 
 CountryCode PlaceIndex::PostalPrefix(std::string_view folded) const {
-  auto it = postal_prefixes_.find(std::string(folded));
+  auto it = postal_prefixes_.find(folded);
   return it == postal_prefixes_.end() ? kNoCountry : it->second;
 }
 
@@ -270,6 +272,7 @@ struct SuffixHit {
 SuffixHit LongestPlaceSuffix(const SegmentReader& r, const PlaceIndex& places) {
   size_t longest = std::min(places.max_tokens(), r.size());
   for (size_t len = longest; len >= 1; --len) {
+    if (places.LongestFrom(r.tokens[r.e - len].text) < len) continue;
     std::string phrase = JoinTokens(r.tokens, r.e - len, r.e);
     if (const PlaceHit* h = FirstOfKind(places.Find(phrase),
                                         {PlaceKind::kRegion, PlaceKind::kCountry, PlaceKind::kAmbiguous}))
@@ -289,7 +292,8 @@ bool IsConjunction(std::string_view w) {
   return w == "and" || w == "et" || w == "und";
 }
 LeadingCountry CountryBeforeConjunction(const SegmentReader& r, const PlaceIndex& places) {
-  for (size_t len = std::min(places.max_tokens(), r.size()); len >= 1; --len) {
+  if (r.size() == 0) return {};
+  for (size_t len = std::min(places.LongestFrom(r.tokens[r.b].text), r.size()); len >= 1; --len) {
     const PlaceHit* h =
         FirstOfKind(places.Find(JoinTokens(r.tokens, r.b, r.b + len)), {PlaceKind::kCountry, PlaceKind::kAmbiguous});
     if (h == nullptr) continue;
@@ -478,7 +482,7 @@ std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text,
         // A longer place starting here holds the word ("Porto" in "Porto
         // Alegre"): only a phrase at least that long counts.
         size_t longer = 1;
-        for (size_t len = std::min(places.max_tokens(), r.e - b); len > 1; --len)
+        for (size_t len = std::min(places.LongestFrom(tokens[b].text), r.e - b); len > 1; --len)
           if (places.Find(JoinTokens(tokens, b, b + len)) != nullptr) {
             longer = len;
             break;

@@ -81,7 +81,7 @@ class PlaceIndex {
   // The country of a city or region allowed inside a name; kNoCountry otherwise.
   CountryCode InnerPlace(std::string_view phrase) const;
   // Whether some place allowed inside a name starts with this word.
-  bool StartsInnerPlace(const std::string& word) const { return inner_first_words_.contains(word); }
+  bool StartsInnerPlace(std::string_view word) const { return inner_first_words_.contains(word); }
   size_t inner_max_tokens() const { return inner_max_tokens_; }
 
   // Hits for an exact folded phrase ("new mexico"); nullptr when none.
@@ -94,14 +94,24 @@ class PlaceIndex {
   // The country of a postal prefix ("d" of "D-69120" → DE).
   CountryCode PostalPrefix(std::string_view folded) const;
   size_t max_tokens() const { return max_tokens_; }
+  // The most tokens of a phrase of the index that begins with this word; 0
+  // when none does.  Scans of a string's phrases ask it first: most words
+  // begin no place, and a look-up of a joined phrase costs a string.
+  size_t LongestFrom(std::string_view first_word) const {
+    auto it = longest_from_.find(first_word);
+    return it == longest_from_.end() ? 0 : it->second;
+  }
   size_t size() const { return phrases_.size(); }
 
  private:
+  template <typename V>
+  using PhraseMap = std::unordered_map<std::string, V, StringViewHash, std::equal_to<>>;
   void Add(std::string_view name, PlaceHit hit);
-  std::unordered_map<std::string, std::vector<PlaceHit>> phrases_;
-  std::unordered_map<std::string, CountryCode> region_codes_, postal_prefixes_, inner_places_, codes3_;
+  PhraseMap<std::vector<PlaceHit>> phrases_;
+  PhraseMap<CountryCode> region_codes_, postal_prefixes_, inner_places_, codes3_;
   size_t max_tokens_ = 1;
-  std::unordered_set<std::string> inner_first_words_;
+  PhraseMap<uint8_t> longest_from_;  // first word → most tokens of a phrase it begins
+  std::unordered_set<std::string, StringViewHash, std::equal_to<>> inner_first_words_;
   size_t inner_max_tokens_ = 0;
 };
 

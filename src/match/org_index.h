@@ -188,11 +188,6 @@ class OrgIndex {
     NameKind kind = NameKind::kDisplay;
   };
   using PendingNames = std::vector<std::pair<uint64_t, NameRef>>;
-  // Word look-ups by string_view, without a temporary string.
-  struct WordHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   void MarkNamesInsideForeignNames();
   // (`words`: the vocabulary's words by token id.)
   void IndexPrefixCountries(const std::vector<std::string_view>& words);
@@ -238,10 +233,10 @@ class OrgIndex {
 
   const Registry& registry_;
   OrgWeights weights_;
-  std::unordered_map<std::string, uint32_t, WordHash, std::equal_to<>> vocabulary_;
+  std::unordered_map<std::string, uint32_t, StringViewHash, std::equal_to<>> vocabulary_;
   // Words of registry names with an umlaut, spelled out ("wuerzburg"), to
   // the word as folded ("wurzburg"): strings write either.
-  std::unordered_map<std::string, std::string, WordHash, std::equal_to<>> spelled_out_;
+  std::unordered_map<std::string, std::string, StringViewHash, std::equal_to<>> spelled_out_;
   std::vector<uint32_t> token_orgs_;  // per token id: organisations using it in a name
   std::vector<bool> common_token_;    // per token id: a common word of a language (not a proper noun)
   std::vector<uint32_t> pending_tokens_;  // while building: the current organisation's words
