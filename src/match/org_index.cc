@@ -284,12 +284,7 @@ bool ParseUnitNumber(std::string_view digits, uint32_t* number) {
 }  // namespace
 
 bool SameOrTerritory(CountryCode a, CountryCode b) {
-  if (a == b) return true;
-  for (const auto& t : Territories()) {
-    CountryCode ter = MakeCountry(t.territory), sov = MakeCountry(t.sovereign);
-    if ((a == ter && b == sov) || (a == sov && b == ter)) return true;
-  }
-  return false;
+  return a == b || (a != kNoCountry && b != kNoCountry && (SovereignOf(a) == b || SovereignOf(b) == a));
 }
 
 const RegistryEntry& OrgCandidate::located() const {

@@ -3,6 +3,8 @@
 // that reads them.
 #include "match/place_tables.h"
 
+#include <array>
+
 namespace coopscope {
 
 const std::vector<PlaceNames>& CountryNames() {
@@ -769,6 +771,18 @@ const std::vector<TerritoryOf>& Territories() {
       {"MO", "CN"}, {"PR", "US"}, {"GU", "US"},
   };
   return kTable;
+}
+
+CountryCode SovereignOf(CountryCode territory) {
+  // By dense country index: the matcher asks this for every candidate.
+  static const auto kSovereign = [] {
+    std::array<CountryCode, kCountrySlots> table{};
+    for (const auto& t : Territories()) table[CountryIndex(MakeCountry(t.territory))] = MakeCountry(t.sovereign);
+    return table;
+  }();
+  if (territory == kNoCountry) return kNoCountry;
+  const int index = CountryIndex(territory);
+  return index >= 0 && index < kCountrySlots ? kSovereign[index] : kNoCountry;
 }
 
 }  // namespace coopscope

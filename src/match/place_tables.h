@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/country.h"
+
 namespace coopscope {
 
 // One line of a table: an ISO 3166-1 alpha-2 code and the names meaning it.
@@ -75,5 +77,7 @@ struct TerritoryOf {
   std::string_view territory, sovereign;
 };
 const std::vector<TerritoryOf>& Territories();
+// The country a territory belongs to (GP → FR); kNoCountry for others.
+CountryCode SovereignOf(CountryCode territory);
 
 }  // namespace coopscope
