@@ -50,7 +50,6 @@ bool HasDigit(std::string_view w) {
   return std::any_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-
 constexpr size_t kZipDigits = 5;       // a US ZIP code
 constexpr size_t kPostalMinDigits = 4; // the shortest code after a postal prefix ("A-1090")
 
