@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "match/place_tables.h"
 #include "registry/registry.h"
 
 namespace coopscope {

@@ -283,10 +283,6 @@ bool ParseUnitNumber(std::string_view digits, uint32_t* number) {
 
 }  // namespace
 
-bool SameOrTerritory(CountryCode a, CountryCode b) {
-  return a == b || (a != kNoCountry && b != kNoCountry && (SovereignOf(a) == b || SovereignOf(b) == a));
-}
-
 const RegistryEntry& OrgCandidate::located() const {
   return unit != nullptr && unit->country != kNoCountry ? *unit : *entry;
 }

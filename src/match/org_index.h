@@ -76,10 +76,6 @@ inline constexpr size_t kProperWordMinOrgs = 3;
 inline constexpr double kProperWordMinShare = 0.95;
 inline constexpr size_t kProperWordMinLetters = 3;
 
-// Whether two countries are one, or a territory and its sovereign ("GP" and
-// "FR").
-bool SameOrTerritory(CountryCode a, CountryCode b);
-
 // See OrgIndex::AcronymCountry.
 inline constexpr size_t kAcronymCountryMinLetters = 5;
 

@@ -785,4 +785,8 @@ CountryCode SovereignOf(CountryCode territory) {
   return index >= 0 && index < kCountrySlots ? kSovereign[index] : kNoCountry;
 }
 
+bool SameOrTerritory(CountryCode a, CountryCode b) {
+  return a == b || (a != kNoCountry && b != kNoCountry && (SovereignOf(a) == b || SovereignOf(b) == a));
+}
+
 }  // namespace coopscope

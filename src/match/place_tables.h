@@ -79,5 +79,8 @@ struct TerritoryOf {
 const std::vector<TerritoryOf>& Territories();
 // The country a territory belongs to (GP → FR); kNoCountry for others.
 CountryCode SovereignOf(CountryCode territory);
+// Whether two countries are one, or a territory and its sovereign ("GP" and
+// "FR").
+bool SameOrTerritory(CountryCode a, CountryCode b);
 
 }  // namespace coopscope
