@@ -759,6 +759,8 @@ int RunMatchEval(const MatchEvalOptions& o) {
   }
   PrintEvalRow("all", total);
   PrintEvalRow("asserted (all but machine labels)", asserted);
+  fmt::print("\nc.R ceiling (every reachable row right, the others as now): all {:.3f}, asserted {:.3f}\n",
+             total.CountryRecallCeiling(), asserted.CountryRecallCeiling());
   fmt::print(
       "\nc.gold: rows with an expected country; c.P, c.R: country precision and recall.\n"
       "reach: share of c.gold rows whose string names a place or one of the expected organisation's registry names\n"

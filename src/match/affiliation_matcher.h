@@ -55,6 +55,7 @@ class AffiliationMatcher {
   bool has_registry() const { return orgs_ != nullptr; }
   const Registry* registry() const;  // nullptr: countries only
   const CountryWeights& country_weights() const { return country_weights_; }
+  const PlaceIndex& places() const { return places_; }
 
  private:
   // Whether the candidate's name is one word that makes a whole segment

@@ -231,6 +231,13 @@ bool Contains(const std::vector<RorId>& ids, RorId id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
+// Whether a row's string gave anything to read a country from (a place, or
+// a registry name of the expected organisation): the errors a better reading
+// could still mend, and those no reading of the string can.
+const char* Reach(bool reachable) {
+  return reachable ? "reachable" : "unreachable: names no place nor the organisation";
+}
+
 }  // namespace
 
 Result<std::vector<GoldSet>> LoadGoldSets(const std::string& dir, const Registry& registry) {
@@ -292,6 +299,29 @@ bool NamesAnyOf(std::string_view text, const std::vector<RorId>& rors, const Reg
   return false;
 }
 
+// Whether some phrase of the string, anywhere, is a place of `country` in the
+// matcher's tables (a city, region, country or demonym, however the matcher
+// reads it there: "WWU Münster", "Jena University Hospital").
+bool NamesPlaceOf(std::string_view text, CountryCode country, const PlaceIndex& places, const CountryPolicy& policy) {
+  std::vector<std::string> words = NameTokens(text);
+  std::string phrase;
+  for (size_t b = 0; b < words.size(); ++b) {
+    size_t longest = std::min(places.LongestFrom(words[b]), words.size() - b);
+    phrase.clear();
+    for (size_t len = 1; len <= longest; ++len) {
+      if (len > 1) phrase.push_back(' ');
+      phrase += words[b + len - 1];
+      const std::vector<PlaceHit>* hits = places.Find(phrase);
+      if (hits == nullptr) continue;
+      for (const PlaceHit& h : *hits)
+        if (policy.Map(h.country) == policy.Map(country) ||
+            (h.other != kNoCountry && policy.Map(h.other) == policy.Map(country)))
+          return true;
+    }
+  }
+  return false;
+}
+
 EvalFigures Evaluate(const GoldSet& set, const AffiliationMatcher& matcher, size_t limit,
                      std::vector<std::string>* errors) {
   EvalFigures f;
@@ -307,7 +337,8 @@ EvalFigures Evaluate(const GoldSet& set, const AffiliationMatcher& matcher, size
     const AffiliationMatch& m = matches[i];
     if (g.country != kNoCountry) {
       ++f.country_gold;
-      bool reachable = m.place_found || NamesAnyOf(g.text, g.rors, matcher.registry());
+      bool reachable = m.place_found || NamesAnyOf(g.text, g.rors, matcher.registry()) ||
+                       NamesPlaceOf(g.text, g.country, matcher.places(), policy);
       f.country_reachable += reachable;
       if (m.country != kNoCountry) {
         ++f.country_predicted;
@@ -315,11 +346,11 @@ EvalFigures Evaluate(const GoldSet& set, const AffiliationMatcher& matcher, size
           ++f.country_correct;
           f.country_correct_reachable += reachable;
         } else if (errors)
-          errors->push_back(fmt::format("{}\tcountry\t{}\texpected {}\tgot {}", set.name, TsvCell(g.text),
-                                        CountryName(g.country), CountryName(m.country)));
+          errors->push_back(fmt::format("{}\tcountry\t{}\texpected {}\tgot {}\t{}", set.name, TsvCell(g.text),
+                                        CountryName(g.country), CountryName(m.country), Reach(reachable)));
       } else if (errors) {
-        errors->push_back(fmt::format("{}\tcountry-missed\t{}\texpected {}\tgot --", set.name, TsvCell(g.text),
-                                      CountryName(g.country)));
+        errors->push_back(fmt::format("{}\tcountry-missed\t{}\texpected {}\tgot --\t{}", set.name, TsvCell(g.text),
+                                      CountryName(g.country), Reach(reachable)));
       }
     }
     bool has_gold = g.none_expected || g.absent || !g.rors.empty();
