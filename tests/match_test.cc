@@ -165,6 +165,17 @@ TEST(MatchCountry, LongIslandIsNotIceland) {
   EXPECT_EQ(CountryOf("Department of Pathology and Laboratory Medicine, Stony Brook University, Long Island"), "US");
 }
 
+// A word in capitals that spells the initials of the name before it is that
+// name's acronym, not a country (crossref: "(DRC)" read as Congo, session 14).
+TEST(MatchCountry, AnAcronymOfTheNameBeforeIsNoCountry) {
+  EXPECT_EQ(CountryOf("Dementia Research Centre (DRC), Queen Square Institute of Neurology, London"), "GB");
+  EXPECT_EQ(CountryOf("Dementia Research Centre (DRC)"), "");
+  // The country's own name, or a city, before the code: still the country.
+  EXPECT_EQ(CountryOf("Democratic Republic of the Congo (DRC)"), "CD");
+  EXPECT_EQ(CountryOf("School of Public Health, Kinshasa (DRC)"), "CD");
+  EXPECT_EQ(CountryOf("Faculty of Medicine, University of Kinshasa, DRC"), "CD");
+}
+
 TEST(MatchCountry, UnknownStaysUnknown) {
   EXPECT_EQ(CountryOf(""), "");
   EXPECT_EQ(CountryOf("Department of Physics"), "");

@@ -41,6 +41,26 @@ bool StateFormOnly(const std::vector<AffiliationToken>& tokens, size_t b, size_t
   return true;
 }
 
+// Whether a segment of one word in capitals spells the initials of the words
+// that end the segment before it, link words aside: the acronym of that name,
+// not a place ("Dementia Research Centre (DRC)" is no Congo, "Royal Society
+// of Arts (RSA)" no South Africa).
+bool AcronymOfNameBefore(const AffiliationText& text, size_t s) {
+  const AffiliationSegment& seg = text.segments[s];
+  if (s == 0 || seg.last - seg.first != 1) return false;
+  const AffiliationToken& acronym = text.tokens[seg.first];
+  const AffiliationSegment& prev = text.segments[s - 1];
+  if (!acronym.upper || acronym.text.size() < 2 || prev.group != seg.group || prev.last != seg.first) return false;
+  size_t want = acronym.text.size();  // letters still to match, from the right
+  for (size_t k = prev.last; k > prev.first && want > 0; --k) {
+    const std::string& w = text.tokens[k - 1].text;
+    if (IsAfterLink(w) || w == "the") continue;
+    if (w.empty() || w[0] != acronym.text[want - 1]) return false;
+    --want;
+  }
+  return want == 0;
+}
+
 // Tokens that are part of a postal address but name no place.
 bool IsPostalWord(std::string_view w) {
   return w == "cedex" || w == "bp" || w == "cs" || w == "po" || w == "box" || w == "p" || w == "o";
@@ -374,6 +394,7 @@ std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text,
       }
     }
     r.Strip();
+    if (AcronymOfNameBefore(text, s)) continue;
     // 0. Two affiliations joined by "and" after the first one's country
     // ("…, Villeurbanne Cedex, France and Informació i Fenomens Quàntics, …,
     // Barcelona, Spain"): that country ends an affiliation, and the segment
