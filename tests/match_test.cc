@@ -423,6 +423,12 @@ TEST_F(MatchOrganisation, ACommonNameAfterAProperNounEndsALongerOne) {
   EXPECT_EQ(CountryName(mipt.country), "RU");
   // A common word before the name is a missing comma, not a longer name (crossref asserts UCSF).
   EXPECT_EQ(RorOf("Departments of Physiology and Psychiatry University of California, San Francisco"), "043mz5j54");
+  // Nor does such a name of common words give its country (session 14): the Necker hospital is in
+  // Paris, Toronto's Hospital for Sick Children was read as CA (crossref asserts the AP-HP).
+  AffiliationMatch necker = matcher_->Match("Department of Pediatrics, Necker Hospital for Sick Children");
+  EXPECT_EQ(necker.organisation, nullptr);
+  EXPECT_NE(CountryName(necker.country), "CA");
+  EXPECT_EQ(CountryName(matcher_->Match("Department of Pediatrics, Hospital for Sick Children").country), "CA");
 }
 
 // Session 7: names found as variants of registry names (gold-set strings, answers checked by hand

@@ -1195,7 +1195,8 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       // Such a name's country is not evidence without support either, when
       // the name heads a longer one (see AffiliationMatcher::Match).
       here.back().supported = country_agrees || city ||
-                              ((ref.rarest <= kCountryRareWordOrgs || unique_whole) && !generic_abroad);
+                              ((ref.rarest <= kCountryRareWordOrgs || unique_whole) && !generic_abroad &&
+                               !(ends_proper_name && !ref.proper));
       support.push_back(2 * country_agrees + 2 * city + e.active);
       city_in_name.push_back(city && !CityAppears(e, text, b, end));
       kinds.push_back(ref.kind);
