@@ -763,8 +763,9 @@ int RunMatchEval(const MatchEvalOptions& o) {
              total.CountryRecallCeiling(), asserted.CountryRecallCeiling());
   fmt::print(
       "\nc.gold: rows with an expected country; c.P, c.R: country precision and recall.\n"
-      "reach: share of c.gold rows whose string names a place or one of the expected organisation's registry names\n"
-      "(the others give nothing to read a country from); R.rch: country recall over those rows.\n"
+      "reach: share of c.gold rows whose string names a place of the expected country or one of the expected\n"
+      "organisation's registry names (the others give nothing to read a country from); R.rch: country recall over\n"
+      "those rows; c.R ceiling: the recall with every reachable row right and the others as they are.\n"
       "o.gold: rows expecting an organisation, 'in reg' of which the registry holds one; none: rows expecting none.\n"
       "o.P: organisation precision over every prediction; P.reg: over rows whose gold is in the registry;\n"
       "o.R: recall over all rows expecting an organisation; R.reg: over those whose gold is in the registry;\n"

@@ -31,18 +31,10 @@ bool AffiliationMatcher::IsPlaceSegment(const AffiliationText& text, const OrgCa
 }
 
 bool AffiliationMatcher::NamesAnotherCity(const AffiliationText& text, const RegistryEntry& e) const {
-  const auto& tokens = text.tokens;
   const std::string own_city = JoinTokens(NameTokens(e.city));
-  for (size_t b = 0; b < tokens.size(); ++b)
-    for (size_t end = b + 1, longest = places_.LongestFrom(tokens[b].text);
-         end <= tokens.size() && end - b <= longest && tokens[end - 1].segment == tokens[b].segment; ++end) {
-      const std::string phrase = JoinTokens(tokens, b, end);
-      const auto* hits = places_.Find(phrase);
-      if (hits == nullptr || phrase == own_city) continue;
-      for (const PlaceHit& h : *hits)
-        if (h.kind == PlaceKind::kCity && h.country == e.country) return true;
-    }
-  return false;
+  return places_.AnyHit(text.tokens, [&](std::string_view phrase, const PlaceHit& h) {
+    return phrase != own_city && h.kind == PlaceKind::kCity && h.country == e.country;
+  });
 }
 
 const Registry* AffiliationMatcher::registry() const { return orgs_ ? &orgs_->registry() : nullptr; }

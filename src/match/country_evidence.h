@@ -102,6 +102,20 @@ class PlaceIndex {
     return it == longest_from_.end() ? 0 : it->second;
   }
   size_t size() const { return phrases_.size(); }
+  // Whether `pred(phrase, hit)` holds for a hit of some phrase of the tokens,
+  // anywhere, inside one segment (not across a comma).
+  template <typename Pred>
+  bool AnyHit(const std::vector<AffiliationToken>& tokens, Pred pred) const {
+    for (size_t b = 0; b < tokens.size(); ++b)
+      for (size_t end = b + 1, longest = LongestFrom(tokens[b].text);
+           end <= tokens.size() && end - b <= longest && tokens[end - 1].segment == tokens[b].segment; ++end) {
+        const std::string phrase = JoinTokens(tokens, b, end);
+        if (const std::vector<PlaceHit>* hits = Find(phrase))
+          for (const PlaceHit& h : *hits)
+            if (pred(std::string_view(phrase), h)) return true;
+      }
+    return false;
+  }
 
  private:
   template <typename V>

@@ -231,9 +231,10 @@ bool Contains(const std::vector<RorId>& ids, RorId id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
-// Whether a row's string gave anything to read a country from (a place, or
-// a registry name of the expected organisation): the errors a better reading
-// could still mend, and those no reading of the string can.
+// Whether a row's string gave anything to read a country from (a place of
+// the expected country, or a registry name of the expected organisation):
+// the errors a better reading of places and names could still mend, and
+// those it cannot.
 const char* Reach(bool reachable) {
   return reachable ? "reachable" : "unreachable: names no place nor the organisation";
 }
@@ -299,27 +300,15 @@ bool NamesAnyOf(std::string_view text, const std::vector<RorId>& rors, const Reg
   return false;
 }
 
-// Whether some phrase of the string, anywhere, is a place of `country` in the
-// matcher's tables (a city, region, country or demonym, however the matcher
-// reads it there: "WWU Münster", "Jena University Hospital").
+// Whether some phrase of the string, anywhere in a segment, is a place of
+// `country` in the matcher's tables (a city, region, country or demonym,
+// however the matcher reads it there: "WWU Münster", "Jena University
+// Hospital").
 bool NamesPlaceOf(std::string_view text, CountryCode country, const PlaceIndex& places, const CountryPolicy& policy) {
-  std::vector<std::string> words = NameTokens(text);
-  std::string phrase;
-  for (size_t b = 0; b < words.size(); ++b) {
-    size_t longest = std::min(places.LongestFrom(words[b]), words.size() - b);
-    phrase.clear();
-    for (size_t len = 1; len <= longest; ++len) {
-      if (len > 1) phrase.push_back(' ');
-      phrase += words[b + len - 1];
-      const std::vector<PlaceHit>* hits = places.Find(phrase);
-      if (hits == nullptr) continue;
-      for (const PlaceHit& h : *hits)
-        if (policy.Map(h.country) == policy.Map(country) ||
-            (h.other != kNoCountry && policy.Map(h.other) == policy.Map(country)))
-          return true;
-    }
-  }
-  return false;
+  const CountryCode want = policy.Map(country);
+  return places.AnyHit(ParseAffiliation(text).tokens, [&](std::string_view, const PlaceHit& h) {
+    return policy.Map(h.country) == want || (h.other != kNoCountry && policy.Map(h.other) == want);
+  });
 }
 
 EvalFigures Evaluate(const GoldSet& set, const AffiliationMatcher& matcher, size_t limit,

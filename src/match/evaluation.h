@@ -79,9 +79,9 @@ struct EvalFigures {
   double CountryRecall() const { return Ratio(country_correct, country_gold); }
   double CountryReachable() const { return Ratio(country_reachable, country_gold); }
   double CountryRecallReachable() const { return Ratio(country_correct_reachable, country_reachable); }
-  // The recall a reader of strings would reach with every reachable row
-  // right and the unreachable ones as they are: the bound no better reading
-  // of places and names can pass.
+  // The recall with every reachable row right and the unreachable ones as
+  // they are: the bound no better reading of places and of the expected
+  // organisations' names can pass (names of other organisations could).
   double CountryRecallCeiling() const {
     return Ratio(country_correct + country_reachable - country_correct_reachable, country_gold);
   }

@@ -1156,8 +1156,10 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       if (city) score += weights_.city_appears;
       if (!e.active) score += weights_.inactive;
       score = std::min(score, 1.0);
+      // A name of common words after a proper noun ends a longer name.
+      const bool ends_longer_name = ends_proper_name && !ref.proper;
       const bool part_of_longer =
-          heads_longer || (acronym_heads_longer && ref.kind == NameKind::kAcronym) || (ends_proper_name && !ref.proper) ||
+          heads_longer || (acronym_heads_longer && ref.kind == NameKind::kAcronym) || ends_longer_name ||
           (lone_display && !country_agrees && !city);
       if (lacks_support) {
         if (part_of_longer) {
@@ -1196,7 +1198,7 @@ std::vector<OrgCandidate> OrgIndex::Match(const AffiliationText& text, CountryCo
       // the name heads a longer one (see AffiliationMatcher::Match).
       here.back().supported = country_agrees || city ||
                               ((ref.rarest <= kCountryRareWordOrgs || unique_whole) && !generic_abroad &&
-                               !(ends_proper_name && !ref.proper));
+                               !ends_longer_name);
       support.push_back(2 * country_agrees + 2 * city + e.active);
       city_in_name.push_back(city && !CityAppears(e, text, b, end));
       kinds.push_back(ref.kind);
