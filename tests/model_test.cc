@@ -24,6 +24,11 @@ TEST(Ids, RorIdsRoundTrip) {
   EXPECT_EQ(FormatRorId(cnrs), "02feahw73");
   EXPECT_EQ(ParseRorId("02feahw7"), 0u);   // too short
   EXPECT_EQ(ParseRorId("02feahwi3"), 0u);  // 'i' is not Crockford base32
+  // The prefix written twice, as a real OpenAlex work of ../shared/data states
+  // Gauhati University's ROR id (openalex-works-openalexpro, W7104728135).
+  EXPECT_EQ(ParseRorId("https://ror.org/https://ror.org/01ppj9r51"), ParseRorId("01ppj9r51"));
+  EXPECT_NE(ParseRorId("01ppj9r51"), 0u);
+  EXPECT_EQ(ParseRorId("https://ror.org/https://ror.org/"), 0u);
 }
 
 TEST(Country, PacksTwoLetters) {

@@ -429,7 +429,7 @@ TEST(Store, StoredAnswersAnswerLikeTheWorks) {
   // its OpenAlex id; under several report options; each against the same
   // store's answer read from the works (--read-works).
   const std::vector<std::string> orgs = {"02feahw73", "https://ror.org/02feahw73",
-                                         "'Centre National de la Recherche Scientifique'", "I5000000757"};
+                                         "'Centre National de la Recherche Scientifique'", "I5000010325"};
   const std::vector<std::string> options = {"--format json", "--format json --window 0 --years 2016-2019",
                                             "--format json --top-institutions 3 --resamples 50",
                                             "--format csv --csv-table partners", "--format table"};
@@ -449,9 +449,9 @@ TEST(Store, StoredAnswersAnswerLikeTheWorks) {
   // (CNRS with this seed: a partner named only by a superseded version of a
   // work, which streaming used to describe and the store did not.)
   ExpectSameAnswer("02feahw73", " --registry " + kRor, " " + dir.File("A") + " " + dir.File("B"), views, d);
-  ExpectSameAnswer("I5000000757", " --registry " + kRor, " " + dir.File("A") + " " + dir.File("B"), views, d);
+  ExpectSameAnswer("I5000010325", " --registry " + kRor, " " + dir.File("A") + " " + dir.File("B"), views, d);
   // Another home country: the stored answer (its tallies do not depend on it).
-  for (const std::string& q : {std::string("--org 02feahw73 --home DE"), std::string("--org I5000000757 --home FR")}) {
+  for (const std::string& q : {std::string("--org 02feahw73 --home DE"), std::string("--org I5000010325 --home FR")}) {
     auto a = RunCli("indicators -q --timings --format json " + q + " --store " + views, d);
     auto b = RunCli("indicators -q --format json --read-works " + q + " --store " + views, d);
     ASSERT_EQ(a.exit_code, 0) << a.err;
@@ -466,7 +466,7 @@ TEST(Store, StoredAnswersAnswerLikeTheWorks) {
   // Other questions are answered from the works: other country rules, two
   // organisations.
   for (const std::string& q : {std::string("--org 02feahw73 --no-overseas-as-fr"),
-                               std::string("--org 02feahw73 --org I5000000757")}) {
+                               std::string("--org 02feahw73 --org I5000010325")}) {
     auto a = RunCli("indicators -q --timings --format json " + q + " --store " + views, d);
     auto b = RunCli("indicators -q --format json --read-works " + q + " --store " + views, d);
     ASSERT_EQ(a.exit_code, 0) << a.err;
@@ -904,6 +904,16 @@ TEST(Store, MergedStoresEqualOneBuild) {
   EXPECT_FALSE(fs::exists(dir.File("never")));
 }
 
+// A work W<id> of 2020 with one authorship: its institutions (JSON objects
+// joined by commas) and one stated country.
+std::string OneAuthorshipWork2020(int id, const std::string& institutions, const char* country) {
+  return fmt::format(
+      R"({{"id":"https://openalex.org/W{}","publication_year":2020,"updated_date":"2024-01-01",)"
+      R"("authorships":[{{"author":{{"id":"https://openalex.org/A{}"}},"institutions":[{}],"countries":["{}"]}}]}})"
+      "\n",
+      id, id, institutions, country);
+}
+
 // Two works files state two OpenAlex ids for CNRS's ROR id (the registry,
 // from ROR, knows CNRS by its ROR id alone).  A unit whose ROR parent is CNRS
 // rolls up under the id stated first in the input (a.jsonl before b.jsonl),
@@ -913,13 +923,7 @@ TEST(Store, MergedStoresEqualOneBuild) {
 TEST(Store, RolledUpIdsFollowTheInputOrderNotTheThreads) {
   TempDir dir;
   const std::string d = dir.path().string();
-  auto work = [](int id, const std::string& inst) {
-    return fmt::format(
-        R"({{"id":"https://openalex.org/W{}","publication_year":2020,"updated_date":"2024-01-01",)"
-        R"("authorships":[{{"author":{{"id":"https://openalex.org/A{}"}},"institutions":[{}],"countries":["FR"]}}]}})"
-        "\n",
-        id, id, inst);
-  };
+  auto work = [](int id, const std::string& inst) { return OneAuthorshipWork2020(id, inst, "FR"); };
   const std::string cnrs =
       R"({"id":"https://openalex.org/I1294671590","ror":"https://ror.org/02feahw73","country_code":"FR"})";
   const std::string unit =  // FR 3459, a CNRS unit in the ROR subset; I777 is in no registry
@@ -956,6 +960,46 @@ TEST(Store, RolledUpIdsFollowTheInputOrderNotTheThreads) {
   }
   // Otherwise the test did not meet the case it is about.
   EXPECT_TRUE(b_committed_first);
+}
+
+// A real work of ../shared/data (W2153579005, five Google authorships):
+// OpenAlex's lineage tops Google with Alphabet's OpenAlex id (I4210128969),
+// for which no work states a ROR id, while the registry tops it with
+// Alphabet's ROR id (02e9yx751, Google's parent there), for which no work
+// states an OpenAlex id. The ranking counts Alphabet once, under the
+// registry's id, as `indicators --org 02e9yx751` counts it
+// (docs/store-format.md, "Tallies"). A lineage top the works name (Harvard
+// here) is another organisation and keeps its own row.
+TEST(Store, ALineageTopTheRegistryCannotNameIsItsParentOnce) {
+  TempDir dir;
+  const std::string d = dir.path().string();
+  auto work = [](int id, const std::string& insts) { return OneAuthorshipWork2020(id, insts, "US"); };
+  const std::string google =
+      R"({"id":"https://openalex.org/I1291425158","ror":"https://ror.org/00njsd438","country_code":"US",)"
+      R"("type":"company","lineage":["https://openalex.org/I1291425158","https://openalex.org/I4210128969"]})";
+  // A lineage top the works name with a ROR id of its own (Harvard's): a
+  // second organisation beside the registry's parent.
+  const std::string google_in_harvard =
+      R"({"id":"https://openalex.org/I1291425158","ror":"https://ror.org/00njsd438","country_code":"US",)"
+      R"("type":"company","lineage":["https://openalex.org/I1291425158","https://openalex.org/I136199984"]})";
+  const std::string harvard =
+      R"({"id":"https://openalex.org/I136199984","ror":"https://ror.org/03vek6s52","country_code":"US"})";
+  WriteFile(dir.File("in/a.jsonl"), work(1, google) + work(2, google_in_harvard) + work(3, harvard));
+  const std::string store = dir.File("s");
+  auto built = RunCli(fmt::format("store build -q {} --registry {} {}", store, kRor, dir.File("in")), d);
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  auto rank = RunCli("rank --format csv --top 0 --year 2020 --store " + store, d);
+  ASSERT_EQ(rank.exit_code, 0) << rank.err;
+  EXPECT_EQ(rank.out,
+            "rank,org,ror,name,country,type,p,p_frac,p_int_collab,pp_int_collab\n"
+            "1,I136199984,03vek6s52,Harvard University,US,education,2,2,0,0\n"
+            "2,02e9yx751,02e9yx751,Alphabet (United States),US,company,2,2,0,0\n");
+  // The row's works are the organisation's, as `indicators` counts them.
+  for (const char* org : {"02e9yx751", "I136199984"}) {
+    auto ind = RunCli(fmt::format("indicators -q --format json --years 2020 --org {} --store {}", org, store), d);
+    ASSERT_EQ(ind.exit_code, 0) << ind.err;
+    EXPECT_NE(ind.out.find("\"p\": 2, \"p_frac\": 2,"), std::string::npos) << org << ind.out.substr(0, 400);
+  }
 }
 
 // The segment writer's and the facts file's dictionary index: every key

@@ -432,6 +432,26 @@ void RollUp(const Registry& registry, const RorToOpenAlex& learned, const OpenAl
   out->erase(std::unique(out->begin(), out->end()), out->end());
 }
 
+// A unit's top-level organisations come from two sources: the ids of its
+// OpenAlex lineage (`lineage_tops`, as rolled up) and the registry's parents
+// (`registry_tops`, from RollUp of the unit itself). A lineage id that the
+// registry cannot name (no entry, no ROR id stated for it by the works) beside
+// a registry top known by its ROR id only (no OpenAlex id stated for it) is
+// most likely one parent under two ids, as Alphabet above Google (OpenAlex
+// I4210128969, ROR 02e9yx751): counted apart, that parent would be counted
+// twice. When their numbers agree, the unnamed lineage ids are dropped and
+// the registry's tops stand for them: a row the registry names, whose works
+// are those `indicators --org` gives for its ROR id (the scope holds the
+// registry's descendants), where the unnamed id's works are a part of them.
+void DropUnnamedLineageTops(const Registry& registry, const OpenAlexToRor& rors,
+                            const std::vector<PartnerKey>& registry_tops, std::vector<PartnerKey>* lineage_tops) {
+  const auto ror_only = [](PartnerKey k) { return (k & kRorKeyBit) != 0; };
+  const auto unnamed = [&](PartnerKey k) { return !ror_only(k) && FindKeyOrStatedRor(registry, rors, k) == nullptr; };
+  const auto n_ror_only = std::count_if(registry_tops.begin(), registry_tops.end(), ror_only);
+  if (n_ror_only == 0 || std::count_if(lineage_tops->begin(), lineage_tops->end(), unnamed) != n_ror_only) return;
+  std::erase_if(*lineage_tops, unnamed);
+}
+
 using Readers = std::vector<std::unique_ptr<SegmentReader>>;
 
 // The key of the settle's country-pair table.
@@ -778,7 +798,10 @@ Result<Generation> ComputeGeneration(Db& db, const std::vector<SegmentRow>& rows
               PartnerKey self = ref.id ? ref.id : (ref.ror ? (ref.ror | kRorKeyBit) : 0);
               if (self != 0) {
                 const auto& up = roll(self);
-                if (!(up.size() == 1 && up[0] == self)) tops.insert(tops.end(), up.begin(), up.end());
+                if (!(up.size() == 1 && up[0] == self)) {
+                  DropUnnamedLineageTops(registry, rors, up, &tops);
+                  tops.insert(tops.end(), up.begin(), up.end());
+                }
               }
               std::sort(tops.begin(), tops.end());
               tops.erase(std::unique(tops.begin(), tops.end()), tops.end());
