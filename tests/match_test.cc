@@ -174,6 +174,15 @@ TEST(MatchCountry, AnAcronymOfTheNameBeforeIsNoCountry) {
   EXPECT_EQ(CountryOf("Democratic Republic of the Congo (DRC)"), "CD");
   EXPECT_EQ(CountryOf("School of Public Health, Kinshasa (DRC)"), "CD");
   EXPECT_EQ(CountryOf("Faculty of Medicine, University of Kinshasa, DRC"), "CD");
+  // --explain says why the code gave no country.
+  AffiliationMatcher matcher;
+  MatchOptions explain;
+  explain.explain = true;
+  AffiliationMatch m = matcher.Match("Dementia Research Centre (DRC)", explain);
+  ASSERT_EQ(m.notes.size(), 1u);
+  EXPECT_EQ(m.notes[0], "\"DRC\" spells the initials of the name before it: its acronym, not a place");
+  EXPECT_TRUE(matcher.Match("Faculty of Medicine, University of Kinshasa, DRC", explain).notes.empty());
+  EXPECT_TRUE(matcher.Match("Dementia Research Centre (DRC)").notes.empty());
 }
 
 TEST(MatchCountry, UnknownStaysUnknown) {

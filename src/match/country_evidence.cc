@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <map>
 
 #include "match/place_tables.h"
@@ -352,7 +353,8 @@ struct SegmentFacts {
 }  // namespace
 
 std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text, const PlaceIndex& places,
-                                                    const CountryWeights& w, bool explain) {
+                                                    const CountryWeights& w, bool explain,
+                                                    std::vector<std::string>* notes) {
   std::vector<CountryEvidence> out;
   const auto& tokens = text.tokens;
   std::vector<SegmentFacts> facts(text.segments.size());
@@ -394,7 +396,15 @@ std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text,
       }
     }
     r.Strip();
-    if (AcronymOfNameBefore(text, s)) continue;
+    if (AcronymOfNameBefore(text, s)) {
+      if (notes != nullptr) {
+        std::string acronym = tokens[seg.first].text;
+        for (char& c : acronym) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        notes->push_back(fmt::format("\"{}\" spells the initials of the name before it: its acronym, not a place",
+                                     acronym));
+      }
+      continue;
+    }
     // 0. Two affiliations joined by "and" after the first one's country
     // ("…, Villeurbanne Cedex, France and Informació i Fenomens Quàntics, …,
     // Barcelona, Spain"): that country ends an affiliation, and the segment

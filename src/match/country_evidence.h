@@ -141,9 +141,11 @@ struct CountryEvidence {
   std::string reason;         // filled when explaining
 };
 
-// All the country evidence of a parsed string.
+// All the country evidence of a parsed string. `notes`, when given, receives
+// what was read and set aside as no place (for --explain).
 std::vector<CountryEvidence> CollectCountryEvidence(const AffiliationText& text, const PlaceIndex& places,
-                                                    const CountryWeights& weights, bool explain);
+                                                    const CountryWeights& weights, bool explain,
+                                                    std::vector<std::string>* notes = nullptr);
 
 struct CountryDecision {
   CountryCode country = kNoCountry;  // kNoCountry: unknown (no evidence, or conflicting)
