@@ -1,0 +1,80 @@
+// The floor of reading JSON Lines with simdjson, as the store build reads
+// them: the files in 4 MiB chunks into one reused buffer, each line given to
+// the On-Demand parser (its stage 1 indexes the whole line), and nothing
+// else: no field read (unless --field id), nothing stored. What `store build`
+// spends above this is field extraction, segment writing and the settle
+// (docs/benchmarks.md, "Targets of issue 3").
+//
+//   build/release/bench/parse_floor [--field id] FILE.jsonl...
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <simdjson.h>
+
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <string_view>
+#include <vector>
+
+int main(int argc, char** argv) {
+  constexpr size_t kChunk = size_t{4} << 20;
+  std::vector<char> buffer(2 * kChunk + simdjson::SIMDJSON_PADDING);
+  simdjson::ondemand::parser parser(kChunk);
+  const char* field = nullptr;
+  uint64_t lines = 0, bytes = 0, field_bytes = 0;
+  const double cpu_start = static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--field" && i + 1 < argc) {
+      field = argv[++i];
+      continue;
+    }
+    const int fd = open(argv[i], O_RDONLY);
+    if (fd < 0) {
+      std::fprintf(stderr, "parse_floor: cannot open %s\n", argv[i]);
+      return 4;
+    }
+    size_t held = 0;  // bytes of an unfinished line at the buffer's start
+    for (bool eof = false; !eof;) {
+      const ssize_t got = read(fd, buffer.data() + held, kChunk);
+      if (got < 0) {
+        std::fprintf(stderr, "parse_floor: cannot read %s\n", argv[i]);
+        return 4;
+      }
+      eof = got == 0;
+      bytes += static_cast<uint64_t>(got);
+      const char* p = buffer.data();
+      const char* end = p + held + static_cast<size_t>(got);
+      while (p < end) {
+        const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+        if (nl == nullptr) {
+          if (!eof) break;  // the rest comes with the next chunk
+          nl = end;
+        }
+        simdjson::ondemand::document doc;
+        const auto view = simdjson::padded_string_view(p, static_cast<size_t>(nl - p),
+                                                       static_cast<size_t>(buffer.data() + buffer.size() - p));
+        if (parser.iterate(view).get(doc) != simdjson::SUCCESS) {
+          std::fprintf(stderr, "parse_floor: %s: line %llu is not JSON\n", argv[i],
+                       static_cast<unsigned long long>(lines + 1));
+          return 3;
+        }
+        if (field != nullptr) {
+          std::string_view value;
+          if (doc[field].get_string().get(value) == simdjson::SUCCESS) field_bytes += value.size();
+        }
+        ++lines;
+        p = nl + 1;
+      }
+      held = p < end ? static_cast<size_t>(end - p) : 0;
+      std::memmove(buffer.data(), p, held);
+    }
+    close(fd);
+  }
+  const double cpu = static_cast<double>(std::clock()) / CLOCKS_PER_SEC - cpu_start;
+  std::printf("%llu lines, %llu bytes, %.3f CPU s: %.2f GB/s per core (simdjson %s)%s\n",
+              static_cast<unsigned long long>(lines), static_cast<unsigned long long>(bytes), cpu,
+              cpu > 0 ? static_cast<double>(bytes) / cpu / 1e9 : 0.0,
+              simdjson::get_active_implementation()->name().c_str(), field != nullptr ? ", one field read" : "");
+  return 0;
+}
