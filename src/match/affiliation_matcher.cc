@@ -45,7 +45,8 @@ AffiliationMatch AffiliationMatcher::Match(std::string_view raw, const MatchOpti
   AffiliationText text = ParseAffiliation(raw);
   if (explain)
     for (const auto& r : text.removed) m.notes.push_back(fmt::format("ignored \"{}\" (e-mail, ORCID or URL)", r));
-  std::vector<CountryEvidence> evidence = CollectCountryEvidence(text, places_, country_weights_, explain, explain ? &m.notes : nullptr);
+  std::vector<CountryEvidence> evidence =
+      CollectCountryEvidence(text, places_, country_weights_, explain, explain ? &m.notes : nullptr);
   m.place_found = !evidence.empty();
   // The string's own country first: it vets the organisations.
   CountryDecision own = DecideCountry(evidence, country_weights_, false);

@@ -39,9 +39,8 @@ OpenAlexId ParseOpenAlexId(std::string_view text, char letter) {
 }
 
 RorId ParseRorId(std::string_view text) {
-  text = StripPrefix(text, "ror.org/");
-  // Real OpenAlex records sometimes write the prefix twice
-  // ("https://ror.org/https://ror.org/01ppj9r51").
+  // The prefix as often as it is written: real OpenAlex records sometimes
+  // write it twice ("https://ror.org/https://ror.org/01ppj9r51").
   while (text.starts_with("http://") || text.starts_with("https://") || text.starts_with("ror.org/"))
     text = StripPrefix(text, "ror.org/");
   if (text.size() != kRorLength) return 0;
