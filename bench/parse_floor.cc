@@ -1,11 +1,17 @@
 // The floor of reading JSON Lines with simdjson, as the store build reads
 // them: the files in 4 MiB chunks into one reused buffer, each line given to
 // the On-Demand parser (its stage 1 indexes the whole line) and opened as an
-// object, and nothing else: no field read (unless --field id), nothing
-// stored. What `store build` spends above this is field extraction, segment
-// writing and the settle (docs/benchmarks.md, "Targets of issue 3").
+// object, and nothing else: no field read, nothing stored. What `store build`
+// spends above this is field extraction, segment writing and the settle
+// (docs/benchmarks.md, "Targets of issue 3"). The other modes add one step:
+//   --field NAME  reads one top-level string field;
+//   --walk        steps over every top-level field (each value skipped, as
+//                 On-Demand skips it): the least any reader of fields spread
+//                 over the whole record pays;
+//   --works       reads each line as `store build` does (WorkParser::Parse):
+//                 the build's reading without its storing.
 //
-//   build/release/bench/parse_floor [--field id] FILE.jsonl...
+//   build/release/bench/parse_floor [--field NAME | --walk | --works] FILE.jsonl...
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -17,16 +23,26 @@
 #include <string_view>
 #include <vector>
 
+#include "model/work.h"
+#include "sources/openalex/work_parser.h"
+
 int main(int argc, char** argv) {
   constexpr size_t kChunk = size_t{4} << 20;
   std::vector<char> buffer(2 * kChunk + simdjson::SIMDJSON_PADDING);
   simdjson::ondemand::parser parser(kChunk);
   const char* field = nullptr;
-  uint64_t lines = 0, bytes = 0, field_bytes = 0;
+  bool walk = false, works = false;
+  coopscope::WorkParser work_parser;
+  coopscope::Work work;
+  uint64_t lines = 0, bytes = 0, field_bytes = 0, fields = 0, authorships = 0;
   const double cpu_start = static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
   for (int i = 1; i < argc; ++i) {
     if (std::string_view(argv[i]) == "--field" && i + 1 < argc) {
       field = argv[++i];
+      continue;
+    }
+    if (std::string_view(argv[i]) == "--walk" || std::string_view(argv[i]) == "--works") {
+      (argv[i][3] == 'a' ? walk : works) = true;
       continue;
     }
     const int fd = open(argv[i], O_RDONLY);
@@ -69,6 +85,18 @@ int main(int argc, char** argv) {
         if (field != nullptr) {
           std::string_view value;
           if (object[field].get_string().get(value) == simdjson::SUCCESS) field_bytes += value.size();
+        } else if (walk) {
+          for (auto f : object) {
+            simdjson::ondemand::raw_json_string key;
+            if (f.key().get(key) == simdjson::SUCCESS) ++fields;
+          }
+        } else if (works) {
+          if (coopscope::Status st = work_parser.Parse(object, &work); !st.ok()) {
+            std::fprintf(stderr, "parse_floor: %s: line %llu: %s\n", argv[i], static_cast<unsigned long long>(lines + 1),
+                         st.message().c_str());
+            return 3;
+          }
+          authorships += work.authorships.size();
         }
         ++lines;
         p = nl + 1;
@@ -79,9 +107,15 @@ int main(int argc, char** argv) {
     close(fd);
   }
   const double cpu = static_cast<double>(std::clock()) / CLOCKS_PER_SEC - cpu_start;
-  std::printf("%llu lines, %llu bytes, %.3f CPU s: %.2f GB/s per core (simdjson %s)%s\n",
-              static_cast<unsigned long long>(lines), static_cast<unsigned long long>(bytes), cpu,
-              cpu > 0 ? static_cast<double>(bytes) / cpu / 1e9 : 0.0,
-              simdjson::get_active_implementation()->name().c_str(), field != nullptr ? ", one field read" : "");
+  const char* mode = field != nullptr ? ", one field read"
+                     : walk           ? ", every top-level field stepped over"
+                     : works          ? ", read as works"
+                                      : "";
+  std::printf("%llu lines, %llu bytes, %.3f CPU s: %.2f GB/s per core (simdjson %s)%s", static_cast<unsigned long long>(lines),
+              static_cast<unsigned long long>(bytes), cpu, cpu > 0 ? static_cast<double>(bytes) / cpu / 1e9 : 0.0,
+              simdjson::get_active_implementation()->name().c_str(), mode);
+  if (walk) std::printf(" (%llu fields)", static_cast<unsigned long long>(fields));
+  if (works) std::printf(" (%llu authorships)", static_cast<unsigned long long>(authorships));
+  std::printf("\n");
   return 0;
 }
