@@ -994,6 +994,13 @@ TEST(Store, ALineageTopTheRegistryCannotNameIsItsParentOnce) {
             "rank,org,ror,name,country,type,p,p_frac,p_int_collab,pp_int_collab\n"
             "1,I136199984,03vek6s52,Harvard University,US,education,2,2,0,0\n"
             "2,02e9yx751,02e9yx751,Alphabet (United States),US,company,2,2,0,0\n");
+  // The method the ranking states is the one it follows: both roll-ups, and the rule above.
+  auto stated = RunCli("rank --format json --year 2020 --store " + store, d);
+  ASSERT_EQ(stated.exit_code, 0) << stated.err;
+  for (const char* part : {"OpenAlex lineage, then through the registry's ROR parent relations",
+                           "a lineage id the registry cannot name, beside a registry parent known by its ROR id only, "
+                           "is that parent, counted once under its ROR id"})
+    EXPECT_NE(stated.out.find(part), std::string::npos) << part;
   // The row's works are the organisation's, as `indicators` counts them.
   for (const char* org : {"02e9yx751", "I136199984"}) {
     auto ind = RunCli(fmt::format("indicators -q --format json --years 2020 --org {} --store {}", org, store), d);

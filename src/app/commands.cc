@@ -403,7 +403,9 @@ int RunRank(const RankOptions& o) {
   };
   const char* method =
       "Each work counts once for every top-level organisation it involves: institutions are rolled up through their "
-      "OpenAlex lineage to the ancestors that have no parent in it (a joint unit counts for each of its parents). "
+      "OpenAlex lineage, then through the registry's ROR parent relations, to the ancestors that have no parent (a "
+      "joint unit counts for each of its parents); a lineage id the registry cannot name, beside a registry parent "
+      "known by its ROR id only, is that parent, counted once under its ROR id. "
       "p = works (full counting); p_frac = sum of the organisation's share of the authorships (Leiden fractional "
       "counting, INDICATORS.md); pp_int_collab = share of its works with two or more countries. Ordered by the "
       "chosen value as printed (6 decimals), then by organisation id.";
