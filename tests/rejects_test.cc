@@ -59,15 +59,23 @@ TEST(Rejects, NotAWork) {
             "{\"id\":\"https://openalex.org/A5023888391\",\"publication_year\":2020}\n"
             "{\"id\":\"https://openalex.org/W5\"}\n"
             "{\"id\":\"https://openalex.org/W6\",\"publication_year\":\"2020\"}\n" +
-                WorkLine(7, 2020) + "\n");
+                WorkLine(7, 2020) + "\n" +
+                "{\"id\":\"https://openalex.org/W8\",\"publication_year\":2020,\"cited_by_count\":-3}\n"
+                "{\"id\":\"https://openalex.org/W9\",\"publication_year\":2020,\"cited_by_count\":\"many\"}\n"
+                "{\"id\":\"https://openalex.org/W10\",\"publication_year\":2020,\"cited_by_count\":null,"
+                "\"type\":null,\"primary_topic\":null}\n");
   Pipeline p;
   ASSERT_TRUE(p.Run({"I1"}, {}, {dir.File("w.jsonl")}));
   auto rejects = p.rejects.Sorted();
-  ASSERT_EQ(rejects.size(), 3u);
+  ASSERT_EQ(rejects.size(), 5u);
   EXPECT_NE(rejects[0].reason.find("not an OpenAlex work id"), std::string::npos) << rejects[0].reason;
   EXPECT_NE(rejects[1].reason.find("without a \"publication_year\""), std::string::npos) << rejects[1].reason;
   EXPECT_NE(rejects[2].reason.find("field \"publication_year\""), std::string::npos) << rejects[2].reason;
-  EXPECT_EQ(p.collected.ingest.accepted, 1u);
+  EXPECT_EQ(rejects[3].line, 5u);
+  EXPECT_NE(rejects[3].reason.find("\"cited_by_count\" -3 is out of range"), std::string::npos) << rejects[3].reason;
+  EXPECT_EQ(rejects[4].line, 6u);
+  EXPECT_NE(rejects[4].reason.find("field \"cited_by_count\""), std::string::npos) << rejects[4].reason;
+  EXPECT_EQ(p.collected.ingest.accepted, 2u);  // W7, and W10 whose nulls read as unknown
 }
 
 TEST(Rejects, OverLongLineHasANamedOverridableLimit) {

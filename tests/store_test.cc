@@ -17,6 +17,8 @@
 
 #include <fmt/format.h>
 
+#include "io/json_records.h"
+#include "sources/openalex/work_parser.h"
 #include "store/bytes_index.h"
 #include "store/segment.h"
 #include "store/sqlite.h"
@@ -1006,6 +1008,106 @@ TEST(Store, ALineageTopTheRegistryCannotNameIsItsParentOnce) {
     auto ind = RunCli(fmt::format("indicators -q --format json --years 2020 --org {} --store {}", org, store), d);
     ASSERT_EQ(ind.exit_code, 0) << ind.err;
     EXPECT_NE(ind.out.find("\"p\": 2, \"p_frac\": 2,"), std::string::npos) << org << ind.out.substr(0, 400);
+  }
+}
+
+// Segment format 3 (docs/store-format.md): every field a row keeps, its
+// year, type, field and citations among them, decodes as the work gave it,
+// on the real records (packed: the citations above year, type and field) and
+// on works whose citations do not fit above them (kept apart).
+void ExpectSameWork(const Work& in, const Work& out) {
+  EXPECT_EQ(out.id, in.id);
+  EXPECT_EQ(out.year, in.year) << in.id;
+  EXPECT_EQ(out.updated_micros, in.updated_micros) << in.id;
+  EXPECT_EQ(out.type, in.type) << in.id;
+  EXPECT_EQ(out.field, in.field) << in.id;
+  EXPECT_EQ(out.citations, in.citations) << in.id;
+  ASSERT_EQ(out.authorships.size(), in.authorships.size()) << in.id;
+  ASSERT_EQ(out.institutions.size(), in.institutions.size()) << in.id;
+  for (size_t i = 0; i < in.institutions.size(); ++i) {
+    EXPECT_EQ(out.institutions[i].id, in.institutions[i].id) << in.id;
+    EXPECT_EQ(out.institutions[i].ror, in.institutions[i].ror) << in.id;
+    EXPECT_EQ(out.InstitutionName(out.institutions[i]), in.InstitutionName(in.institutions[i])) << in.id;
+  }
+}
+
+TEST(Segment, RowsDecodeAsTheyWereAdded) {
+  TempDir dir;
+  // The real records, read as `store build` reads them.
+  std::vector<Work> works;
+  {
+    JsonRecordReader reader(Limits{}, nullptr);
+    WorkParser parser;
+    Work work;
+    RecordFn fn = [&](simdjson::ondemand::object& obj, const RecordPos&) -> Status {
+      Status st = parser.Parse(obj, &work);
+      if (st.ok()) works.push_back(work);
+      return st;
+    };
+    ReadCounts counts;
+    ASSERT_TRUE(reader.ReadFile(SharedData("openalex-works-openalexpro/works_unique.jsonl"), fn, &counts).ok());
+  }
+  ASSERT_EQ(works.size(), 340u);
+  // What the records state (read apart with Python's json module).
+  auto by_id = [&](OpenAlexId id) -> const Work& {
+    return *std::find_if(works.begin(), works.end(), [&](const Work& w) { return w.id == id; });
+  };
+  EXPECT_EQ(by_id(100927044).type, "report");
+  EXPECT_EQ(by_id(100927044).field, 20);
+  EXPECT_EQ(by_id(100927044).citations, 20u);
+  EXPECT_EQ(by_id(120796292).type, "article");
+  EXPECT_EQ(by_id(120796292).field, 33);
+  EXPECT_EQ(by_id(120796292).citations, 1u);
+  std::map<std::string, int> types;
+  int without_field = 0;
+  uint32_t most_cited = 0;
+  for (const Work& w : works) {
+    ++types[w.type];
+    without_field += w.field == 0;
+    most_cited = std::max(most_cited, w.citations);
+  }
+  EXPECT_EQ(types.size(), 10u);
+  EXPECT_EQ(types["article"], 229);
+  EXPECT_EQ(types["book"], 46);
+  EXPECT_EQ(without_field, 12);
+  EXPECT_EQ(most_cited, 32760u);
+
+  // Hand-made works at the edges: no year, no type, the largest field and
+  // citation count, updated dates far apart (8 bytes of difference), and so
+  // many types that the citations no longer fit above the rest.
+  std::vector<Work> edges(24);
+  for (size_t i = 0; i < edges.size(); ++i) {
+    edges[i].id = 10 + i;
+    edges[i].year = 1990;
+    edges[i].type = fmt::format("type {}", i);
+  }
+  edges[0].year = 0, edges[0].type.clear();
+  edges[1].year = 2999, edges[1].type = "a type no one uses", edges[1].field = 65535;
+  edges[1].citations = UINT32_MAX, edges[1].updated_micros = INT64_MAX / 2;
+  edges[2].year = 1000, edges[2].updated_micros = -INT64_MAX / 2;
+  edges[3].year = 2020, edges[3].type = "article", edges[3].citations = 7;
+
+  for (const auto* batch : {&works, &edges}) {
+    store::SegmentWriter writer;
+    for (size_t i = 0; i < batch->size(); ++i) writer.Add((*batch)[i], i);
+    const std::string path = dir.File(batch == &works ? "real.seg" : "edges.seg");
+    auto stats = writer.Finish(path);
+    ASSERT_TRUE(stats.ok()) << stats.status().message();
+    ASSERT_EQ(stats->works, batch->size());
+    auto reader = store::SegmentReader::Open(path, /*verify_checksums=*/true);
+    ASSERT_TRUE(reader.ok()) << reader.status().message();
+    ASSERT_TRUE(reader.value()->VerifyAll().ok());
+    std::map<OpenAlexId, const Work*> sorted;
+    for (const Work& w : *batch) sorted[w.id] = &w;
+    uint32_t row = 0;
+    Work out;
+    for (const auto& [id, in] : sorted) {
+      ASSERT_TRUE(reader.value()->Decode(row, &out).ok());
+      ExpectSameWork(*in, out);
+      auto updated = reader.value()->Updated(row++);
+      ASSERT_TRUE(updated.ok());
+      EXPECT_EQ(updated.value(), in->updated_micros);
+    }
   }
 }
 

@@ -22,6 +22,10 @@ OpenAlexId ParseOpenAlexId(std::string_view text, char letter);
 // Parses "https://ror.org/02feahw73", "ror.org/02feahw73" or "02feahw73".
 RorId ParseRorId(std::string_view text);
 
+// Parses an OpenAlex field id, "https://openalex.org/fields/17" or "fields/17",
+// into its number (1..65535); 0 when the text is not one.
+uint16_t ParseFieldId(std::string_view text);
+
 std::string FormatOpenAlexId(OpenAlexId id, char letter);  // "I1294671590"
 std::string FormatRorId(RorId id);                         // "02feahw73"
 

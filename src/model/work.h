@@ -54,6 +54,9 @@ struct Work {
   OpenAlexId id = 0;
   int32_t year = 0;            // 0 = unknown
   int64_t updated_micros = 0;  // updated_date as microseconds since 1970; 0 = unknown
+  std::string type;            // OpenAlex `type` as written ("article", "book-chapter"…); "" = unknown
+  uint16_t field = 0;          // OpenAlex field of `primary_topic` ("…/fields/17" → 17); 0 = none
+  uint32_t citations = 0;      // `cited_by_count`
   std::vector<Authorship> authorships;
   std::vector<InstitutionRef> institutions;
   std::vector<OpenAlexId> lineage;
@@ -64,6 +67,9 @@ struct Work {
     id = 0;
     year = 0;
     updated_micros = 0;
+    type.clear();
+    field = 0;
+    citations = 0;
     authorships.clear();
     institutions.clear();
     lineage.clear();

@@ -130,7 +130,19 @@ uint32_t SegmentWriter::Intern(const Work& w, const InstitutionRef& ref) {
 }
 
 void SegmentWriter::Add(const Work& w, uint64_t seq) {
-  Entry e{w.id, w.updated_micros, seq, blobs_.size(), 0, static_cast<uint32_t>(locals_.size()), 0,
+  auto [type, fresh] = type_index_.try_emplace(w.type, static_cast<uint32_t>(types_.size()));
+  if (fresh) types_.push_back(w.type);
+  Entry e{w.id,
+          w.updated_micros,
+          seq,
+          std::max(w.year, 0),
+          type->second,
+          w.field,
+          w.citations,
+          blobs_.size(),
+          0,
+          static_cast<uint32_t>(locals_.size()),
+          0,
           static_cast<uint32_t>(w.authorships.size())};
   // Distinct dictionary entries of the work (the local table), then the
   // authorships as indices into it.
@@ -140,7 +152,6 @@ void SegmentWriter::Add(const Work& w, uint64_t seq) {
   for (uint32_t d : local_scratch_)
     if (std::find(locals_.begin() + first_local, locals_.end(), d) == locals_.end()) locals_.push_back(d);
   e.local_end = static_cast<uint32_t>(locals_.size());
-  PutVarint(&blobs_, static_cast<uint64_t>(std::max(w.year, 0)));
   PutVarint(&blobs_, e.local_end - e.local_begin);
   for (uint32_t i = e.local_begin; i < e.local_end; ++i) PutVarint(&blobs_, locals_[i]);
   PutVarint(&blobs_, w.authorships.size());
@@ -177,6 +188,8 @@ void SegmentWriter::Clear() {
   dict_.clear();
   dict_offsets_.clear();
   dict_index_.Clear();
+  types_.clear();
+  type_index_.clear();
 }
 
 Result<SegmentStats> SegmentWriter::Finish(const std::string& path) {
@@ -201,6 +214,38 @@ Result<SegmentStats> SegmentWriter::Finish(const std::string& path) {
   int64_t base = 0;
   for (size_t i = 0; i < rows.size(); ++i)
     base = i == 0 ? entries_[rows[i]].updated : std::min(base, entries_[rows[i]].updated);
+  // The attributes (docs/store-format.md): updated − base in the fewest whole
+  // bytes that hold every row's; year, type and field as one number in mixed
+  // radix, with the citations on top of it when the product fits 63 bits.
+  int32_t year_base = 0;
+  uint64_t max_delta = 0, max_citations = 0, fields = 1;
+  for (uint32_t r : rows) {
+    const Entry& e = entries_[r];
+    if (e.year != 0) year_base = year_base == 0 ? e.year : std::min(year_base, e.year);
+    max_delta = std::max(max_delta, static_cast<uint64_t>(e.updated - base));
+    max_citations = std::max<uint64_t>(max_citations, e.citations);
+    fields = std::max<uint64_t>(fields, uint64_t{e.field} + 1);
+  }
+  uint64_t years = 1;
+  for (uint32_t r : rows)
+    if (entries_[r].year != 0) years = std::max<uint64_t>(years, static_cast<uint64_t>(entries_[r].year - year_base) + 2);
+  if (types_.empty()) types_.emplace_back();
+  const uint64_t radix = years * types_.size() * fields;  // < 2^11 · 2^20 · 2^16
+  const bool packed = radix <= (uint64_t{1} << 47) &&
+                      static_cast<unsigned __int128>(radix) * (max_citations + 1) <= (uint64_t{1} << 63);
+  uint32_t updated_bytes = 1;
+  while (updated_bytes < 8 && (max_delta >> (8 * updated_bytes)) != 0) ++updated_bytes;
+  std::string attributes;
+  PutVarint(&attributes, static_cast<uint64_t>(year_base));
+  PutVarint(&attributes, years);
+  PutVarint(&attributes, fields);
+  PutVarint(&attributes, packed ? 1 : 0);
+  PutVarint(&attributes, updated_bytes);
+  PutVarint(&attributes, types_.size());
+  for (const std::string& t : types_) {
+    PutVarint(&attributes, t.size());
+    attributes.append(t);
+  }
 
   std::string ids, row_index, blobs, postings, row;
   std::vector<std::vector<uint32_t>> lists(dict_offsets_.size());
@@ -209,7 +254,12 @@ Result<SegmentStats> SegmentWriter::Finish(const std::string& path) {
     PutVarint(&ids, r == 0 ? e.id : e.id - entries_[rows[r - 1]].id);
     if (r % kRowBlock == 0) PutFixed<uint32_t>(&row_index, static_cast<uint32_t>(blobs.size()));
     row.clear();
-    PutVarint(&row, static_cast<uint64_t>(e.updated - base));
+    const uint64_t delta = static_cast<uint64_t>(e.updated - base);
+    for (uint32_t b = 0; b < updated_bytes; ++b) row.push_back(static_cast<char>(delta >> (8 * b)));
+    const uint64_t year = e.year == 0 ? 0 : static_cast<uint64_t>(e.year - year_base) + 1;
+    const uint64_t attrs = (year * types_.size() + e.type) * fields + e.field;
+    PutVarint(&row, packed ? attrs + radix * e.citations : attrs);
+    if (!packed) PutVarint(&row, e.citations);
     row.append(blobs_, e.blob_begin, e.blob_end - e.blob_begin);
     PutVarint(&blobs, row.size());
     blobs.append(row);
@@ -234,7 +284,7 @@ Result<SegmentStats> SegmentWriter::Finish(const std::string& path) {
   std::string dict;
   PutZstdFrame(&dict, raw_dict, kDictZstdLevel);
 
-  const std::string* bodies[kSections] = {&ids, &row_index, &blobs, &dict, &postings};
+  const std::string* bodies[kSections] = {&ids, &row_index, &blobs, &dict, &postings, &attributes};
   std::string file(kTableBytes, '\0');
   Pad(&file);
   std::string table;
@@ -297,8 +347,10 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& pa
   if (std::memcmp(h, kSegmentMagic, sizeof(kSegmentMagic)) != 0) return r->Corrupt("not a coopscope segment (magic)");
   uint32_t version = LoadFixed<uint32_t>(h + 8);
   if (version != kSegmentFormatVersion)
-    return Status(ErrorCode::kCorrupt, fmt::format("store segment {} has format version {}; this coopscope reads {}",
-                                                   path, version, kSegmentFormatVersion));
+    return Status(ErrorCode::kCorrupt,
+                  fmt::format("store segment {} has format version {}; this coopscope reads {}: build the store "
+                              "again from its input files (`coopscope store build` into a new folder)",
+                              path, version, kSegmentFormatVersion));
   std::string table(h, kTableBytes);
   std::memset(table.data() + kHeaderCrcOffset, 0, 4);
   if (Crc32(table.data(), table.size()) != LoadFixed<uint32_t>(h + kHeaderCrcOffset))
@@ -332,10 +384,42 @@ Result<std::unique_ptr<SegmentReader>> SegmentReader::Open(const std::string& pa
   r->blobs_bytes_ = sec(Section::kBlobs).bytes;
   r->postings_ = h + sec(Section::kPostings).offset;
   r->postings_bytes_ = sec(Section::kPostings).bytes;
+  if (Status st = r->LoadAttributes(); !st.ok()) return st;
   if (mode != Mode::kFull) return r;
   if (Status st = r->LoadIds(); !st.ok()) return st;
   if (Status st = r->LoadDictionary(); !st.ok()) return st;
   return r;
+}
+
+Status SegmentReader::LoadAttributes() {
+  const Sec& sec = sections_[static_cast<uint32_t>(Section::kAttributes)];
+  Cursor c(base() + sec.offset, base() + sec.offset + sec.bytes);
+  Attributes& a = attrs_;
+  const uint64_t year_base = c.Varint();
+  a.years = c.Varint();
+  a.fields = c.Varint();
+  const uint64_t packed = c.Varint();
+  const uint64_t updated_bytes = c.Varint();
+  const uint64_t types = c.Varint();
+  if (!c.ok() || year_base > 2999 || a.years == 0 || a.years > 3000 || a.fields == 0 || a.fields > 65536 ||
+      packed > 1 || updated_bytes == 0 || updated_bytes > 8 || types == 0 || types > sec.bytes)
+    return Corrupt("the attributes section does not decode");
+  a.year_base = static_cast<int32_t>(year_base);
+  a.citations_packed = packed == 1;
+  a.updated_bytes = static_cast<uint32_t>(updated_bytes);
+  a.types = types;
+  a.type_names.clear();
+  for (uint64_t t = 0; t < types && c.ok(); ++t) a.type_names.push_back(c.Bytes(c.Varint()));
+  if (!c.ok() || !c.at_end()) return Corrupt("the attributes section does not decode");
+  return Status::Ok();
+}
+
+bool SegmentReader::ReadUpdated(const char* p, const char* end, int64_t* updated) const {
+  if (static_cast<uint64_t>(end - p) < attrs_.updated_bytes) return false;
+  uint64_t delta = 0;
+  for (uint32_t b = 0; b < attrs_.updated_bytes; ++b) delta |= uint64_t{static_cast<uint8_t>(p[b])} << (8 * b);
+  *updated = updated_base_ + static_cast<int64_t>(delta);
+  return true;
 }
 
 Status SegmentReader::LoadIds() {
@@ -437,10 +521,9 @@ int64_t SegmentReader::Find(OpenAlexId id) const {
 Result<int64_t> SegmentReader::Updated(uint32_t row) const {
   uint64_t b = 0, e = 0;
   if (Status st = Row(row, &b, &e); !st.ok()) return st;
-  Cursor c(blobs_ + b, blobs_ + e);
-  uint64_t delta = c.Varint();
-  if (!c.ok()) return Corrupt(fmt::format("row {} is truncated", row));
-  return updated_base_ + static_cast<int64_t>(delta);
+  int64_t updated = 0;
+  if (!ReadUpdated(blobs_ + b, blobs_ + e, &updated)) return Corrupt(fmt::format("row {} is truncated", row));
+  return updated;
 }
 
 Status SegmentReader::Dict(uint32_t index, DictRef* out) const {
@@ -460,6 +543,9 @@ Status SegmentReader::Decode(uint32_t row, Work* w, std::vector<uint32_t>* entri
   w->id = ids_[row];
   w->updated_micros = shape.updated;
   w->year = shape.year;
+  w->type.assign(shape.type);
+  w->field = shape.field;
+  w->citations = shape.citations;
   w->authorships = shape.authorships;
   for (uint32_t d : shape.mentions) {
     const InstitutionRef& ref = refs_[d];
@@ -484,9 +570,20 @@ Status SegmentReader::Decode(uint32_t row, Work* w, std::vector<uint32_t>* entri
 Status SegmentReader::ReadRowHead(uint32_t row, std::vector<uint32_t>* locals, RowHead* head) const {
   uint64_t b = 0, e = 0;
   if (Status st = Row(row, &b, &e); !st.ok()) return st;
-  Cursor c(blobs_ + b, blobs_ + e);
-  head->updated = updated_base_ + static_cast<int64_t>(c.Varint());
-  head->year = static_cast<int32_t>(c.Varint());
+  if (!ReadUpdated(blobs_ + b, blobs_ + e, &head->updated)) return Corrupt(fmt::format("row {} is truncated", row));
+  Cursor c(blobs_ + b + attrs_.updated_bytes, blobs_ + e);
+  // Year, type and field in mixed radix, the citations above them or next.
+  const Attributes& a = attrs_;
+  const uint64_t radix = a.years * a.types * a.fields;
+  uint64_t v = c.Varint();
+  const uint64_t citations = a.citations_packed ? v / radix : c.Varint();
+  v = a.citations_packed ? v % radix : v;
+  if (!c.ok() || v >= radix || citations > UINT32_MAX) return Corrupt(fmt::format("row {}: attributes out of range", row));
+  head->field = static_cast<uint16_t>(v % a.fields);
+  head->type = static_cast<uint32_t>(v / a.fields % a.types);
+  const uint64_t year = v / a.fields / a.types;
+  head->year = year == 0 ? 0 : a.year_base + static_cast<int32_t>(year) - 1;
+  head->citations = static_cast<uint32_t>(citations);
   uint64_t n_local = c.Varint();
   if (n_local > dict_count_ || n_local > e - b) return Corrupt(fmt::format("row {}: {} references", row, n_local));
   locals->resize(n_local);
@@ -515,6 +612,9 @@ Status SegmentReader::DecodeShape(uint32_t row, RowShape* out) const {
   Cursor c(head.rest, head.end);
   out->updated = head.updated;
   out->year = head.year;
+  out->type = attrs_.type_names[head.type];
+  out->field = head.field;
+  out->citations = head.citations;
   out->authorships.resize(n_auth);
   out->mentions.clear();
   for (uint64_t a = 0; a < n_auth; ++a) {

@@ -1,5 +1,5 @@
 // Segments: immutable, memory-mapped files holding works in the compact form
-// of docs/store-format.md (format version 2).  A segment is self-contained: its
+// of docs/store-format.md (format version 3).  A segment is self-contained: its
 // own dictionary of institution references, its works sorted by id with one
 // version per id, and posting lists from dictionary entries to work rows
 // (CRoaring), so segments built anywhere can be merged by listing them.
@@ -26,12 +26,12 @@ typedef struct roaring_bitmap_s roaring_bitmap_t;
 namespace coopscope::store {
 
 inline constexpr char kSegmentMagic[8] = {'C', 'O', 'O', 'P', 'S', 'E', 'G', '\n'};
-inline constexpr uint32_t kSegmentFormatVersion = 2;
+inline constexpr uint32_t kSegmentFormatVersion = 3;
 inline constexpr size_t kSegmentMaxWorks = size_t{1} << 20;  // flush thresholds of a writer
 inline constexpr size_t kSegmentMaxPendingBytes = size_t{1} << 30;
 
-enum class Section : uint32_t { kIds = 1, kRowIndex, kBlobs, kDict, kPostings };
-inline constexpr int kSections = 5;
+enum class Section : uint32_t { kIds = 1, kRowIndex, kBlobs, kDict, kPostings, kAttributes };
+inline constexpr int kSections = 6;
 inline constexpr uint32_t kRowBlock = 16;  // rows per row-index entry
 
 // Stored form of one institution reference (a dictionary entry).
@@ -48,6 +48,9 @@ struct DictRef {
 struct RowShape {
   int64_t updated = 0;  // microseconds
   int32_t year = 0;
+  std::string_view type;  // into the reader's mapping: valid while the reader lives
+  uint16_t field = 0;
+  uint32_t citations = 0;
   std::vector<uint32_t> mentions;
   std::vector<Authorship> authorships;  // country ranges empty
   std::vector<CountryCode> extra_countries;  // the authorships' countries no institution states
@@ -83,6 +86,10 @@ class SegmentWriter {
     OpenAlexId id;
     int64_t updated;
     uint64_t seq;
+    int32_t year;
+    uint32_t type;  // in types_
+    uint16_t field;
+    uint32_t citations;
     uint64_t blob_begin, blob_end;    // in blobs_ (without the updated field)
     uint32_t local_begin, local_end;  // dictionary indices in locals_
     uint32_t authorships;
@@ -95,6 +102,8 @@ class SegmentWriter {
   BytesIndex dict_index_;             // the entries by their bytes in dict_
   std::string key_;                   // scratch
   std::vector<uint32_t> local_scratch_;
+  std::vector<std::string> types_;    // the works' types, in order of first use
+  std::unordered_map<std::string, uint32_t> type_index_;
 };
 
 class SegmentReader {
@@ -165,6 +174,9 @@ class SegmentReader {
   struct RowHead {
     int64_t updated = 0;
     int32_t year = 0;
+    uint32_t type = 0;  // in types_
+    uint16_t field = 0;
+    uint32_t citations = 0;
     uint64_t authorships = 0;
     const char* rest = nullptr;
     const char* end = nullptr;
@@ -172,6 +184,9 @@ class SegmentReader {
   Status ReadRowHead(uint32_t row, std::vector<uint32_t>* locals, RowHead* head) const;
   // [begin, end) of a row's bytes in the blobs section.
   Status Row(uint32_t row, uint64_t* begin, uint64_t* end) const;
+  Status LoadAttributes();
+  // A row's updated_date, at the start of its bytes [p, end).
+  bool ReadUpdated(const char* p, const char* end, int64_t* updated) const;
 
 
   std::string path_;
@@ -179,6 +194,15 @@ class SegmentReader {
   MappedFile map_;
   uint32_t works_ = 0, dict_count_ = 0;
   int64_t updated_base_ = 0;
+  // The attributes section (docs/store-format.md): how a row's year, type,
+  // field and citations are packed into one number, and the type names.
+  struct Attributes {
+    int32_t year_base = 0;
+    uint64_t years = 1, types = 1, fields = 1;  // the radices
+    bool citations_packed = false;
+    uint32_t updated_bytes = 8;
+    std::vector<std::string_view> type_names;  // into the mapping
+  } attrs_;
   struct Sec {
     uint32_t crc = 0;
     uint64_t offset = 0, bytes = 0;

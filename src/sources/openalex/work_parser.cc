@@ -157,6 +157,27 @@ Status WorkParser::Parse(object& obj, Work* work) {
         return Status(ErrorCode::kParse, fmt::format("\"publication_year\" {} is out of range", year));
       work->year = static_cast<int32_t>(year);
       has_year = true;
+    } else if (KeyIs(key, "type")) {
+      std::string_view s;
+      if (auto e = StringOrNull(v, &s)) return FieldError("type", e);
+      work->type.assign(s);
+    } else if (KeyIs(key, "cited_by_count")) {
+      bool is_null = false;
+      if (auto e = v.is_null().get(is_null)) return FieldError("cited_by_count", e);
+      if (is_null) continue;
+      int64_t n;
+      if (auto e = v.get_int64().get(n)) return FieldError("cited_by_count", e);
+      if (n < 0 || n > UINT32_MAX)
+        return Status(ErrorCode::kParse, fmt::format("\"cited_by_count\" {} is out of range", n));
+      work->citations = static_cast<uint32_t>(n);
+    } else if (KeyIs(key, "primary_topic")) {
+      // primary_topic.field.id, "https://openalex.org/fields/17": the field's
+      // number; a null or odd topic leaves it 0.
+      object topic, field;
+      std::string_view s;
+      if (!v.get_object().get(topic) && !topic.find_field_unordered("field").get_object().get(field) &&
+          !field.find_field_unordered("id").get_string().get(s))
+        work->field = ParseFieldId(s);
     } else if (KeyIs(key, "updated_date")) {
       if (Status st = openalex_json::UpdatedDate(v, &work->updated_micros); !st.ok()) return st;
     } else if (KeyIs(key, "authorships")) {
