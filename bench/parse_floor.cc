@@ -95,8 +95,8 @@ int main(int argc, char** argv) {
           }
         } else if (works) {
           if (coopscope::Status st = work_parser.Parse(object, &work); !st.ok()) {
-            std::fprintf(stderr, "parse_floor: %s: line %llu: %s\n", argv[i], static_cast<unsigned long long>(lines + 1),
-                         st.message().c_str());
+            std::fprintf(stderr, "parse_floor: %s: line %llu: %s\n", argv[i],
+                         static_cast<unsigned long long>(lines + 1), st.message().c_str());
             return 3;
           }
           authorships += work.authorships.size();
@@ -113,8 +113,9 @@ int main(int argc, char** argv) {
                      : walk           ? ", every top-level field stepped over"
                      : works          ? ", read as works"
                                       : "";
-  std::printf("%llu lines, %llu bytes, %.3f CPU s: %.2f GB/s per core (simdjson %s)%s", static_cast<unsigned long long>(lines),
-              static_cast<unsigned long long>(bytes), cpu, cpu > 0 ? static_cast<double>(bytes) / cpu / 1e9 : 0.0,
+  std::printf("%llu lines, %llu bytes, %.3f CPU s: %.2f GB/s per core (simdjson %s)%s",
+              static_cast<unsigned long long>(lines), static_cast<unsigned long long>(bytes), cpu,
+              cpu > 0 ? static_cast<double>(bytes) / cpu / 1e9 : 0.0,
               simdjson::get_active_implementation()->name().c_str(), mode);
   if (walk) std::printf(" (%llu fields)", static_cast<unsigned long long>(fields));
   if (works) std::printf(" (%llu authorships)", static_cast<unsigned long long>(authorships));

@@ -227,12 +227,14 @@ Result<SegmentStats> SegmentWriter::Finish(const std::string& path) {
     fields = std::max<uint64_t>(fields, uint64_t{e.field} + 1);
   }
   uint64_t years = 1;
-  for (uint32_t r : rows)
-    if (entries_[r].year != 0) years = std::max<uint64_t>(years, static_cast<uint64_t>(entries_[r].year - year_base) + 2);
+  for (uint32_t r : rows) {
+    const int32_t year = entries_[r].year;
+    if (year != 0) years = std::max<uint64_t>(years, static_cast<uint64_t>(year - year_base) + 2);
+  }
   if (types_.empty()) types_.emplace_back();
-  const uint64_t radix = years * types_.size() * fields;  // < 2^11 · 2^20 · 2^16
-  const bool packed = radix <= (uint64_t{1} << 47) &&
-                      static_cast<unsigned __int128>(radix) * (max_citations + 1) <= (uint64_t{1} << 63);
+  // At most 2^11 years (1000–2999) · 2^20 types (a type per work) · 2^16 fields.
+  const uint64_t radix = years * types_.size() * fields;
+  const bool packed = static_cast<unsigned __int128>(radix) * (max_citations + 1) <= (uint64_t{1} << 63);
   uint32_t updated_bytes = 1;
   while (updated_bytes < 8 && (max_delta >> (8 * updated_bytes)) != 0) ++updated_bytes;
   std::string attributes;
@@ -402,7 +404,8 @@ Status SegmentReader::LoadAttributes() {
   const uint64_t updated_bytes = c.Varint();
   const uint64_t types = c.Varint();
   if (!c.ok() || year_base > 2999 || a.years == 0 || a.years > 3000 || a.fields == 0 || a.fields > 65536 ||
-      packed > 1 || updated_bytes == 0 || updated_bytes > 8 || types == 0 || types > sec.bytes)
+      packed > 1 || updated_bytes == 0 || updated_bytes > 8 || types == 0 || types > sec.bytes ||
+      static_cast<unsigned __int128>(a.years * a.fields) * types > (uint64_t{1} << 47))
     return Corrupt("the attributes section does not decode");
   a.year_base = static_cast<int32_t>(year_base);
   a.citations_packed = packed == 1;
@@ -578,7 +581,8 @@ Status SegmentReader::ReadRowHead(uint32_t row, std::vector<uint32_t>* locals, R
   uint64_t v = c.Varint();
   const uint64_t citations = a.citations_packed ? v / radix : c.Varint();
   v = a.citations_packed ? v % radix : v;
-  if (!c.ok() || v >= radix || citations > UINT32_MAX) return Corrupt(fmt::format("row {}: attributes out of range", row));
+  if (!c.ok() || v >= radix || citations > UINT32_MAX)
+    return Corrupt(fmt::format("row {}: attributes out of range", row));
   head->field = static_cast<uint16_t>(v % a.fields);
   head->type = static_cast<uint32_t>(v / a.fields % a.types);
   const uint64_t year = v / a.fields / a.types;
