@@ -17,6 +17,16 @@ TEST(Ids, OpenAlexIdsInEveryForm) {
   EXPECT_EQ(FormatOpenAlexId(1294671590, 'I'), "I1294671590");
 }
 
+// primary_topic.field.id (docs/indicators.md, "Inputs of one work").
+TEST(Ids, FieldIdsOrZero) {
+  EXPECT_EQ(ParseFieldId("https://openalex.org/fields/17"), 17);
+  EXPECT_EQ(ParseFieldId("fields/36"), 36);
+  EXPECT_EQ(ParseFieldId("https://openalex.org/fields/65535"), 65535);
+  for (const char* odd : {"", "https://openalex.org/fields/", "https://openalex.org/fields/65536",
+                          "https://openalex.org/fields/17a", "https://openalex.org/subfields/1702", "17"})
+    EXPECT_EQ(ParseFieldId(odd), 0) << odd;
+}
+
 TEST(Ids, RorIdsRoundTrip) {
   RorId cnrs = ParseRorId("https://ror.org/02feahw73");
   EXPECT_NE(cnrs, 0u);

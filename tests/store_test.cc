@@ -326,10 +326,24 @@ TEST(Store, DamagedSegmentsAreDetected) {
   auto q3 = RunCli(query, d);
   EXPECT_EQ(q3.exit_code, 4);
   EXPECT_NE(q3.err.find("missing"), std::string::npos) << q3.err;
+  // A segment of an older format (its header says 2): `store info` names the
+  // format the files hold and what to do; queries refuse it with the same advice.
+  std::string older = bytes;
+  older[8] = 2;
+  WriteFile(segs[0].string(), older);
+  auto info = RunCli("store info " + store, d);
+  EXPECT_EQ(info.exit_code, 0) << info.err;
+  EXPECT_NE(info.out.find("segment format 2 and 3)"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("reads segment format 3 only"), std::string::npos) << info.out;
+  auto q4 = RunCli(query, d);
+  EXPECT_EQ(q4.exit_code, 4);
+  EXPECT_NE(q4.err.find("has format version 2; this coopscope reads 3: build the store again"), std::string::npos)
+      << q4.err;
   // Restored: answers again.
   WriteFile(segs[0].string(), bytes);
   EXPECT_EQ(RunCli(query, d).exit_code, 0);
   EXPECT_EQ(RunCli("store verify " + store, d).exit_code, 0);
+  EXPECT_NE(RunCli("store info " + store, d).out.find("segment format 3)"), std::string::npos);
 }
 
 // The facts file (docs/store-format.md, "Facts file"): queries that read it

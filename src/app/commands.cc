@@ -277,8 +277,17 @@ int RunStoreInfo(const std::string& dir) {
   const store::StoreTotals& t = snap.value()->totals();
   const IngestReport& g = t.ingest;
   auto per = [](uint64_t a, uint64_t b) { return b ? static_cast<double>(a) / static_cast<double>(b) : 0.0; };
+  auto formats = snap.value()->SegmentFormats();
+  if (!formats.ok()) return Fail(ExitFor(formats.status()), formats.status().message());
+  std::string segment_format = formats->empty() ? fmt::format("{}", store::kSegmentFormatVersion)
+                                                : fmt::format("{}", fmt::join(formats.value(), " and "));
+  const bool readable = formats->empty() || formats.value() == std::vector<uint32_t>{store::kSegmentFormatVersion};
   fmt::print("store {} (catalog format {}, segment format {}), generation {}\n", dir, t.catalog_format,
-             store::kSegmentFormatVersion, t.generation);
+             segment_format, t.generation);
+  if (!readable)
+    fmt::print("note: this coopscope reads segment format {} only; queries that read the works will fail. "
+               "Build the store again from its input files (`coopscope store build` into a new folder).\n",
+               store::kSegmentFormatVersion);
   fmt::print("input files      {}  ({} decompressed bytes)\n", g.files, g.bytes);
   fmt::print("records read     {} = accepted {} + rejected {} + duplicates {}\n", g.read, g.accepted, g.rejected,
              g.duplicates);

@@ -1,5 +1,8 @@
 #include "model/ids.h"
 
+#include <charconv>
+#include <system_error>
+
 namespace coopscope {
 namespace {
 
@@ -42,13 +45,9 @@ uint16_t ParseFieldId(std::string_view text) {
   const size_t at = text.rfind("fields/");
   if (at == std::string_view::npos || (at > 0 && text[at - 1] != '/')) return 0;
   text.remove_prefix(at + 7);
-  if (text.empty() || text.size() > 5) return 0;
-  uint32_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return 0;
-    value = value * 10 + static_cast<uint32_t>(c - '0');
-  }
-  return value <= UINT16_MAX ? static_cast<uint16_t>(value) : 0;
+  uint16_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return error == std::errc{} && end == text.data() + text.size() ? value : 0;
 }
 
 RorId ParseRorId(std::string_view text) {

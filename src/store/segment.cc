@@ -327,6 +327,17 @@ Result<SegmentStats> SegmentWriter::Finish(const std::string& path) {
 
 // ---------------------------------------------------------------- reader
 
+Result<uint32_t> SegmentFormatOf(const std::string& path) {
+  char head[12];
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return Status(ErrorCode::kIo, fmt::format("cannot open store segment {}", path));
+  const bool whole = std::fread(head, 1, sizeof(head), f) == sizeof(head);
+  std::fclose(f);
+  if (!whole || std::memcmp(head, kSegmentMagic, sizeof(kSegmentMagic)) != 0)
+    return Status(ErrorCode::kCorrupt, fmt::format("store segment {} is damaged: not a coopscope segment", path));
+  return LoadFixed<uint32_t>(head + 8);
+}
+
 SegmentReader::~SegmentReader() = default;
 
 Status SegmentReader::Corrupt(const std::string& what) const {
@@ -410,7 +421,7 @@ Status SegmentReader::LoadAttributes() {
   a.year_base = static_cast<int32_t>(year_base);
   a.citations_packed = packed == 1;
   a.updated_bytes = static_cast<uint32_t>(updated_bytes);
-  a.types = types;
+  a.radix = a.years * types * a.fields;
   a.type_names.clear();
   for (uint64_t t = 0; t < types && c.ok(); ++t) a.type_names.push_back(c.Bytes(c.Varint()));
   if (!c.ok() || !c.at_end()) return Corrupt("the attributes section does not decode");
@@ -577,15 +588,14 @@ Status SegmentReader::ReadRowHead(uint32_t row, std::vector<uint32_t>* locals, R
   Cursor c(blobs_ + b + attrs_.updated_bytes, blobs_ + e);
   // Year, type and field in mixed radix, the citations above them or next.
   const Attributes& a = attrs_;
-  const uint64_t radix = a.years * a.types * a.fields;
   uint64_t v = c.Varint();
-  const uint64_t citations = a.citations_packed ? v / radix : c.Varint();
-  v = a.citations_packed ? v % radix : v;
-  if (!c.ok() || v >= radix || citations > UINT32_MAX)
+  const uint64_t citations = a.citations_packed ? v / a.radix : c.Varint();
+  v = a.citations_packed ? v % a.radix : v;
+  if (!c.ok() || v >= a.radix || citations > UINT32_MAX)
     return Corrupt(fmt::format("row {}: attributes out of range", row));
   head->field = static_cast<uint16_t>(v % a.fields);
-  head->type = static_cast<uint32_t>(v / a.fields % a.types);
-  const uint64_t year = v / a.fields / a.types;
+  head->type = static_cast<uint32_t>(v / a.fields % a.type_names.size());
+  const uint64_t year = v / a.fields / a.type_names.size();
   head->year = year == 0 ? 0 : a.year_base + static_cast<int32_t>(year) - 1;
   head->citations = static_cast<uint32_t>(citations);
   uint64_t n_local = c.Varint();

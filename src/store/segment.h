@@ -198,7 +198,8 @@ class SegmentReader {
   // field and citations are packed into one number, and the type names.
   struct Attributes {
     int32_t year_base = 0;
-    uint64_t years = 1, types = 1, fields = 1;  // the radices
+    uint64_t years = 1, fields = 1;  // two of the radices (the third: the type count)
+    uint64_t radix = 1;              // years · types · fields
     bool citations_packed = false;
     uint32_t updated_bytes = 8;
     std::vector<std::string_view> type_names;  // into the mapping
@@ -232,5 +233,9 @@ void AppendEntryKey(std::string* out, const InstitutionRef& ref, const OpenAlexI
 bool ParseEntry(const char* begin, const char* end, DictRef* out);
 
 uint32_t Crc32(const char* data, size_t size, uint32_t seed = 0);
+
+// The format version a segment file's header states (its first 12 bytes
+// only: `store info` reports it, which any version may hold).
+Result<uint32_t> SegmentFormatOf(const std::string& path);
 
 }  // namespace coopscope::store

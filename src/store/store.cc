@@ -2305,6 +2305,17 @@ Result<std::pair<uint64_t, uint64_t>> Snapshot::CatalogBytes() const {
   return std::make_pair(total, registry.ok() ? static_cast<uint64_t>(registry.value()) : uint64_t{0});
 }
 
+Result<std::vector<uint32_t>> Snapshot::SegmentFormats() const {
+  std::vector<uint32_t> out;
+  for (const SegmentRow& r : impl_->rows) {
+    auto version = SegmentFormatOf(SegmentPath(impl_->dir, r.name));
+    if (!version.ok()) return version.status();
+    if (std::find(out.begin(), out.end(), version.value()) == out.end()) out.push_back(version.value());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 Result<ViewStats> Snapshot::ViewsInfo() const {
   Impl& I = *impl_;
   ViewStats out;

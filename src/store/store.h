@@ -217,6 +217,9 @@ class Snapshot {
   // The catalog's bytes (store.db and its write-ahead log) and, of them, the
   // registry's (its table and index pages; 0 when SQLite cannot say).
   Result<std::pair<uint64_t, uint64_t>> CatalogBytes() const;
+  // The distinct format versions the live segments' headers state (read for
+  // `store info` only; a query refuses a segment of another version).
+  Result<std::vector<uint32_t>> SegmentFormats() const;
   // Catalog rows: file ledger and rejects.
   std::vector<Reject> Rejects() const;
 

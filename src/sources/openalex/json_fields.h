@@ -32,6 +32,12 @@ inline simdjson::error_code StringOrNull(simdjson::ondemand::value v, std::strin
   return v.get_string().get(*out);
 }
 
+// Reads an integer or null; null sets *is_null (and leaves *out).
+inline simdjson::error_code Int64OrNull(simdjson::ondemand::value v, bool* is_null, int64_t* out) {
+  if (auto e = v.is_null().get(*is_null); e) return e;
+  return *is_null ? simdjson::SUCCESS : v.get_int64().get(*out);
+}
+
 // The "id" of an entity of kind LETTER ('W', 'A'…); KIND names it in errors
 // ("work", "author").
 inline Status EntityId(simdjson::ondemand::value v, char letter, const char* kind, OpenAlexId* out) {

@@ -15,6 +15,7 @@ using simdjson::ondemand::raw_json_string;
 using simdjson::ondemand::value;
 
 using openalex_json::FieldError;
+using openalex_json::Int64OrNull;
 using openalex_json::KeyIs;
 using openalex_json::StringOrNull;
 
@@ -149,10 +150,9 @@ Status WorkParser::Parse(object& obj, Work* work) {
       if (Status st = openalex_json::EntityId(v, 'W', "work", &work->id); !st.ok()) return st;
     } else if (KeyIs(key, "publication_year")) {
       bool is_null = false;
-      if (auto e = v.is_null().get(is_null)) return FieldError("publication_year", e);
+      int64_t year = 0;
+      if (auto e = Int64OrNull(v, &is_null, &year)) return FieldError("publication_year", e);
       if (is_null) continue;
-      int64_t year;
-      if (auto e = v.get_int64().get(year)) return FieldError("publication_year", e);
       if (year < 1000 || year > 2999)
         return Status(ErrorCode::kParse, fmt::format("\"publication_year\" {} is out of range", year));
       work->year = static_cast<int32_t>(year);
@@ -163,10 +163,9 @@ Status WorkParser::Parse(object& obj, Work* work) {
       work->type.assign(s);
     } else if (KeyIs(key, "cited_by_count")) {
       bool is_null = false;
-      if (auto e = v.is_null().get(is_null)) return FieldError("cited_by_count", e);
+      int64_t n = 0;
+      if (auto e = Int64OrNull(v, &is_null, &n)) return FieldError("cited_by_count", e);
       if (is_null) continue;
-      int64_t n;
-      if (auto e = v.get_int64().get(n)) return FieldError("cited_by_count", e);
       if (n < 0 || n > UINT32_MAX)
         return Status(ErrorCode::kParse, fmt::format("\"cited_by_count\" {} is out of range", n));
       work->citations = static_cast<uint32_t>(n);
