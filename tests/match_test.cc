@@ -681,7 +681,8 @@ TEST_F(MatchOrganisation, ReachCountsRowsWithEvidence) {
   GoldSet set;
   set.name = "hand";
   RorId wur = ParseRorId("04qw24q55");
-  for (const char* text : {"PE&RC", "Wageningen University & Research", "Laboratory of Genetics, Wageningen, The Netherlands",
+  for (const char* text : {"PE&RC", "Wageningen University & Research",
+                           "Laboratory of Genetics, Wageningen, The Netherlands",
                            "Laboratory of Genetics, Washington, DC"}) {
     GoldRow row;
     row.text = text;
@@ -701,7 +702,8 @@ TEST_F(MatchOrganisation, ReachCountsRowsWithEvidence) {
   for (const std::string& e : errors)
     if (e.find("\tcountry") != std::string::npos) country_errors.push_back(e);
   ASSERT_EQ(country_errors.size(), 2u);
-  EXPECT_EQ(country_errors[0], "hand\tcountry-missed\tPE&RC\texpected NL\tgot --\tunreachable: names no place nor the organisation");
+  EXPECT_EQ(country_errors[0],
+            "hand\tcountry-missed\tPE&RC\texpected NL\tgot --\tunreachable: names no place nor the organisation");
   EXPECT_EQ(country_errors[1], "hand\tcountry\tLaboratory of Genetics, Washington, DC\texpected NL\tgot US\treachable");
   // A place of the expected country anywhere in the string makes it reachable, even inside a name
   // the matcher does not read as a place (crossref: "Geneva" is carried by names abroad too).
