@@ -43,8 +43,12 @@ int main(int argc, char** argv) {
       field = argv[++i];
       continue;
     }
-    if (std::string_view(argv[i]) == "--walk" || std::string_view(argv[i]) == "--works") {
-      (argv[i][3] == 'a' ? walk : works) = true;
+    if (std::string_view(argv[i]) == "--walk") {
+      walk = true;
+      continue;
+    }
+    if (std::string_view(argv[i]) == "--works") {
+      works = true;
       continue;
     }
     auto stream = coopscope::OpenByteStream(argv[i]);  // plain, or decompressed as the build does (.gz: ISA-L)
@@ -117,6 +121,7 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(lines), static_cast<unsigned long long>(bytes), cpu,
               cpu > 0 ? static_cast<double>(bytes) / cpu / 1e9 : 0.0,
               simdjson::get_active_implementation()->name().c_str(), mode);
+  if (field != nullptr) std::printf(" (%llu bytes of \"%s\")", static_cast<unsigned long long>(field_bytes), field);
   if (walk) std::printf(" (%llu fields)", static_cast<unsigned long long>(fields));
   if (works) std::printf(" (%llu authorships)", static_cast<unsigned long long>(authorships));
   std::printf("\n");
