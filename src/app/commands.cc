@@ -500,9 +500,8 @@ int RunCountries(const RankOptions& o) {
                  FormatNumber(salton(r)));
     return kExitOk;
   }
-  fmt::print("Country co-publications in {} (works with both countries in K(w), full counting; {} countries "
-             "publish)\n\n",
-             o.year, own.size());
+  fmt::print("Country co-publications in {} (works with both countries in K(w), full counting; {} {})\n\n",
+             o.year, own.size(), own.size() == 1 ? "country publishes" : "countries publish");
   fmt::print("{:<2} {:<2} {:>9} {:>9} {:>9} {:>7}\n", "a", "b", "copubs", "P_a", "P_b", "salton");
   for (const auto& r : pairs)
     fmt::print("{:<2} {:<2} {:>9} {:>9} {:>9} {:>7.4f}\n", CountryName(r.a), CountryName(r.b), r.copubs, own[r.a],
